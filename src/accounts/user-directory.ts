@@ -1,0 +1,77 @@
+import { randomToken } from '../util/random.js';
+import { nowSeconds } from '../storage/database.js';
+import type { UsersStore } from '../storage/users-store.js';
+import type { User } from './user.js';
+import { decoyHash, hashPassword, verifyPassword } from './password-hashing.js';
+import { validateUserClaims } from './validate-user-claims.js';
+
+/** Users: creation, password checks and changes. Passwords only ever stored as argon2id. */
+export class UserDirectory {
+  constructor(private readonly store: UsersStore) {}
+
+  findById(id: string): Promise<User | undefined> {
+    return this.store.findById(id);
+  }
+
+  async findByUsername(username: string): Promise<User | undefined> {
+    const found = await this.store.findByUsername(username);
+    if (!found) return undefined;
+    const { passwordHash: _hidden, ...user } = found;
+    return user;
+  }
+
+  list(): Promise<User[]> {
+    return this.store.list();
+  }
+
+  async create(username: string, password: string, claims: Record<string, unknown> = {}): Promise<User> {
+    checkUsername(username);
+    checkPassword(password);
+    const user = { id: randomToken(16), username, claims: validateUserClaims(claims), createdAt: nowSeconds() };
+    await this.store.insert({ ...user, passwordHash: await hashPassword(password) }, user.createdAt);
+    return user;
+  }
+
+  /** Config seeding: creates the user, or brings claims and password up to date. Idempotent. */
+  async upsert(username: string, password: string, claims: Record<string, unknown> = {}): Promise<User> {
+    const existing = await this.store.findByUsername(username);
+    if (!existing) return this.create(username, password, claims);
+    const now = nowSeconds();
+    const validClaims = validateUserClaims(claims);
+    if (JSON.stringify(validClaims) !== JSON.stringify(existing.claims)) await this.store.updateClaims(existing.id, validClaims, now);
+    if (!(await verifyPassword(existing.passwordHash, password))) await this.store.setPasswordHash(existing.id, await hashPassword(password), now);
+    return { id: existing.id, username, claims: validClaims, createdAt: existing.createdAt };
+  }
+
+  async setPassword(username: string, password: string): Promise<boolean> {
+    checkPassword(password);
+    const existing = await this.store.findByUsername(username);
+    if (!existing) return false;
+    return this.store.setPasswordHash(existing.id, await hashPassword(password), nowSeconds());
+  }
+
+  async delete(username: string): Promise<boolean> {
+    const existing = await this.store.findByUsername(username);
+    return existing ? this.store.delete(existing.id) : false;
+  }
+
+  /** The user when the password is right; the same work is done for unknown usernames. */
+  async authenticate(username: string, password: string): Promise<User | undefined> {
+    const found = await this.store.findByUsername(username);
+    if (!found) {
+      await verifyPassword(await decoyHash(), password);
+      return undefined;
+    }
+    if (!(await verifyPassword(found.passwordHash, password))) return undefined;
+    const { passwordHash: _hidden, ...user } = found;
+    return user;
+  }
+}
+
+function checkUsername(username: string): void {
+  if (!/^[^\s\x00-\x1f]{1,100}$/.test(username)) throw new TypeError('username must be 1 to 100 characters without spaces');
+}
+
+function checkPassword(password: string): void {
+  if (password.length < 8 || password.length > 1024) throw new TypeError('password must be 8 to 1024 characters');
+}

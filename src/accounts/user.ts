@@ -1,0 +1,8 @@
+/** An end-user. `id` is the stable, opaque `sub` of every token about them. */
+export interface User {
+  id: string;
+  username: string;
+  /** OIDC Core §5.1 standard claims (name, email, email_verified, phone_number, address, ...). */
+  claims: Record<string, unknown>;
+  createdAt: number;
+}

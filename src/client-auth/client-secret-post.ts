@@ -1,0 +1,18 @@
+import { InvalidClient } from '../http/oauth-errors.js';
+import type { ClientRegistry } from '../clients/client-registry.js';
+import type { ClientAuthMethod } from './client-auth-method.js';
+
+/** RFC 6749 §2.3.1: client_id and client_secret in the form body; secret checked in constant time. */
+export function clientSecretPost(registry: ClientRegistry): ClientAuthMethod {
+  return {
+    name: 'client_secret_post',
+    async verify(presented, client) {
+      if (!presented.secret || !registry.checkSecret(client, presented.secret)) {
+        throw new InvalidClient('client authentication failed', 'wrong client secret');
+      }
+      if (client.secretExpiresAt && client.secretExpiresAt < Date.now() / 1000) {
+        throw new InvalidClient('the client secret has expired');
+      }
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/** A registered client as the protocol code sees it. Metadata names follow RFC 7591 / OIDC Registration. */
+export interface ClientMetadata {
+  client_id: string;
+  client_name?: string;
+  redirect_uris: string[];
+  post_logout_redirect_uris: string[];
+  grant_types: string[];
+  response_types: string[];
+  token_endpoint_auth_method: string;
+  /** Space-separated scopes the client may be granted; absent: every supported scope. */
+  scope?: string;
+  application_type: 'web' | 'native';
+  id_token_signed_response_alg: string;
+  token_endpoint_auth_signing_alg?: string;
+  jwks?: { keys: Record<string, unknown>[] };
+  jwks_uri?: string;
+  logo_uri?: string;
+  client_uri?: string;
+  policy_uri?: string;
+  tos_uri?: string;
+  contacts?: string[];
+  backchannel_logout_uri?: string;
+  backchannel_logout_session_required?: boolean;
+  /** Tessera extensions: access token format and lifetime per client. */
+  access_token_format?: 'jwt' | 'opaque';
+  access_token_ttl?: number;
+  /** Tessera extension: require PKCE even for this confidential client. */
+  require_pkce?: boolean;
+}
+
+export interface Client {
+  clientId: string;
+  metadata: ClientMetadata;
+  /** HMAC of the secret; null for clients that have none (public, private_key_jwt). */
+  secretHash: string | null;
+  /** Encrypted secret, only for client_secret_jwt. */
+  secretEncrypted: string | null;
+  secretExpiresAt: number;
+  origin: string;
+  registrationTokenHash: string | null;
+  createdAt: number;
+}
+
+export const GRANT_AUTHORIZATION_CODE = 'authorization_code';
+export const GRANT_REFRESH_TOKEN = 'refresh_token';
+export const GRANT_CLIENT_CREDENTIALS = 'client_credentials';
+export const GRANT_DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
+
+export const SUPPORTED_GRANT_TYPES = [GRANT_AUTHORIZATION_CODE, GRANT_REFRESH_TOKEN, GRANT_CLIENT_CREDENTIALS, GRANT_DEVICE_CODE];
+export const SUPPORTED_RESPONSE_TYPES = ['code'];
+export const SUPPORTED_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
+
+/** A public client cannot keep a secret: it authenticates with `none` (RFC 6749 §2.1). */
+export function isPublicClient(client: Client): boolean {
+  return client.metadata.token_endpoint_auth_method === 'none';
+}
+
+/** Methods that use a shared secret, which the server must generate or accept. */
+export function usesSecret(method: string): boolean {
+  return method === 'client_secret_basic' || method === 'client_secret_post' || method === 'client_secret_jwt';
+}

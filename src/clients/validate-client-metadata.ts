@@ -1,0 +1,175 @@
+import { InvalidClientMetadata, InvalidRedirectUri } from '../http/oauth-errors.js';
+import {
+  GRANT_AUTHORIZATION_CODE,
+  GRANT_CLIENT_CREDENTIALS,
+  SUPPORTED_AUTH_METHODS,
+  SUPPORTED_GRANT_TYPES,
+  SUPPORTED_RESPONSE_TYPES,
+  type ClientMetadata,
+} from './client.js';
+
+const SIGNING_ALGS = ['RS256', 'ES256', 'EdDSA'];
+const ASSERTION_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'HS256', 'HS384', 'HS512'];
+const FORBIDDEN_SCHEMES = ['javascript:', 'data:', 'file:', 'vbscript:', 'about:', 'blob:'];
+
+/**
+ * Validates and normalises client metadata on every path (config, CLI, registration).
+ * Throws `invalid_redirect_uri` or `invalid_client_metadata` (RFC 7591 §3.2.2).
+ */
+export interface ValidationOptions {
+  /** Dev mode's demo clients only: accept http redirect URIs on any host, as the walkthrough uses. */
+  allowInsecureHttp?: boolean;
+}
+
+export function validateClientMetadata(input: Record<string, unknown>, options: ValidationOptions = {}): ClientMetadata {
+  const clientId = input.client_id;
+  if (typeof clientId !== 'string' || !/^[\x21-\x7E]{1,200}$/.test(clientId)) {
+    throw new InvalidClientMetadata('client_id must be 1 to 200 visible ASCII characters');
+  }
+  const grantTypes = stringArray(input, 'grant_types') ?? [GRANT_AUTHORIZATION_CODE];
+  const responseTypes = stringArray(input, 'response_types') ?? (grantTypes.includes(GRANT_AUTHORIZATION_CODE) ? ['code'] : []);
+  for (const g of grantTypes) {
+    if (!SUPPORTED_GRANT_TYPES.includes(g)) throw new InvalidClientMetadata(`grant type ${g} is not supported`);
+  }
+  for (const r of responseTypes) {
+    if (!SUPPORTED_RESPONSE_TYPES.includes(r)) throw new InvalidClientMetadata(`response type ${r} is not supported`);
+  }
+  // RFC 7591 §2.1: grant_types and response_types must agree.
+  if (responseTypes.includes('code') !== grantTypes.includes(GRANT_AUTHORIZATION_CODE)) {
+    throw new InvalidClientMetadata('response type code and grant type authorization_code go together');
+  }
+
+  const method = optionalString(input, 'token_endpoint_auth_method') ?? 'client_secret_basic';
+  if (!SUPPORTED_AUTH_METHODS.includes(method)) throw new InvalidClientMetadata(`token_endpoint_auth_method ${method} is not supported`);
+  if (method === 'none' && grantTypes.includes(GRANT_CLIENT_CREDENTIALS)) {
+    throw new InvalidClientMetadata('a public client (token_endpoint_auth_method none) cannot use client_credentials');
+  }
+
+  const applicationType = optionalString(input, 'application_type') ?? 'web';
+  if (applicationType !== 'web' && applicationType !== 'native') throw new InvalidClientMetadata('application_type must be web or native');
+
+  const redirectUris = stringArray(input, 'redirect_uris') ?? [];
+  for (const uri of redirectUris) checkRedirectUri(uri, 'redirect_uris', options);
+  if (responseTypes.includes('code') && redirectUris.length === 0) {
+    throw new InvalidRedirectUri('redirect_uris is required for the authorization_code grant');
+  }
+  const postLogout = stringArray(input, 'post_logout_redirect_uris') ?? [];
+  for (const uri of postLogout) checkRedirectUri(uri, 'post_logout_redirect_uris', options);
+
+  const jwks = input.jwks;
+  if (jwks !== undefined && (typeof jwks !== 'object' || jwks === null || !Array.isArray((jwks as { keys?: unknown }).keys))) {
+    throw new InvalidClientMetadata('jwks must be a JWK Set: {"keys": [...]}');
+  }
+  const jwksUri = optionalUrl(input, 'jwks_uri');
+  if (jwks !== undefined && jwksUri) throw new InvalidClientMetadata('jwks and jwks_uri must not both be present (RFC 7591 §2)');
+  if (method === 'private_key_jwt' && !jwks && !jwksUri) throw new InvalidClientMetadata('private_key_jwt needs jwks or jwks_uri');
+
+  const idTokenAlg = optionalString(input, 'id_token_signed_response_alg') ?? 'RS256';
+  if (!SIGNING_ALGS.includes(idTokenAlg)) throw new InvalidClientMetadata(`id_token_signed_response_alg must be one of ${SIGNING_ALGS.join(', ')}`);
+  const assertionAlg = optionalString(input, 'token_endpoint_auth_signing_alg');
+  if (assertionAlg && !ASSERTION_ALGS.includes(assertionAlg)) throw new InvalidClientMetadata(`token_endpoint_auth_signing_alg ${assertionAlg} is not supported`);
+
+  const scope = optionalString(input, 'scope');
+  if (scope !== undefined && !/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/.test(scope)) {
+    throw new InvalidClientMetadata('scope must be space-separated scope tokens (RFC 6749 §3.3)');
+  }
+  const format = optionalString(input, 'access_token_format');
+  if (format !== undefined && format !== 'jwt' && format !== 'opaque') throw new InvalidClientMetadata('access_token_format must be jwt or opaque');
+  const ttl = input.access_token_ttl;
+  if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl <= 0 || ttl > 86400)) {
+    throw new InvalidClientMetadata('access_token_ttl must be a whole number of seconds from 1 to 86400');
+  }
+  const contacts = stringArray(input, 'contacts');
+  const sessionRequired = input.backchannel_logout_session_required;
+  if (sessionRequired !== undefined && typeof sessionRequired !== 'boolean') {
+    throw new InvalidClientMetadata('backchannel_logout_session_required must be a boolean');
+  }
+  const requirePkce = input.require_pkce;
+  if (requirePkce !== undefined && typeof requirePkce !== 'boolean') throw new InvalidClientMetadata('require_pkce must be a boolean');
+  const clientName = optionalString(input, 'client_name');
+  if (clientName !== undefined && clientName.length > 200) throw new InvalidClientMetadata('client_name is longer than 200 characters');
+
+  return dropUndefined({
+    client_id: clientId,
+    client_name: clientName,
+    redirect_uris: redirectUris,
+    post_logout_redirect_uris: postLogout,
+    grant_types: grantTypes,
+    response_types: responseTypes,
+    token_endpoint_auth_method: method,
+    scope,
+    application_type: applicationType,
+    id_token_signed_response_alg: idTokenAlg,
+    token_endpoint_auth_signing_alg: assertionAlg,
+    jwks: jwks as ClientMetadata['jwks'],
+    jwks_uri: jwksUri,
+    logo_uri: optionalUrl(input, 'logo_uri'),
+    client_uri: optionalUrl(input, 'client_uri'),
+    policy_uri: optionalUrl(input, 'policy_uri'),
+    tos_uri: optionalUrl(input, 'tos_uri'),
+    contacts,
+    backchannel_logout_uri: optionalUrl(input, 'backchannel_logout_uri'),
+    backchannel_logout_session_required: sessionRequired as boolean | undefined,
+    access_token_format: format as ClientMetadata['access_token_format'],
+    access_token_ttl: ttl as number | undefined,
+    require_pkce: requirePkce as boolean | undefined,
+  });
+}
+
+/** RFC 9700 §2.6 / RFC 8252 §7: https, loopback http, or a native app's private-use scheme; never a fragment. */
+function checkRedirectUri(uri: string, field: string, options: ValidationOptions): void {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw new InvalidRedirectUri(`${field}: ${uri} is not an absolute URI`);
+  }
+  if (uri.includes('#')) throw new InvalidRedirectUri(`${field}: ${uri} must not contain a fragment (RFC 6749 §3.1.2)`);
+  if (FORBIDDEN_SCHEMES.includes(url.protocol)) throw new InvalidRedirectUri(`${field}: the ${url.protocol} scheme is not allowed`);
+  if (url.protocol === 'http:' && !isLoopback(url.hostname) && !options.allowInsecureHttp) {
+    throw new InvalidRedirectUri(`${field}: ${uri} must use https (http only for loopback addresses)`);
+  }
+  if ((url.protocol === 'http:' || url.protocol === 'https:') && (url.username || url.password)) {
+    throw new InvalidRedirectUri(`${field}: ${uri} must not carry credentials`);
+  }
+}
+
+export function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]' || hostname.endsWith('.localhost');
+}
+
+function optionalUrl(input: Record<string, unknown>, field: string): string | undefined {
+  const value = optionalString(input, field);
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidClientMetadata(`${field} must be an absolute URL`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+    throw new InvalidClientMetadata(`${field} must use https (http only for loopback addresses)`);
+  }
+  if (value.includes('#')) throw new InvalidClientMetadata(`${field} must not contain a fragment`);
+  return value;
+}
+
+function optionalString(input: Record<string, unknown>, field: string): string | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new InvalidClientMetadata(`${field} must be a string`);
+  return value;
+}
+
+function stringArray(input: Record<string, unknown>, field: string): string[] | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    throw new InvalidClientMetadata(`${field} must be an array of strings`);
+  }
+  return [...new Set(value as string[])];
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,97 @@
+/**
+ * Every Tessera setting, with its safe default and what it means. This object is the
+ * one place defaults are defined: the loader derives the environment variable of each
+ * setting from its path (`ttl.accessToken` → `TESSERA_TTL_ACCESS_TOKEN`), and the
+ * validator checks every value against the type of its default.
+ * Durations are in seconds.
+ */
+export const defaults = {
+  /** The issuer identifier: every URL Tessera prints is built from it, never from the request's Host. Default: http://localhost:<port>. */
+  issuer: '',
+  /** TCP port to listen on (env PORT). */
+  port: 3000,
+  /** Address to bind (env HOST). Loopback (IPv4 and IPv6) by default; set 0.0.0.0 behind a load balancer. */
+  host: 'localhost',
+  /** `sqlite:<path>` or `postgres://...` (env DATABASE_URL). */
+  databaseUrl: 'sqlite:./data/tessera.db',
+  /** Secret that keys the encryption of signing keys at rest and the client-secret HMAC (env TESSERA_SECRET, at least 32 characters). Required outside dev mode. */
+  secret: '',
+  /** Where dev mode keeps its generated secret and the SQLite file. */
+  dataDir: './data',
+  /** Dev mode: generate a secret if missing, seed demo clients and a demo user, print them. */
+  dev: false,
+  /** Number of worker processes for `tessera serve` (0 = one per CPU core). */
+  workers: 1,
+  /** Optional Redis URL for rate-limit counters shared by many instances (env REDIS_URL). */
+  redisUrl: '',
+  /** Log level: fatal, error, warn, info, debug, trace, silent (env LOG_LEVEL). */
+  logLevel: 'info',
+  /** Trust X-Forwarded-For for the client address (only behind a proxy you control). */
+  trustProxy: false,
+  /** Largest accepted request body, in bytes. */
+  bodyLimit: 65536,
+  ttl: {
+    /** Authorization code lifetime (RFC 6749 §4.1.2 recommends at most 10 minutes). */
+    authorizationCode: 60,
+    /** Access token lifetime for user grants. */
+    accessToken: 3600,
+    /** Access token lifetime for client_credentials (per-client override: metadata `access_token_ttl`). */
+    clientCredentialsAccessToken: 600,
+    /** ID token lifetime. */
+    idToken: 3600,
+    /** Refresh token lifetime. */
+    refreshToken: 1209600,
+    /** Browser session lifetime. */
+    session: 86400,
+    /** Sign-in / consent interaction lifetime. */
+    interaction: 900,
+    /** Device code lifetime (RFC 8628 expires_in). */
+    deviceCode: 600,
+  },
+  pkce: {
+    /** Require PKCE of every client, not only public ones. */
+    requiredForAll: false,
+    /** Accept code_challenge_method=plain (and a missing method, which means plain, RFC 7636 §4.3). */
+    allowPlain: true,
+  },
+  refreshTokens: {
+    /** Rotate refresh tokens of confidential clients on every use (public clients always rotate). */
+    rotateConfidential: true,
+  },
+  accessTokens: {
+    /** Default format: `jwt` (RFC 9068) or `opaque` (per-client metadata `access_token_format`). */
+    format: 'jwt',
+    /** Audience of access tokens when no `resource` is requested. Default: the issuer. */
+    defaultAudience: '',
+  },
+  idTokens: {
+    /** Also put the claims of granted scopes in the ID token (they are always in userinfo). */
+    includeScopeClaims: false,
+  },
+  device: {
+    /** Minimum polling interval (RFC 8628 §3.2 interval). */
+    interval: 5,
+  },
+  keys: {
+    /** Algorithm of the signing key generated on first start: RS256, ES256 or EdDSA. */
+    algorithm: 'RS256',
+    /** How often a process re-reads the key set from the database (picks up rotation by another process). */
+    refreshInterval: 60,
+  },
+  signIn: {
+    /** Failed sign-ins allowed per account within `window` before it is throttled. */
+    maxFailuresPerAccount: 5,
+    /** Failed sign-ins allowed per client address within `window`. */
+    maxFailuresPerAddress: 20,
+    /** Throttle window. */
+    window: 900,
+  },
+  /** Extra scopes beyond openid, profile, email, address, phone, offline_access: "name: description" strings. */
+  scopes: [] as string[],
+  /** Clients declared in the config file (RFC 7591 metadata). Loaded idempotently at startup. */
+  clients: [] as Record<string, unknown>[],
+  /** Users declared in the config file: { username, password, claims }. */
+  users: [] as Record<string, unknown>[],
+};
+
+export type Defaults = typeof defaults;

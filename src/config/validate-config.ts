@@ -1,0 +1,86 @@
+import { defaults } from './defaults.js';
+import { ConfigError } from './config-error.js';
+import type { Config } from './load-config.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const KEY_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'];
+
+/** Checks every value against its default's type and its own rule; fills derived defaults. */
+export function validateConfig(raw: Record<string, unknown>): Config {
+  checkTypes(raw, defaults as unknown as Record<string, unknown>, '');
+  const config = raw as unknown as Config;
+
+  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
+    throw new ConfigError('port', `must be an integer from 0 to 65535, got ${config.port}`);
+  }
+  if (!config.issuer) config.issuer = `http://localhost:${config.port}`;
+  config.issuer = checkIssuer(config.issuer);
+  if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(config.databaseUrl)) {
+    throw new ConfigError('databaseUrl', 'must start with sqlite: or postgres://');
+  }
+  if (config.secret && config.secret.length < 32) {
+    throw new ConfigError('secret', 'must be at least 32 characters (generate one with: openssl rand -base64 32)');
+  }
+  if (!LOG_LEVELS.includes(config.logLevel)) {
+    throw new ConfigError('logLevel', `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  if (!KEY_ALGORITHMS.includes(config.keys.algorithm)) {
+    throw new ConfigError('keys.algorithm', `must be one of ${KEY_ALGORITHMS.join(', ')}`);
+  }
+  if (!['jwt', 'opaque'].includes(config.accessTokens.format)) {
+    throw new ConfigError('accessTokens.format', 'must be jwt or opaque');
+  }
+  if (!config.accessTokens.defaultAudience) config.accessTokens.defaultAudience = config.issuer;
+  for (const [name, value] of Object.entries(config.ttl)) {
+    if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`ttl.${name}`, 'must be a positive whole number of seconds');
+  }
+  if (config.ttl.authorizationCode > 600) {
+    throw new ConfigError('ttl.authorizationCode', 'must be at most 600 seconds (RFC 6749 §4.1.2)');
+  }
+  if (!Number.isInteger(config.device.interval) || config.device.interval < 1) {
+    throw new ConfigError('device.interval', 'must be a whole number of seconds, at least 1');
+  }
+  if (!Number.isInteger(config.workers) || config.workers < 0) throw new ConfigError('workers', 'must be 0 (one per core) or more');
+  if (config.bodyLimit < 1024) throw new ConfigError('bodyLimit', 'must be at least 1024 bytes');
+  for (const [i, scope] of config.scopes.entries()) {
+    if (typeof scope !== 'string' || !/^[\x21\x23-\x5B\x5D-\x7E]+(:.*)?$/.test(scope)) {
+      throw new ConfigError(`scopes[${i}]`, 'must be a "name: description" string with a valid scope name (RFC 6749 §3.3)');
+    }
+  }
+  for (const [i, user] of config.users.entries()) {
+    if (typeof user.username !== 'string' || !user.username) throw new ConfigError(`users[${i}].username`, 'is required');
+    if (typeof user.password !== 'string' || !user.password) throw new ConfigError(`users[${i}].password`, 'is required');
+    if (user.claims !== undefined && (typeof user.claims !== 'object' || user.claims === null || Array.isArray(user.claims))) {
+      throw new ConfigError(`users[${i}].claims`, 'must be an object');
+    }
+  }
+  return config;
+}
+
+function checkIssuer(issuer: string): string {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new ConfigError('issuer', `${JSON.stringify(issuer)} is not an absolute URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('issuer', 'must be an http(s) URL');
+  // OIDC Discovery §3 / RFC 8414 §2: no query or fragment.
+  if (url.search || url.hash || issuer.includes('#')) throw new ConfigError('issuer', 'must not have a query or fragment');
+  return issuer.replace(/\/+$/, '');
+}
+
+function checkTypes(value: Record<string, unknown>, shape: Record<string, unknown>, prefix: string): void {
+  for (const [key, expected] of Object.entries(shape)) {
+    const path = prefix + key;
+    const actual = value[key];
+    if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
+      if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) throw new ConfigError(path, 'must be an object');
+      checkTypes(actual as Record<string, unknown>, expected as Record<string, unknown>, `${path}.`);
+    } else if (Array.isArray(expected)) {
+      if (!Array.isArray(actual)) throw new ConfigError(path, 'must be an array');
+    } else if (typeof actual !== typeof expected) {
+      throw new ConfigError(path, `must be a ${typeof expected}, got ${actual === null ? 'null' : typeof actual}`);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import type { Provider } from '../provider.js';
+
+/**
+ * OIDC Discovery §4 and RFC 8414 §3. The document lists what the registered endpoints
+ * declared, and is serialised once when the app is ready: answers are prebuilt bytes.
+ */
+export async function discoveryEndpoint(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
+  const { config, metadata } = provider;
+  metadata.set('issuer', config.issuer);
+  metadata.set('jwks_uri', `${config.issuer}/jwks`);
+  metadata.set('authorization_response_iss_parameter_supported', true);
+
+  let body = '';
+  app.addHook('onReady', async () => {
+    body = JSON.stringify(discoveryDocument(provider));
+  });
+
+  const serve = async (_request: unknown, reply: import('fastify').FastifyReply) => {
+    reply.header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*').type('application/json; charset=utf-8');
+    return body;
+  };
+  app.get('/.well-known/openid-configuration', serve);
+  app.get('/.well-known/oauth-authorization-server', serve);
+}
+
+/** Fills the members derived from what is registered (grant types, auth methods, keys, scopes). */
+export function discoveryDocument(provider: Provider): Record<string, unknown> {
+  const { metadata } = provider;
+  metadata.set('scopes_supported', [...provider.scopes.keys()]);
+  metadata.set('grant_types_supported', [...provider.grants.keys()]);
+  metadata.set('token_endpoint_auth_methods_supported', provider.clientAuth.supportedMethods());
+  const algs = provider.keys.algorithms();
+  metadata.set('id_token_signing_alg_values_supported', ['RS256', ...algs.filter((a) => a !== 'RS256')]);
+  for (const endpoint of ['introspection_endpoint', 'revocation_endpoint']) {
+    if (metadata.get(endpoint)) metadata.set(`${endpoint.replace('_endpoint', '')}_endpoint_auth_methods_supported`, provider.clientAuth.supportedMethods().filter((m) => m !== 'none'));
+  }
+  const doc = metadata.toJSON();
+  // Sorted keys make the document easy to read and diff.
+  return Object.fromEntries(Object.entries(doc).sort(([a], [b]) => (a === 'issuer' ? -1 : b === 'issuer' ? 1 : a.localeCompare(b))));
+}

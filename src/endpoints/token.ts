@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import type { Provider } from '../provider.js';
+import { formParams, requireParam } from '../http/params.js';
+import { UnauthorizedClient, UnsupportedGrantType } from '../http/oauth-errors.js';
+
+/** RFC 6749 §3.2: the token endpoint. Each grant type is a handler in `provider.grants`. */
+export async function tokenEndpoint(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
+  const url = `${provider.config.issuer}/token`;
+  provider.metadata.set('token_endpoint', url);
+
+  app.post('/token', async (request, reply) => {
+    // §3.2: POST with form parameters, each at most once.
+    const params = formParams(request);
+    // §3.2.1: authenticate the client before anything about the grant is revealed.
+    const client = await provider.clientAuth.authenticate(request, params, url);
+    // §5.2: unsupported_grant_type for a grant this server does not know.
+    const grantType = requireParam(params, 'grant_type');
+    const handler = provider.grants.get(grantType);
+    if (!handler) throw new UnsupportedGrantType(`grant type ${grantType} is not supported`);
+    // §5.2: unauthorized_client when the client may not use this grant type.
+    if (!client.metadata.grant_types.includes(grantType)) {
+      throw new UnauthorizedClient(`the client is not allowed to use the ${grantType} grant`);
+    }
+    const body = await handler.handle({ params, client, request });
+    // §5.1: tokens must not be cached.
+    reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    return body;
+  });
+}

@@ -1,0 +1,29 @@
+import type { FastifyRequest } from 'fastify';
+import type { Client } from '../clients/client.js';
+import type { Params } from '../http/params.js';
+
+/** The JSON body of a successful token response (RFC 6749 §5.1, OIDC Core §3.1.3.3). */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope?: string;
+  refresh_token?: string;
+  id_token?: string;
+}
+
+export interface GrantRequest {
+  params: Params;
+  /** The authenticated client; the token endpoint has already checked it may use this grant type. */
+  client: Client;
+  request: FastifyRequest;
+}
+
+/**
+ * One grant type (STYLE.md §1). The token endpoint looks the handler up by `grant_type`;
+ * an unknown one is `unsupported_grant_type`.
+ */
+export interface GrantHandler {
+  readonly grantType: string;
+  handle(request: GrantRequest): Promise<TokenResponse>;
+}

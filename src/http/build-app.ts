@@ -1,0 +1,38 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Provider } from '../provider.js';
+import { errorHandler } from './error-handler.js';
+import { parseForm } from './params.js';
+import { NotFound } from './oauth-errors.js';
+import { discoveryEndpoint } from '../endpoints/discovery.js';
+import { jwksEndpoint } from '../endpoints/jwks.js';
+import { healthEndpoints } from '../endpoints/health.js';
+import { tokenEndpoint } from '../endpoints/token.js';
+
+export interface AppOptions {
+  logger?: Logger | false;
+}
+
+/** The HTTP application, without `listen` (tests use `app.inject` or listen on port 0). */
+export async function buildApp(provider: Provider, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: (options.logger || undefined) as FastifyBaseLogger | undefined,
+    bodyLimit: provider.config.bodyLimit,
+    trustProxy: provider.config.trustProxy,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, parseForm(body as string));
+  });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => errorHandler(new NotFound(`no such endpoint: ${request.method} ${request.url.split('?')[0]}`), request, reply));
+
+  const opts = { provider };
+  await app.register(healthEndpoints, opts);
+  await app.register(discoveryEndpoint, opts);
+  await app.register(jwksEndpoint, opts);
+  await app.register(tokenEndpoint, opts);
+  return app;
+}

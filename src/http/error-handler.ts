@@ -1,0 +1,42 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { InvalidRequest, OAuthError, PayloadTooLarge, ServerError, TemporarilyUnavailable, sanitizeDescription } from './oauth-errors.js';
+import { renderErrorPage } from '../interaction/error-page.js';
+
+/** Fastify's own errors for bad input, mapped to the OAuth family (STYLE.md §3, §10). */
+function fromFastifyError(err: FastifyError): OAuthError | undefined {
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new PayloadTooLarge('the request body is too large');
+  if (err.validation) return new InvalidRequest(`invalid parameters: ${err.message}`);
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new InvalidRequest(err.message.replace(/^FST_\w+:\s*/, ''));
+  return undefined;
+}
+
+/** A database that does not answer is a 503 the client can retry, not a 500 (issue 7). */
+export function isUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  if (!e) return false;
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P03', '08000', '08003', '08006', '08001', '53300', 'SQLITE_BUSY'].includes(e.code ?? '')) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error/i.test(e.message ?? '');
+}
+
+/** Turns anything thrown into a spec-shaped error; internals are logged, never sent. */
+export function toOAuthError(err: unknown): OAuthError {
+  if (err instanceof OAuthError) return err;
+  const fastifyErr = fromFastifyError(err as FastifyError);
+  if (fastifyErr) return fastifyErr;
+  if (isUnavailable(err)) return new TemporarilyUnavailable('the service is temporarily unavailable, try again shortly');
+  return new ServerError('the server could not complete the request');
+}
+
+/** The one serializer: JSON for API endpoints, an HTML page for routes a person sees. */
+export async function errorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const oauth = toOAuthError(err);
+  if (oauth.status >= 500) request.log.error({ err }, 'request failed');
+  else request.log.info({ error: oauth.error, detail: oauth.detail ?? oauth.description }, 'request refused');
+  reply.status(oauth.status).headers(oauth.headers);
+  if (oauth.status === 401 || oauth.status >= 500) reply.header('cache-control', 'no-store');
+  if ((request.routeOptions.config as { html?: boolean } | undefined)?.html) {
+    reply.type('text/html; charset=utf-8').send(renderErrorPage(oauth));
+    return;
+  }
+  reply.header('cache-control', 'no-store').type('application/json').send({ error: oauth.error, error_description: sanitizeDescription(oauth.description) });
+}

@@ -1,0 +1,57 @@
+import type { FastifyRequest } from 'fastify';
+import { InvalidRequest } from './oauth-errors.js';
+
+/** Request parameters after the RFC 6749 §3.1 checks: each present once, each a string. */
+export type Params = Record<string, string>;
+
+const FORM = 'application/x-www-form-urlencoded';
+
+/** Parses an application/x-www-form-urlencoded body, keeping repeated names as arrays. */
+export function parseForm(body: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null);
+  for (const [name, value] of new URLSearchParams(body)) {
+    const prev = out[name];
+    if (prev === undefined) out[name] = value;
+    else if (Array.isArray(prev)) prev.push(value);
+    else out[name] = [prev, value];
+  }
+  return out;
+}
+
+/**
+ * RFC 6749 §3.1 / §3.2: parameters sent without a value are treated as omitted, and none may
+ * be repeated. Returns a plain record of strings.
+ */
+export function singleParams(raw: unknown, where: string): Params {
+  const out: Params = Object.create(null);
+  if (raw === null || raw === undefined) return out;
+  if (typeof raw !== 'object') throw new InvalidRequest(`the ${where} must be form parameters`);
+  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (Array.isArray(value)) {
+      if (value.length > 1) throw new InvalidRequest(`parameter ${name} must not be repeated`);
+      if (value.length === 1 && typeof value[0] === 'string' && value[0] !== '') out[name] = value[0];
+      continue;
+    }
+    if (typeof value !== 'string') throw new InvalidRequest(`parameter ${name} must be a string`);
+    if (value !== '') out[name] = value;
+  }
+  return out;
+}
+
+/** The body of a POST that must be a form (token, introspection, revocation, device authorization). */
+export function formParams(request: FastifyRequest): Params {
+  const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== FORM) throw new InvalidRequest(`the request body must be ${FORM}`);
+  return singleParams(request.body, 'request body');
+}
+
+/** Query parameters for GET, form body for POST (authorization and userinfo endpoints). */
+export function queryOrFormParams(request: FastifyRequest): Params {
+  return request.method === 'POST' ? formParams(request) : singleParams(request.query, 'query');
+}
+
+export function requireParam(params: Params, name: string): string {
+  const value = params[name];
+  if (value === undefined) throw new InvalidRequest(`missing required parameter ${name}`);
+  return value;
+}

@@ -1,0 +1,126 @@
+import { importJWK, type CryptoKey, type JWK, type KeyObject } from 'jose';
+import type { SigningKeysStore } from '../storage/signing-keys-store.js';
+import type { SecretBox } from '../util/secret-box.js';
+import { nowSeconds } from '../storage/database.js';
+import { generateSigningKey, type SigningAlgorithm } from './generate-signing-key.js';
+
+export interface ActiveKey {
+  kid: string;
+  alg: SigningAlgorithm;
+  privateKey: CryptoKey | KeyObject;
+}
+
+export interface KeySetOptions {
+  store: SigningKeysStore;
+  box: SecretBox;
+  /** The algorithm tokens are signed with by default. */
+  defaultAlgorithm: SigningAlgorithm;
+  /** How long a retired key stays published: the longest lifetime of a JWT it signed. */
+  publishRetiredFor: number;
+}
+
+/**
+ * The provider's signing keys, shared by every process through the database. Keeps the
+ * decrypted keys and the JWKS bytes in memory; `reload()` picks up another process's rotation.
+ */
+export class KeySet {
+  private active = new Map<SigningAlgorithm, ActiveKey>();
+  private publicKeys = new Map<string, { jwk: JWK; key?: CryptoKey | KeyObject }>();
+  private jwksBody = '{"keys":[]}';
+  private lastReload = 0;
+
+  constructor(private readonly options: KeySetOptions) {}
+
+  /** Ensures a signing key exists for the default algorithm and RS256 (OIDC Core §15.1), then loads. */
+  async init(): Promise<void> {
+    await this.reload();
+    const needed = new Set<SigningAlgorithm>([this.options.defaultAlgorithm, 'RS256']);
+    let created = false;
+    for (const alg of needed) {
+      if (!this.active.has(alg)) {
+        await this.addKey(alg);
+        created = true;
+      }
+    }
+    if (created) await this.reload();
+  }
+
+  async reload(): Promise<void> {
+    const now = nowSeconds();
+    this.lastReload = Date.now();
+    const rows = await this.options.store.list();
+    const active = new Map<SigningAlgorithm, ActiveKey>();
+    const published = new Map<string, { jwk: JWK; key?: CryptoKey | KeyObject }>();
+    for (const row of rows) {
+      if (row.expires_at !== null && row.expires_at < now) continue;
+      const jwk = JSON.parse(row.public_jwk) as JWK;
+      published.set(row.kid, { jwk, key: this.publicKeys.get(row.kid)?.key });
+      const alg = row.alg as SigningAlgorithm;
+      // Newest unretired key per algorithm signs (rows come newest first).
+      if (row.retired_at === null && !active.has(alg)) {
+        const current = this.active.get(alg);
+        const privateKey =
+          current?.kid === row.kid
+            ? current.privateKey
+            : ((await importJWK(JSON.parse(this.options.box.decrypt(row.private_jwk_encrypted)) as JWK, alg)) as CryptoKey | KeyObject);
+        active.set(alg, { kid: row.kid, alg, privateKey });
+      }
+    }
+    this.active = active;
+    this.publicKeys = published;
+    this.jwksBody = JSON.stringify({ keys: [...published.values()].map((p) => p.jwk) });
+  }
+
+  /** Adds a key; it signs from now on for its algorithm, the previous one is retired but stays published. */
+  async addKey(alg: SigningAlgorithm): Promise<string> {
+    const key = await generateSigningKey(alg);
+    const now = nowSeconds();
+    const previous = (await this.options.store.list()).filter((k) => k.alg === alg && k.retired_at === null);
+    await this.options.store.insert({
+      kid: key.kid,
+      alg,
+      public_jwk: JSON.stringify(key.publicJwk),
+      private_jwk_encrypted: this.options.box.encrypt(JSON.stringify(key.privateJwk)),
+      created_at: now,
+      retired_at: null,
+      expires_at: null,
+    });
+    for (const old of previous) await this.options.store.retire(old.kid, now, now + this.options.publishRetiredFor);
+    return key.kid;
+  }
+
+  /** The key that signs with `alg` (default: the configured algorithm). */
+  signingKey(alg: SigningAlgorithm = this.options.defaultAlgorithm): ActiveKey {
+    const key = this.active.get(alg);
+    if (!key) throw new Error(`no active signing key for ${alg}`);
+    return key;
+  }
+
+  get defaultAlgorithm(): SigningAlgorithm {
+    return this.options.defaultAlgorithm;
+  }
+
+  /** Algorithms for which a signing key is active. */
+  algorithms(): SigningAlgorithm[] {
+    return [...this.active.keys()];
+  }
+
+  /** A public key by `kid`, for verifying our own tokens (ID token hints, JWT access tokens). */
+  async verificationKey(kid: string): Promise<CryptoKey | KeyObject | undefined> {
+    let entry = this.publicKeys.get(kid);
+    // An unknown kid may be another process's new key; re-read, but at most every few seconds
+    // so that forged kids cannot turn into a database load.
+    if (!entry && Date.now() - this.lastReload > 5000) {
+      await this.reload();
+      entry = this.publicKeys.get(kid);
+    }
+    if (!entry) return undefined;
+    entry.key ??= (await importJWK(entry.jwk, entry.jwk.alg)) as CryptoKey | KeyObject;
+    return entry.key;
+  }
+
+  /** The JWKS document: public members only. */
+  jwks(): string {
+    return this.jwksBody;
+  }
+}

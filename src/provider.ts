@@ -1,0 +1,117 @@
+import type { Logger } from 'pino';
+import type { Config } from './config/load-config.js';
+import { ConfigError } from './config/config-error.js';
+import { openDatabase, migrate, type Db } from './storage/database.js';
+import { signingKeysStore } from './storage/signing-keys-store.js';
+import { clientsStore } from './storage/clients-store.js';
+import { usersStore } from './storage/users-store.js';
+import { accessTokensStore } from './storage/access-tokens-store.js';
+import { grantsStore, type GrantsStore } from './storage/grants-store.js';
+import { KeySet } from './keys/key-set.js';
+import type { SigningAlgorithm } from './keys/generate-signing-key.js';
+import { ClientRegistry } from './clients/client-registry.js';
+import { UserDirectory } from './accounts/user-directory.js';
+import { ClientAuthenticator } from './client-auth/authenticate-client.js';
+import { clientSecretBasic } from './client-auth/client-secret-basic.js';
+import { clientSecretPost } from './client-auth/client-secret-post.js';
+import { noClientAuthentication } from './client-auth/none.js';
+import { AccessTokens } from './tokens/access-tokens.js';
+import type { GrantHandler } from './grants/grant-handler.js';
+import { ProviderMetadata } from './provider-metadata.js';
+import { createSecretBox, deriveKey } from './util/secret-box.js';
+import { devSecret } from './dev-secret.js';
+import { SCOPE_DESCRIPTIONS } from './accounts/scope-claims.js';
+
+/**
+ * Everything the endpoints share, built once at startup and passed explicitly
+ * (STYLE.md §9, §14). Protocol code reaches storage only through the stores named here.
+ */
+export interface Provider {
+  config: Config;
+  db: Db;
+  keys: KeySet;
+  clients: ClientRegistry;
+  users: UserDirectory;
+  grantsStore: GrantsStore;
+  accessTokens: AccessTokens;
+  clientAuth: ClientAuthenticator;
+  /** Grant handlers keyed by grant_type (STYLE.md §1). */
+  grants: Map<string, GrantHandler>;
+  metadata: ProviderMetadata;
+  /** Scopes this provider knows, with what the consent page says of each. */
+  scopes: Map<string, string>;
+  close(): Promise<void>;
+}
+
+export interface ProviderOptions {
+  logger?: Logger;
+  /** PostgreSQL schema (tests). */
+  schema?: string;
+}
+
+/** Opens storage, runs migrations, loads keys and builds the shared services. */
+export async function createProvider(config: Config, options: ProviderOptions = {}): Promise<Provider> {
+  const secret = config.secret || (config.dev ? devSecret(config.dataDir) : '');
+  if (!secret) throw new ConfigError('secret', 'is required outside dev mode: set TESSERA_SECRET to at least 32 random characters');
+
+  const db = openDatabase(config.databaseUrl, { schema: options.schema });
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+
+  const longestJwtLifetime = Math.max(config.ttl.accessToken, config.ttl.clientCredentialsAccessToken, config.ttl.idToken, 86400);
+  const keys = new KeySet({
+    store: signingKeysStore(db),
+    box: createSecretBox(secret, 'signing-keys'),
+    defaultAlgorithm: config.keys.algorithm as SigningAlgorithm,
+    publishRetiredFor: longestJwtLifetime + 300,
+  });
+  await keys.init();
+
+  const clients = new ClientRegistry({
+    store: clientsStore(db),
+    secretKey: deriveKey(secret, 'client-secrets'),
+    box: createSecretBox(secret, 'client-secrets-at-rest'),
+  });
+  const users = new UserDirectory(usersStore(db));
+  const grants = grantsStore(db);
+  const accessTokens = new AccessTokens({
+    issuer: config.issuer,
+    defaultFormat: config.accessTokens.format as 'jwt' | 'opaque',
+    defaultAudience: config.accessTokens.defaultAudience,
+    keys,
+    store: accessTokensStore(db),
+    grants,
+  });
+  const clientAuth = new ClientAuthenticator(clients, [clientSecretBasic(clients), clientSecretPost(clients), noClientAuthentication()]);
+
+  const scopes = new Map<string, string>(Object.entries(SCOPE_DESCRIPTIONS));
+  for (const entry of config.scopes) {
+    const [name, ...rest] = entry.split(':');
+    scopes.set(name.trim(), rest.join(':').trim() || name.trim());
+  }
+
+  const refresh = setInterval(() => keys.reload().catch((err) => options.logger?.warn({ err }, 'key reload failed')), config.keys.refreshInterval * 1000);
+  refresh.unref();
+
+  return {
+    config,
+    db,
+    keys,
+    clients,
+    users,
+    grantsStore: grants,
+    accessTokens,
+    clientAuth,
+    grants: new Map(),
+    metadata: new ProviderMetadata(),
+    scopes,
+    async close() {
+      clearInterval(refresh);
+      await db.destroy();
+    },
+  };
+}

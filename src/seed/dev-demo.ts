@@ -1,0 +1,89 @@
+import type { Provider } from '../provider.js';
+import { GRANT_DEVICE_CODE } from '../clients/client.js';
+
+/** Dev mode's demo clients: the ones the walkthrough uses, with the secrets it shows. */
+export const DEMO_CLIENTS: Record<string, unknown>[] = [
+  {
+    client_id: 'web_application',
+    client_secret: 'bar',
+    client_name: 'Demo web application',
+    redirect_uris: ['http://example.local:3000/autorization', 'https://myapp.com/autorization', 'http://localhost:8080/callback'],
+    post_logout_redirect_uris: ['http://localhost:8080/'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_post',
+  },
+  {
+    client_id: 'my_client_id',
+    client_secret: 'my_client_secret',
+    client_name: 'My App',
+    redirect_uris: ['https://myapp.com/autorization'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+  },
+  {
+    client_id: 'spa_application',
+    client_name: 'Demo single-page app (public, PKCE)',
+    redirect_uris: ['http://localhost:8080/callback'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'none',
+  },
+  {
+    client_id: 'service_application',
+    client_secret: 'service_secret',
+    client_name: 'Demo service',
+    grant_types: ['client_credentials'],
+    response_types: [],
+    token_endpoint_auth_method: 'client_secret_post',
+  },
+  {
+    client_id: 'mobile_application',
+    client_name: 'Demo TV / CLI app',
+    grant_types: [GRANT_DEVICE_CODE, 'refresh_token'],
+    response_types: [],
+    token_endpoint_auth_method: 'none',
+  },
+];
+
+export const DEMO_USER = {
+  username: 'demo',
+  password: 'demo-password',
+  claims: {
+    name: 'Demo User',
+    given_name: 'Demo',
+    family_name: 'User',
+    email: 'demo@example.com',
+    email_verified: true,
+    phone_number: '+1 555 0100',
+    phone_number_verified: false,
+    address: { street_address: '1 Main Street', locality: 'Springfield', country: 'US' },
+  },
+};
+
+/** Seeds the demo clients and user (idempotent) and returns the text printed at startup. */
+export async function seedDevDemo(provider: Provider): Promise<string> {
+  for (const client of DEMO_CLIENTS) {
+    // The walkthrough's web client redirects to http://example.local; only dev mode allows that.
+    await provider.clients.save(client, 'dev', {}, { allowInsecureHttp: true });
+  }
+  await provider.users.upsert(DEMO_USER.username, DEMO_USER.password, DEMO_USER.claims);
+  const { issuer } = provider.config;
+  const lines = [
+    '',
+    `Tessera (dev mode) is running.`,
+    `  issuer:    ${issuer}`,
+    `  discovery: ${issuer}/.well-known/openid-configuration`,
+    '',
+    'Demo clients:',
+  ];
+  for (const c of DEMO_CLIENTS) {
+    lines.push(`  ${c.client_id}  (${c.client_name})`);
+    lines.push(`    auth method:   ${c.token_endpoint_auth_method}${c.client_secret ? `, secret: ${c.client_secret}` : ''}`);
+    lines.push(`    grant types:   ${(c.grant_types as string[]).join(', ')}`);
+    if ((c.redirect_uris as string[] | undefined)?.length) lines.push(`    redirect URIs: ${(c.redirect_uris as string[]).join(', ')}`);
+  }
+  lines.push('', `Demo user: ${DEMO_USER.username} / ${DEMO_USER.password}`, '');
+  return lines.join('\n');
+}

@@ -1,0 +1,213 @@
+/**
+ * Table shapes as Kysely sees them. Times are whole seconds since the epoch; JSON is
+ * stored as text and parsed by the store that owns the table.
+ */
+
+export interface Database {
+  clients: ClientRow;
+  users: UserRow;
+  signing_keys: SigningKeyRow;
+  sessions: SessionRow;
+  session_clients: SessionClientRow;
+  consents: ConsentRow;
+  grants: GrantRow;
+  authorization_codes: AuthorizationCodeRow;
+  refresh_tokens: RefreshTokenRow;
+  access_tokens: AccessTokenRow;
+  device_codes: DeviceCodeRow;
+  rate_limits: RateLimitRow;
+  used_jtis: UsedJtiRow;
+  initial_access_tokens: InitialAccessTokenRow;
+  audit_events: AuditEventRow;
+  kv: KvRow;
+}
+
+export interface ClientRow {
+  client_id: string;
+  /** HMAC-SHA-256 of the secret (see util/secret-hash.ts); null for public clients. */
+  secret_hash: string | null;
+  /** The secret encrypted at rest, kept only for client_secret_jwt, whose HS256 check needs it. */
+  secret_encrypted: string | null;
+  /** RFC 7591 metadata as JSON (without the secret). */
+  metadata: string;
+  /** Where the client came from: config, cli, registration, dev. */
+  origin: string;
+  registration_token_hash: string | null;
+  secret_expires_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UserRow {
+  id: string;
+  username: string;
+  password_hash: string;
+  claims: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SigningKeyRow {
+  kid: string;
+  alg: string;
+  public_jwk: string;
+  /** AES-256-GCM of the private JWK under a key derived from TESSERA_SECRET. */
+  private_jwk_encrypted: string;
+  created_at: number;
+  /** Set when a newer key took over signing; the key stays in the JWKS until `expires_at`. */
+  retired_at: number | null;
+  expires_at: number | null;
+}
+
+export interface SessionRow {
+  /** SHA-256 of the session cookie value. */
+  id_hash: string;
+  /** Public session id, the `sid` of ID tokens and logout tokens. */
+  sid: string;
+  user_id: string;
+  auth_time: number;
+  amr: string | null;
+  acr: string | null;
+  created_at: number;
+  expires_at: number;
+  ended_at: number | null;
+}
+
+export interface SessionClientRow {
+  sid: string;
+  client_id: string;
+  created_at: number;
+}
+
+export interface ConsentRow {
+  user_id: string;
+  client_id: string;
+  scope: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GrantRow {
+  id: string;
+  user_id: string;
+  client_id: string;
+  scope: string;
+  sid: string | null;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface AuthorizationCodeRow {
+  code_hash: string;
+  grant_id: string;
+  client_id: string;
+  user_id: string;
+  redirect_uri: string;
+  scope: string;
+  nonce: string | null;
+  code_challenge: string | null;
+  code_challenge_method: string | null;
+  /** OIDC Core §5.5 claims request as JSON. */
+  claims: string | null;
+  resource: string | null;
+  auth_time: number;
+  acr: string | null;
+  amr: string | null;
+  sid: string | null;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+export interface RefreshTokenRow {
+  token_hash: string;
+  grant_id: string;
+  client_id: string;
+  user_id: string;
+  scope: string;
+  claims: string | null;
+  resource: string | null;
+  auth_time: number;
+  acr: string | null;
+  amr: string | null;
+  sid: string | null;
+  created_at: number;
+  expires_at: number;
+  /** Set when rotated: presenting it again is reuse (RFC 9700 §4.14.2). */
+  consumed_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface AccessTokenRow {
+  jti: string;
+  /** SHA-256 of an opaque token; null for JWTs (they carry their own claims). */
+  token_hash: string | null;
+  grant_id: string | null;
+  client_id: string;
+  user_id: string | null;
+  scope: string;
+  audience: string;
+  /** Extra data of an opaque token (claims request, auth_time...) as JSON. */
+  data: string | null;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface DeviceCodeRow {
+  device_code_hash: string;
+  /** Normalised: 8 letters, no dash. */
+  user_code: string;
+  client_id: string;
+  scope: string;
+  /** pending, approved, denied, consumed */
+  status: string;
+  user_id: string | null;
+  grant_id: string | null;
+  auth_time: number | null;
+  acr: string | null;
+  amr: string | null;
+  sid: string | null;
+  interval: number;
+  last_polled_at: number | null;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+export interface RateLimitRow {
+  key: string;
+  count: number;
+  reset_at: number;
+}
+
+export interface UsedJtiRow {
+  /** client_id + ':' + jti of a client assertion, never accepted twice (RFC 7523 §3). */
+  key: string;
+  expires_at: number;
+}
+
+export interface InitialAccessTokenRow {
+  token_hash: string;
+  description: string | null;
+  created_at: number;
+  expires_at: number | null;
+}
+
+export interface AuditEventRow {
+  /** Random id; events are ordered by `at`. */
+  id: string;
+  at: number;
+  type: string;
+  user_id: string | null;
+  client_id: string | null;
+  address: string | null;
+  detail: string | null;
+}
+
+export interface KvRow {
+  key: string;
+  value: string;
+  updated_at: number;
+}

@@ -1,0 +1,56 @@
+import type { Db } from './database.js';
+import type { UserRow } from './schema.js';
+import type { User } from '../accounts/user.js';
+
+export interface UserWithHash extends User {
+  passwordHash: string;
+}
+
+/** End-users, in domain words. */
+export interface UsersStore {
+  findById(id: string): Promise<User | undefined>;
+  findByUsername(username: string): Promise<UserWithHash | undefined>;
+  list(): Promise<User[]>;
+  insert(user: UserWithHash, now: number): Promise<void>;
+  updateClaims(id: string, claims: Record<string, unknown>, now: number): Promise<void>;
+  setPasswordHash(id: string, passwordHash: string, now: number): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+}
+
+export function usersStore(db: Db): UsersStore {
+  return {
+    async findById(id) {
+      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toUser(row);
+    },
+    async findByUsername(username) {
+      const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+      return row && { ...toUser(row), passwordHash: row.password_hash };
+    },
+    async list() {
+      const rows = await db.selectFrom('users').selectAll().orderBy('username').execute();
+      return rows.map(toUser);
+    },
+    async insert(user, now) {
+      await db
+        .insertInto('users')
+        .values({ id: user.id, username: user.username, password_hash: user.passwordHash, claims: JSON.stringify(user.claims), created_at: now, updated_at: now })
+        .execute();
+    },
+    async updateClaims(id, claims, now) {
+      await db.updateTable('users').set({ claims: JSON.stringify(claims), updated_at: now }).where('id', '=', id).execute();
+    },
+    async setPasswordHash(id, passwordHash, now) {
+      const result = await db.updateTable('users').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', id).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async delete(id) {
+      const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+  };
+}
+
+function toUser(row: UserRow): User {
+  return { id: row.id, username: row.username, claims: JSON.parse(row.claims) as Record<string, unknown>, createdAt: row.created_at };
+}

@@ -1,0 +1,48 @@
+import type { Client } from '../clients/client.js';
+
+/** What a grant asks the access-token strategy to issue. */
+export interface AccessTokenRequest {
+  client: Client;
+  /** The end-user's `sub`; absent for client_credentials (then `sub` is the client, RFC 9068 §2.2). */
+  userId?: string;
+  /** Granted scopes, space-separated. */
+  scope: string;
+  /** RFC 8707 resource(s); default: the configured audience. */
+  audience?: string;
+  grantId?: string;
+  /** Lifetime in seconds. */
+  ttl: number;
+  /** Facts of the authentication the token carries for userinfo and introspection. */
+  extra?: AccessTokenExtra;
+}
+
+export interface AccessTokenExtra {
+  auth_time?: number;
+  acr?: string;
+  amr?: string[];
+  sid?: string;
+  /** OIDC Core §5.5 claims requested for userinfo. */
+  userinfo_claims?: string[];
+}
+
+export interface IssuedAccessToken {
+  token: string;
+  jti: string;
+  expiresIn: number;
+  format: 'jwt' | 'opaque';
+}
+
+/** An access token that checked out: signature or record valid, not expired, not revoked. */
+export interface AccessTokenInfo {
+  jti: string;
+  format: 'jwt' | 'opaque';
+  clientId: string;
+  sub: string;
+  userId?: string;
+  scope: string;
+  aud: string | string[];
+  iat: number;
+  exp: number;
+  grantId?: string;
+  extra: AccessTokenExtra;
+}

@@ -1,0 +1,159 @@
+import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
+import type { KeySet } from '../keys/key-set.js';
+import type { AccessTokensStore } from '../storage/access-tokens-store.js';
+import type { GrantsStore } from '../storage/grants-store.js';
+import { nowSeconds } from '../storage/database.js';
+import { hashToken } from '../util/hashing.js';
+import { randomToken } from '../util/random.js';
+import type { AccessTokenExtra, AccessTokenInfo, AccessTokenRequest, IssuedAccessToken } from './access-token.js';
+
+export interface AccessTokensOptions {
+  issuer: string;
+  defaultFormat: 'jwt' | 'opaque';
+  defaultAudience: string;
+  keys: KeySet;
+  store: AccessTokensStore;
+  grants: GrantsStore;
+}
+
+/**
+ * Issues and checks access tokens. The format is a strategy chosen per client (STYLE.md §8):
+ * RFC 9068 JWTs by default, or opaque reference tokens stored hashed. Tokens of user grants
+ * are recorded so that revoking the grant reaches them; any JWT can be revoked by `jti`.
+ */
+export class AccessTokens {
+  constructor(private readonly options: AccessTokensOptions) {}
+
+  async issue(request: AccessTokenRequest): Promise<IssuedAccessToken> {
+    const format = request.client.metadata.access_token_format ?? this.options.defaultFormat;
+    const jti = randomToken(16);
+    const now = nowSeconds();
+    const exp = now + request.ttl;
+    const audience = request.audience ?? this.options.defaultAudience;
+    let token: string;
+    if (format === 'jwt') {
+      const key = this.options.keys.signingKey();
+      // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti; scope per §2.2.3.
+      token = await new SignJWT({
+        client_id: request.client.clientId,
+        scope: request.scope || undefined,
+        auth_time: request.extra?.auth_time,
+        acr: request.extra?.acr,
+      })
+        .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
+        .setIssuer(this.options.issuer)
+        .setSubject(request.userId ?? request.client.clientId)
+        .setAudience(audience)
+        .setIssuedAt(now)
+        .setExpirationTime(exp)
+        .setJti(jti)
+        .sign(key.privateKey);
+    } else {
+      token = randomToken(32);
+    }
+    if (format === 'opaque' || request.grantId) {
+      await this.options.store.insert({
+        jti,
+        token_hash: format === 'opaque' ? hashToken(token) : null,
+        grant_id: request.grantId ?? null,
+        client_id: request.client.clientId,
+        user_id: request.userId ?? null,
+        scope: request.scope,
+        audience,
+        data: request.extra ? JSON.stringify(request.extra) : null,
+        created_at: now,
+        expires_at: exp,
+        revoked_at: null,
+      });
+    }
+    return { token, jti, expiresIn: request.ttl, format };
+  }
+
+  /** The token's facts if it is active (valid, unexpired, unrevoked, grant not revoked); else undefined. */
+  async verify(token: string): Promise<AccessTokenInfo | undefined> {
+    if (token.length > 8192) return undefined;
+    const info = looksLikeJwt(token) ? await this.verifyJwt(token) : await this.verifyOpaque(token);
+    if (!info) return undefined;
+    if (info.grantId) {
+      const grant = await this.options.grants.find(info.grantId);
+      if (!grant || grant.revoked_at !== null) return undefined;
+    }
+    return info;
+  }
+
+  private async verifyJwt(token: string): Promise<AccessTokenInfo | undefined> {
+    let kid: string | undefined;
+    try {
+      kid = decodeProtectedHeader(token).kid;
+    } catch {
+      return undefined;
+    }
+    if (!kid) return undefined;
+    const key = await this.options.keys.verificationKey(kid);
+    if (!key) return undefined;
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, key, { issuer: this.options.issuer, typ: 'at+jwt', algorithms: ['RS256', 'ES256', 'EdDSA'] }));
+    } catch {
+      return undefined;
+    }
+    if (typeof payload.jti !== 'string' || typeof payload.client_id !== 'string' || typeof payload.sub !== 'string') return undefined;
+    const record = await this.options.store.findByJti(payload.jti);
+    if (record?.revoked_at != null) return undefined;
+    const extra: AccessTokenExtra = record?.data ? JSON.parse(record.data) : {};
+    return {
+      jti: payload.jti,
+      format: 'jwt',
+      clientId: payload.client_id,
+      sub: payload.sub,
+      userId: record?.user_id ?? (payload.sub !== payload.client_id ? payload.sub : undefined),
+      scope: typeof payload.scope === 'string' ? payload.scope : '',
+      aud: payload.aud ?? [],
+      iat: payload.iat ?? 0,
+      exp: payload.exp ?? 0,
+      grantId: record?.grant_id ?? undefined,
+      extra,
+    };
+  }
+
+  private async verifyOpaque(token: string): Promise<AccessTokenInfo | undefined> {
+    const record = await this.options.store.findByHash(hashToken(token));
+    if (!record || record.revoked_at !== null || record.expires_at <= nowSeconds()) return undefined;
+    return {
+      jti: record.jti,
+      format: 'opaque',
+      clientId: record.client_id,
+      sub: record.user_id ?? record.client_id,
+      userId: record.user_id ?? undefined,
+      scope: record.scope,
+      aud: record.audience,
+      iat: record.created_at,
+      exp: record.expires_at,
+      grantId: record.grant_id ?? undefined,
+      extra: record.data ? JSON.parse(record.data) : {},
+    };
+  }
+
+  /** Revokes an active token (RFC 7009); idempotent. */
+  async revoke(info: AccessTokenInfo): Promise<void> {
+    await this.options.store.revoke(
+      {
+        jti: info.jti,
+        token_hash: null,
+        grant_id: info.grantId ?? null,
+        client_id: info.clientId,
+        user_id: info.userId ?? null,
+        scope: info.scope,
+        audience: Array.isArray(info.aud) ? info.aud.join(' ') : info.aud,
+        data: null,
+        created_at: info.iat,
+        expires_at: info.exp,
+      },
+      nowSeconds(),
+    );
+  }
+}
+
+function looksLikeJwt(token: string): boolean {
+  return token.split('.').length === 3;
+}

@@ -1,0 +1,62 @@
+import { createServer } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from '../../src/config/load-config.js';
+import { createProvider, type Provider } from '../../src/provider.js';
+import { buildApp } from '../../src/http/build-app.js';
+import { seedFromConfig } from '../../src/seed/seed-from-config.js';
+import { createTestDatabase, type DatabaseKind } from './databases.js';
+
+export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
+export interface TestServer {
+  provider: Provider;
+  app: FastifyInstance;
+  /** The issuer, which is also the base URL the server listens on. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestServerOptions {
+  database?: DatabaseKind;
+  /** Config settings (clients, users, ttl, ...) on top of the test defaults. */
+  config?: Record<string, unknown>;
+  /** Listen on a real port (default true); false for app.inject only. */
+  listen?: boolean;
+}
+
+/** A real provider on a fresh database, listening on a free loopback port. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const database = await createTestDatabase(options.database ?? 'sqlite');
+  const port = await freePort();
+  const config: Config = loadConfig({
+    env: {},
+    overrides: { issuer: `http://127.0.0.1:${port}`, port, databaseUrl: database.url, secret: TEST_SECRET, logLevel: 'silent', ...options.config },
+  });
+  const provider = await createProvider(config, { schema: database.schema });
+  await seedFromConfig(provider);
+  const app = await buildApp(provider);
+  if (options.listen !== false) await app.listen({ port, host: '127.0.0.1' });
+  else await app.ready();
+  return {
+    provider,
+    app,
+    url: config.issuer,
+    async close() {
+      await app.close();
+      await provider.close();
+      await database.drop();
+    },
+  };
+}
