@@ -7,6 +7,7 @@ import { clientsStore } from './storage/clients-store.js';
 import { usersStore } from './storage/users-store.js';
 import { accessTokensStore } from './storage/access-tokens-store.js';
 import { grantsStore, type GrantsStore } from './storage/grants-store.js';
+import { authorizationCodesStore, type AuthorizationCodesStore } from './storage/authorization-codes-store.js';
 import { KeySet } from './keys/key-set.js';
 import type { SigningAlgorithm } from './keys/generate-signing-key.js';
 import { ClientRegistry } from './clients/client-registry.js';
@@ -33,6 +34,7 @@ export interface Provider {
   clients: ClientRegistry;
   users: UserDirectory;
   grantsStore: GrantsStore;
+  codes: AuthorizationCodesStore;
   accessTokens: AccessTokens;
   clientAuth: ClientAuthenticator;
   /** Grant handlers keyed by grant_type (STYLE.md §1). */
@@ -104,6 +106,7 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     clients,
     users,
     grantsStore: grants,
+    codes: authorizationCodesStore(db),
     accessTokens,
     clientAuth,
     grants: new Map(),
