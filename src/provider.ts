@@ -8,6 +8,8 @@ import { usersStore } from './storage/users-store.js';
 import { accessTokensStore } from './storage/access-tokens-store.js';
 import { grantsStore, type GrantsStore } from './storage/grants-store.js';
 import { authorizationCodesStore, type AuthorizationCodesStore } from './storage/authorization-codes-store.js';
+import { databaseRateLimiter } from './storage/rate-limits-store.js';
+import type { RateLimiter } from './rate-limit/rate-limiter.js';
 import { KeySet } from './keys/key-set.js';
 import type { SigningAlgorithm } from './keys/generate-signing-key.js';
 import { ClientRegistry } from './clients/client-registry.js';
@@ -35,6 +37,8 @@ export interface Provider {
   users: UserDirectory;
   grantsStore: GrantsStore;
   codes: AuthorizationCodesStore;
+  /** Counters shared by all instances: sign-in throttling, user-code guessing, token endpoint limits. */
+  rateLimiter: RateLimiter;
   accessTokens: AccessTokens;
   clientAuth: ClientAuthenticator;
   /** Grant handlers keyed by grant_type (STYLE.md §1). */
@@ -107,6 +111,7 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     users,
     grantsStore: grants,
     codes: authorizationCodesStore(db),
+    rateLimiter: databaseRateLimiter(db),
     accessTokens,
     clientAuth,
     grants: new Map(),

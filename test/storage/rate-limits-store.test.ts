@@ -1,0 +1,46 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { DATABASES, createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { migrate, openDatabase, type Db } from '../../src/storage/database.js';
+import { databaseRateLimiter } from '../../src/storage/rate-limits-store.js';
+
+for (const kind of DATABASES) {
+  describe(`database rate limiter (${kind})`, () => {
+    let database: TestDatabase;
+    let db: Db;
+    before(async () => {
+      database = await createTestDatabase(kind);
+      db = openDatabase(database.url, { schema: database.schema });
+      await migrate(db);
+    });
+    after(async () => {
+      await db.destroy();
+      await database.drop();
+    });
+
+    it('allows up to the limit within a window, then refuses with a retry time', async () => {
+      const limiter = databaseRateLimiter(db);
+      for (let i = 1; i <= 3; i++) assert.equal((await limiter.hit('k1', 3, 60)).allowed, true);
+      const fourth = await limiter.hit('k1', 3, 60);
+      assert.equal(fourth.allowed, false);
+      assert.equal(fourth.count, 4);
+      assert.ok(fourth.retryAfter > 0 && fourth.retryAfter <= 60);
+      assert.equal((await limiter.peek('k1', 3)).allowed, false);
+    });
+
+    it('counts concurrent hits exactly', async () => {
+      const limiter = databaseRateLimiter(db);
+      const results = await Promise.all(Array.from({ length: 20 }, () => limiter.hit('k2', 10, 60)));
+      assert.equal(results.filter((r) => r.allowed).length, 10);
+      assert.deepEqual(results.map((r) => r.count).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
+    });
+
+    it('restarts the count when the window has passed, and forgets a reset key', async () => {
+      const limiter = databaseRateLimiter(db);
+      await db.insertInto('rate_limits').values({ key: 'k3', count: 99, reset_at: 1 }).execute();
+      assert.equal((await limiter.hit('k3', 5, 60)).count, 1);
+      await limiter.reset('k3');
+      assert.equal((await limiter.peek('k3', 5)).count, 0);
+    });
+  });
+}
