@@ -10,6 +10,7 @@ import { grantsStore, type GrantsStore } from './storage/grants-store.js';
 import { authorizationCodesStore, type AuthorizationCodesStore } from './storage/authorization-codes-store.js';
 import { databaseRateLimiter } from './storage/rate-limits-store.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
+import { connectRedis, redisRateLimiter } from './rate-limit/redis-rate-limiter.js';
 import { KeySet } from './keys/key-set.js';
 import type { SigningAlgorithm } from './keys/generate-signing-key.js';
 import { ClientRegistry } from './clients/client-registry.js';
@@ -19,6 +20,9 @@ import { clientSecretBasic } from './client-auth/client-secret-basic.js';
 import { clientSecretPost } from './client-auth/client-secret-post.js';
 import { noClientAuthentication } from './client-auth/none.js';
 import { AccessTokens } from './tokens/access-tokens.js';
+import { IdTokens } from './tokens/id-tokens.js';
+import { RefreshTokens } from './tokens/refresh-tokens.js';
+import { refreshTokensStore } from './storage/refresh-tokens-store.js';
 import type { GrantHandler } from './grants/grant-handler.js';
 import { ProviderMetadata } from './provider-metadata.js';
 import { createSecretBox, deriveKey } from './util/secret-box.js';
@@ -40,6 +44,10 @@ export interface Provider {
   /** Counters shared by all instances: sign-in throttling, user-code guessing, token endpoint limits. */
   rateLimiter: RateLimiter;
   accessTokens: AccessTokens;
+  /** Signed ID tokens (OIDC Core §2) with the client's registered algorithm. */
+  idTokens: IdTokens;
+  /** Refresh tokens: issued hashed, rotated with reuse detection (RFC 9700 §4.14.2). */
+  refreshTokens: RefreshTokens;
   clientAuth: ClientAuthenticator;
   /** Grant handlers keyed by grant_type (STYLE.md §1). */
   grants: Map<string, GrantHandler>;
@@ -92,6 +100,8 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     store: accessTokensStore(db),
     grants,
   });
+  const idTokens = new IdTokens({ issuer: config.issuer, ttl: config.ttl.idToken, includeScopeClaims: config.idTokens.includeScopeClaims, keys, users });
+  const refreshTokens = new RefreshTokens({ store: refreshTokensStore(db), grants, ttl: config.ttl.refreshToken, rotateConfidential: config.refreshTokens.rotateConfidential });
   const clientAuth = new ClientAuthenticator(clients, [clientSecretBasic(clients), clientSecretPost(clients), noClientAuthentication()]);
 
   const scopes = new Map<string, string>(Object.entries(SCOPE_DESCRIPTIONS));
@@ -99,6 +109,10 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     const [name, ...rest] = entry.split(':');
     scopes.set(name.trim(), rest.join(':').trim() || name.trim());
   }
+
+  // Rate limits live in Redis when REDIS_URL is set, else in the shared database (issue 7).
+  const redisLimiter = config.redisUrl ? redisRateLimiter(connectRedis(config.redisUrl), { keyPrefix: config.redisKeyPrefix }) : undefined;
+  const rateLimiter: RateLimiter = redisLimiter ?? databaseRateLimiter(db);
 
   const refresh = setInterval(() => keys.reload().catch((err) => options.logger?.warn({ err }, 'key reload failed')), config.keys.refreshInterval * 1000);
   refresh.unref();
@@ -111,14 +125,17 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     users,
     grantsStore: grants,
     codes: authorizationCodesStore(db),
-    rateLimiter: databaseRateLimiter(db),
+    rateLimiter,
     accessTokens,
+    idTokens,
+    refreshTokens,
     clientAuth,
     grants: new Map(),
     metadata: new ProviderMetadata(),
     scopes,
     async close() {
       clearInterval(refresh);
+      await redisLimiter?.close();
       await db.destroy();
     },
   };

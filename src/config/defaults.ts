@@ -24,6 +24,8 @@ export const defaults = {
   workers: 1,
   /** Optional Redis URL for rate-limit counters shared by many instances (env REDIS_URL). */
   redisUrl: '',
+  /** Prefix of every Redis key Tessera writes, so several deployments can share one Redis. */
+  redisKeyPrefix: 'tessera:',
   /** Log level: fatal, error, warn, info, debug, trace, silent (env LOG_LEVEL). */
   logLevel: 'info',
   /** Trust X-Forwarded-For for the client address (only behind a proxy you control). */

@@ -18,6 +18,9 @@ export function validateConfig(raw: Record<string, unknown>): Config {
   if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(config.databaseUrl)) {
     throw new ConfigError('databaseUrl', 'must start with sqlite: or postgres://');
   }
+  if (config.redisUrl && !/^rediss?:\/\//.test(config.redisUrl)) {
+    throw new ConfigError('redisUrl', 'must start with redis:// or rediss://');
+  }
   if (config.secret && config.secret.length < 32) {
     throw new ConfigError('secret', 'must be at least 32 characters (generate one with: openssl rand -base64 32)');
   }
