@@ -1,0 +1,110 @@
+import type { Provider } from '../provider.js';
+import type { Client } from '../clients/client.js';
+import { GRANT_REFRESH_TOKEN } from '../clients/client.js';
+import { InvalidGrant } from '../http/oauth-errors.js';
+import { parseClaimsRequest, requestedClaims } from '../tokens/claims-request.js';
+import type { TokenResponse } from './grant-handler.js';
+
+/** What a user grant (authorization code, refresh token, device code) knows when it issues tokens. */
+export interface UserTokensRequest {
+  client: Client;
+  grantId: string;
+  /** The end-user's `sub`. */
+  userId: string;
+  /** Granted scopes, space-separated. */
+  scope: string;
+  /** When the end-user authenticated (epoch seconds). */
+  authTime: number;
+  nonce?: string | null;
+  acr?: string | null;
+  amr?: string[] | null;
+  sid?: string | null;
+  /** OIDC Core §5.5 claims request, as the JSON text stored with the code. */
+  claims?: string | null;
+  /** RFC 8707 resource: the access token's audience. */
+  resource?: string | null;
+  /**
+   * Refresh token grant only: the (rotated or kept) refresh token to return, instead of
+   * issuing a new one. Other grants leave it out.
+   */
+  refreshToken?: string;
+}
+
+/**
+ * The one place user grants turn an authorization into a token response (RFC 6749 §5.1,
+ * OIDC Core §3.1.3.3): an access token, an ID token when `openid` was granted, and a refresh
+ * token when `offline_access` was granted to a client allowed the refresh_token grant.
+ */
+export async function issueUserTokens(provider: Provider, request: UserTokensRequest): Promise<TokenResponse> {
+  const { client, scope } = request;
+  const scopes = scope.split(' ').filter(Boolean);
+  const user = await provider.users.findById(request.userId);
+  if (!user) throw new InvalidGrant('the end-user of this authorization no longer exists', `user ${request.userId} not found`);
+  const claimsRequest = parseClaimsRequest(request.claims);
+  const userinfoClaims = requestedClaims(claimsRequest, 'userinfo');
+  const amr = request.amr && request.amr.length > 0 ? request.amr : undefined;
+
+  const accessToken = await provider.accessTokens.issue({
+    client,
+    userId: user.id,
+    scope,
+    audience: request.resource || undefined,
+    grantId: request.grantId,
+    ttl: client.metadata.access_token_ttl ?? provider.config.ttl.accessToken,
+    extra: {
+      auth_time: request.authTime,
+      acr: request.acr || undefined,
+      amr,
+      sid: request.sid || undefined,
+      userinfo_claims: userinfoClaims.length > 0 ? userinfoClaims : undefined,
+    },
+  });
+  const response: TokenResponse = { access_token: accessToken.token, token_type: 'Bearer', expires_in: accessToken.expiresIn, scope };
+
+  // OIDC Core §3.1.3.3: an ID token whenever the openid scope was granted.
+  if (scopes.includes('openid')) {
+    response.id_token = await provider.idTokens.issue({
+      client,
+      userId: user.id,
+      user,
+      scope,
+      authTime: request.authTime,
+      nonce: request.nonce || undefined,
+      acr: request.acr || undefined,
+      amr,
+      sid: request.sid || undefined,
+      accessToken: accessToken.token,
+      claimsRequest,
+    });
+  }
+
+  if (request.refreshToken !== undefined) {
+    response.refresh_token = request.refreshToken;
+  } else if (scopes.includes('offline_access') && client.metadata.grant_types.includes(GRANT_REFRESH_TOKEN)) {
+    // OIDC Core §11: offline_access is what asks for a refresh token.
+    response.refresh_token = await provider.refreshTokens.issue({
+      client,
+      grantId: request.grantId,
+      userId: user.id,
+      scope,
+      claims: request.claims,
+      resource: request.resource,
+      authTime: request.authTime,
+      acr: request.acr,
+      amr,
+      sid: request.sid,
+    });
+  }
+  return response;
+}
+
+/** Reads the `amr` column (a JSON array of strings) of a code, refresh-token or device-code row. */
+export function parseAmr(json: string | null | undefined): string[] | undefined {
+  if (!json) return undefined;
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

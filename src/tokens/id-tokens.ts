@@ -1,0 +1,96 @@
+import { SignJWT } from 'jose';
+import type { Client } from '../clients/client.js';
+import type { KeySet } from '../keys/key-set.js';
+import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../keys/generate-signing-key.js';
+import type { User } from '../accounts/user.js';
+import type { UserDirectory } from '../accounts/user-directory.js';
+import { claimsFor } from '../accounts/scope-claims.js';
+import { nowSeconds } from '../storage/database.js';
+import { requestedClaims, type ClaimsRequest } from './claims-request.js';
+import { tokenHash } from './token-hash.js';
+
+/** What a grant knows when it issues an ID token (OIDC Core §2, §3.1.3.3). */
+export interface IdTokenRequest {
+  client: Client;
+  /** The end-user's `sub`. */
+  userId: string;
+  /** Granted scopes, space-separated. */
+  scope: string;
+  /** When the end-user authenticated (epoch seconds); always included (§2 auth_time). */
+  authTime: number;
+  /** Only on the first ID token of an authorization; never on refresh (§12.2). */
+  nonce?: string;
+  acr?: string;
+  amr?: string[];
+  sid?: string;
+  /** The access token issued alongside, for `at_hash` (§3.1.3.6). */
+  accessToken?: string;
+  /** OIDC Core §5.5 claims request; its `id_token` member's claims go in the token. */
+  claimsRequest?: ClaimsRequest;
+  /** The user when the caller already loaded it (saves a lookup). */
+  user?: User;
+}
+
+export interface IdTokensOptions {
+  issuer: string;
+  /** Lifetime in seconds (config ttl.idToken). */
+  ttl: number;
+  /** Put the claims of granted scopes in the ID token too (config idTokens.includeScopeClaims). */
+  includeScopeClaims: boolean;
+  keys: KeySet;
+  users: UserDirectory;
+}
+
+/** Issues signed ID tokens (OIDC Core §2), with the algorithm the client registered. */
+export class IdTokens {
+  constructor(private readonly options: IdTokensOptions) {}
+
+  async issue(request: IdTokenRequest): Promise<string> {
+    const { client } = request;
+    const alg = (client.metadata.id_token_signed_response_alg || 'RS256') as SigningAlgorithm;
+    const key = await this.keyFor(alg);
+    const user = request.user ?? (await this.options.users.findById(request.userId));
+    const scopes = request.scope.split(' ').filter(Boolean);
+    // §5.4: scope claims belong to userinfo; in the ID token only when configured.
+    // §5.5: claims requested for the id_token always go in it.
+    const userClaims = claimsFor(user?.claims ?? {}, this.options.includeScopeClaims ? scopes : [], requestedClaims(request.claimsRequest, 'id_token'));
+    const now = nowSeconds();
+    return new SignJWT({
+      ...userClaims,
+      // §2: auth_time is always included, so that max_age and prompt=login can be checked.
+      auth_time: request.authTime,
+      nonce: request.nonce || undefined,
+      acr: request.acr || undefined,
+      amr: request.amr && request.amr.length > 0 ? request.amr : undefined,
+      sid: request.sid || undefined,
+      // §3.1.3.6: at_hash of the access token issued with this ID token.
+      at_hash: request.accessToken ? tokenHash(request.accessToken, key.alg) : undefined,
+      // §2 azp is needed only with several audiences; ours is always the client alone.
+    })
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
+      .setIssuer(this.options.issuer)
+      .setSubject(request.userId)
+      .setAudience(client.clientId)
+      .setIssuedAt(now)
+      .setExpirationTime(now + this.options.ttl)
+      .sign(key.privateKey);
+  }
+
+  /**
+   * The signing key for the client's registered algorithm. Registration accepts only
+   * algorithms Tessera can sign with; a key for one that has none yet is created once and
+   * published in the JWKS like any other.
+   */
+  private async keyFor(alg: SigningAlgorithm) {
+    if (!SIGNING_ALGORITHMS.includes(alg)) throw new Error(`unsupported ID token algorithm ${alg}`);
+    const { keys } = this.options;
+    if (!keys.algorithms().includes(alg)) {
+      await keys.reload();
+      if (!keys.algorithms().includes(alg)) {
+        await keys.addKey(alg);
+        await keys.reload();
+      }
+    }
+    return keys.signingKey(alg);
+  }
+}
