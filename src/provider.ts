@@ -10,6 +10,7 @@ import { grantsStore, type GrantsStore } from './storage/grants-store.js';
 import { authorizationCodesStore, type AuthorizationCodesStore } from './storage/authorization-codes-store.js';
 import { databaseRateLimiter } from './storage/rate-limits-store.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
+import { connectRedis, redisRateLimiter } from './rate-limit/redis-rate-limiter.js';
 import { KeySet } from './keys/key-set.js';
 import type { SigningAlgorithm } from './keys/generate-signing-key.js';
 import { ClientRegistry } from './clients/client-registry.js';
@@ -109,6 +110,10 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     scopes.set(name.trim(), rest.join(':').trim() || name.trim());
   }
 
+  // Rate limits live in Redis when REDIS_URL is set, else in the shared database (issue 7).
+  const redisLimiter = config.redisUrl ? redisRateLimiter(connectRedis(config.redisUrl), { keyPrefix: config.redisKeyPrefix }) : undefined;
+  const rateLimiter: RateLimiter = redisLimiter ?? databaseRateLimiter(db);
+
   const refresh = setInterval(() => keys.reload().catch((err) => options.logger?.warn({ err }, 'key reload failed')), config.keys.refreshInterval * 1000);
   refresh.unref();
 
@@ -120,7 +125,7 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     users,
     grantsStore: grants,
     codes: authorizationCodesStore(db),
-    rateLimiter: databaseRateLimiter(db),
+    rateLimiter,
     accessTokens,
     idTokens,
     refreshTokens,
@@ -130,6 +135,7 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     scopes,
     async close() {
       clearInterval(refresh);
+      await redisLimiter?.close();
       await db.destroy();
     },
   };
