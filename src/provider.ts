@@ -28,6 +28,10 @@ import { ProviderMetadata } from './provider-metadata.js';
 import { createSecretBox, deriveKey } from './util/secret-box.js';
 import { devSecret } from './dev-secret.js';
 import { SCOPE_DESCRIPTIONS } from './accounts/scope-claims.js';
+import { sessionsStore } from './storage/sessions-store.js';
+import { consentsStore, type ConsentsStore } from './storage/consents-store.js';
+import { Sessions } from './interaction/sessions.js';
+import type { SecretBox } from './util/secret-box.js';
 
 /**
  * Everything the endpoints share, built once at startup and passed explicitly
@@ -54,6 +58,12 @@ export interface Provider {
   metadata: ProviderMetadata;
   /** Scopes this provider knows, with what the consent page says of each. */
   scopes: Map<string, string>;
+  /** Browser sessions (SSO); the contract is described in src/interaction/sessions.ts. */
+  sessions: Sessions;
+  /** Remembered consent per user and client. */
+  consents: ConsentsStore;
+  /** Keys of the pages: the CSRF HMAC key and the box that seals pending authorization requests. */
+  interactionSecrets: { csrfKey: Buffer; box: SecretBox };
   close(): Promise<void>;
 }
 
@@ -133,6 +143,9 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     grants: new Map(),
     metadata: new ProviderMetadata(),
     scopes,
+    sessions: new Sessions({ store: sessionsStore(db), ttl: config.ttl.session, secure: config.issuer.startsWith('https:') }),
+    consents: consentsStore(db),
+    interactionSecrets: { csrfKey: deriveKey(secret, 'csrf'), box: createSecretBox(secret, 'interactions') },
     async close() {
       clearInterval(refresh);
       await redisLimiter?.close();

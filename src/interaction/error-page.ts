@@ -1,8 +1,15 @@
 import type { OAuthError } from '../http/oauth-errors.js';
 import { escapeHtml } from './html.js';
+import { renderPage } from './layout.js';
 
 /** The page a person sees when a request cannot go back to the app (unknown client, bad redirect URI, ...). */
 export function renderErrorPage(error: OAuthError): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Something went wrong</title></head>
-<body><main><h1>Something went wrong</h1><p class="error-code">${escapeHtml(error.error)}</p><p class="error-description">${escapeHtml(error.description)}</p></main></body></html>`;
+  const title = error.status === 429 ? 'Please wait a moment' : error.status >= 500 ? 'Something went wrong on our side' : 'This request cannot be completed';
+  return renderPage({
+    title,
+    body: `<div class="brand">Tessera</div><h1>${escapeHtml(title)}</h1>
+<p class="error-description">${escapeHtml(error.description)}</p>
+<p class="muted">Error code: <code class="error-code">${escapeHtml(error.error)}</code></p>
+<p class="muted">You can close this window, or go back to the app you came from and try again.</p>`,
+  });
 }

@@ -1,0 +1,38 @@
+/** A validated authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1), as the steps built it. */
+export interface AuthorizationRequest {
+  clientId: string;
+  /** For the sign-in page's "to continue to ...". */
+  clientName?: string;
+  /** Where the response goes: the sent redirect_uri, or the client's only registered one. */
+  redirectUri: string;
+  /** redirect_uri exactly as sent, '' when omitted (the token request must then omit it too). */
+  redirectUriParam: string;
+  responseMode: ResponseMode;
+  state?: string;
+  /** The scopes that may be granted, after dropping unknown and disallowed ones. */
+  scopes: string[];
+  nonce?: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: 'S256' | 'plain';
+  prompt: string[];
+  maxAge?: number;
+  loginHint?: string;
+  /** `sub` of a verified id_token_hint. */
+  hintSub?: string;
+  acrValues?: string;
+  /** OIDC Core §5.5 claims request, as normalised JSON. */
+  claims?: string;
+  /** RFC 8707 resource indicator. */
+  resource?: string;
+  /** Epoch seconds of the first /auth request: a sign-in at or after it is "fresh". */
+  requestedAt: number;
+}
+
+export type ResponseMode = 'query' | 'fragment' | 'form_post';
+
+/** Where and how errors and codes go back to the client once the redirect URI is trusted. */
+export interface RedirectTarget {
+  redirectUri: string;
+  responseMode: ResponseMode;
+  state?: string;
+}

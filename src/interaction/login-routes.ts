@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Provider } from '../provider.js';
+import { formParams, singleParams } from '../http/params.js';
+import { InvalidRequestNoRedirect } from '../http/oauth-errors.js';
+import { csrfToken, verifyCsrf } from './csrf.js';
+import { csrfOptions } from './page-context.js';
+import { renderLoginPage } from './login-page.js';
+import { renderPage, sendPage } from './layout.js';
+import { isSafeReturnTo } from './return-to.js';
+import { signIn } from './sign-in.js';
+import { escapeHtml } from './html.js';
+import { describeReturnTo } from './describe-return-to.js';
+
+/**
+ * The sign-in page, shared by every flow: `GET /login?return_to=/local/path[&login_hint=...]`
+ * shows the form; a successful `POST /login` answers 303 to the issuer + return_to.
+ */
+export async function loginRoutes(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
+  const action = `${provider.config.issuer}/login`;
+  const html = { config: { html: true } };
+
+  const show = (request: FastifyRequest, reply: FastifyReply, fields: { returnTo?: string; loginHint?: string; error?: string }, status = 200) =>
+    sendPage(
+      reply,
+      renderLoginPage({ action, csrf: csrfToken(request, reply, csrfOptions(provider)), clientName: describeReturnTo(provider, fields.returnTo), ...fields }),
+      { status },
+    );
+
+  app.get('/login', html, async (request, reply) => {
+    const query = singleParams(request.query, 'query');
+    const returnTo = checkedReturnTo(query.return_to);
+    return show(request, reply, { returnTo, loginHint: query.login_hint });
+  });
+
+  app.post('/login', html, async (request, reply) => {
+    const form = formParams(request);
+    verifyCsrf(request, form, csrfOptions(provider));
+    const returnTo = checkedReturnTo(form.return_to);
+    const username = (form.login ?? '').trim();
+    const password = form.password ?? '';
+    if (!username || !password) return show(request, reply, { returnTo, loginHint: username, error: 'Enter your username and password.' }, 400);
+
+    const result = await signIn(provider, username, password, request.ip);
+    if ('failure' in result) {
+      if (result.failure === 'throttled') {
+        reply.header('retry-after', String(Math.max(1, result.retryAfter)));
+        const minutes = Math.max(1, Math.ceil(result.retryAfter / 60));
+        return show(request, reply, { returnTo, loginHint: username, error: `Too many failed sign-in attempts. For your security, please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.` }, 429);
+      }
+      return show(request, reply, { returnTo, loginHint: username, error: 'That username and password do not match. Please try again.' });
+    }
+
+    await provider.sessions.signIn(request, reply, result.user.id, { amr: ['pwd'] });
+    // A redirect after a POST is 303, so the browser follows it with GET (RFC 9110 §15.4.4).
+    if (returnTo) return reply.status(303).header('location', `${provider.config.issuer}${returnTo}`).header('cache-control', 'no-store').send();
+    return sendPage(reply, renderPage({ title: 'Signed in', body: `<div class="brand">Tessera</div><h1>You are signed in</h1><p>Signed in as <strong>${escapeHtml(result.user.username)}</strong>. You can close this window.</p>` }));
+  });
+}
+
+function checkedReturnTo(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isSafeReturnTo(value)) throw new InvalidRequestNoRedirect('return_to must be a path on this server');
+  return value;
+}

@@ -1,0 +1,17 @@
+/**
+ * Where the sign-in page may send a person back to: a path on this server only, never
+ * another origin (no open redirect). Refuses `//host`, `/\host`, schemes and control
+ * characters, which browsers would read as another site.
+ */
+export function isSafeReturnTo(value: string | undefined): value is string {
+  if (!value || value.length > 4096) return false;
+  if (!value.startsWith('/') || value.startsWith('//')) return false;
+  if (/[\\\x00-\x1f\x7f]/.test(value)) return false;
+  try {
+    const base = 'http://return-to.invalid';
+    const url = new URL(value, base);
+    return url.origin === base && url.pathname.startsWith('/') && !url.pathname.startsWith('//');
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Browser sessions: single sign-on across authorizations (issue 3).
+ *
+ * Contract for other capabilities (device page, logout, ...):
+ * - `provider.sessions.current(request)` is the signed-in person of this browser, or undefined.
+ *   `Session.userId` is the user's id, which is the `sub` of every token; `sid` is the public
+ *   session id (ID token and logout token `sid`).
+ * - `provider.sessions.end(sid)` ends a session (logout); `clearCookie(reply)` forgets it in the
+ *   browser. `clientsOf(sid)` lists the clients that received codes in the session.
+ * - To make a person sign in, send them (303) to `GET /login?return_to=<path>` where the path
+ *   starts with a single `/` (see `loginUrl()`); after a successful sign-in the login page
+ *   answers 303 to that path. Anything else as return_to is refused (no open redirect).
+ * - Pages use `renderPage()` / `sendPage()` from layout.ts and `csrfToken()` / `verifyCsrf()`
+ *   from csrf.ts (the key is `provider.interactionSecrets.csrfKey`).
+ *
+ * The cookie holds 32 random bytes; only their SHA-256 is stored (`sessions.id_hash`).
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { SessionsStore } from '../storage/sessions-store.js';
+import { nowSeconds } from '../storage/database.js';
+import { hashToken } from '../util/hashing.js';
+import { randomToken } from '../util/random.js';
+import { readCookie, setCookie } from './cookies.js';
+
+export const SESSION_COOKIE = 'tessera_session';
+
+export interface Session {
+  /** Public session id (`sid` claim). */
+  sid: string;
+  /** The user's id, which is `sub`. */
+  userId: string;
+  /** When the person last entered their password (OIDC Core `auth_time`). */
+  authTime: number;
+  /** Authentication methods (RFC 8176), e.g. ['pwd']. */
+  amr: string[];
+  acr: string | null;
+  expiresAt: number;
+}
+
+export interface SessionsOptions {
+  store: SessionsStore;
+  /** Session lifetime in seconds (config.ttl.session). */
+  ttl: number;
+  /** Secure cookies (https issuer). */
+  secure: boolean;
+}
+
+export class Sessions {
+  private readonly cache = new WeakMap<FastifyRequest, Session | null>();
+
+  constructor(private readonly options: SessionsOptions) {}
+
+  /** The live session of the browser that sent `request`. */
+  async current(request: FastifyRequest): Promise<Session | undefined> {
+    const cached = this.cache.get(request);
+    if (cached !== undefined) return cached ?? undefined;
+    const cookie = readCookie(request, SESSION_COOKIE);
+    const row = cookie ? await this.options.store.findLive(hashToken(cookie), nowSeconds()) : undefined;
+    const session = row ? toSession(row) : undefined;
+    this.cache.set(request, session ?? null);
+    return session;
+  }
+
+  /**
+   * Records a successful sign-in. The same user signing in again keeps the sid (clients of
+   * the session stay known for logout) with a new auth_time; another user gets a new session
+   * and the old one ends. The cookie value is always new (no session fixation).
+   */
+  async signIn(request: FastifyRequest, reply: FastifyReply, userId: string, how: { amr: string[]; acr?: string | null }): Promise<Session> {
+    const now = nowSeconds();
+    const previous = await this.current(request);
+    const cookie = randomToken(32);
+    const fields = { id_hash: hashToken(cookie), auth_time: now, amr: JSON.stringify(how.amr), acr: how.acr ?? null, expires_at: now + this.options.ttl };
+    let session: Session;
+    if (previous && previous.userId === userId) {
+      await this.options.store.reauthenticate(previous.sid, fields);
+      session = { ...previous, authTime: now, amr: how.amr, acr: how.acr ?? null, expiresAt: fields.expires_at };
+    } else {
+      if (previous) await this.options.store.end(previous.sid, now);
+      const row = { ...fields, sid: randomToken(16), user_id: userId, created_at: now, ended_at: null };
+      await this.options.store.insert(row);
+      session = toSession(row);
+    }
+    setCookie(reply, SESSION_COOKIE, cookie, { secure: this.options.secure, maxAge: this.options.ttl });
+    this.cache.set(request, session);
+    return session;
+  }
+
+  /** Ends the session everywhere (its cookie stops working). */
+  async end(sid: string): Promise<void> {
+    await this.options.store.end(sid, nowSeconds());
+  }
+
+  /** Removes the session cookie from the browser. */
+  clearCookie(reply: FastifyReply): void {
+    setCookie(reply, SESSION_COOKIE, '', { secure: this.options.secure, maxAge: 0 });
+  }
+
+  async findBySid(sid: string): Promise<Session | undefined> {
+    const row = await this.options.store.findBySid(sid);
+    return row && row.ended_at === null && row.expires_at > nowSeconds() ? toSession(row) : undefined;
+  }
+
+  /** Remembers that `clientId` received a code in this session (for back-channel logout). */
+  addClient(sid: string, clientId: string): Promise<void> {
+    return this.options.store.addClient(sid, clientId, nowSeconds());
+  }
+
+  clientsOf(sid: string): Promise<string[]> {
+    return this.options.store.clientsOf(sid);
+  }
+}
+
+function toSession(row: { sid: string; user_id: string; auth_time: number; amr: string | null; acr: string | null; expires_at: number }): Session {
+  return { sid: row.sid, userId: row.user_id, authTime: row.auth_time, amr: row.amr ? (JSON.parse(row.amr) as string[]) : [], acr: row.acr, expiresAt: row.expires_at };
+}
+
+/** The sign-in page URL that comes back to `returnTo` (a local path such as `/device`) afterwards. */
+export function loginUrl(issuer: string, returnTo: string, loginHint?: string): string {
+  const query = new URLSearchParams({ return_to: returnTo });
+  if (loginHint) query.set('login_hint', loginHint);
+  return `${issuer}/login?${query}`;
+}
