@@ -1,14 +1,19 @@
+import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../config/config-error.js';
 import { OAuthError } from '../http/oauth-errors.js';
-import { UsageError, type CommandIO } from './args.js';
+import { CommandError, UsageError, readProcessStdin, type Command, type CommandIO } from './args.js';
 import { serveCommand } from './serve.js';
 import { migrateCommand } from './migrate.js';
-
-type Command = (argv: string[], io: CommandIO) => Promise<number>;
+import { clientsCommand } from './clients.js';
+import { usersCommand } from './users.js';
+import { keysCommand } from './keys.js';
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   serve: { run: serveCommand, summary: 'start the provider' },
   migrate: { run: migrateCommand, summary: 'bring the database schema up to date' },
+  clients: { run: clientsCommand, summary: 'create, list, show, update and delete clients' },
+  users: { run: usersCommand, summary: 'create, list and delete users, set their passwords' },
+  keys: { run: keysCommand, summary: 'list and rotate the signing keys' },
 };
 
 export function registerCommand(name: string, run: Command, summary: string): void {
@@ -30,11 +35,15 @@ function usage(): string {
 /** Entry point of the `tessera` command. Returns the exit code (or -1 for a server that keeps running). */
 export async function run(argv: string[], io: CommandIO = defaultIO): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.out(usage());
-    return name ? 0 : 2;
+  if (!name) {
+    io.err(usage());
+    return 2;
   }
-  const command = COMMANDS[name];
+  if (name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage());
+    return 0;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     io.err(`tessera: unknown command ${name}\n\n${usage()}`);
     return 2;
@@ -46,7 +55,7 @@ export async function run(argv: string[], io: CommandIO = defaultIO): Promise<nu
       io.err(`tessera ${name}: ${err.message} (see tessera ${name} --help)`);
       return 2;
     }
-    if (err instanceof ConfigError || err instanceof TypeError || err instanceof OAuthError) {
+    if (err instanceof ConfigError || err instanceof CommandError || err instanceof TypeError || err instanceof OAuthError) {
       io.err(`tessera ${name}: ${err instanceof OAuthError ? `${err.error}: ${err.description}` : err.message}`);
       return 1;
     }
@@ -57,9 +66,20 @@ export async function run(argv: string[], io: CommandIO = defaultIO): Promise<nu
 const defaultIO: CommandIO = {
   out: (text) => process.stdout.write(text + '\n'),
   err: (text) => process.stderr.write(text + '\n'),
+  readStdin: readProcessStdin,
 };
 
 export async function main(argv: string[]): Promise<void> {
-  const code = await run(argv);
+  let code: number;
+  try {
+    code = await run(argv);
+  } catch (err) {
+    // Anything else (a database that does not answer, ...): the message, no stack trace.
+    defaultIO.err(`tessera ${argv[0]}: ${err instanceof Error ? err.message : String(err)}`);
+    code = 1;
+  }
   if (code >= 0) process.exitCode = code;
 }
+
+// Run directly (`tsx src/cli/main.ts ...`, `npm run dev`); bin/tessera.js calls main() itself.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main(process.argv.slice(2));

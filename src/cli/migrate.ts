@@ -1,18 +1,21 @@
-import { loadConfig } from '../config/load-config.js';
 import { migrate, openDatabase } from '../storage/database.js';
-import { parseFlags, CONFIG_FLAGS, type CommandIO } from './args.js';
+import { parseFlags, positionals, CONFIG_FLAGS, CONFIG_FLAGS_HELP, type CommandIO } from './args.js';
+import { loadCliConfig } from './open-provider.js';
 
 export const MIGRATE_HELP = `Usage: tessera migrate [--config FILE] [--json]
 
-Brings the database schema up to date (serve does this too at startup).`;
+Brings the database schema up to date (serve does this too at startup).
+
+${CONFIG_FLAGS_HELP}`;
 
 export async function migrateCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values } = parseFlags(argv, CONFIG_FLAGS);
+  const { values, positionals: rest } = parseFlags(argv, CONFIG_FLAGS);
   if (values.help) {
     io.out(MIGRATE_HELP);
     return 0;
   }
-  const config = loadConfig({ file: values.config });
+  positionals(rest, []);
+  const config = loadCliConfig(values.config, io);
   const db = openDatabase(config.databaseUrl);
   try {
     const applied = await migrate(db);

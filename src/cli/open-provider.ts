@@ -1,10 +1,28 @@
 import { loadConfig, type Config } from '../config/load-config.js';
 import { createProvider, type Provider } from '../provider.js';
+import type { CommandIO } from './args.js';
 
-/** Opens the provider's storage for an admin command, with config from --config / TESSERA_CONFIG / env. */
-export async function withProvider<T>(configFile: string | undefined, work: (provider: Provider) => Promise<T>, overrides: Partial<Config> = {}): Promise<T> {
-  const config = loadConfig({ file: configFile, overrides: { dev: process.env.TESSERA_DEV === '1' || !process.env.TESSERA_SECRET && !configFile && !process.env.TESSERA_CONFIG, ...overrides } });
-  const provider = await createProvider(config);
+/**
+ * Loads the same config `tessera serve` would (file from --config or TESSERA_CONFIG, then the
+ * environment), so an admin command works on the server's database with the server's secret.
+ *
+ * One exception, for a fresh checkout: with no config file and no TESSERA_SECRET, `serve`
+ * only runs as `npm start` (dev mode), so the command uses dev mode's data folder and
+ * generated secret too, and says so on stderr.
+ */
+export function loadCliConfig(configFile: string | undefined, io: CommandIO, env: NodeJS.ProcessEnv = process.env): Config {
+  const file = configFile ?? (env.TESSERA_CONFIG || undefined);
+  const implicitDev = !file && !env.TESSERA_SECRET;
+  const config = loadConfig({ file, env, overrides: implicitDev && !env.TESSERA_DEV ? { dev: true } : {} });
+  if (implicitDev && config.dev) {
+    io.err(`tessera: no config file and no TESSERA_SECRET: using dev-mode data (${config.databaseUrl}, secret in ${config.dataDir}), as npm start does`);
+  }
+  return config;
+}
+
+/** Opens the provider's storage for an admin command and closes it afterwards. */
+export async function withProvider<T>(configFile: string | undefined, io: CommandIO, work: (provider: Provider) => Promise<T>): Promise<T> {
+  const provider = await createProvider(loadCliConfig(configFile, io));
   try {
     return await work(provider);
   } finally {

@@ -8,7 +8,6 @@ import { discoveryEndpoint } from '../endpoints/discovery.js';
 import { jwksEndpoint } from '../endpoints/jwks.js';
 import { healthEndpoints } from '../endpoints/health.js';
 import { tokenEndpoint } from '../endpoints/token.js';
-import { loginRoutes } from '../interaction/login-routes.js';
 
 export interface AppOptions {
   logger?: Logger | false;
@@ -35,6 +34,5 @@ export async function buildApp(provider: Provider, options: AppOptions = {}): Pr
   await app.register(discoveryEndpoint, opts);
   await app.register(jwksEndpoint, opts);
   await app.register(tokenEndpoint, opts);
-  await app.register(loginRoutes, opts);
   return app;
 }

@@ -2,12 +2,25 @@ import { importJWK, type CryptoKey, type JWK, type KeyObject } from 'jose';
 import type { SigningKeysStore } from '../storage/signing-keys-store.js';
 import type { SecretBox } from '../util/secret-box.js';
 import { nowSeconds } from '../storage/database.js';
+import { ConfigError } from '../config/config-error.js';
 import { generateSigningKey, type SigningAlgorithm } from './generate-signing-key.js';
 
 export interface ActiveKey {
   kid: string;
   alg: SigningAlgorithm;
   privateKey: CryptoKey | KeyObject;
+}
+
+/** What an operator sees of a key (`tessera keys list`): never its private part. */
+export interface KeyInfo {
+  kid: string;
+  alg: string;
+  createdAt: number;
+  retiredAt: number | null;
+  /** End of publication in the JWKS (retired keys only). */
+  expiresAt: number | null;
+  /** Signs new tokens for its algorithm. */
+  active: boolean;
 }
 
 export interface KeySetOptions {
@@ -62,13 +75,58 @@ export class KeySet {
         const privateKey =
           current?.kid === row.kid
             ? current.privateKey
-            : ((await importJWK(JSON.parse(this.options.box.decrypt(row.private_jwk_encrypted)) as JWK, alg)) as CryptoKey | KeyObject);
+            : ((await importJWK(this.decryptPrivateJwk(row.kid, row.private_jwk_encrypted), alg)) as CryptoKey | KeyObject);
         active.set(alg, { kid: row.kid, alg, privateKey });
       }
     }
     this.active = active;
     this.publicKeys = published;
     this.jwksBody = JSON.stringify({ keys: [...published.values()].map((p) => p.jwk) });
+  }
+
+  private decryptPrivateJwk(kid: string, encrypted: string): JWK {
+    try {
+      return JSON.parse(this.options.box.decrypt(encrypted)) as JWK;
+    } catch {
+      // The one likely cause: this process runs with another TESSERA_SECRET than the one that stored the key.
+      throw new ConfigError('secret', `cannot decrypt signing key ${kid}: the secret differs from the one that encrypted the keys in this database`);
+    }
+  }
+
+  /** Every stored key, newest first, with its state; publication-expired keys are dropped first. */
+  async describe(): Promise<KeyInfo[]> {
+    await this.options.store.deleteExpired(nowSeconds());
+    const rows = await this.options.store.list();
+    // As in reload(): the newest unretired key of each algorithm signs (rows come newest first).
+    const signingAlgs = new Set<string>();
+    const activeKids = new Set<string>();
+    for (const row of rows) {
+      if (row.retired_at === null && !signingAlgs.has(row.alg)) {
+        signingAlgs.add(row.alg);
+        activeKids.add(row.kid);
+      }
+    }
+    return rows.map((row) => ({
+      kid: row.kid,
+      alg: row.alg,
+      createdAt: row.created_at,
+      retiredAt: row.retired_at,
+      expiresAt: row.expires_at,
+      active: activeKids.has(row.kid),
+    }));
+  }
+
+  /**
+   * Rotation: a new key signs from now on; the previous key of that algorithm stays in the
+   * JWKS until the tokens it signed have expired, and keys past that point are deleted.
+   */
+  async rotate(alg: SigningAlgorithm = this.options.defaultAlgorithm): Promise<{ kid: string; retired: KeyInfo[] }> {
+    const before = (await this.describe()).filter((k) => k.alg === alg && k.retiredAt === null);
+    const kid = await this.addKey(alg);
+    await this.options.store.deleteExpired(nowSeconds());
+    await this.reload();
+    const after = await this.describe();
+    return { kid, retired: after.filter((k) => before.some((b) => b.kid === k.kid)) };
   }
 
   /** Adds a key; it signs from now on for its algorithm, the previous one is retired but stays published. */

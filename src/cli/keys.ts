@@ -1,0 +1,72 @@
+import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../keys/generate-signing-key.js';
+import type { KeyInfo } from '../keys/key-set.js';
+import { CONFIG_FLAGS, CONFIG_FLAGS_HELP, UsageError, commandGroup, isoTime, parseFlags, positionals, table, type CommandIO } from './args.js';
+import { withProvider } from './open-provider.js';
+
+/** `tessera keys ...`: the signing keys every server process shares through the database. */
+export const keysCommand = commandGroup('keys', {
+  list: { summary: 'list the signing keys and which ones sign', run: listKeys },
+  rotate: { summary: 'add a new signing key; the previous one stays published until its tokens expire', run: rotateKeys },
+});
+
+const LIST_HELP = `Usage: tessera keys list [--json]
+
+Shows every stored key: kid, algorithm, creation time, when it was retired and until when it
+stays in the JWKS, and whether it signs new tokens (active). Private parts are never shown.
+
+${CONFIG_FLAGS_HELP}`;
+
+async function listKeys(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals: rest } = parseFlags(argv, CONFIG_FLAGS);
+  if (values.help) return help(io, LIST_HELP);
+  positionals(rest, []);
+  return withProvider(values.config, io, async (provider) => {
+    const keys = await provider.keys.describe();
+    io.out(values.json ? JSON.stringify(keys.map(toJson)) : keyTable(keys));
+    return 0;
+  });
+}
+
+const ROTATE_HELP = `Usage: tessera keys rotate [--alg RS256|ES256|EdDSA] [--json]
+
+Adds a new key for the algorithm (default: the configured keys.algorithm). It signs from
+now on; the previous key of that algorithm is retired but stays in the JWKS until every
+token it signed has expired. Running servers pick the new key up within
+keys.refreshInterval seconds.
+
+      --alg ALG           RS256, ES256 or EdDSA
+${CONFIG_FLAGS_HELP}`;
+
+async function rotateKeys(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals: rest } = parseFlags(argv, { ...CONFIG_FLAGS, alg: { type: 'string' } });
+  if (values.help) return help(io, ROTATE_HELP);
+  positionals(rest, []);
+  if (values.alg !== undefined && !(SIGNING_ALGORITHMS as readonly string[]).includes(values.alg)) {
+    throw new UsageError(`--alg must be one of ${SIGNING_ALGORITHMS.join(', ')}, got ${values.alg}`);
+  }
+  return withProvider(values.config, io, async (provider) => {
+    const { kid, retired } = await provider.keys.rotate(values.alg as SigningAlgorithm | undefined);
+    const alg = values.alg ?? provider.keys.defaultAlgorithm;
+    if (values.json) io.out(JSON.stringify({ kid, alg, retired: retired.map(toJson) }));
+    else {
+      io.out(`new ${alg} signing key ${kid}`);
+      for (const old of retired) io.out(`retired ${old.kid}: stays in the JWKS until ${isoTime(old.expiresAt)}`);
+    }
+    return 0;
+  });
+}
+
+function keyTable(keys: KeyInfo[]): string {
+  if (keys.length === 0) return 'no keys';
+  const rows = keys.map((k) => [k.kid, k.alg, isoTime(k.createdAt), isoTime(k.retiredAt), isoTime(k.expiresAt), k.active ? 'yes' : 'no']);
+  return table(['KID', 'ALG', 'CREATED', 'RETIRED', 'PUBLISHED_UNTIL', 'ACTIVE'], rows);
+}
+
+function toJson(key: KeyInfo): Record<string, unknown> {
+  return { kid: key.kid, alg: key.alg, created_at: key.createdAt, retired_at: key.retiredAt, expires_at: key.expiresAt, active: key.active };
+}
+
+function help(io: CommandIO, text: string): number {
+  io.out(text);
+  return 0;
+}

@@ -1,0 +1,120 @@
+import type { User } from '../accounts/user.js';
+import { CONFIG_FLAGS, CONFIG_FLAGS_HELP, CommandError, UsageError, commandGroup, isoTime, jsonObjectFlag, parseFlags, positionals, readProcessStdin, table, type CommandIO } from './args.js';
+import { withProvider } from './open-provider.js';
+
+/** `tessera users ...`: the people who sign in. Passwords are stored as argon2id only. */
+export const usersCommand = commandGroup('users', {
+  create: { summary: 'create a user with a password and claims', run: createUser },
+  list: { summary: 'list the users', run: listUsers },
+  delete: { summary: 'delete a user', run: deleteUser },
+  'set-password': { summary: "change a user's password", run: setPassword },
+});
+
+const PASSWORD_FLAGS = {
+  password: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+} as const;
+
+const PASSWORD_HELP = `      --password PASSWORD   the password (visible in the process list: prefer --password-stdin)
+      --password-stdin      read the password from standard input (e.g. printf %s "$PW" | tessera ...)`;
+
+const CREATE_HELP = `Usage: tessera users create <username> (--password P | --password-stdin) [--claims JSON] [--name N] [--email E]
+
+Creates a user. Claims are OpenID Connect standard claims (OIDC Core §5.1): name, email,
+email_verified, phone_number, address, ...; --name and --email win over --claims.
+
+${PASSWORD_HELP}
+      --claims JSON         claims as a JSON object, e.g. '{"name":"Ada","email":"ada@example.com"}'
+      --name NAME           the name claim
+      --email EMAIL         the email claim (email_verified stays as given in --claims)
+${CONFIG_FLAGS_HELP}`;
+
+async function createUser(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals: rest } = parseFlags(argv, {
+    ...PASSWORD_FLAGS,
+    ...CONFIG_FLAGS,
+    claims: { type: 'string' },
+    name: { type: 'string' },
+    email: { type: 'string' },
+  });
+  if (values.help) return help(io, CREATE_HELP);
+  const [username] = positionals(rest, ['username']);
+  const claims = values.claims === undefined ? {} : jsonObjectFlag('--claims', values.claims);
+  if (values.name !== undefined) claims.name = values.name;
+  if (values.email !== undefined) claims.email = values.email;
+  const password = await passwordFrom(values, io);
+  return withProvider(values.config, io, async (provider) => {
+    if (await provider.users.findByUsername(username)) throw new CommandError(`user ${username} already exists (use users set-password)`);
+    const user = await provider.users.create(username, password, claims);
+    io.out(values.json ? JSON.stringify(describe(user)) : `created user ${user.username} (sub ${user.id})`);
+    return 0;
+  });
+}
+
+const LIST_HELP = `Usage: tessera users list [--json]
+
+${CONFIG_FLAGS_HELP}`;
+
+async function listUsers(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals: rest } = parseFlags(argv, CONFIG_FLAGS);
+  if (values.help) return help(io, LIST_HELP);
+  positionals(rest, []);
+  return withProvider(values.config, io, async (provider) => {
+    const users = await provider.users.list();
+    if (values.json) io.out(JSON.stringify(users.map(describe)));
+    else if (users.length === 0) io.out('no users');
+    else {
+      const rows = users.map((u) => [u.username, u.id, String(u.claims.name ?? ''), String(u.claims.email ?? ''), isoTime(u.createdAt)]);
+      io.out(table(['USERNAME', 'SUB', 'NAME', 'EMAIL', 'CREATED'], rows));
+    }
+    return 0;
+  });
+}
+
+const DELETE_HELP = `Usage: tessera users delete <username> [--json]
+
+${CONFIG_FLAGS_HELP}`;
+
+async function deleteUser(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals: rest } = parseFlags(argv, CONFIG_FLAGS);
+  if (values.help) return help(io, DELETE_HELP);
+  const [username] = positionals(rest, ['username']);
+  return withProvider(values.config, io, async (provider) => {
+    if (!(await provider.users.delete(username))) throw new CommandError(`no user ${username}`);
+    io.out(values.json ? JSON.stringify({ deleted: username }) : `deleted user ${username}`);
+    return 0;
+  });
+}
+
+const SET_PASSWORD_HELP = `Usage: tessera users set-password <username> (--password P | --password-stdin) [--json]
+
+${PASSWORD_HELP}
+${CONFIG_FLAGS_HELP}`;
+
+async function setPassword(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals: rest } = parseFlags(argv, { ...PASSWORD_FLAGS, ...CONFIG_FLAGS });
+  if (values.help) return help(io, SET_PASSWORD_HELP);
+  const [username] = positionals(rest, ['username']);
+  const password = await passwordFrom(values, io);
+  return withProvider(values.config, io, async (provider) => {
+    if (!(await provider.users.setPassword(username, password))) throw new CommandError(`no user ${username}`);
+    io.out(values.json ? JSON.stringify({ username, password_changed: true }) : `changed the password of ${username}`);
+    return 0;
+  });
+}
+
+async function passwordFrom(values: { password?: string; 'password-stdin'?: boolean }, io: CommandIO): Promise<string> {
+  if (values.password !== undefined && values['password-stdin']) throw new UsageError('give either --password or --password-stdin, not both');
+  if (values.password !== undefined) return values.password;
+  if (values['password-stdin']) return (io.readStdin ?? readProcessStdin)();
+  throw new UsageError('missing --password or --password-stdin');
+}
+
+function describe(user: User): Record<string, unknown> {
+  return { sub: user.id, username: user.username, claims: user.claims, created_at: user.createdAt };
+}
+
+function help(io: CommandIO, text: string): number {
+  io.out(text);
+  return 0;
+}

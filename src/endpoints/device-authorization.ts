@@ -1,0 +1,112 @@
+import type { FastifyInstance } from 'fastify';
+import type { Provider } from '../provider.js';
+import type { Client } from '../clients/client.js';
+import { GRANT_DEVICE_CODE } from '../clients/client.js';
+import { formParams } from '../http/params.js';
+import { InvalidScope, UnauthorizedClient } from '../http/oauth-errors.js';
+import { nowSeconds } from '../storage/database.js';
+import { hashToken } from '../util/hashing.js';
+import { randomToken } from '../util/random.js';
+import { formatUserCode, generateUserCode } from '../tokens/user-code.js';
+import { deviceCodeGrant } from '../grants/device-code.js';
+
+/** RFC 8628 §3.2: what the device shows and how it polls. */
+export interface DeviceAuthorizationResponse {
+  device_code: string;
+  user_code: string;
+  verification_uri: string;
+  verification_uri_complete: string;
+  expires_in: number;
+  interval: number;
+}
+
+/**
+ * RFC 8628 §3.1: the device authorization endpoint, `POST /device/auth`. It also registers the
+ * device_code grant with the token endpoint: the grant only exists where this endpoint does.
+ */
+export async function deviceAuthorizationEndpoint(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
+  const { issuer } = provider.config;
+  const url = `${issuer}/device/auth`;
+  // RFC 8628 §4: advertised in the authorization server metadata.
+  provider.metadata.set('device_authorization_endpoint', url);
+  provider.grants.set(GRANT_DEVICE_CODE, deviceCodeGrant(provider));
+
+  app.post('/device/auth', async (request, reply) => {
+    const params = formParams(request);
+    // §3.1: confidential clients authenticate as at the token endpoint (RFC 6749 §2.3).
+    const client = await provider.clientAuth.authenticate(request, params, url);
+    // §3.2 → RFC 6749 §5.2: unauthorized_client for a client not registered for this grant.
+    if (!client.metadata.grant_types.includes(GRANT_DEVICE_CODE)) {
+      throw new UnauthorizedClient('the client is not allowed to use the device authorization grant');
+    }
+    const scope = grantableScope(provider, client, params.scope);
+
+    const deviceCode = randomToken(32); // §5.2: high entropy, stored only as a hash
+    const now = nowSeconds();
+    const ttl = provider.config.ttl.deviceCode;
+    const interval = provider.config.device.interval;
+    const userCode = await createWithFreshUserCode(provider, async (code) =>
+      provider.deviceCodes.create({
+        device_code_hash: hashToken(deviceCode),
+        user_code: code,
+        client_id: client.clientId,
+        scope,
+        status: 'pending',
+        user_id: null,
+        grant_id: null,
+        auth_time: null,
+        acr: null,
+        amr: null,
+        sid: null,
+        interval,
+        last_polled_at: null,
+        created_at: now,
+        expires_at: now + ttl,
+        consumed_at: null,
+      }),
+    );
+    const shown = formatUserCode(userCode);
+    const body: DeviceAuthorizationResponse = {
+      device_code: deviceCode,
+      user_code: shown,
+      verification_uri: `${issuer}/device`,
+      // §3.3.1: lets the device show a QR code or link that carries the user code.
+      verification_uri_complete: `${issuer}/device?user_code=${shown}`,
+      expires_in: ttl,
+      interval,
+    };
+    // The device code is a credential (RFC 6749 §5.1 by analogy): never cached.
+    reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    return body;
+  });
+}
+
+/**
+ * RFC 6749 §3.3 (RFC 8628 §3.1 scope): every requested scope must be one this server knows and
+ * one the client is registered for, else invalid_scope. No scope: the client's registered scope.
+ */
+function grantableScope(provider: Provider, client: Client, requested: string | undefined): string {
+  const registered = client.metadata.scope?.split(' ').filter(Boolean);
+  if (requested === undefined) return (registered ?? []).filter((s) => provider.scopes.has(s)).join(' ');
+  const scopes = [...new Set(requested.split(' ').filter(Boolean))];
+  for (const scope of scopes) {
+    if (!provider.scopes.has(scope)) throw new InvalidScope(`scope ${scope} is not supported`);
+    if (registered && !registered.includes(scope)) throw new InvalidScope(`the client may not request scope ${scope}`);
+  }
+  return scopes.join(' ');
+}
+
+/** Stores a new device code under a fresh user code, drawing again on the rare unique-key collision. */
+async function createWithFreshUserCode(provider: Provider, create: (userCode: string) => Promise<void>): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const userCode = generateUserCode();
+    if (await provider.deviceCodes.findByUserCode(userCode)) continue;
+    try {
+      await create(userCode);
+      return userCode;
+    } catch (err) {
+      // A concurrent request took the same code between the check and the insert.
+      if (attempt >= 3) throw err;
+    }
+  }
+}

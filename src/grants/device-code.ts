@@ -1,0 +1,68 @@
+import type { Provider } from '../provider.js';
+import { GRANT_DEVICE_CODE } from '../clients/client.js';
+import { requireParam } from '../http/params.js';
+import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, SlowDown } from '../http/oauth-errors.js';
+import { nowSeconds } from '../storage/database.js';
+import { hashToken } from '../util/hashing.js';
+import type { GrantHandler } from './grant-handler.js';
+import { issueUserTokens, parseAmr } from './issue-user-tokens.js';
+
+/** The walkthrough's wording for the two answers a polling device sees most. */
+export const PENDING_DESCRIPTION = "authorization request is still pending as the end-user hasn't yet completed the user interaction steps";
+export const DENIED_DESCRIPTION = 'End-User aborted interaction';
+
+/**
+ * RFC 8628 §3.4: the device polls the token endpoint with its device code. The answers are
+ * §3.5's: authorization_pending, slow_down, access_denied, expired_token, or the tokens, once.
+ * All polling state is in the database, so any process of a deployment can answer.
+ */
+export function deviceCodeGrant(provider: Provider): GrantHandler {
+  const store = provider.deviceCodes;
+  return {
+    grantType: GRANT_DEVICE_CODE,
+    async handle({ params, client }) {
+      const hash = hashToken(requireParam(params, 'device_code'));
+      const now = nowSeconds();
+      const found = await store.findByDeviceCode(hash);
+      // RFC 6749 §5.2: a code this client was not issued is invalid_grant, whoever it belongs to.
+      if (!found || found.client_id !== client.clientId) {
+        throw new InvalidGrant('the device code is invalid', found ? `device code of client ${found.client_id}` : 'unknown device code');
+      }
+      if (found.status === 'consumed') throw new InvalidGrant('the device code has already been used');
+      // §3.5 expired_token: the device must start a new device authorization request.
+      if (found.expires_at <= now) throw new ExpiredToken('the device code has expired');
+      // §3.5 access_denied: the end-user denied the request.
+      if (found.status === 'denied') throw new AccessDenied(DENIED_DESCRIPTION);
+
+      // §3.5 slow_down: one atomic check across processes; the stored interval grows by 5 s.
+      const poll = await store.recordPoll(hash, now);
+      if (poll.outcome === 'unknown') throw new InvalidGrant('the device code is invalid');
+      if (poll.outcome === 'slow_down') {
+        throw new SlowDown(`polling too fast: wait at least ${poll.record.interval} seconds between requests`);
+      }
+      const record = poll.record;
+      // §3.5 authorization_pending: the end-user has not finished at the verification URI yet.
+      if (record.status === 'pending') throw new AuthorizationPending(PENDING_DESCRIPTION);
+      if (record.status === 'denied') throw new AccessDenied(DENIED_DESCRIPTION);
+
+      // Single use (STYLE.md §7): of concurrent redemptions exactly one gets the tokens.
+      const approved = await store.consume(hash, now);
+      if (!approved || !approved.user_id || !approved.grant_id || approved.auth_time === null) {
+        throw new InvalidGrant('the device code has already been used');
+      }
+      const grant = await provider.grantsStore.find(approved.grant_id);
+      if (!grant || grant.revoked_at !== null) throw new InvalidGrant('the authorization was revoked');
+
+      return issueUserTokens(provider, {
+        client,
+        grantId: approved.grant_id,
+        userId: approved.user_id,
+        scope: approved.scope,
+        authTime: approved.auth_time,
+        acr: approved.acr,
+        amr: parseAmr(approved.amr),
+        sid: approved.sid,
+      });
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import type { Provider } from '../../src/provider.js';
+import { GRANT_DEVICE_CODE } from '../../src/clients/client.js';
+import { nowSeconds } from '../../src/storage/database.js';
+import { normaliseUserCode } from '../../src/tokens/user-code.js';
+import { randomToken } from '../../src/util/random.js';
+
+/** Clients and a user for the device-flow suites. */
+export const DEVICE_TEST_CONFIG = {
+  clients: [
+    { client_id: 'tv', client_name: 'Living-room TV', grant_types: [GRANT_DEVICE_CODE, 'refresh_token'], response_types: [], token_endpoint_auth_method: 'none' },
+    { client_id: 'tv_no_refresh', client_name: 'Kiosk', grant_types: [GRANT_DEVICE_CODE], response_types: [], token_endpoint_auth_method: 'none' },
+    { client_id: 'tv_limited', client_name: 'Limited TV', grant_types: [GRANT_DEVICE_CODE], response_types: [], token_endpoint_auth_method: 'none', scope: 'openid profile' },
+    {
+      client_id: 'tv_confidential',
+      client_secret: 'tv-confidential-secret',
+      client_name: 'Set-top box',
+      grant_types: [GRANT_DEVICE_CODE],
+      response_types: [],
+      token_endpoint_auth_method: 'client_secret_basic',
+    },
+    { client_id: 'service', client_secret: 'service-secret', grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_post' },
+  ],
+  users: [{ username: 'alice', password: 'alice-password-1', claims: { name: 'Alice Liddell', email: 'alice@example.com' } }],
+};
+
+export interface DeviceAuthorization {
+  device_code: string;
+  user_code: string;
+  verification_uri: string;
+  verification_uri_complete: string;
+  expires_in: number;
+  interval: number;
+}
+
+export function form(values: Record<string, string>): RequestInit {
+  return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(values).toString() };
+}
+
+/** POST /device/auth for a public client. */
+export async function startDeviceFlow(url: string, clientId = 'tv', scope = 'openid profile'): Promise<DeviceAuthorization> {
+  const response = await fetch(`${url}/device/auth`, form({ client_id: clientId, scope }));
+  if (response.status !== 200) throw new Error(`device authorization failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as DeviceAuthorization;
+}
+
+/** One poll of the token endpoint by a public client. */
+export async function poll(url: string, deviceCode: string, clientId = 'tv'): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${url}/token`, form({ grant_type: GRANT_DEVICE_CODE, device_code: deviceCode, client_id: clientId }));
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** What the verification page does on Allow, without the browser: for grant-side suites. */
+export async function approveDirectly(provider: Provider, userCode: string, username = 'alice'): Promise<string> {
+  const user = await provider.users.findByUsername(username);
+  const code = normaliseUserCode(userCode)!;
+  const record = await provider.deviceCodes.findByUserCode(code);
+  if (!user || !record) throw new Error('no such user or user code');
+  const now = nowSeconds();
+  const grantId = randomToken(16);
+  await provider.grantsStore.insert({ id: grantId, user_id: user.id, client_id: record.client_id, scope: record.scope, sid: null, created_at: now, expires_at: now + 3600, revoked_at: null });
+  const ok = await provider.deviceCodes.approve(code, { userId: user.id, grantId, authTime: now, acr: null, amr: '["pwd"]', sid: null }, now);
+  if (!ok) throw new Error('not pending');
+  return user.id;
+}
+
+/** Moves the clock of a device code back by `seconds` (instead of sleeping through intervals). */
+export async function ageDeviceCode(provider: Provider, userCode: string, seconds: number): Promise<void> {
+  const code = normaliseUserCode(userCode)!;
+  const record = await provider.deviceCodes.findByUserCode(code);
+  if (!record) throw new Error('no such user code');
+  await provider.db
+    .updateTable('device_codes')
+    .set({
+      created_at: record.created_at - seconds,
+      expires_at: record.expires_at - seconds,
+      last_polled_at: record.last_polled_at === null ? null : record.last_polled_at - seconds,
+    })
+    .where('user_code', '=', code)
+    .execute();
+}
