@@ -24,6 +24,8 @@ import { IdTokens } from './tokens/id-tokens.js';
 import { RefreshTokens } from './tokens/refresh-tokens.js';
 import { refreshTokensStore } from './storage/refresh-tokens-store.js';
 import type { GrantHandler } from './grants/grant-handler.js';
+import { authorizationCodeGrant } from './grants/authorization-code.js';
+import { refreshTokenGrant } from './grants/refresh-token.js';
 import { ProviderMetadata } from './provider-metadata.js';
 import { createSecretBox, deriveKey } from './util/secret-box.js';
 import { devSecret } from './dev-secret.js';
@@ -127,7 +129,7 @@ export async function createProvider(config: Config, options: ProviderOptions = 
   const refresh = setInterval(() => keys.reload().catch((err) => options.logger?.warn({ err }, 'key reload failed')), config.keys.refreshInterval * 1000);
   refresh.unref();
 
-  return {
+  const provider: Provider = {
     config,
     db,
     keys,
@@ -152,4 +154,7 @@ export async function createProvider(config: Config, options: ProviderOptions = 
       await db.destroy();
     },
   };
+  // User grants issue access, ID and refresh tokens: they take the whole provider.
+  for (const grant of [authorizationCodeGrant(provider), refreshTokenGrant(provider)]) provider.grants.set(grant.grantType, grant);
+  return provider;
 }

@@ -8,6 +8,8 @@ import { discoveryEndpoint } from '../endpoints/discovery.js';
 import { jwksEndpoint } from '../endpoints/jwks.js';
 import { healthEndpoints } from '../endpoints/health.js';
 import { tokenEndpoint } from '../endpoints/token.js';
+import { userinfoEndpoint } from '../endpoints/userinfo.js';
+import { cors } from './cors.js';
 
 export interface AppOptions {
   logger?: Logger | false;
@@ -29,10 +31,13 @@ export async function buildApp(provider: Provider, options: AppOptions = {}): Pr
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => errorHandler(new NotFound(`no such endpoint: ${request.method} ${request.url.split('?')[0]}`), request, reply));
 
+  // Before the endpoints, so its hooks reach their routes; never lists /auth (RFC 9700 §2.6).
+  await app.register(cors, { routes: { '/token': ['POST'], '/userinfo': ['GET', 'POST'] } });
   const opts = { provider };
   await app.register(healthEndpoints, opts);
   await app.register(discoveryEndpoint, opts);
   await app.register(jwksEndpoint, opts);
   await app.register(tokenEndpoint, opts);
+  await app.register(userinfoEndpoint, opts);
   return app;
 }

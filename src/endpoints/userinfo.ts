@@ -1,0 +1,55 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Provider } from '../provider.js';
+import { InsufficientScope, InvalidRequest, InvalidToken } from '../http/oauth-errors.js';
+import { formParams } from '../http/params.js';
+import { claimsFor } from '../accounts/scope-claims.js';
+
+/** OIDC Core §5.3: the userinfo endpoint, GET or POST with a bearer access token. */
+export async function userinfoEndpoint(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
+  provider.metadata.set('userinfo_endpoint', `${provider.config.issuer}/userinfo`);
+
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    const token = bearerToken(request);
+    if (token === undefined) {
+      // RFC 6750 §3.1: a request without any authentication gets the challenge, no error code.
+      return reply.code(401).header('www-authenticate', 'Bearer realm="tessera"').send();
+    }
+    const info = await provider.accessTokens.verify(token);
+    if (!info) throw new InvalidToken('the access token is invalid, expired or revoked');
+    // A client_credentials token names no end-user: there is nobody to describe.
+    if (!info.userId) throw new InvalidToken('the access token was not issued for an end-user');
+    const scopes = info.scope.split(' ').filter(Boolean);
+    // OIDC Core §5.3.3 / RFC 6750 §3.1: userinfo needs the openid scope.
+    if (!scopes.includes('openid')) throw new InsufficientScope('the access token lacks the openid scope', 'openid');
+    const user = await provider.users.findById(info.userId);
+    if (!user) throw new InvalidToken('the end-user of this access token no longer exists');
+    // §5.3.2: sub always; the claims of granted scopes (§5.4) and of the claims request (§5.5).
+    const claims = claimsFor(user.claims, scopes, info.extra.userinfo_claims ?? []);
+    return reply.type('application/json').send({ ...claims, sub: user.id });
+  };
+  app.get('/userinfo', handler);
+  app.post('/userinfo', handler);
+}
+
+/**
+ * RFC 6750 §2.1 (Authorization: Bearer, scheme case-insensitive) or §2.2 (form body on POST).
+ * §2: a client MUST NOT use more than one method. The query form (§2.3) is not accepted.
+ */
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  const match = header === undefined ? null : /^bearer +([^ ]+) *$/i.exec(header);
+  if (header !== undefined && /^bearer( |$)/i.test(header) && !match) throw new InvalidToken('malformed Authorization header');
+  const fromHeader = match?.[1];
+  const fromBody = request.method === 'POST' && isForm(request) ? formParams(request).access_token : undefined;
+  if (fromHeader !== undefined && fromBody !== undefined) {
+    const err = new InvalidRequest('the access token was sent in more than one way (RFC 6750 §2)');
+    err.headers['www-authenticate'] = 'Bearer realm="tessera", error="invalid_request"';
+    throw err;
+  }
+  return fromHeader ?? fromBody;
+}
+
+function isForm(request: FastifyRequest): boolean {
+  return (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === 'application/x-www-form-urlencoded';
+}

@@ -1,0 +1,68 @@
+import type { Provider } from '../provider.js';
+import type { Client } from '../clients/client.js';
+import { GRANT_AUTHORIZATION_CODE } from '../clients/client.js';
+import { InvalidGrant } from '../http/oauth-errors.js';
+import { requireParam, type Params } from '../http/params.js';
+import type { AuthorizationCodeRecord } from '../storage/authorization-codes-store.js';
+import { nowSeconds } from '../storage/database.js';
+import { hashToken } from '../util/hashing.js';
+import type { GrantHandler } from './grant-handler.js';
+import { checkPkce } from './check-pkce.js';
+import { issueUserTokens, parseAmr } from './issue-user-tokens.js';
+
+/** RFC 6749 §4.1.3 with RFC 7636 §4.6: exchanging an authorization code for tokens. */
+export function authorizationCodeGrant(provider: Provider): GrantHandler {
+  return {
+    grantType: GRANT_AUTHORIZATION_CODE,
+    async handle({ params, client }) {
+      const code = requireParam(params, 'code');
+      const now = nowSeconds();
+      // STYLE.md §7: the code is marked used atomically before anything else is checked.
+      const { record, replayed } = await provider.codes.consume(hashToken(code), now);
+      if (replayed) {
+        // RFC 6749 §4.1.2: a code used twice is refused and every token issued from it revoked.
+        await provider.grantsStore.revoke(replayed.grant_id, now);
+        throw new InvalidGrant('the authorization code has already been used', `code replay, grant ${replayed.grant_id} revoked`);
+      }
+      if (!record) throw new InvalidGrant('the authorization code is invalid');
+      if (record.expires_at <= now) throw new InvalidGrant('the authorization code has expired');
+      // §4.1.3: the code was issued to the authenticated client.
+      if (record.client_id !== client.clientId) throw new InvalidGrant('the authorization code is invalid', `code of ${record.client_id} presented by ${client.clientId}`);
+      checkRedirectUri(record, client, params);
+      checkPkce(record.code_challenge, record.code_challenge_method, params.code_verifier);
+      const grant = await provider.grantsStore.find(record.grant_id);
+      if (!grant || grant.revoked_at !== null) throw new InvalidGrant('the authorization has been revoked');
+
+      return issueUserTokens(provider, {
+        client,
+        grantId: record.grant_id,
+        userId: record.user_id,
+        scope: record.scope,
+        authTime: record.auth_time,
+        nonce: record.nonce,
+        acr: record.acr,
+        amr: parseAmr(record.amr),
+        sid: record.sid,
+        claims: record.claims,
+        resource: record.resource,
+      });
+    },
+  };
+}
+
+/**
+ * RFC 6749 §4.1.3: redirect_uri is required when the authorization request had one, and
+ * then must be identical. A request that omitted it (the client has exactly one registered,
+ * stored as '') may still send it, and then it must be that registered URI.
+ */
+function checkRedirectUri(record: AuthorizationCodeRecord, client: Client, params: Params): void {
+  const sent = params.redirect_uri;
+  if (record.redirect_uri !== '') {
+    if (sent === undefined) throw new InvalidGrant('redirect_uri is required: the authorization request included it');
+    if (sent !== record.redirect_uri) throw new InvalidGrant('redirect_uri does not match the one of the authorization request');
+    return;
+  }
+  if (sent === undefined) return;
+  const registered = client.metadata.redirect_uris;
+  if (registered.length !== 1 || registered[0] !== sent) throw new InvalidGrant('redirect_uri does not match the redirect URI of the authorization request');
+}

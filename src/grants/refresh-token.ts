@@ -1,0 +1,50 @@
+import type { Provider } from '../provider.js';
+import { GRANT_REFRESH_TOKEN } from '../clients/client.js';
+import { InvalidScope } from '../http/oauth-errors.js';
+import { requireParam } from '../http/params.js';
+import type { GrantHandler } from './grant-handler.js';
+import { issueUserTokens, parseAmr } from './issue-user-tokens.js';
+
+/**
+ * RFC 6749 §6: a refresh token for a new access token (and, with openid, a new ID token with
+ * the same sub and auth_time, OIDC Core §12.2). Rotation and reuse detection live in
+ * `provider.refreshTokens`.
+ */
+export function refreshTokenGrant(provider: Provider): GrantHandler {
+  return {
+    grantType: GRANT_REFRESH_TOKEN,
+    async handle({ params, client }) {
+      const token = requireParam(params, 'refresh_token');
+      const record = await provider.refreshTokens.find(token, client);
+      const scope = narrowedScope(record.scope, params.scope);
+      // Checked before rotation, so a refused request leaves the token usable.
+      const refreshToken = await provider.refreshTokens.rotate(token, record, client);
+      return issueUserTokens(provider, {
+        client,
+        grantId: record.grant_id,
+        userId: record.user_id,
+        scope,
+        authTime: record.auth_time,
+        // OIDC Core §12.2: no nonce in an ID token issued on refresh.
+        acr: record.acr,
+        amr: parseAmr(record.amr),
+        sid: record.sid,
+        claims: record.claims,
+        resource: record.resource,
+        // §6: the new refresh token keeps the original scope; only this response is narrowed.
+        refreshToken,
+      });
+    },
+  };
+}
+
+/** RFC 6749 §6: a requested scope must not include any scope not originally granted. */
+function narrowedScope(granted: string, requested: string | undefined): string {
+  const grantedScopes = granted.split(' ').filter(Boolean);
+  if (requested === undefined) return granted;
+  const asked = new Set(requested.split(' ').filter(Boolean));
+  if (asked.size === 0) return granted;
+  const extra = [...asked].filter((s) => !grantedScopes.includes(s));
+  if (extra.length > 0) throw new InvalidScope(`scope exceeds the original grant: ${extra.join(' ')}`);
+  return grantedScopes.filter((s) => asked.has(s)).join(' ');
+}
