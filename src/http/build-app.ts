@@ -8,6 +8,7 @@ import { discoveryEndpoint } from '../endpoints/discovery.js';
 import { jwksEndpoint } from '../endpoints/jwks.js';
 import { healthEndpoints } from '../endpoints/health.js';
 import { tokenEndpoint } from '../endpoints/token.js';
+import { loginRoutes } from '../interaction/login-routes.js';
 import { userinfoEndpoint } from '../endpoints/userinfo.js';
 import { cors } from './cors.js';
 
@@ -38,6 +39,7 @@ export async function buildApp(provider: Provider, options: AppOptions = {}): Pr
   await app.register(discoveryEndpoint, opts);
   await app.register(jwksEndpoint, opts);
   await app.register(tokenEndpoint, opts);
+  await app.register(loginRoutes, opts);
   await app.register(userinfoEndpoint, opts);
   return app;
 }

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidRequest, OAuthError, PayloadTooLarge, ServerError, TemporarilyUnavailable, sanitizeDescription } from './oauth-errors.js';
 import { renderErrorPage } from '../interaction/error-page.js';
+import { setPageHeaders } from '../interaction/layout.js';
 
 /** Fastify's own errors for bad input, mapped to the OAuth family (STYLE.md §3, §10). */
 function fromFastifyError(err: FastifyError): OAuthError | undefined {
@@ -36,6 +37,7 @@ export async function errorHandler(err: unknown, request: FastifyRequest, reply:
   reply.status(oauth.status).headers(oauth.headers);
   if (oauth.status === 401 || oauth.status >= 500) reply.header('cache-control', 'no-store');
   if ((request.routeOptions.config as { html?: boolean } | undefined)?.html) {
+    setPageHeaders(reply);
     reply.type('text/html; charset=utf-8').send(renderErrorPage(oauth));
     return;
   }
