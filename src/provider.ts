@@ -19,6 +19,12 @@ import { ClientAuthenticator } from './client-auth/authenticate-client.js';
 import { clientSecretBasic } from './client-auth/client-secret-basic.js';
 import { clientSecretPost } from './client-auth/client-secret-post.js';
 import { noClientAuthentication } from './client-auth/none.js';
+import { clientSecretJwt, HMAC_ASSERTION_ALGS } from './client-auth/client-secret-jwt.js';
+import { privateKeyJwt, ASYMMETRIC_ASSERTION_ALGS } from './client-auth/private-key-jwt.js';
+import { ClientJwks } from './client-auth/client-jwks.js';
+import { usedJtisStore } from './storage/used-jtis-store.js';
+import { clientCredentialsGrant } from './grants/client-credentials.js';
+import { GRANT_CLIENT_CREDENTIALS } from './clients/client.js';
 import { AccessTokens } from './tokens/access-tokens.js';
 import { IdTokens } from './tokens/id-tokens.js';
 import { RefreshTokens } from './tokens/refresh-tokens.js';
@@ -114,7 +120,17 @@ export async function createProvider(config: Config, options: ProviderOptions = 
   });
   const idTokens = new IdTokens({ issuer: config.issuer, ttl: config.ttl.idToken, includeScopeClaims: config.idTokens.includeScopeClaims, keys, users });
   const refreshTokens = new RefreshTokens({ store: refreshTokensStore(db), grants, ttl: config.ttl.refreshToken, rotateConfidential: config.refreshTokens.rotateConfidential });
-  const clientAuth = new ClientAuthenticator(clients, [clientSecretBasic(clients), clientSecretPost(clients), noClientAuthentication()]);
+  const usedJtis = usedJtisStore(db);
+  const tokenEndpoint = `${config.issuer}/token`;
+  const clientAuth = new ClientAuthenticator(clients, [
+    clientSecretBasic(clients),
+    clientSecretPost(clients),
+    clientSecretJwt({ registry: clients, usedJtis, issuer: config.issuer, tokenEndpoint }),
+    privateKeyJwt({ usedJtis, jwks: new ClientJwks(), issuer: config.issuer, tokenEndpoint }),
+    noClientAuthentication(),
+  ]);
+  const metadata = new ProviderMetadata();
+  metadata.set('token_endpoint_auth_signing_alg_values_supported', [...ASYMMETRIC_ASSERTION_ALGS, ...HMAC_ASSERTION_ALGS]);
 
   const scopes = new Map<string, string>(Object.entries(SCOPE_DESCRIPTIONS));
   for (const entry of config.scopes) {
@@ -142,8 +158,8 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     idTokens,
     refreshTokens,
     clientAuth,
-    grants: new Map(),
-    metadata: new ProviderMetadata(),
+    grants: new Map([[GRANT_CLIENT_CREDENTIALS, clientCredentialsGrant({ accessTokens, scopes, ttl: config.ttl.clientCredentialsAccessToken })]]),
+    metadata,
     scopes,
     sessions: new Sessions({ store: sessionsStore(db), ttl: config.ttl.session, secure: config.issuer.startsWith('https:') }),
     consents: consentsStore(db),

@@ -8,6 +8,8 @@ import { discoveryEndpoint } from '../endpoints/discovery.js';
 import { jwksEndpoint } from '../endpoints/jwks.js';
 import { healthEndpoints } from '../endpoints/health.js';
 import { tokenEndpoint } from '../endpoints/token.js';
+import { introspectEndpoint } from '../endpoints/introspect.js';
+import { revokeEndpoint } from '../endpoints/revoke.js';
 import { loginRoutes } from '../interaction/login-routes.js';
 import { userinfoEndpoint } from '../endpoints/userinfo.js';
 import { cors } from './cors.js';
@@ -39,6 +41,8 @@ export async function buildApp(provider: Provider, options: AppOptions = {}): Pr
   await app.register(discoveryEndpoint, opts);
   await app.register(jwksEndpoint, opts);
   await app.register(tokenEndpoint, opts);
+  await app.register(introspectEndpoint, opts);
+  await app.register(revokeEndpoint, opts);
   await app.register(loginRoutes, opts);
   await app.register(userinfoEndpoint, opts);
   return app;

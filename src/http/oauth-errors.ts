@@ -64,6 +64,10 @@ export class UnsupportedTokenType extends OAuthError {
 export class InvalidScope extends OAuthError {
   readonly error = 'invalid_scope';
 }
+// RFC 8707 §2: a resource indicator that is not an absolute URI without fragment, or not allowed
+export class InvalidTarget extends OAuthError {
+  readonly error = 'invalid_target';
+}
 export class AccessDenied extends OAuthError {
   readonly error = 'access_denied';
 }

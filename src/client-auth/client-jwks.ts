@@ -1,0 +1,86 @@
+import type { JSONWebKeySet } from 'jose';
+import { isLoopback } from '../clients/validate-client-metadata.js';
+
+export interface ClientJwksOptions {
+  /** Abort a jwks_uri fetch after this many milliseconds. */
+  timeoutMs?: number;
+  /** Largest accepted JWKS document, in bytes. */
+  maxBytes?: number;
+  /** How long a fetched JWKS is used before it is fetched again, in milliseconds. */
+  maxAgeMs?: number;
+  /** At most one re-fetch for an unknown key per uri within this many milliseconds. */
+  cooldownMs?: number;
+}
+
+interface Entry {
+  jwks: JSONWebKeySet;
+  fetchedAt: number;
+  lastRefetchAt: number;
+}
+
+/**
+ * The key sets of private_key_jwt clients that publish a `jwks_uri` (OIDC Registration §2).
+ * Fetched with a short timeout and a size limit, cached, and fetched again when an assertion
+ * names a key the cached copy lacks (the client rotated), at most once per cooldown so that
+ * made-up `kid`s cannot turn into a stream of requests to the client's server.
+ */
+export class ClientJwks {
+  private readonly cache = new Map<string, Entry>();
+  private readonly timeoutMs: number;
+  private readonly maxBytes: number;
+  private readonly maxAgeMs: number;
+  private readonly cooldownMs: number;
+
+  constructor(options: ClientJwksOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 3000;
+    this.maxBytes = options.maxBytes ?? 64 * 1024;
+    this.maxAgeMs = options.maxAgeMs ?? 5 * 60 * 1000;
+    this.cooldownMs = options.cooldownMs ?? 10 * 1000;
+  }
+
+  /** The cached key set, fetched when missing or stale. */
+  async get(uri: string): Promise<JSONWebKeySet> {
+    const entry = this.cache.get(uri);
+    if (entry && Date.now() - entry.fetchedAt < this.maxAgeMs) return entry.jwks;
+    const jwks = await this.fetch(uri);
+    this.cache.set(uri, { jwks, fetchedAt: Date.now(), lastRefetchAt: entry?.lastRefetchAt ?? 0 });
+    return jwks;
+  }
+
+  /** Fetches again after an unknown key; undefined when the cooldown forbids it. */
+  async refetch(uri: string): Promise<JSONWebKeySet | undefined> {
+    const entry = this.cache.get(uri);
+    if (entry && Date.now() - entry.lastRefetchAt < this.cooldownMs) return undefined;
+    const jwks = await this.fetch(uri);
+    this.cache.set(uri, { jwks, fetchedAt: Date.now(), lastRefetchAt: Date.now() });
+    return jwks;
+  }
+
+  private async fetch(uri: string): Promise<JSONWebKeySet> {
+    const url = new URL(uri);
+    // Registration already enforces this; checked again because the fetch goes out from here.
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+      throw new Error('jwks_uri must use https');
+    }
+    const response = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs), redirect: 'error', headers: { accept: 'application/json, application/jwk-set+json' } });
+    if (response.status !== 200) throw new Error(`jwks_uri answered ${response.status}`);
+    const declared = Number(response.headers.get('content-length') ?? 0);
+    if (declared > this.maxBytes) throw new Error('jwks_uri document is too large');
+    const body = await readLimited(response, this.maxBytes);
+    const jwks = JSON.parse(body) as JSONWebKeySet;
+    if (!jwks || typeof jwks !== 'object' || !Array.isArray(jwks.keys)) throw new Error('jwks_uri did not return a JWK Set');
+    return jwks;
+  }
+}
+
+async function readLimited(response: Response, maxBytes: number): Promise<string> {
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw new Error('jwks_uri document is too large');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

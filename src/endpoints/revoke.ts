@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import type { Provider } from '../provider.js';
+import { HMAC_ASSERTION_ALGS } from '../client-auth/client-secret-jwt.js';
+import { ASYMMETRIC_ASSERTION_ALGS } from '../client-auth/private-key-jwt.js';
+import { UnauthorizedClient } from '../http/oauth-errors.js';
+import { formParams, requireParam } from '../http/params.js';
+import { nowSeconds } from '../storage/database.js';
+import { refreshTokensStore } from '../storage/refresh-tokens-store.js';
+import { findToken } from '../tokens/find-token.js';
+
+/**
+ * RFC 7009 token revocation. Confidential clients authenticate as at the token endpoint;
+ * public clients identify themselves with `client_id` (§2.1 allows revocation by clients
+ * without credentials) and may revoke only their own tokens, like everyone else.
+ *
+ * A token issued to another client is refused with 400 unauthorized_client and stays valid
+ * (§2.1: "the request is refused"; the RFC leaves the code open). `token_type_hint` only
+ * orders the search, whatever its value: Tessera can revoke every token type it issues, so
+ * it never answers unsupported_token_type (§2.2.1).
+ */
+export async function revokeEndpoint(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
+  const url = `${provider.config.issuer}/revoke`;
+  provider.metadata.set('revocation_endpoint', url);
+  provider.metadata.set('revocation_endpoint_auth_signing_alg_values_supported', [...ASYMMETRIC_ASSERTION_ALGS, ...HMAC_ASSERTION_ALGS]);
+  const sources = { accessTokens: provider.accessTokens, refreshTokens: refreshTokensStore(provider.db), grants: provider.grantsStore };
+
+  app.post('/revoke', async (request, reply) => {
+    // §2.1: POST with form parameters, and client authentication.
+    const params = formParams(request);
+    const client = await provider.clientAuth.authenticate(request, params, url);
+    const token = requireParam(params, 'token');
+    const found = await findToken(sources, token, params.token_type_hint);
+    reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    // §2.2: an invalid, unknown or already revoked token is not an error.
+    if (!found) return reply.code(200).send();
+    // §2.1: the token must have been issued to the client making the request.
+    if (found.clientId !== client.clientId) {
+      throw new UnauthorizedClient('the token was not issued to this client', `${client.clientId} tried to revoke a token of ${found.clientId}`);
+    }
+    if (found.type === 'refresh_token') {
+      // §2.1: revoking a refresh token revokes the grant, and with it its access tokens.
+      await provider.grantsStore.revoke(found.record.grant_id, nowSeconds());
+    } else {
+      await provider.accessTokens.revoke(found.info);
+    }
+    return reply.code(200).send();
+  });
+}
