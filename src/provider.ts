@@ -8,6 +8,7 @@ import { usersStore } from './storage/users-store.js';
 import { accessTokensStore } from './storage/access-tokens-store.js';
 import { grantsStore, type GrantsStore } from './storage/grants-store.js';
 import { authorizationCodesStore, type AuthorizationCodesStore } from './storage/authorization-codes-store.js';
+import { deviceCodesStore, type DeviceCodesStore } from './storage/device-codes-store.js';
 import { databaseRateLimiter } from './storage/rate-limits-store.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
 import { connectRedis, redisRateLimiter } from './rate-limit/redis-rate-limiter.js';
@@ -53,6 +54,8 @@ export interface Provider {
   users: UserDirectory;
   grantsStore: GrantsStore;
   codes: AuthorizationCodesStore;
+  /** RFC 8628 device authorization requests. */
+  deviceCodes: DeviceCodesStore;
   /** Counters shared by all instances: sign-in throttling, user-code guessing, token endpoint limits. */
   rateLimiter: RateLimiter;
   accessTokens: AccessTokens;
@@ -153,6 +156,7 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     users,
     grantsStore: grants,
     codes: authorizationCodesStore(db),
+    deviceCodes: deviceCodesStore(db),
     rateLimiter,
     accessTokens,
     idTokens,

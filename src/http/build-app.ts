@@ -8,6 +8,7 @@ import { discoveryEndpoint } from '../endpoints/discovery.js';
 import { jwksEndpoint } from '../endpoints/jwks.js';
 import { healthEndpoints } from '../endpoints/health.js';
 import { tokenEndpoint } from '../endpoints/token.js';
+import { deviceAuthorizationEndpoint } from '../endpoints/device-authorization.js';
 import { introspectEndpoint } from '../endpoints/introspect.js';
 import { revokeEndpoint } from '../endpoints/revoke.js';
 import { loginRoutes } from '../interaction/login-routes.js';
@@ -44,6 +45,7 @@ export async function buildApp(provider: Provider, options: AppOptions = {}): Pr
   await app.register(introspectEndpoint, opts);
   await app.register(revokeEndpoint, opts);
   await app.register(loginRoutes, opts);
+  await app.register(deviceAuthorizationEndpoint, opts);
   await app.register(userinfoEndpoint, opts);
   return app;
 }
