@@ -12,6 +12,9 @@ import { deviceCodesStore, type DeviceCodesStore } from './storage/device-codes-
 import { databaseRateLimiter } from './storage/rate-limits-store.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
 import { connectRedis, redisRateLimiter } from './rate-limit/redis-rate-limiter.js';
+import { initialAccessTokensStore } from './storage/initial-access-tokens-store.js';
+import { clientTokensStore, type ClientTokensStore } from './storage/client-tokens-store.js';
+import { InitialAccessTokens } from './registration/initial-access-tokens.js';
 import { KeySet } from './keys/key-set.js';
 import type { SigningAlgorithm } from './keys/generate-signing-key.js';
 import { ClientRegistry } from './clients/client-registry.js';
@@ -66,6 +69,10 @@ export interface Provider {
   clientAuth: ClientAuthenticator;
   /** Grant handlers keyed by grant_type (STYLE.md §1). */
   grants: Map<string, GrantHandler>;
+  /** Initial access tokens for the registration endpoint (RFC 7591 §3). */
+  initialAccessTokens: InitialAccessTokens;
+  /** Revokes everything issued to a client (RFC 7592 §2.3 delete). */
+  clientTokens: ClientTokensStore;
   metadata: ProviderMetadata;
   /** Scopes this provider knows, with what the consent page says of each. */
   scopes: Map<string, string>;
@@ -165,6 +172,8 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     grants: new Map([[GRANT_CLIENT_CREDENTIALS, clientCredentialsGrant({ accessTokens, scopes, ttl: config.ttl.clientCredentialsAccessToken })]]),
     metadata,
     scopes,
+    initialAccessTokens: new InitialAccessTokens(initialAccessTokensStore(db)),
+    clientTokens: clientTokensStore(db),
     sessions: new Sessions({ store: sessionsStore(db), ttl: config.ttl.session, secure: config.issuer.startsWith('https:') }),
     consents: consentsStore(db),
     interactionSecrets: { csrfKey: deriveKey(secret, 'csrf'), box: createSecretBox(secret, 'interactions') },

@@ -80,6 +80,16 @@ export const defaults = {
     /** How often a process re-reads the key set from the database (picks up rotation by another process). */
     refreshInterval: 60,
   },
+  registration: {
+    /** Serve dynamic client registration (RFC 7591) at /reg and its management endpoint (RFC 7592) at /reg/<client_id>. */
+    enabled: true,
+    /**
+     * `required`: only callers presenting an initial access token (`tessera registration tokens create`)
+     * may register. `optional`: open registration, anyone may register (a presented token must still be valid).
+     * Default (empty): required, except in dev mode where registration is open.
+     */
+    initialAccessToken: '',
+  },
   signIn: {
     /** Failed sign-ins allowed per account within `window` before it is throttled. */
     maxFailuresPerAccount: 5,

@@ -43,6 +43,10 @@ export function validateConfig(raw: Record<string, unknown>): Config {
   if (!Number.isInteger(config.device.interval) || config.device.interval < 1) {
     throw new ConfigError('device.interval', 'must be a whole number of seconds, at least 1');
   }
+  if (!config.registration.initialAccessToken) config.registration.initialAccessToken = config.dev ? 'optional' : 'required';
+  if (!['required', 'optional'].includes(config.registration.initialAccessToken)) {
+    throw new ConfigError('registration.initialAccessToken', 'must be required or optional');
+  }
   if (!Number.isInteger(config.workers) || config.workers < 0) throw new ConfigError('workers', 'must be 0 (one per core) or more');
   if (config.bodyLimit < 1024) throw new ConfigError('bodyLimit', 'must be at least 1024 bytes');
   for (const [i, scope] of config.scopes.entries()) {

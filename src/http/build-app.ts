@@ -8,6 +8,7 @@ import { discoveryEndpoint } from '../endpoints/discovery.js';
 import { jwksEndpoint } from '../endpoints/jwks.js';
 import { healthEndpoints } from '../endpoints/health.js';
 import { tokenEndpoint } from '../endpoints/token.js';
+import { registrationEndpoint } from '../endpoints/registration.js';
 import { deviceAuthorizationEndpoint } from '../endpoints/device-authorization.js';
 import { introspectEndpoint } from '../endpoints/introspect.js';
 import { revokeEndpoint } from '../endpoints/revoke.js';
@@ -42,6 +43,7 @@ export async function buildApp(provider: Provider, options: AppOptions = {}): Pr
   await app.register(discoveryEndpoint, opts);
   await app.register(jwksEndpoint, opts);
   await app.register(tokenEndpoint, opts);
+  await app.register(registrationEndpoint, opts);
   await app.register(introspectEndpoint, opts);
   await app.register(revokeEndpoint, opts);
   await app.register(loginRoutes, opts);

@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import type { Provider } from '../provider.js';
+import { InvalidClientMetadata, InvalidRequest } from '../http/oauth-errors.js';
+import { nowSeconds } from '../storage/database.js';
+import { authenticateRegistrationToken } from '../registration/authenticate-registration-token.js';
+import { readMetadataBody } from '../registration/read-metadata-body.js';
+import { checkUnsupportedMetadata } from '../registration/check-unsupported-metadata.js';
+import { clientInformation, SERVER_MANAGED_FIELDS } from '../registration/client-information.js';
+
+/**
+ * RFC 7592 §2: read, update and delete a registration at its registration_client_uri,
+ * authenticated by the registration access token issued with it.
+ */
+export async function clientConfigurationRoutes(app: FastifyInstance, provider: Provider, registrationUrl: string): Promise<void> {
+  const clientUri = (clientId: string) => `${registrationUrl}/${encodeURIComponent(clientId)}`;
+  const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
+
+  // §2.1: read the current registration.
+  app.get<{ Params: { clientId: string } }>('/reg/:clientId', async (request, reply) => {
+    const { client, token } = await authenticateRegistrationToken(request, provider.clients, request.params.clientId);
+    reply.headers(noStore);
+    return clientInformation(client, { registrationAccessToken: token, registrationClientUri: clientUri(client.clientId) });
+  });
+
+  // §2.2: replace the registration; omitted fields are removed, not kept.
+  app.put<{ Params: { clientId: string } }>('/reg/:clientId', async (request, reply) => {
+    const { client, token } = await authenticateRegistrationToken(request, provider.clients, request.params.clientId);
+    const input = readMetadataBody(request);
+    for (const field of SERVER_MANAGED_FIELDS) {
+      // §2.2: the request MUST NOT include the members the server manages.
+      if (field in input) throw new InvalidClientMetadata(`${field} must not be sent when updating a registration (RFC 7592 §2.2)`);
+    }
+    // §2.2: client_id MUST be present and be the current one.
+    if (input.client_id !== client.clientId) throw new InvalidRequest('client_id must be present and equal to the registered client_id');
+    const { client_secret: presentedSecret, ...metadata } = input;
+    // §2.2: a client_secret in the request MUST match; the client may not choose its own.
+    if (presentedSecret !== undefined && (typeof presentedSecret !== 'string' || !provider.clients.checkSecret(client, presentedSecret))) {
+      throw new InvalidRequest('client_secret does not match the current client secret');
+    }
+    checkUnsupportedMetadata(metadata, provider.metadata);
+    const { client: updated, secret } = await provider.clients.save(metadata, 'registration');
+    reply.headers(noStore);
+    return clientInformation(updated, { secret, registrationAccessToken: token, registrationClientUri: clientUri(updated.clientId) });
+  });
+
+  // §2.3: delete the registration; its grants and tokens stop working at once.
+  app.delete<{ Params: { clientId: string } }>('/reg/:clientId', async (request, reply) => {
+    const { client } = await authenticateRegistrationToken(request, provider.clients, request.params.clientId);
+    await provider.clientTokens.revokeAll(client.clientId, nowSeconds());
+    await provider.clients.delete(client.clientId);
+    request.log.info({ client_id: client.clientId }, 'client registration deleted');
+    reply.status(204).headers(noStore).send();
+  });
+}

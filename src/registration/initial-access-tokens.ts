@@ -1,0 +1,35 @@
+import type { InitialAccessTokensStore } from '../storage/initial-access-tokens-store.js';
+import { nowSeconds } from '../storage/database.js';
+import { hashToken } from '../util/hashing.js';
+import { randomToken } from '../util/random.js';
+
+export interface IssuedInitialAccessToken {
+  /** The token itself: shown once, only its hash is stored. */
+  token: string;
+  expiresAt: number | null;
+}
+
+/**
+ * Initial access tokens (RFC 7591 §3): bearer tokens an operator hands out so that a
+ * developer or tool may call the registration endpoint. Each may be used until it expires.
+ */
+export class InitialAccessTokens {
+  constructor(private readonly store: InitialAccessTokensStore) {}
+
+  /** A new token; `expiresIn` seconds from now, or never when omitted. */
+  async issue(options: { expiresIn?: number; description?: string } = {}): Promise<IssuedInitialAccessToken> {
+    const token = randomToken(32);
+    const now = nowSeconds();
+    const expiresAt = options.expiresIn ? now + options.expiresIn : null;
+    await this.store.insert({ token_hash: hashToken(token), description: options.description ?? null, created_at: now, expires_at: expiresAt });
+    return { token, expiresAt };
+  }
+
+  /**
+   * Whether `token` is a current initial access token. The lookup is by SHA-256 of a 256-bit
+   * random value, so it reveals nothing through timing about any stored token.
+   */
+  async isValid(token: string): Promise<boolean> {
+    return (await this.store.findValid(hashToken(token), nowSeconds())) !== undefined;
+  }
+}
