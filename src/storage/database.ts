@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import type { Database } from './schema.js';
+import * as initial from './migrations/001-initial.js';
+
+export type Db = Kysely<Database>;
+
+/** Every migration, in order. Written once for both dialects (STYLE.md §6). */
+const migrations: Record<string, Migration> = {
+  '001-initial': initial,
+};
+
+export interface DatabaseOptions {
+  /** PostgreSQL schema to use (tests give each suite its own). */
+  schema?: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+// PostgreSQL returns int8 as a string; our int8 columns are epoch seconds and counters.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+/**
+ * Opens the database named by a `sqlite:<path>` or `postgres://` URL. This module is the
+ * only place that knows which dialect is in use.
+ */
+export function openDatabase(url: string, options: DatabaseOptions = {}): Db {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length) || ':memory:';
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5000,
+    options: options.schema ? `-c search_path=${options.schema}` : undefined,
+  });
+  // A dropped connection must not crash the process; the next query reports the failure.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  postgresDatabases.add(db);
+  return db;
+}
+
+const postgresDatabases = new WeakSet<Db>();
+
+/** Brings the schema up to date. Safe to run from several processes at once (Kysely takes a lock). */
+export async function migrate(db: Db): Promise<string[]> {
+  // Kysely looks for its migration tables in every schema unless told which one: name ours, so
+  // that another schema's tables in the same PostgreSQL database (tests, other tenants) are not taken for them.
+  const migrationTableSchema = postgresDatabases.has(db) ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Epoch seconds: the unit of every time column. */
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
