@@ -15,9 +15,10 @@ export function detectCredentials(request: FastifyRequest, params: Params): Pres
   const used: string[] = [];
   let presented: PresentedCredentials | undefined;
 
-  if (header !== undefined && /^basic /i.test(header)) {
+  // RFC 7617 §2: the scheme name is case-insensitive; a bare "Basic" is a malformed attempt, not no attempt.
+  if (header !== undefined && /^basic(\s|$)/i.test(header)) {
     used.push('client_secret_basic');
-    const { clientId, secret } = parseBasic(header.slice(6).trim());
+    const { clientId, secret } = parseBasic(header.slice(5).trim());
     if (params.client_id !== undefined && params.client_id !== clientId) {
       throw new InvalidRequest('client_id in the body differs from the one in the Authorization header');
     }

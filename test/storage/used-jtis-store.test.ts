@@ -1,0 +1,44 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { DATABASES, createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { migrate, openDatabase, type Db } from '../../src/storage/database.js';
+import { usedJtisStore } from '../../src/storage/used-jtis-store.js';
+
+for (const kind of DATABASES) {
+  describe(`used jtis store (${kind})`, () => {
+    let database: TestDatabase;
+    let db: Db;
+    before(async () => {
+      database = await createTestDatabase(kind);
+      db = openDatabase(database.url, { schema: database.schema });
+      await migrate(db);
+    });
+    after(async () => {
+      await db.destroy();
+      await database.drop();
+    });
+
+    it('accepts a key once and refuses it while it lives', async () => {
+      const store = usedJtisStore(db);
+      assert.equal(await store.remember('c:1', 2000, 1000), true);
+      assert.equal(await store.remember('c:1', 2000, 1500), false);
+      assert.equal(await store.remember('other:1', 2000, 1500), true, 'per client');
+    });
+
+    it('lets exactly one of many concurrent uses win', async () => {
+      const store = usedJtisStore(db);
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.remember('c:race', 5000, 1000)));
+      assert.equal(results.filter(Boolean).length, 1);
+    });
+
+    it('lets a key be taken again once its record expired, and deletes expired records', async () => {
+      const store = usedJtisStore(db);
+      assert.equal(await store.remember('c:old', 100, 50), true);
+      assert.equal(await store.remember('c:old', 400, 200), true);
+      assert.equal(await store.remember('c:old', 500, 300), false);
+      assert.equal(await store.remember('c:gone', 10, 5), true);
+      assert.ok((await store.deleteExpired(20, 100)) >= 1);
+      assert.equal(await store.remember('c:gone', 600, 300), true);
+    });
+  });
+}
