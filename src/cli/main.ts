@@ -7,6 +7,7 @@ import { migrateCommand } from './migrate.js';
 import { clientsCommand } from './clients.js';
 import { usersCommand } from './users.js';
 import { keysCommand } from './keys.js';
+import { registrationCommand } from './registration.js';
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   serve: { run: serveCommand, summary: 'start the provider' },
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   clients: { run: clientsCommand, summary: 'create, list, show, update and delete clients' },
   users: { run: usersCommand, summary: 'create, list and delete users, set their passwords' },
   keys: { run: keysCommand, summary: 'list and rotate the signing keys' },
+  registration: { run: registrationCommand, summary: 'initial access tokens for dynamic client registration' },
 };
 
 export function registerCommand(name: string, run: Command, summary: string): void {
