@@ -1,13 +1,17 @@
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../config/load-config.js';
+import type { Logger } from 'pino';
+import { loadConfig, type Config } from '../config/load-config.js';
 import { createLogger } from '../logger.js';
 import { createProvider } from '../provider.js';
 import { buildApp } from '../http/build-app.js';
 import { seedFromConfig } from '../seed/seed-from-config.js';
 import { seedDevDemo } from '../seed/dev-demo.js';
-import { parseFlags, type CommandIO } from './args.js';
+import { UsageError, parseFlags, positionals, type CommandIO } from './args.js';
+import { runClusterPrimary } from './cluster-primary.js';
 
-export const SERVE_HELP = `Usage: tessera serve [--config FILE] [--dev] [--port N]
+export const SERVE_HELP = `Usage: tessera serve [--config FILE] [--dev] [--port N] [--workers N]
 
 Starts the provider. Settings come from the config file (JSON or YAML), then environment
 variables (PORT, TESSERA_ISSUER, DATABASE_URL, TESSERA_SECRET, TESSERA_CONFIG, ...).
@@ -15,28 +19,69 @@ variables (PORT, TESSERA_ISSUER, DATABASE_URL, TESSERA_SECRET, TESSERA_CONFIG, .
   -c, --config FILE   config file (default: $TESSERA_CONFIG)
       --dev           dev mode: SQLite in ./data, generated secret, demo clients and user
   -p, --port N        port to listen on (default 3000)
-  -h, --help          this help`;
+  -w, --workers N     worker processes sharing the port (default 1; 0 = one per CPU core)
+  -h, --help          this help
+
+On SIGTERM or SIGINT it stops accepting connections, lets in-flight requests finish, then exits.`;
 
 export async function serveCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values } = parseFlags(argv, { config: { type: 'string', short: 'c' }, dev: { type: 'boolean' }, port: { type: 'string', short: 'p' } });
+  const { values, positionals: rest } = parseFlags(argv, {
+    config: { type: 'string', short: 'c' },
+    dev: { type: 'boolean' },
+    port: { type: 'string', short: 'p' },
+    workers: { type: 'string', short: 'w' },
+  });
   if (values.help) {
     io.out(SERVE_HELP);
     return 0;
   }
+  positionals(rest, []);
   const overrides: Record<string, unknown> = {};
   if (values.dev) overrides.dev = true;
-  if (values.port !== undefined) overrides.port = Number(values.port);
+  if (values.port !== undefined) overrides.port = integerFlag('--port', values.port);
+  if (values.workers !== undefined) overrides.workers = integerFlag('--workers', values.workers);
   const config = loadConfig({ file: values.config, overrides });
   const logger = createLogger(config.logLevel);
+  const workers = config.workers === 0 ? availableParallelism() : config.workers;
+
+  if (cluster.isWorker) {
+    // The primary has migrated and seeded; a worker only serves.
+    await listen(config, logger, '');
+    return -1;
+  }
+  // Migrations, first keys and seeding happen once, here, before any worker starts: no races.
+  const banner = await prepare(config, logger);
+  if (workers > 1) {
+    runClusterPrimary({ workers, logger, onListening: () => banner && io.out(banner) });
+    return -1;
+  }
+  await listen(config, logger, banner, io);
+  return -1; // keep running
+}
+
+function integerFlag(flag: string, value: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number, got ${value}`);
+  return Number(value);
+}
+
+/** Migrates, creates the first signing keys, loads config clients and users (and dev demo data). */
+async function prepare(config: Config, logger: Logger): Promise<string> {
   const provider = await createProvider(config, { logger });
-  await seedFromConfig(provider);
-  const banner = config.dev ? await seedDevDemo(provider) : '';
+  try {
+    await seedFromConfig(provider);
+    return config.dev ? await seedDevDemo(provider) : '';
+  } finally {
+    await provider.close();
+  }
+}
+
+async function listen(config: Config, logger: Logger, banner: string, io?: CommandIO): Promise<void> {
+  const provider = await createProvider(config, { logger });
   const app = await buildApp(provider, { logger });
   await app.listen({ port: config.port, host: config.host });
-  if (banner) io.out(banner);
-  logger.info({ issuer: config.issuer, port: config.port }, 'tessera is listening');
+  if (banner) io?.out(banner);
+  logger.info({ issuer: config.issuer, port: config.port, pid: process.pid }, 'tessera is listening');
   drainOnSignals(app, async () => provider.close());
-  return -1; // keep running
 }
 
 /** SIGTERM / SIGINT: stop accepting, let in-flight requests finish, then close storage and exit. */

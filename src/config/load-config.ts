@@ -60,7 +60,8 @@ function readConfigFile(file: string): Record<string, unknown> {
 function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>, prefix: string): void {
   for (const [key, value] of Object.entries(source)) {
     const path = prefix + key;
-    if (!(key in target)) throw new ConfigError(path, 'unknown setting');
+    // Own keys only: `constructor` or `__proto__` in a file must not pass as settings.
+    if (!Object.hasOwn(target, key)) throw new ConfigError(path, 'unknown setting');
     const current = target[key];
     if (isPlainObject(current) && isPlainObject(value)) mergeInto(current, value, `${path}.`);
     else target[key] = value;

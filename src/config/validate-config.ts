@@ -1,6 +1,9 @@
 import { defaults } from './defaults.js';
 import { ConfigError } from './config-error.js';
 import type { Config } from './load-config.js';
+import { validateClientMetadata } from '../clients/validate-client-metadata.js';
+import { validateUserClaims } from '../accounts/validate-user-claims.js';
+import { OAuthError } from '../http/oauth-errors.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const KEY_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'];
@@ -18,11 +21,18 @@ export function validateConfig(raw: Record<string, unknown>): Config {
   if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(config.databaseUrl)) {
     throw new ConfigError('databaseUrl', 'must start with sqlite: or postgres://');
   }
+  if (!config.databaseUrl.startsWith('sqlite:') && !URL.canParse(config.databaseUrl)) {
+    throw new ConfigError('databaseUrl', 'is not a valid postgres:// URL');
+  }
   if (config.redisUrl && !/^rediss?:\/\//.test(config.redisUrl)) {
     throw new ConfigError('redisUrl', 'must start with redis:// or rediss://');
   }
   if (config.secret && config.secret.length < 32) {
     throw new ConfigError('secret', 'must be at least 32 characters (generate one with: openssl rand -base64 32)');
+  }
+  // Dev mode generates its secret in dataDir; anywhere else keys and client secrets need a real one.
+  if (!config.secret && !config.dev) {
+    throw new ConfigError('secret', 'is required outside dev mode: set TESSERA_SECRET to at least 32 random characters (openssl rand -base64 32)');
   }
   if (!LOG_LEVELS.includes(config.logLevel)) {
     throw new ConfigError('logLevel', `must be one of ${LOG_LEVELS.join(', ')}`);
@@ -54,14 +64,45 @@ export function validateConfig(raw: Record<string, unknown>): Config {
       throw new ConfigError(`scopes[${i}]`, 'must be a "name: description" string with a valid scope name (RFC 6749 §3.3)');
     }
   }
+  checkClients(config.clients);
   for (const [i, user] of config.users.entries()) {
+    if (!isObject(user)) throw new ConfigError(`users[${i}]`, 'must be an object: { username, password, claims }');
+    for (const key of Object.keys(user)) {
+      if (!['username', 'password', 'claims'].includes(key)) throw new ConfigError(`users[${i}].${key}`, 'unknown setting (a user has username, password and claims)');
+    }
     if (typeof user.username !== 'string' || !user.username) throw new ConfigError(`users[${i}].username`, 'is required');
-    if (typeof user.password !== 'string' || !user.password) throw new ConfigError(`users[${i}].password`, 'is required');
-    if (user.claims !== undefined && (typeof user.claims !== 'object' || user.claims === null || Array.isArray(user.claims))) {
-      throw new ConfigError(`users[${i}].claims`, 'must be an object');
+    if (typeof user.password !== 'string' || user.password.length < 8) throw new ConfigError(`users[${i}].password`, 'is required, at least 8 characters');
+    if (user.claims !== undefined && !isObject(user.claims)) throw new ConfigError(`users[${i}].claims`, 'must be an object');
+    try {
+      validateUserClaims((user.claims as Record<string, unknown>) ?? {});
+    } catch (err) {
+      throw new ConfigError(`users[${i}].${(err as Error).message.split(' ')[0]}`, (err as Error).message.split(' ').slice(1).join(' '));
     }
   }
   return config;
+}
+
+/** Each config client is validated like every other path (RFC 7591 rules); an error names clients[i]. */
+function checkClients(clients: Record<string, unknown>[]): void {
+  const ids = new Set<string>();
+  for (const [i, client] of clients.entries()) {
+    const name = `clients[${i}]${isObject(client) && typeof client.client_id === 'string' ? ` (${client.client_id})` : ''}`;
+    if (!isObject(client)) throw new ConfigError(name, 'must be an object of client metadata');
+    const { client_secret: secret, ...metadata } = client;
+    if (secret !== undefined && (typeof secret !== 'string' || secret.length === 0)) throw new ConfigError(`${name}.client_secret`, 'must be a non-empty string');
+    try {
+      validateClientMetadata(metadata);
+    } catch (err) {
+      if (err instanceof OAuthError) throw new ConfigError(name, `${err.error}: ${err.description}`);
+      throw err;
+    }
+    if (ids.has(client.client_id as string)) throw new ConfigError(name, 'client_id is declared twice');
+    ids.add(client.client_id as string);
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function checkIssuer(issuer: string): string {
@@ -73,7 +114,7 @@ function checkIssuer(issuer: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('issuer', 'must be an http(s) URL');
   // OIDC Discovery §3 / RFC 8414 §2: no query or fragment.
-  if (url.search || url.hash || issuer.includes('#')) throw new ConfigError('issuer', 'must not have a query or fragment');
+  if (url.search || url.hash || issuer.includes('#') || issuer.includes('?')) throw new ConfigError('issuer', 'must not have a query or fragment');
   return issuer.replace(/\/+$/, '');
 }
 
