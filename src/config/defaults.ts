@@ -73,6 +73,12 @@ export const defaults = {
   device: {
     /** Minimum polling interval (RFC 8628 §3.2 interval). */
     interval: 5,
+    /** Wrong user codes a client address may enter at /device within `userCodeAttemptWindow` (RFC 8628 §5.1). */
+    userCodeAttemptsPerAddress: 10,
+    /** Wrong user codes one browser (session or CSRF cookie) may enter within the window. */
+    userCodeAttemptsPerSession: 5,
+    /** Window of the user-code guessing limits, in seconds. */
+    userCodeAttemptWindow: 900,
   },
   keys: {
     /** Algorithm of the signing key generated on first start: RS256, ES256 or EdDSA. */

@@ -10,6 +10,7 @@ import { healthEndpoints } from '../endpoints/health.js';
 import { tokenEndpoint } from '../endpoints/token.js';
 import { registrationEndpoint } from '../endpoints/registration.js';
 import { deviceAuthorizationEndpoint } from '../endpoints/device-authorization.js';
+import { deviceRoutes } from '../interaction/device-routes.js';
 import { introspectEndpoint } from '../endpoints/introspect.js';
 import { revokeEndpoint } from '../endpoints/revoke.js';
 import { loginRoutes } from '../interaction/login-routes.js';
@@ -48,6 +49,7 @@ export async function buildApp(provider: Provider, options: AppOptions = {}): Pr
   await app.register(revokeEndpoint, opts);
   await app.register(loginRoutes, opts);
   await app.register(deviceAuthorizationEndpoint, opts);
+  await app.register(deviceRoutes, opts);
   await app.register(userinfoEndpoint, opts);
   return app;
 }

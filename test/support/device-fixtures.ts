@@ -3,6 +3,7 @@ import { GRANT_DEVICE_CODE } from '../../src/clients/client.js';
 import { nowSeconds } from '../../src/storage/database.js';
 import { normaliseUserCode } from '../../src/tokens/user-code.js';
 import { randomToken } from '../../src/util/random.js';
+import { browse, CookieJar, DEFAULT_USER, parseForms } from './browser-less.js';
 
 /** Clients and a user for the device-flow suites. */
 export const DEVICE_TEST_CONFIG = {
@@ -20,7 +21,7 @@ export const DEVICE_TEST_CONFIG = {
     },
     { client_id: 'service', client_secret: 'service-secret', grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_post' },
   ],
-  users: [{ username: 'alice', password: 'alice-password-1', claims: { name: 'Alice Liddell', email: 'alice@example.com' } }],
+  users: [DEFAULT_USER],
 };
 
 export interface DeviceAuthorization {
@@ -77,4 +78,47 @@ export async function ageDeviceCode(provider: Provider, userCode: string, second
     })
     .where('user_code', '=', code)
     .execute();
+}
+
+export interface DevicePageWalk {
+  /** Pages seen on the way: 'code', 'login', 'consent', 'result'. */
+  pages: string[];
+  /** The last response and its HTML. */
+  response: Response;
+  html: string;
+  jar: CookieJar;
+}
+
+/**
+ * A person at the verification page without a browser (cookie jar over fetch): enters `typed`
+ * at /device, signs in when asked, and presses `decision` on the consent page.
+ */
+export async function walkDevicePage(issuer: string, typed: string, options: { jar?: CookieJar; decision?: 'allow' | 'deny'; username?: string; password?: string } = {}): Promise<DevicePageWalk> {
+  const jar = options.jar ?? new CookieJar();
+  const pages: string[] = ['code'];
+  const entry = await browse(jar, `${issuer}/device`);
+  const codeForm = parseForms(await entry.text())[0];
+  let response = await browse(jar, codeForm.action, { form: { ...codeForm.fields, user_code: typed } });
+  for (let step = 0; step < 10; step++) {
+    if (response.status === 303) {
+      response = await browse(jar, new URL(response.headers.get('location')!, issuer).toString());
+      continue;
+    }
+    const html = await response.text();
+    const form = parseForms(html)[0];
+    if (html.includes('class="login-submit"')) {
+      pages.push('login');
+      response = await browse(jar, form.action, { form: { ...form.fields, login: options.username ?? DEFAULT_USER.username, password: options.password ?? DEFAULT_USER.password } });
+      continue;
+    }
+    if (html.includes('class="device-consent-form"')) {
+      pages.push('consent');
+      if (!options.decision) return { pages, response, html, jar };
+      response = await browse(jar, form.action, { form: { ...form.fields, decision: options.decision } });
+      continue;
+    }
+    pages.push(html.includes('class="device-result"') ? 'result' : 'code');
+    return { pages, response, html, jar };
+  }
+  throw new Error('too many steps');
 }

@@ -1,0 +1,36 @@
+import { escapeHtml } from './html.js';
+import { renderPage } from './layout.js';
+import { csrfField } from './csrf.js';
+
+export interface DeviceCodePageOptions {
+  /** Where the form posts (the issuer's /device). */
+  action: string;
+  csrf: string;
+  /** Prefilled from verification_uri_complete, or what the person typed last. */
+  userCode?: string;
+  /** A readable reason the last code was not accepted. */
+  error?: string;
+}
+
+/**
+ * The verification page of RFC 8628 §3.3: the person types the code their device shows.
+ * A prefilled code (verification_uri_complete) is still only submitted by the person, after
+ * comparing it with the device (§5.4: a link alone must not authorize anything).
+ */
+export function renderDeviceCodePage(options: DeviceCodePageOptions): string {
+  const error = options.error ? `<div class="alert" role="alert">${escapeHtml(options.error)}</div>` : '';
+  const prefilled = options.userCode !== undefined && !options.error;
+  const intro = prefilled
+    ? '<p>Check that this code is the one shown on your device, then continue. If you did not start signing in on a device yourself, close this page.</p>'
+    : '<p>Enter the code shown on your TV, console or other device.</p>';
+  return renderPage({
+    title: 'Connect a device',
+    body: `<div class="brand">Tessera</div><h1>Connect a device</h1>${intro}${error}
+<form method="post" action="${escapeHtml(options.action)}" class="device-code-form">
+${csrfField(options.csrf)}
+<label for="user_code">Code</label>
+<input type="text" id="user_code" name="user_code" class="device-user-code" placeholder="XXXX-XXXX" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" maxlength="20" required autofocus value="${escapeHtml(options.userCode ?? '')}">
+<button type="submit" class="device-code-submit">Continue</button>
+</form>`,
+  });
+}

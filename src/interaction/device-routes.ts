@@ -1,0 +1,105 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Provider } from '../provider.js';
+import { formParams, singleParams } from '../http/params.js';
+import { formatUserCode } from '../tokens/user-code.js';
+import { csrfToken, verifyCsrf } from './csrf.js';
+import { csrfOptions } from './page-context.js';
+import { sendPage } from './layout.js';
+import { loginUrl } from './sessions.js';
+import { lookupUserCode, type UserCodeLookup } from './lookup-user-code.js';
+import { renderDeviceCodePage } from './device-code-page.js';
+import { renderDeviceConsentPage } from './device-consent-page.js';
+import { renderDeviceResultPage, type DeviceResult } from './device-result-page.js';
+import { decideDevice } from './device-decision.js';
+
+const PROBLEMS = {
+  malformed: 'That does not look like a device code. Codes have 8 letters, like BCDF-GHJK.',
+  unknown: 'That code is not valid. Check the code on your device and try again.',
+} as const;
+
+/**
+ * The verification URI of RFC 8628 §3.3: `/device` asks for the code, `/device/confirm` signs the
+ * person in if needed and asks Allow / Deny, `/device/done` says what happened.
+ */
+export async function deviceRoutes(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
+  const { issuer } = provider.config;
+  const html = { config: { html: true } };
+  const confirmPath = (userCode: string) => `/device/confirm?user_code=${formatUserCode(userCode)}`;
+
+  const codePage = (request: FastifyRequest, reply: FastifyReply, fields: { userCode?: string; error?: string }, status = 200) =>
+    sendPage(reply, renderDeviceCodePage({ action: `${issuer}/device`, csrf: csrfToken(request, reply, csrfOptions(provider)), ...fields }), { status });
+  const resultPage = (reply: FastifyReply, result: DeviceResult, status = 200) => sendPage(reply, renderDeviceResultPage(result, `${issuer}/device`), { status });
+  const redirect = (reply: FastifyReply, path: string) => reply.status(303).header('location', path.startsWith('http') ? path : `${issuer}${path}`).header('cache-control', 'no-store').send();
+
+  /** A lookup that did not find a live code, as the page the person sees. */
+  const refuse = (request: FastifyRequest, reply: FastifyReply, lookup: Exclude<UserCodeLookup, { found: unknown }>, typed: string | undefined) => {
+    if (lookup.problem === 'throttled') {
+      reply.header('retry-after', String(Math.max(1, lookup.retryAfter)));
+      const minutes = Math.max(1, Math.ceil(lookup.retryAfter / 60));
+      return codePage(request, reply, { userCode: typed, error: `Too many wrong codes. For your security, please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.` }, 429);
+    }
+    if (lookup.problem === 'expired' || lookup.problem === 'used') return resultPage(reply, lookup.problem, 400);
+    return codePage(request, reply, { userCode: typed, error: PROBLEMS[lookup.problem] }, 400);
+  };
+
+  // §3.3: the code entry form; verification_uri_complete only prefills it (§5.4).
+  app.get('/device', html, async (request, reply) => {
+    const query = singleParams(request.query, 'query');
+    return codePage(request, reply, { userCode: query.user_code?.slice(0, 20) });
+  });
+
+  app.post('/device', html, async (request, reply) => {
+    const form = formParams(request);
+    verifyCsrf(request, form, csrfOptions(provider));
+    const lookup = await lookupUserCode(provider, request, form.user_code);
+    if (!('found' in lookup)) return refuse(request, reply, lookup, form.user_code);
+    // After a POST, 303 so the browser continues with GET (RFC 9110 §15.4.4).
+    return redirect(reply, confirmPath(lookup.found.user_code));
+  });
+
+  app.get('/device/confirm', html, async (request, reply) => {
+    const query = singleParams(request.query, 'query');
+    const lookup = await lookupUserCode(provider, request, query.user_code);
+    if (!('found' in lookup)) return refuse(request, reply, lookup, query.user_code);
+    const record = lookup.found;
+    const session = await provider.sessions.current(request);
+    if (!session) return redirect(reply, loginUrl(issuer, confirmPath(record.user_code)));
+
+    const [client, user] = await Promise.all([provider.clients.find(record.client_id), provider.users.findById(session.userId)]);
+    if (!client || !user) return resultPage(reply, 'expired', 400);
+    const scopes = record.scope.split(' ').filter(Boolean).map((name) => ({ name, description: provider.scopes.get(name) ?? name }));
+    return sendPage(
+      reply,
+      renderDeviceConsentPage({
+        action: `${issuer}/device/confirm`,
+        csrf: csrfToken(request, reply, csrfOptions(provider)),
+        client: client.metadata,
+        userCode: formatUserCode(record.user_code),
+        scopes,
+        username: user.username,
+      }),
+    );
+  });
+
+  app.post('/device/confirm', html, async (request, reply) => {
+    const form = formParams(request);
+    verifyCsrf(request, form, csrfOptions(provider));
+    const lookup = await lookupUserCode(provider, request, form.user_code);
+    if (!('found' in lookup)) return refuse(request, reply, lookup, form.user_code);
+    const session = await provider.sessions.current(request);
+    if (!session) return redirect(reply, loginUrl(issuer, confirmPath(lookup.found.user_code)));
+    const allow = form.decision === 'allow';
+    if (!allow && form.decision !== 'deny') return redirect(reply, confirmPath(lookup.found.user_code));
+    if (!(await decideDevice(provider, lookup.found, session, allow))) {
+      // Decided in another tab, or expired while the page was open.
+      const now = await provider.deviceCodes.findByUserCode(lookup.found.user_code);
+      return resultPage(reply, now?.status === 'pending' ? 'expired' : 'used', 400);
+    }
+    return redirect(reply, `/device/done?result=${allow ? 'allowed' : 'denied'}`);
+  });
+
+  app.get('/device/done', html, async (request, reply) => {
+    const query = singleParams(request.query, 'query');
+    return resultPage(reply, query.result === 'allowed' ? 'allowed' : 'denied');
+  });
+}
