@@ -26,6 +26,11 @@ export interface AuthorizationRequest {
   resource?: string;
   /** Epoch seconds of the first /auth request: a sign-in at or after it is "fresh". */
   requestedAt: number;
+  /**
+   * Set when this request sent the person to sign in: the session's signInId at that moment
+   * ('' when there was none). Any other sign-in since then satisfies prompt=login and max_age.
+   */
+  staleSignIn?: string;
 }
 
 export type ResponseMode = 'query' | 'fragment' | 'form_post';

@@ -14,6 +14,8 @@ import { deviceRoutes } from '../interaction/device-routes.js';
 import { introspectEndpoint } from '../endpoints/introspect.js';
 import { revokeEndpoint } from '../endpoints/revoke.js';
 import { loginRoutes } from '../interaction/login-routes.js';
+import { authorizeEndpoint } from '../endpoints/authorize.js';
+import { authorizationInteractionRoutes } from '../interaction/authorization-interaction-routes.js';
 import { userinfoEndpoint } from '../endpoints/userinfo.js';
 import { cors } from './cors.js';
 
@@ -48,6 +50,8 @@ export async function buildApp(provider: Provider, options: AppOptions = {}): Pr
   await app.register(introspectEndpoint, opts);
   await app.register(revokeEndpoint, opts);
   await app.register(loginRoutes, opts);
+  await app.register(authorizeEndpoint, opts);
+  await app.register(authorizationInteractionRoutes, opts);
   await app.register(deviceAuthorizationEndpoint, opts);
   await app.register(deviceRoutes, opts);
   await app.register(userinfoEndpoint, opts);

@@ -35,6 +35,8 @@ export interface Session {
   amr: string[];
   acr: string | null;
   expiresAt: number;
+  /** Changes at every sign-in (even within the same second): tells a fresh sign-in from an old one. */
+  signInId: string;
 }
 
 export interface SessionsOptions {
@@ -74,7 +76,7 @@ export class Sessions {
     let session: Session;
     if (previous && previous.userId === userId) {
       await this.options.store.reauthenticate(previous.sid, fields);
-      session = { ...previous, authTime: now, amr: how.amr, acr: how.acr ?? null, expiresAt: fields.expires_at };
+      session = { ...previous, authTime: now, amr: how.amr, acr: how.acr ?? null, expiresAt: fields.expires_at, signInId: fields.id_hash };
     } else {
       if (previous) await this.options.store.end(previous.sid, now);
       const row = { ...fields, sid: randomToken(16), user_id: userId, created_at: now, ended_at: null };
@@ -111,8 +113,8 @@ export class Sessions {
   }
 }
 
-function toSession(row: { sid: string; user_id: string; auth_time: number; amr: string | null; acr: string | null; expires_at: number }): Session {
-  return { sid: row.sid, userId: row.user_id, authTime: row.auth_time, amr: row.amr ? (JSON.parse(row.amr) as string[]) : [], acr: row.acr, expiresAt: row.expires_at };
+function toSession(row: { id_hash: string; sid: string; user_id: string; auth_time: number; amr: string | null; acr: string | null; expires_at: number }): Session {
+  return { sid: row.sid, userId: row.user_id, authTime: row.auth_time, amr: row.amr ? (JSON.parse(row.amr) as string[]) : [], acr: row.acr, expiresAt: row.expires_at, signInId: row.id_hash };
 }
 
 /** The sign-in page URL that comes back to `returnTo` (a local path such as `/device`) afterwards. */

@@ -1,0 +1,31 @@
+import { InvalidRequest } from '../http/oauth-errors.js';
+import type { Params } from '../http/params.js';
+
+/**
+ * OIDC Core §5.5: `claims` is a JSON object whose optional members `userinfo` and `id_token`
+ * are objects mapping claim names to null or an object (essential, value, values).
+ * Returns it as normalised JSON.
+ */
+export function checkClaims(params: Params): string | undefined {
+  if (params.claims === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(params.claims);
+  } catch {
+    throw new InvalidRequest('claims must be a JSON object');
+  }
+  if (!isObject(parsed)) throw new InvalidRequest('claims must be a JSON object');
+  for (const member of ['userinfo', 'id_token']) {
+    const requests = parsed[member];
+    if (requests === undefined) continue;
+    if (!isObject(requests)) throw new InvalidRequest(`claims.${member} must be an object`);
+    for (const [name, request] of Object.entries(requests)) {
+      if (request !== null && !isObject(request)) throw new InvalidRequest(`claims.${member}.${name} must be null or an object`);
+    }
+  }
+  return JSON.stringify(parsed);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

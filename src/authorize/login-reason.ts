@@ -1,0 +1,19 @@
+import type { Session } from '../interaction/sessions.js';
+import type { AuthorizationRequest } from './authorization-request.js';
+
+/**
+ * Why the person must sign in before this request can continue, or undefined when the
+ * session will do (OIDC Core §3.1.2.3): no session; prompt=login or select_account (§3.1.2.1);
+ * an authentication older than max_age; an id_token_hint naming someone else.
+ * A sign-in completed after the request asked for one always satisfies it.
+ */
+export function loginReason(request: AuthorizationRequest, session: Session | undefined, now: number): string | undefined {
+  if (!session) return 'the person is not signed in';
+  if (request.staleSignIn !== undefined) return session.signInId === request.staleSignIn ? 'the person has not signed in again yet' : undefined;
+  if (request.prompt.includes('login')) return 'prompt=login asks for a fresh sign-in';
+  if (request.prompt.includes('select_account')) return 'prompt=select_account asks the person to choose an account';
+  // §3.1.2.1 max_age: re-authenticate when the last authentication is older.
+  if (request.maxAge !== undefined && now - session.authTime > request.maxAge) return 'the last sign-in is older than max_age';
+  if (request.hintSub !== undefined && request.hintSub !== session.userId) return 'id_token_hint names another user than the one signed in';
+  return undefined;
+}

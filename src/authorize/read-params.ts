@@ -1,0 +1,32 @@
+import type { FastifyRequest } from 'fastify';
+import { InvalidRequestNoRedirect } from '../http/oauth-errors.js';
+import type { Params } from '../http/params.js';
+
+export interface RawAuthorizationParams {
+  /** Each parameter sent once, empty values treated as omitted (RFC 6749 §3.1). */
+  params: Params;
+  /** Names sent more than once: refused once the redirect URI is known to be safe. */
+  repeated: string[];
+}
+
+/**
+ * OIDC Core §3.1.2.1: the request comes as a GET query or a POST form. Repeated parameters
+ * are collected rather than refused at once, so the refusal can go back to the client when
+ * client_id and redirect_uri themselves are unambiguous (RFC 6749 §4.1.2.1).
+ */
+export function readAuthorizationParams(request: FastifyRequest): RawAuthorizationParams {
+  let raw: unknown = request.query;
+  if (request.method === 'POST') {
+    const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/x-www-form-urlencoded') throw new InvalidRequestNoRedirect('the authorization request body must be application/x-www-form-urlencoded');
+    raw = request.body;
+  }
+  const params: Params = Object.create(null);
+  const repeated: string[] = [];
+  for (const [name, value] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
+    const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+    if (values.length > 1) repeated.push(name);
+    else if (values.length === 1 && values[0] !== '') params[name] = values[0];
+  }
+  return { params, repeated };
+}

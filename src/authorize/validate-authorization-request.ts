@@ -1,0 +1,55 @@
+import type { Provider } from '../provider.js';
+import type { Client } from '../clients/client.js';
+import { nowSeconds } from '../storage/database.js';
+import type { AuthorizationRequest, RedirectTarget } from './authorization-request.js';
+import type { RawAuthorizationParams } from './read-params.js';
+import { checkResponseMode } from './check-response-mode.js';
+import { checkRepeated } from './check-repeated.js';
+import { checkRequestObject } from './check-request-object.js';
+import { checkResponseType } from './check-response-type.js';
+import { checkPrompt } from './check-prompt.js';
+import { checkScope } from './check-scope.js';
+import { checkPkce } from './check-pkce.js';
+import { checkMaxAge } from './check-max-age.js';
+import { checkClaims } from './check-claims.js';
+import { checkResource } from './check-resource.js';
+import { checkIdTokenHint } from './check-id-token-hint.js';
+
+/**
+ * The checks that may be answered at the redirect URI (RFC 6749 §4.1.2.1), in the order of
+ * the specs. The client and redirect URI were checked before: `target` is trusted.
+ */
+export async function validateAuthorizationRequest(provider: Provider, client: Client, raw: RawAuthorizationParams, target: RedirectTarget & { sent: string }): Promise<AuthorizationRequest> {
+  const { params } = raw;
+  const responseMode = checkResponseMode(params);
+  checkRepeated(raw.repeated);
+  checkRequestObject(params);
+  checkResponseType(client, params);
+  const prompt = checkPrompt(params);
+  const scopes = checkScope(provider.scopes, client, params, prompt);
+  const pkce = checkPkce(client, params, provider.config.pkce);
+  const maxAge = checkMaxAge(params);
+  const claims = checkClaims(params);
+  const resource = checkResource(params);
+  const hintSub = await checkIdTokenHint(provider.keys, provider.config.issuer, params);
+  return {
+    clientId: client.clientId,
+    clientName: client.metadata.client_name,
+    redirectUri: target.redirectUri,
+    redirectUriParam: target.sent,
+    responseMode,
+    state: params.state,
+    scopes,
+    nonce: params.nonce,
+    ...pkce,
+    prompt,
+    maxAge,
+    loginHint: params.login_hint,
+    hintSub,
+    // Accepted and not acted on: one authentication method (password), English pages only.
+    acrValues: params.acr_values,
+    claims,
+    resource,
+    requestedAt: nowSeconds(),
+  };
+}

@@ -1,0 +1,49 @@
+import type { ClientMetadata } from '../clients/client.js';
+import { escapeHtml } from './html.js';
+import { renderPage } from './layout.js';
+import { csrfField } from './csrf.js';
+
+export interface ConsentPageOptions {
+  action: string;
+  csrf: string;
+  /** The sealed pending request. */
+  interaction: string;
+  client: ClientMetadata;
+  /** Scope name → what it means, in plain words. */
+  scopes: { name: string; description: string }[];
+  username: string;
+}
+
+/** Links are shown only for http(s) URLs, so registered metadata cannot inject javascript: links. */
+function safeUrl(value: string | undefined): string | undefined {
+  return value && /^https?:\/\//i.test(value) ? value : undefined;
+}
+
+/** The consent page: which app asks, for what, and Allow / Deny (`name=decision`). */
+export function renderConsentPage(options: ConsentPageOptions): string {
+  const { client } = options;
+  const name = escapeHtml(client.client_name ?? client.client_id);
+  const logo = safeUrl(client.logo_uri);
+  const links = [
+    ['client_uri', 'Website'],
+    ['policy_uri', 'Privacy policy'],
+    ['tos_uri', 'Terms of service'],
+  ]
+    .map(([member, label]) => [safeUrl(client[member as keyof ClientMetadata] as string | undefined), label])
+    .filter(([url]) => url)
+    .map(([url, label]) => `<a href="${escapeHtml(url!)}" rel="noopener noreferrer" target="_blank">${label}</a>`)
+    .join('');
+  const scopes = options.scopes.map((s) => `<li data-scope="${escapeHtml(s.name)}">${escapeHtml(s.description)}</li>`).join('');
+  return renderPage({
+    title: `Allow ${client.client_name ?? client.client_id}?`,
+    body: `<div class="brand">Tessera</div>
+<div class="client">${logo ? `<img src="${escapeHtml(logo)}" alt="" class="client-logo">` : ''}<h1><span class="client-name">${name}</span> wants to</h1></div>
+<ul class="scopes">${scopes}</ul>
+<p class="muted">Signed in as <strong>${escapeHtml(options.username)}</strong>.</p>
+${links ? `<div class="links">${links}</div>` : ''}
+<form method="post" action="${escapeHtml(options.action)}" class="consent-form">
+${csrfField(options.csrf)}<input type="hidden" name="interaction" value="${escapeHtml(options.interaction)}">
+<div class="actions"><button type="submit" name="decision" value="deny" class="secondary consent-deny">Deny</button><button type="submit" name="decision" value="allow" class="consent-allow">Allow</button></div>
+</form>`,
+  });
+}
