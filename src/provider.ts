@@ -12,6 +12,11 @@ import { deviceCodesStore, type DeviceCodesStore } from './storage/device-codes-
 import { databaseRateLimiter } from './storage/rate-limits-store.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
 import { connectRedis, redisRateLimiter } from './rate-limit/redis-rate-limiter.js';
+import { createProviderMetrics, type ProviderMetrics } from './metrics/provider-metrics.js';
+import { countedRateLimiter } from './metrics/counted-rate-limiter.js';
+import { AuditLog } from './audit/audit-log.js';
+import { auditedClientsStore, auditedSigningKeysStore } from './audit/audited-stores.js';
+import { auditEventsStore } from './storage/audit-events-store.js';
 import { initialAccessTokensStore } from './storage/initial-access-tokens-store.js';
 import { clientTokensStore, type ClientTokensStore } from './storage/client-tokens-store.js';
 import { InitialAccessTokens } from './registration/initial-access-tokens.js';
@@ -61,6 +66,10 @@ export interface Provider {
   deviceCodes: DeviceCodesStore;
   /** Counters shared by all instances: sign-in throttling, user-code guessing, token endpoint limits. */
   rateLimiter: RateLimiter;
+  /** Prometheus counters (GET /metrics): call `tokenIssued`, `signInFailed`... where the event happens. */
+  metrics: ProviderMetrics;
+  /** The security audit trail: `audit.record({ type, userId, clientId, address, detail })`, never a secret. */
+  audit: AuditLog;
   accessTokens: AccessTokens;
   /** Signed ID tokens (OIDC Core §2) with the client's registered algorithm. */
   idTokens: IdTokens;
@@ -96,7 +105,8 @@ export async function createProvider(config: Config, options: ProviderOptions = 
   const secret = config.secret || (config.dev ? devSecret(config.dataDir) : '');
   if (!secret) throw new ConfigError('secret', 'is required outside dev mode: set TESSERA_SECRET to at least 32 random characters');
 
-  const db = openDatabase(config.databaseUrl, { schema: options.schema });
+  const metrics = createProviderMetrics();
+  const db = openDatabase(config.databaseUrl, { schema: options.schema, observe: metrics });
   try {
     await migrate(db);
   } catch (err) {
@@ -104,9 +114,11 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     throw err;
   }
 
+  const audit = new AuditLog(auditEventsStore(db), options.logger);
+
   const longestJwtLifetime = Math.max(config.ttl.accessToken, config.ttl.clientCredentialsAccessToken, config.ttl.idToken, 86400);
   const keys = new KeySet({
-    store: signingKeysStore(db),
+    store: auditedSigningKeysStore(signingKeysStore(db), audit),
     box: createSecretBox(secret, 'signing-keys'),
     defaultAlgorithm: config.keys.algorithm as SigningAlgorithm,
     publishRetiredFor: longestJwtLifetime + 300,
@@ -114,7 +126,7 @@ export async function createProvider(config: Config, options: ProviderOptions = 
   await keys.init();
 
   const clients = new ClientRegistry({
-    store: clientsStore(db),
+    store: auditedClientsStore(clientsStore(db), audit),
     secretKey: deriveKey(secret, 'client-secrets'),
     box: createSecretBox(secret, 'client-secrets-at-rest'),
   });
@@ -150,7 +162,7 @@ export async function createProvider(config: Config, options: ProviderOptions = 
 
   // Rate limits live in Redis when REDIS_URL is set, else in the shared database (issue 7).
   const redisLimiter = config.redisUrl ? redisRateLimiter(connectRedis(config.redisUrl), { keyPrefix: config.redisKeyPrefix }) : undefined;
-  const rateLimiter: RateLimiter = redisLimiter ?? databaseRateLimiter(db);
+  const rateLimiter: RateLimiter = countedRateLimiter(redisLimiter ?? databaseRateLimiter(db), metrics);
 
   const refresh = setInterval(() => keys.reload().catch((err) => options.logger?.warn({ err }, 'key reload failed')), config.keys.refreshInterval * 1000);
   refresh.unref();
@@ -165,6 +177,8 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     codes: authorizationCodesStore(db),
     deviceCodes: deviceCodesStore(db),
     rateLimiter,
+    metrics,
+    audit,
     accessTokens,
     idTokens,
     refreshTokens,

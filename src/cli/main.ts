@@ -3,6 +3,7 @@ import { ConfigError } from '../config/config-error.js';
 import { OAuthError } from '../http/oauth-errors.js';
 import { CommandError, UsageError, readProcessStdin, type Command, type CommandIO } from './args.js';
 import { serveCommand } from './serve.js';
+import { auditCommand } from './audit.js';
 import { migrateCommand } from './migrate.js';
 import { clientsCommand } from './clients.js';
 import { usersCommand } from './users.js';
@@ -12,6 +13,7 @@ import { registrationCommand } from './registration.js';
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   serve: { run: serveCommand, summary: 'start the provider' },
   migrate: { run: migrateCommand, summary: 'bring the database schema up to date' },
+  audit: { run: auditCommand, summary: 'show the security audit trail' },
   clients: { run: clientsCommand, summary: 'create, list, show, update and delete clients' },
   users: { run: usersCommand, summary: 'create, list and delete users, set their passwords' },
   keys: { run: keysCommand, summary: 'list and rotate the signing keys' },

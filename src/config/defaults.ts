@@ -104,6 +104,22 @@ export const defaults = {
     /** Throttle window. */
     window: 900,
   },
+  metrics: {
+    /** Serve Prometheus metrics at GET /metrics. */
+    enabled: true,
+    /** When set, /metrics requires `Authorization: Bearer <token>` (env TESSERA_METRICS_TOKEN). Set it, or keep /metrics off the public network. */
+    token: '',
+  },
+  janitor: {
+    /** Seconds between background purges of expired rows in `tessera serve` (0 = never; run `tessera janitor` from cron instead). */
+    interval: 300,
+    /** Rows deleted per statement, so a purge never holds long locks. */
+    batchSize: 500,
+    /** Milliseconds to pause between batches, leaving the database to requests. */
+    pause: 50,
+    /** Days audit events are kept (0 = forever). */
+    auditRetentionDays: 90,
+  },
   /** Extra scopes beyond openid, profile, email, address, phone, offline_access: "name: description" strings. */
   scopes: [] as string[],
   /** Clients declared in the config file (RFC 7591 metadata). Loaded idempotently at startup. */

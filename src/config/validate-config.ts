@@ -59,6 +59,13 @@ export function validateConfig(raw: Record<string, unknown>): Config {
   }
   if (!Number.isInteger(config.workers) || config.workers < 0) throw new ConfigError('workers', 'must be 0 (one per core) or more');
   if (config.bodyLimit < 1024) throw new ConfigError('bodyLimit', 'must be at least 1024 bytes');
+  if (config.metrics.token && (config.metrics.token.length < 16 || /\s/.test(config.metrics.token))) {
+    throw new ConfigError('metrics.token', 'must be at least 16 characters without spaces (generate one with: openssl rand -hex 24)');
+  }
+  for (const name of ['interval', 'batchSize', 'pause', 'auditRetentionDays'] as const) {
+    if (!Number.isInteger(config.janitor[name]) || config.janitor[name] < 0) throw new ConfigError(`janitor.${name}`, 'must be a whole number, 0 or more');
+  }
+  if (config.janitor.batchSize < 1) throw new ConfigError('janitor.batchSize', 'must be at least 1');
   for (const [i, scope] of config.scopes.entries()) {
     if (typeof scope !== 'string' || !/^[\x21\x23-\x5B\x5D-\x7E]+(:.*)?$/.test(scope)) {
       throw new ConfigError(`scopes[${i}]`, 'must be a "name: description" string with a valid scope name (RFC 6749 §3.3)');

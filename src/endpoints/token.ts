@@ -22,6 +22,8 @@ export async function tokenEndpoint(app: FastifyInstance, { provider }: { provid
       throw new UnauthorizedClient(`the client is not allowed to use the ${grantType} grant`);
     }
     const body = await handler.handle({ params, client, request });
+    provider.metrics.tokenIssued(grantType);
+    await provider.audit.record({ type: 'token.issued', clientId: client.clientId, address: request.ip, detail: { grant_type: grantType, scope: typeof body.scope === 'string' ? body.scope : undefined, refresh: 'refresh_token' in body } });
     // §5.1: tokens must not be cached.
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     return body;

@@ -8,6 +8,8 @@ import { discoveryEndpoint } from '../endpoints/discovery.js';
 import { jwksEndpoint } from '../endpoints/jwks.js';
 import { healthEndpoints } from '../endpoints/health.js';
 import { tokenEndpoint } from '../endpoints/token.js';
+import { requestMetrics } from '../metrics/request-metrics.js';
+import { metricsEndpoint } from '../metrics/metrics-endpoint.js';
 import { registrationEndpoint } from '../endpoints/registration.js';
 import { deviceAuthorizationEndpoint } from '../endpoints/device-authorization.js';
 import { deviceRoutes } from '../interaction/device-routes.js';
@@ -41,8 +43,10 @@ export async function buildApp(provider: Provider, options: AppOptions = {}): Pr
 
   // Before the endpoints, so its hooks reach their routes; never lists /auth (RFC 9700 §2.6).
   await app.register(cors, { routes: { '/token': ['POST'], '/userinfo': ['GET', 'POST'] } });
+  requestMetrics(app, provider.metrics);
   const opts = { provider };
   await app.register(healthEndpoints, opts);
+  await app.register(metricsEndpoint, opts);
   await app.register(discoveryEndpoint, opts);
   await app.register(jwksEndpoint, opts);
   await app.register(tokenEndpoint, opts);

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type LogEvent, type Migration } from 'kysely';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import type { Database } from './schema.js';
@@ -18,6 +18,14 @@ export interface DatabaseOptions {
   schema?: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** Told of every query's duration and of the pool (metrics). */
+  observe?: DatabaseObserver;
+}
+
+/** Receives query timings and pool counts; the metrics implement it. */
+export interface DatabaseObserver {
+  query(seconds: number, failed: boolean): void;
+  watchPool(stats: () => { total: number; idle: number; waiting: number }): void;
 }
 
 // PostgreSQL returns int8 as a string; our int8 columns are epoch seconds and counters.
@@ -36,7 +44,7 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Db {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: queryLog(options.observe) });
   }
   const pool = new pg.Pool({
     connectionString: url,
@@ -46,9 +54,15 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Db {
   });
   // A dropped connection must not crash the process; the next query reports the failure.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  options.observe?.watchPool(() => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLog(options.observe) });
   postgresDatabases.add(db);
   return db;
+}
+
+function queryLog(observe: DatabaseObserver | undefined): ((event: LogEvent) => void) | undefined {
+  if (!observe) return undefined;
+  return (event) => observe.query(event.queryDurationMillis / 1000, event.level === 'error');
 }
 
 const postgresDatabases = new WeakSet<Db>();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DATABASES } from '../support/databases.js';
 import { assertSafeAnswer, send, startFuzzServer, type FuzzServer, type RawRequest, type RawResponse } from './hostile-server.js';
 
-const FORGED = [
+const FORGED: Record<string, string>[] = [
   { host: 'evil.example' },
   { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' },
   { host: 'evil.example:443', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', forwarded: 'host=evil.example;proto=https', 'x-forwarded-port': '8443', 'x-original-url': '//evil.example/x' },

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DATABASES } from '../support/databases.js';
-import { assertSafeAnswer, send, startFuzzServer, type FuzzServer } from './hostile-server.js';
+import { assertSafeAnswer, send, startFuzzServer, type FuzzServer, type RawRequest } from './hostile-server.js';
 
 for (const database of DATABASES) {
   describe(`oversized and undecodable input (${database})`, () => {
@@ -28,12 +28,13 @@ for (const database of DATABASES) {
       const long = 'x'.repeat(60_000);
       const many = Array.from({ length: 2000 }, (_, i) => `p${i}=v`).join('&');
       for (const path of fuzz.paths) {
-        for (const req of [
+        const requests: RawRequest[] = [
           { method: 'GET', path: `${path}?client_id=${'a'.repeat(7000)}&scope=openid&response_type=code` },
           { method: 'POST', path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `client_id=conf&grant_type=client_credentials&scope=${long}` },
           { method: 'POST', path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: many },
           { method: 'POST', path, headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`conf:${'s'.repeat(6000)}`).toString('base64')}` }, body: 'grant_type=client_credentials' },
-        ]) {
+        ];
+        for (const req of requests) {
           const res = await send(fuzz.server.url, req);
           assertSafeAnswer(fuzz, req, res);
         }

@@ -1,0 +1,103 @@
+import type { Logger } from 'pino';
+import type { AuditEventFilter, AuditEventsStore } from '../storage/audit-events-store.js';
+import { nowSeconds } from '../storage/database.js';
+import { randomToken } from '../util/random.js';
+
+/** The security events Tessera records. */
+export type AuditEventType =
+  | 'signin.success'
+  | 'signin.failure'
+  | 'consent.granted'
+  | 'consent.revoked'
+  | 'token.issued'
+  | 'token.revoked'
+  | 'code.reuse_detected'
+  | 'refresh.reuse_detected'
+  | 'client.created'
+  | 'client.updated'
+  | 'client.deleted'
+  | 'key.rotated';
+
+export interface AuditEvent {
+  type: AuditEventType;
+  userId?: string | null;
+  clientId?: string | null;
+  /** The client's network address. */
+  address?: string | null;
+  /** Non-secret facts (grant_type, scope, kid, reason...). Secret-looking fields are dropped. */
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditRecord {
+  id: string;
+  at: number;
+  type: string;
+  userId: string | null;
+  clientId: string | null;
+  address: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+/** Names that may carry a secret, a code or a token: never written to the trail. */
+const SECRET_FIELD = /secret|password|passwd|credential|assertion|verifier|cookie|authorization|^code$|_code$|code_hash|^token$|_token$|token_hash|hint|jwt|private/i;
+
+/**
+ * The audit trail (`provider.audit`). `record` never throws: a trail that cannot be written
+ * is logged, and the request that caused the event is not failed for it.
+ */
+export class AuditLog {
+  constructor(
+    private readonly store: AuditEventsStore,
+    private readonly logger?: Logger,
+  ) {}
+
+  async record(event: AuditEvent): Promise<void> {
+    const detail = event.detail ? scrub(event.detail) : null;
+    try {
+      await this.store.append({
+        id: sortableId(),
+        at: nowSeconds(),
+        type: event.type,
+        user_id: event.userId ?? null,
+        client_id: event.clientId ?? null,
+        address: event.address ?? null,
+        detail: detail && Object.keys(detail).length ? JSON.stringify(detail) : null,
+      });
+    } catch (err) {
+      this.logger?.warn({ err, audit: event.type }, 'audit event not recorded');
+    }
+  }
+
+  async list(filter: AuditEventFilter = {}): Promise<AuditRecord[]> {
+    const rows = await this.store.list(filter);
+    return rows.map((row) => ({
+      id: row.id,
+      at: row.at,
+      type: row.type,
+      userId: row.user_id,
+      clientId: row.client_id,
+      address: row.address,
+      detail: row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : null,
+    }));
+  }
+}
+
+let sequence = 0;
+
+/** Ids sort in the order events were recorded (milliseconds, then a per-process sequence), then at random. */
+function sortableId(): string {
+  sequence = (sequence + 1) % 1296;
+  return Date.now().toString(36).padStart(9, '0') + sequence.toString(36).padStart(2, '0') + randomToken(9);
+}
+
+/** Keeps plain facts only: drops secret-looking names, nested objects, and overlong strings. */
+function scrub(detail: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(detail)) {
+    if (SECRET_FIELD.test(name) || value === undefined) continue;
+    if (typeof value === 'string') out[name] = value.length > 300 ? `${value.slice(0, 300)}…` : value;
+    else if (typeof value === 'number' || typeof value === 'boolean' || value === null) out[name] = value;
+    else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) out[name] = value.slice(0, 50);
+  }
+  return out;
+}

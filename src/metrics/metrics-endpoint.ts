@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import type { Provider } from '../provider.js';
+import { InvalidToken } from '../http/oauth-errors.js';
+import { safeEqual } from '../util/hashing.js';
+
+/**
+ * GET /metrics in the Prometheus text format. Off when `metrics.enabled` is false; when
+ * `metrics.token` is set, the scraper must send it as a Bearer token (RFC 6750 §2.1).
+ */
+export async function metricsEndpoint(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
+  const { enabled, token } = provider.config.metrics;
+  if (!enabled) return;
+  const registry = provider.metrics.registry;
+  app.get('/metrics', async (request, reply) => {
+    if (token) {
+      const header = request.headers.authorization ?? '';
+      const presented = /^Bearer /i.test(header) ? header.slice(7).trim() : '';
+      if (!presented || !safeEqual(presented, token)) throw new InvalidToken('a valid metrics token is required');
+    }
+    reply.header('cache-control', 'no-store').type(registry.contentType);
+    return registry.metrics();
+  });
+}
