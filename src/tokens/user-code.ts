@@ -19,10 +19,11 @@ export function formatUserCode(normalised: string): string {
 
 /**
  * What a person typed, in stored form: case-insensitive, dashes and spaces ignored (RFC 8628
- * §6.1). Undefined when it cannot be a user code at all (wrong length or characters).
+ * §6.1), full-width letters of phone keyboards read as ASCII (NFKC). Undefined when it cannot
+ * be a user code at all (wrong length or characters).
  */
 export function normaliseUserCode(input: string): string | undefined {
-  const code = input.toUpperCase().replace(/[\s-]+/g, '');
+  const code = input.normalize('NFKC').toUpperCase().replace(/[\s-]+/g, '');
   if (code.length !== USER_CODE_LENGTH) return undefined;
   for (const c of code) if (!USER_CODE_ALPHABET.includes(c)) return undefined;
   return code;
