@@ -10,6 +10,8 @@ export interface ClientJwksOptions {
   maxAgeMs?: number;
   /** At most one re-fetch for an unknown key per uri within this many milliseconds. */
   cooldownMs?: number;
+  /** Key sets kept in memory; the least recently fetched is dropped beyond this. */
+  maxEntries?: number;
 }
 
 interface Entry {
@@ -30,12 +32,14 @@ export class ClientJwks {
   private readonly maxBytes: number;
   private readonly maxAgeMs: number;
   private readonly cooldownMs: number;
+  private readonly maxEntries: number;
 
   constructor(options: ClientJwksOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 3000;
     this.maxBytes = options.maxBytes ?? 64 * 1024;
     this.maxAgeMs = options.maxAgeMs ?? 5 * 60 * 1000;
     this.cooldownMs = options.cooldownMs ?? 10 * 1000;
+    this.maxEntries = options.maxEntries ?? 1000;
   }
 
   /** The cached key set, fetched when missing or stale. */
@@ -43,7 +47,7 @@ export class ClientJwks {
     const entry = this.cache.get(uri);
     if (entry && Date.now() - entry.fetchedAt < this.maxAgeMs) return entry.jwks;
     const jwks = await this.fetch(uri);
-    this.cache.set(uri, { jwks, fetchedAt: Date.now(), lastRefetchAt: entry?.lastRefetchAt ?? 0 });
+    this.remember(uri, { jwks, fetchedAt: Date.now(), lastRefetchAt: entry?.lastRefetchAt ?? 0 });
     return jwks;
   }
 
@@ -52,8 +56,15 @@ export class ClientJwks {
     const entry = this.cache.get(uri);
     if (entry && Date.now() - entry.lastRefetchAt < this.cooldownMs) return undefined;
     const jwks = await this.fetch(uri);
-    this.cache.set(uri, { jwks, fetchedAt: Date.now(), lastRefetchAt: Date.now() });
+    this.remember(uri, { jwks, fetchedAt: Date.now(), lastRefetchAt: Date.now() });
     return jwks;
+  }
+
+  private remember(uri: string, entry: Entry): void {
+    // Map order is insertion order: re-inserting moves the uri to the end, the oldest is first.
+    this.cache.delete(uri);
+    this.cache.set(uri, entry);
+    if (this.cache.size > this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
   }
 
   private async fetch(uri: string): Promise<JSONWebKeySet> {

@@ -17,15 +17,18 @@ for (const database of DATABASES) {
     let rotated: ClientKey;
     let host: JwksHost;
     let rotationHost: JwksHost;
+    let hugeHost: JwksHost;
     before(async () => {
       [pk, other, rsa, uriKey, rotated] = await Promise.all([clientKey('pk-1'), clientKey('other-1'), clientKey('rsa-1', 'PS256'), clientKey('uri-1'), clientKey('uri-2')]);
       host = await startJwksHost([uriKey.publicJwk]);
       rotationHost = await startJwksHost([uriKey.publicJwk]);
+      hugeHost = await startJwksHost([{ ...uriKey.publicJwk, padding: 'a'.repeat(70 * 1024) }]);
       const clients = [
         ...tokenClients({ pk, jwksUri: host.url }),
         { client_id: 'svc_pk_rotating', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: rotationHost.url, ...cc },
         { client_id: 'svc_pk_es256', token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256', jwks: { keys: [pk.publicJwk, rsa.publicJwk] }, ...cc },
         { client_id: 'svc_pk_unreachable', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'http://127.0.0.1:9/jwks.json', ...cc },
+        { client_id: 'svc_pk_huge', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: hugeHost.url, ...cc },
       ];
       server = await startTestServer({ database, config: { clients, scopes: TOKEN_TEST_SCOPES } });
       tokenUrl = `${server.url}/token`;
@@ -34,6 +37,7 @@ for (const database of DATABASES) {
       await server.close();
       await host.close();
       await rotationHost.close();
+      await hugeHost.close();
     });
 
     const sign = (key: ClientKey, clientId: string, options: { claims?: Record<string, unknown>; alg?: string; aud?: string | string[] } = {}) =>
@@ -69,8 +73,10 @@ for (const database of DATABASES) {
       assert.equal(rotationHost.fetches, before + 1);
     });
 
-    it('refuses when jwks_uri cannot be fetched', async () => {
+    it('refuses when jwks_uri cannot be fetched or serves more than the size limit', async () => {
       await assertRefused(tokenUrl, await sign(pk, 'svc_pk_unreachable'), 'unreachable jwks_uri');
+      await assertRefused(tokenUrl, await sign(uriKey, 'svc_pk_huge'), 'oversized jwks');
+      assert.equal(hugeHost.fetches, 1);
     });
 
     it('refuses a replayed jti', async () => {
