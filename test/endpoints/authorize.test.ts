@@ -25,16 +25,36 @@ for (const database of DATABASES) {
       return response.text();
     };
 
-    it('unknown client_id', () => refusedAsPage(webRequest({ client_id: 'nobody' })));
-    it('missing client_id', () => refusedAsPage(webRequest({ client_id: undefined })));
-    it('repeated client_id', () => refusedAsPage({}, `${new URLSearchParams(webRequest())}&client_id=web`));
-    it('unregistered redirect_uri with a suffix (no prefix match)', () => refusedAsPage(webRequest({ redirect_uri: 'https://rp.example/cb/extra' })));
-    it('redirect_uri with a query added', () => refusedAsPage(webRequest({ redirect_uri: 'https://rp.example/cb?foo=bar' })));
-    it('redirect_uri with a different query than registered', () => refusedAsPage(webRequest({ redirect_uri: 'https://rp.example/cb2?foo=bar' })));
-    it('redirect_uri differing in case', () => refusedAsPage(webRequest({ redirect_uri: 'https://RP.example/cb' })));
-    it('missing redirect_uri when two are registered', () => refusedAsPage(webRequest({ redirect_uri: undefined })));
-    it('repeated redirect_uri', () => refusedAsPage({}, `${new URLSearchParams(webRequest())}&redirect_uri=https%3A%2F%2Frp.example%2Fcb`));
-    it('a client without redirect URIs', () => refusedAsPage(webRequest({ client_id: 'service', redirect_uri: undefined })));
+    it('unknown client_id', async () => {
+      await refusedAsPage(webRequest({ client_id: 'nobody' }));
+    });
+    it('missing client_id', async () => {
+      await refusedAsPage(webRequest({ client_id: undefined }));
+    });
+    it('repeated client_id', async () => {
+      await refusedAsPage({}, `${new URLSearchParams(webRequest())}&client_id=web`);
+    });
+    it('unregistered redirect_uri with a suffix (no prefix match)', async () => {
+      await refusedAsPage(webRequest({ redirect_uri: 'https://rp.example/cb/extra' }));
+    });
+    it('redirect_uri with a query added', async () => {
+      await refusedAsPage(webRequest({ redirect_uri: 'https://rp.example/cb?foo=bar' }));
+    });
+    it('redirect_uri with a different query than registered', async () => {
+      await refusedAsPage(webRequest({ redirect_uri: 'https://rp.example/cb2?foo=bar' }));
+    });
+    it('redirect_uri differing in case', async () => {
+      await refusedAsPage(webRequest({ redirect_uri: 'https://RP.example/cb' }));
+    });
+    it('missing redirect_uri when two are registered', async () => {
+      await refusedAsPage(webRequest({ redirect_uri: undefined }));
+    });
+    it('repeated redirect_uri', async () => {
+      await refusedAsPage({}, `${new URLSearchParams(webRequest())}&redirect_uri=https%3A%2F%2Frp.example%2Fcb`);
+    });
+    it('a client without redirect URIs', async () => {
+      await refusedAsPage(webRequest({ client_id: 'service', redirect_uri: undefined }));
+    });
     it('escapes what it shows', async () => {
       const html = await refusedAsPage(webRequest({ redirect_uri: 'https://rp.example/<script>' }));
       assert.doesNotMatch(html, /<script>/);
@@ -74,23 +94,45 @@ for (const database of DATABASES) {
       return location;
     };
 
-    it('missing response_type: invalid_request', () => refused(webRequest({ response_type: undefined }), 'invalid_request'));
-    it('response_type token: unsupported_response_type', () => refused(webRequest({ response_type: 'token' }), 'unsupported_response_type'));
-    it('response_type id_token: unsupported_response_type', () => refused(webRequest({ response_type: 'id_token' }), 'unsupported_response_type'));
-    it('repeated scope: invalid_request', () => refused(webRequest(), 'invalid_request', `${new URLSearchParams(webRequest())}&scope=email`));
+    it('missing response_type: invalid_request', async () => {
+      await refused(webRequest({ response_type: undefined }), 'invalid_request');
+    });
+    it('response_type token: unsupported_response_type', async () => {
+      await refused(webRequest({ response_type: 'token' }), 'unsupported_response_type');
+    });
+    it('response_type id_token: unsupported_response_type', async () => {
+      await refused(webRequest({ response_type: 'id_token' }), 'unsupported_response_type');
+    });
+    it('repeated scope: invalid_request', async () => {
+      await refused(webRequest(), 'invalid_request', `${new URLSearchParams(webRequest())}&scope=email`);
+    });
     it('repeated state: invalid_request without the ambiguous state', async () => {
       const response = await fetch(`${server.url}/auth?${new URLSearchParams(webRequest())}&state=other`, { redirect: 'manual' });
       const location = new URL(response.headers.get('location')!);
       assert.equal(location.searchParams.get('error'), 'invalid_request');
       assert.equal(location.searchParams.get('state'), null);
     });
-    it('request parameter: request_not_supported', () => refused(webRequest({ request: 'eyJhbGciOiJub25lIn0.e30.' }), 'request_not_supported'));
-    it('request_uri parameter: request_uri_not_supported', () => refused(webRequest({ request_uri: 'https://rp.example/req.jwt' }), 'request_uri_not_supported'));
-    it('missing scope: invalid_scope', () => refused(webRequest({ scope: undefined }), 'invalid_scope'));
-    it('only unknown scopes: invalid_scope', () => refused(webRequest({ scope: 'foo bar' }), 'invalid_scope'));
-    it('only scopes the client may not have: invalid_scope', () => refused(webRequest({ client_id: 'limited', redirect_uri: 'https://limited.example/cb', scope: 'profile phone' }), 'invalid_scope'));
-    it('unsupported prompt value: invalid_request', () => refused(webRequest({ prompt: 'bogus' }), 'invalid_request'));
-    it('prompt=none with another value: invalid_request', () => refused(webRequest({ prompt: 'none login' }), 'invalid_request'));
+    it('request parameter: request_not_supported', async () => {
+      await refused(webRequest({ request: 'eyJhbGciOiJub25lIn0.e30.' }), 'request_not_supported');
+    });
+    it('request_uri parameter: request_uri_not_supported', async () => {
+      await refused(webRequest({ request_uri: 'https://rp.example/req.jwt' }), 'request_uri_not_supported');
+    });
+    it('missing scope: invalid_scope', async () => {
+      await refused(webRequest({ scope: undefined }), 'invalid_scope');
+    });
+    it('only unknown scopes: invalid_scope', async () => {
+      await refused(webRequest({ scope: 'foo bar' }), 'invalid_scope');
+    });
+    it('only scopes the client may not have: invalid_scope', async () => {
+      await refused(webRequest({ client_id: 'limited', redirect_uri: 'https://limited.example/cb', scope: 'profile phone' }), 'invalid_scope');
+    });
+    it('unsupported prompt value: invalid_request', async () => {
+      await refused(webRequest({ prompt: 'bogus' }), 'invalid_request');
+    });
+    it('prompt=none with another value: invalid_request', async () => {
+      await refused(webRequest({ prompt: 'none login' }), 'invalid_request');
+    });
     it('negative or non-numeric max_age: invalid_request', async () => {
       await refused(webRequest({ max_age: '-1' }), 'invalid_request');
       await refused(webRequest({ max_age: 'soon' }), 'invalid_request');
@@ -104,14 +146,22 @@ for (const database of DATABASES) {
       await refused(webRequest({ resource: 'api' }), 'invalid_target');
       await refused(webRequest({ resource: 'https://api.example/#x' }), 'invalid_target');
     });
-    it('bad id_token_hint: invalid_request', () => refused(webRequest({ id_token_hint: 'not.a.jwt' }), 'invalid_request'));
-    it('unknown response_mode: invalid_request', () => refused(webRequest({ response_mode: 'web_message' }), 'invalid_request'));
+    it('bad id_token_hint: invalid_request', async () => {
+      await refused(webRequest({ id_token_hint: 'not.a.jwt' }), 'invalid_request');
+    });
+    it('unknown response_mode: invalid_request', async () => {
+      await refused(webRequest({ response_mode: 'web_message' }), 'invalid_request');
+    });
     it('a client not registered for the code flow: unauthorized_client', async () => {
       await server.provider.clients.save({ client_id: 'cc-with-uri', client_secret: 'x'.repeat(32), redirect_uris: ['https://cc.example/cb'], grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_basic' }, 'test');
       await refused(webRequest({ client_id: 'cc-with-uri', redirect_uri: 'https://cc.example/cb' }), 'unauthorized_client');
     });
-    it('prompt=none without a session: login_required, no page', () => refused(webRequest({ prompt: 'none', state: 'x'.repeat(128) }), 'login_required'));
-    it('omitted redirect_uri with one registered: the error goes to that one', () => refused({ response_type: 'code', client_id: 'single', scope: 'bogus', state: 's' }, 'invalid_scope'));
+    it('prompt=none without a session: login_required, no page', async () => {
+      await refused(webRequest({ prompt: 'none', state: 'x'.repeat(128) }), 'login_required');
+    });
+    it('omitted redirect_uri with one registered: the error goes to that one', async () => {
+      await refused({ response_type: 'code', client_id: 'single', scope: 'bogus', state: 's' }, 'invalid_scope');
+    });
     it('keeps the registered query of the redirect URI', async () => {
       const location = await refused(webRequest({ redirect_uri: 'https://rp.example/cb2?bar=foo', scope: 'nothing' }), 'invalid_scope');
       assert.equal(location.searchParams.get('bar'), 'foo');
@@ -143,12 +193,24 @@ for (const database of DATABASES) {
     });
 
     // RFC 7636 rows of the conformance catalogue.
-    it('PKCE: public client without code_challenge: invalid_request', () => refused(webRequest({ client_id: 'spa', redirect_uri: 'https://spa.example/cb' }), 'invalid_request'));
-    it('PKCE: client with require_pkce without code_challenge: invalid_request', () => refused(webRequest({ client_id: 'strict', redirect_uri: 'https://strict.example/cb' }), 'invalid_request'));
-    it('PKCE: unknown code_challenge_method: invalid_request', () => refused(webRequest({ code_challenge: S256_CHALLENGE, code_challenge_method: 'S512' }), 'invalid_request'));
-    it('PKCE: plain refused when the setting turns it off', () => refused(webRequest({ code_challenge: S256_CHALLENGE, code_challenge_method: 'plain' }), 'invalid_request'));
-    it('PKCE: a challenge without a method means plain, refused here', () => refused(webRequest({ code_challenge: S256_CHALLENGE }), 'invalid_request'));
-    it('PKCE: a method without a challenge: invalid_request', () => refused(webRequest({ code_challenge_method: 'S256' }), 'invalid_request'));
+    it('PKCE: public client without code_challenge: invalid_request', async () => {
+      await refused(webRequest({ client_id: 'spa', redirect_uri: 'https://spa.example/cb' }), 'invalid_request');
+    });
+    it('PKCE: client with require_pkce without code_challenge: invalid_request', async () => {
+      await refused(webRequest({ client_id: 'strict', redirect_uri: 'https://strict.example/cb' }), 'invalid_request');
+    });
+    it('PKCE: unknown code_challenge_method: invalid_request', async () => {
+      await refused(webRequest({ code_challenge: S256_CHALLENGE, code_challenge_method: 'S512' }), 'invalid_request');
+    });
+    it('PKCE: plain refused when the setting turns it off', async () => {
+      await refused(webRequest({ code_challenge: S256_CHALLENGE, code_challenge_method: 'plain' }), 'invalid_request');
+    });
+    it('PKCE: a challenge without a method means plain, refused here', async () => {
+      await refused(webRequest({ code_challenge: S256_CHALLENGE }), 'invalid_request');
+    });
+    it('PKCE: a method without a challenge: invalid_request', async () => {
+      await refused(webRequest({ code_challenge_method: 'S256' }), 'invalid_request');
+    });
     it('PKCE: a challenge of the wrong shape: invalid_request', async () => {
       await refused(webRequest({ code_challenge: 'short', code_challenge_method: 'S256' }), 'invalid_request');
       await refused(webRequest({ code_challenge: 'a'.repeat(129), code_challenge_method: 'S256' }), 'invalid_request');
