@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
-import { basicAuth, clientKey, postForm, rpConfig, SECRETS, TEST_USERS, TOKEN_TEST_SCOPES, tokenClients, userGrant, type ClientKey } from '../support/token-clients.js';
+import { assertion, assertionForm, basicAuth, clientKey, postForm, rpConfig, SECRETS, TEST_USERS, TOKEN_TEST_SCOPES, tokenClients, userGrant, type ClientKey } from '../support/token-clients.js';
 
 for (const database of DATABASES) {
   describe(`token introspection, RFC 7662 (${database})`, () => {
@@ -68,6 +68,18 @@ for (const database of DATABASES) {
         assert.equal(result.active, true, clientId);
         assert.equal(result.client_id, clientId);
       }
+    });
+
+    it('accepts a private_key_jwt assertion whose aud is the introspection endpoint or the token endpoint', async () => {
+      const token = await serviceToken();
+      for (const aud of [url, `${server.url}/token`]) {
+        const jwt = await assertion(pk.privateKey, 'svc_pk', aud, { header: { kid: pk.kid } });
+        const response = await postForm(url, { token, ...assertionForm(jwt) });
+        assert.equal(response.status, 200, aud);
+        assert.deepEqual(response.json, { active: false }, 'svc_pk may not see the token of svc_post');
+      }
+      const jwt = await assertion(pk.privateKey, 'svc_pk', `${server.url}/revoke`, { header: { kid: pk.kid } });
+      assert.equal((await postForm(url, { token, ...assertionForm(jwt) })).status, 401, 'another endpoint as aud');
     });
 
     it('describes a user access token with sub and username, and an opaque one', async () => {
