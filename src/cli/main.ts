@@ -4,6 +4,7 @@ import { OAuthError } from '../http/oauth-errors.js';
 import { CommandError, UsageError, readProcessStdin, type Command, type CommandIO } from './args.js';
 import { serveCommand } from './serve.js';
 import { auditCommand } from './audit.js';
+import { janitorCommand } from './janitor.js';
 import { migrateCommand } from './migrate.js';
 import { clientsCommand } from './clients.js';
 import { usersCommand } from './users.js';
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   serve: { run: serveCommand, summary: 'start the provider' },
   migrate: { run: migrateCommand, summary: 'bring the database schema up to date' },
   audit: { run: auditCommand, summary: 'show the security audit trail' },
+  janitor: { run: janitorCommand, summary: 'purge expired codes, tokens, sessions and counters' },
   clients: { run: clientsCommand, summary: 'create, list, show, update and delete clients' },
   users: { run: usersCommand, summary: 'create, list and delete users, set their passwords' },
   keys: { run: keysCommand, summary: 'list and rotate the signing keys' },

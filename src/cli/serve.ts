@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../config/load-config.js';
 import { createLogger } from '../logger.js';
 import { createProvider } from '../provider.js';
 import { buildApp } from '../http/build-app.js';
+import { createJanitor } from '../janitor/janitor.js';
 import { seedFromConfig } from '../seed/seed-from-config.js';
 import { seedDevDemo } from '../seed/dev-demo.js';
 import { UsageError, parseFlags, positionals, type CommandIO } from './args.js';
@@ -81,7 +82,13 @@ async function listen(config: Config, logger: Logger, banner: string, io?: Comma
   await app.listen({ port: config.port, host: config.host });
   if (banner) io?.out(banner);
   logger.info({ issuer: config.issuer, port: config.port, pid: process.pid }, 'tessera is listening');
-  drainOnSignals(app, async () => provider.close());
+  // Expired rows are purged in the background, in small batches (issue 7).
+  const janitor = createJanitor(provider, logger);
+  janitor.schedule();
+  drainOnSignals(app, async () => {
+    janitor.stop();
+    await provider.close();
+  });
 }
 
 /** SIGTERM / SIGINT: stop accepting, let in-flight requests finish, then close storage and exit. */

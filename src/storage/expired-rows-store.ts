@@ -1,0 +1,111 @@
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+
+/** One kind of row the janitor purges: deletes at most `limit` of them, returns how many. */
+export interface PurgeStep {
+  name: string;
+  purge(now: number, limit: number): Promise<number>;
+}
+
+export interface RetentionOptions {
+  /** Days audit events are kept; 0 keeps them forever. */
+  auditRetentionDays: number;
+}
+
+/**
+ * What may be deleted, and when: each step is one bounded `DELETE ... WHERE key IN (SELECT key
+ * ... LIMIT n)`, the same SQL on SQLite and PostgreSQL. Rows are kept while they still do a
+ * job: consumed codes and rotated refresh tokens until they expire (a replay before then is
+ * detected and revokes the grant, RFC 6749 §4.1.2, RFC 9700 §4.14.2), revoked tokens until
+ * they expire (introspection says inactive either way), grants while any token of theirs remains.
+ */
+export function expiredRowsStore(db: Db, options: RetentionOptions): PurgeStep[] {
+  const count = (result: { numDeletedRows: bigint }) => Number(result.numDeletedRows);
+  const steps: PurgeStep[] = [
+    {
+      name: 'authorization_codes',
+      purge: async (now, limit) =>
+        count(await db.deleteFrom('authorization_codes').where('code_hash', 'in', db.selectFrom('authorization_codes').select('code_hash').where('expires_at', '<', now).limit(limit)).executeTakeFirstOrThrow()),
+    },
+    {
+      name: 'refresh_tokens',
+      purge: async (now, limit) =>
+        count(await db.deleteFrom('refresh_tokens').where('token_hash', 'in', db.selectFrom('refresh_tokens').select('token_hash').where('expires_at', '<', now).limit(limit)).executeTakeFirstOrThrow()),
+    },
+    {
+      name: 'access_tokens',
+      purge: async (now, limit) =>
+        count(await db.deleteFrom('access_tokens').where('jti', 'in', db.selectFrom('access_tokens').select('jti').where('expires_at', '<', now).limit(limit)).executeTakeFirstOrThrow()),
+    },
+    {
+      name: 'device_codes',
+      purge: async (now, limit) =>
+        count(await db.deleteFrom('device_codes').where('device_code_hash', 'in', db.selectFrom('device_codes').select('device_code_hash').where('expires_at', '<', now).limit(limit)).executeTakeFirstOrThrow()),
+    },
+    {
+      // After the tokens: a grant goes only when nothing issued under it is left.
+      name: 'grants',
+      purge: async (now, limit) => {
+        const orphans = db
+          .selectFrom('grants as g')
+          .select('g.id')
+          .where('g.expires_at', '<', now)
+          .where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom('refresh_tokens').select(sql`1`.as('x')).whereRef('refresh_tokens.grant_id', '=', 'g.id')
+                  .unionAll(selectFrom('access_tokens').select(sql`1`.as('x')).whereRef('access_tokens.grant_id', '=', 'g.id'))
+                  .unionAll(selectFrom('authorization_codes').select(sql`1`.as('x')).whereRef('authorization_codes.grant_id', '=', 'g.id'))
+                  .unionAll(selectFrom('device_codes').select(sql`1`.as('x')).whereRef('device_codes.grant_id', '=', 'g.id')),
+              ),
+            ),
+          )
+          .limit(limit);
+        return count(await db.deleteFrom('grants').where('id', 'in', orphans).executeTakeFirstOrThrow());
+      },
+    },
+    {
+      name: 'sessions',
+      purge: async (now, limit) =>
+        count(await db.deleteFrom('sessions').where('id_hash', 'in', db.selectFrom('sessions').select('id_hash').where('expires_at', '<', now).limit(limit)).executeTakeFirstOrThrow()),
+    },
+    {
+      name: 'session_clients',
+      purge: async (_now, limit) => {
+        const orphans = db
+          .selectFrom('session_clients as sc')
+          .select('sc.sid')
+          .where(({ not, exists, selectFrom }) => not(exists(selectFrom('sessions').select(sql`1`.as('x')).whereRef('sessions.sid', '=', 'sc.sid'))))
+          .limit(limit);
+        return count(await db.deleteFrom('session_clients').where('sid', 'in', orphans).executeTakeFirstOrThrow());
+      },
+    },
+    {
+      name: 'used_jtis',
+      purge: async (now, limit) => count(await db.deleteFrom('used_jtis').where('key', 'in', db.selectFrom('used_jtis').select('key').where('expires_at', '<', now).limit(limit)).executeTakeFirstOrThrow()),
+    },
+    {
+      name: 'rate_limits',
+      purge: async (now, limit) => count(await db.deleteFrom('rate_limits').where('key', 'in', db.selectFrom('rate_limits').select('key').where('reset_at', '<', now).limit(limit)).executeTakeFirstOrThrow()),
+    },
+    {
+      name: 'initial_access_tokens',
+      purge: async (now, limit) =>
+        count(await db.deleteFrom('initial_access_tokens').where('token_hash', 'in', db.selectFrom('initial_access_tokens').select('token_hash').where('expires_at', 'is not', null).where('expires_at', '<', now).limit(limit)).executeTakeFirstOrThrow()),
+    },
+    {
+      // Retired keys leave the JWKS once every token they signed has expired (expires_at is set on retirement).
+      name: 'signing_keys',
+      purge: async (now, limit) =>
+        count(await db.deleteFrom('signing_keys').where('kid', 'in', db.selectFrom('signing_keys').select('kid').where('retired_at', 'is not', null).where('expires_at', '<', now).limit(limit)).executeTakeFirstOrThrow()),
+    },
+  ];
+  if (options.auditRetentionDays > 0) {
+    const keep = options.auditRetentionDays * 86400;
+    steps.push({
+      name: 'audit_events',
+      purge: async (now, limit) => count(await db.deleteFrom('audit_events').where('id', 'in', db.selectFrom('audit_events').select('id').where('at', '<', now - keep).limit(limit)).executeTakeFirstOrThrow()),
+    });
+  }
+  return steps;
+}
