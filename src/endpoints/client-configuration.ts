@@ -5,6 +5,7 @@ import { nowSeconds } from '../storage/database.js';
 import { authenticateRegistrationToken } from '../registration/authenticate-registration-token.js';
 import { readMetadataBody } from '../registration/read-metadata-body.js';
 import { checkUnsupportedMetadata } from '../registration/check-unsupported-metadata.js';
+import { checkServerFetchedUrls } from '../registration/check-server-fetched-urls.js';
 import { clientInformation, SERVER_MANAGED_FIELDS } from '../registration/client-information.js';
 
 /**
@@ -38,6 +39,7 @@ export async function clientConfigurationRoutes(app: FastifyInstance, provider: 
       throw new InvalidRequest('client_secret does not match the current client secret');
     }
     checkUnsupportedMetadata(metadata, provider.metadata);
+    checkServerFetchedUrls(metadata, provider.config.dev);
     const { client: updated, secret } = await provider.clients.save(metadata, 'registration');
     reply.headers(noStore);
     return clientInformation(updated, { secret, registrationAccessToken: token, registrationClientUri: clientUri(updated.clientId) });

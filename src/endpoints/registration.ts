@@ -5,6 +5,7 @@ import { randomToken } from '../util/random.js';
 import { checkInitialAccessToken } from '../registration/check-initial-access-token.js';
 import { readMetadataBody } from '../registration/read-metadata-body.js';
 import { checkUnsupportedMetadata } from '../registration/check-unsupported-metadata.js';
+import { checkServerFetchedUrls } from '../registration/check-server-fetched-urls.js';
 import { clientInformation, SERVER_MANAGED_FIELDS } from '../registration/client-information.js';
 import { clientConfigurationRoutes } from './client-configuration.js';
 
@@ -28,6 +29,7 @@ export async function registrationEndpoint(app: FastifyInstance, { provider }: {
     await checkInitialAccessToken(request, provider.initialAccessTokens, config.registration.initialAccessToken as 'required' | 'optional');
     const input = readMetadataBody(request);
     checkUnsupportedMetadata(input, provider.metadata);
+    checkServerFetchedUrls(input, provider.config.dev);
     // RFC 7591 §3.2.1: the server issues client_id and client_secret; the client chooses neither.
     const { client_id: _chosenId, client_secret: _chosenSecret, ...metadata } = input;
     for (const field of SERVER_MANAGED_FIELDS) delete metadata[field];

@@ -11,6 +11,7 @@ import { tokenEndpoint } from '../endpoints/token.js';
 import { requestMetrics } from '../metrics/request-metrics.js';
 import { metricsEndpoint } from '../metrics/metrics-endpoint.js';
 import { registrationEndpoint } from '../endpoints/registration.js';
+import { endSessionEndpoint } from '../endpoints/end-session.js';
 import { deviceAuthorizationEndpoint } from '../endpoints/device-authorization.js';
 import { deviceRoutes } from '../interaction/device-routes.js';
 import { introspectEndpoint } from '../endpoints/introspect.js';
@@ -51,6 +52,7 @@ export async function buildApp(provider: Provider, options: AppOptions = {}): Pr
   await app.register(jwksEndpoint, opts);
   await app.register(tokenEndpoint, opts);
   await app.register(registrationEndpoint, opts);
+  await app.register(endSessionEndpoint, opts);
   await app.register(introspectEndpoint, opts);
   await app.register(revokeEndpoint, opts);
   await app.register(loginRoutes, opts);

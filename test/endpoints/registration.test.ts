@@ -138,6 +138,16 @@ for (const database of DATABASES) {
       await assertError(await register(server, { ...WEB_METADATA, subject_type: 'pairwise' }), 400, 'invalid_client_metadata');
     });
 
+    it('refuses URLs the server would call over plain http (no requests to local services)', async () => {
+      await assertError(await register(server, { ...WEB_METADATA, backchannel_logout_uri: 'http://127.0.0.1:8080/logout' }), 400, 'invalid_client_metadata');
+      await assertError(await register(server, { ...WEB_METADATA, token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'http://localhost/jwks' }), 400, 'invalid_client_metadata');
+      const ok = await register(server, { ...WEB_METADATA, backchannel_logout_uri: 'https://rp.example.com/logout', backchannel_logout_session_required: true });
+      assert.equal(ok.status, 201);
+      const body = (await ok.json()) as Record<string, unknown>;
+      assert.equal(body.backchannel_logout_uri, 'https://rp.example.com/logout');
+      assert.equal(body.backchannel_logout_session_required, true);
+    });
+
     it('refuses a body that is not application/json, and bad JSON', async () => {
       const form = await fetch(`${server.url}/reg`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'redirect_uris=https://rp.example.com/cb' });
       await assertError(form, 400, 'invalid_request');
