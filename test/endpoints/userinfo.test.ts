@@ -93,6 +93,24 @@ for (const database of DATABASES) {
       }
     });
 
+    it('refuses a malformed Bearer header with 401 invalid_token', async () => {
+      for (const header of ['Bearer', 'Bearer a b', 'Bearer  ']) {
+        const response = await get({ authorization: header });
+        assert.equal(response.status, 401, header);
+        assert.match(response.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+      }
+    });
+
+    it('refuses the token of a user who no longer exists', async () => {
+      const carol = await server.provider.users.create('carol', 'carol-password');
+      const { code } = await issueCode(server.provider, 'web', carol.id, { scope: 'openid' });
+      const result = await postToken(server.url, { grant_type: 'authorization_code', code, redirect_uri: 'https://app.example/cb', ...postCredentials('web') });
+      await server.provider.users.delete('carol');
+      const response = await get({ authorization: `Bearer ${result.body.access_token}` });
+      assert.equal(response.status, 401);
+      assert.match(response.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+    });
+
     it('refuses a token issued to a client for itself (client_credentials: no end-user)', async () => {
       const client = await server.provider.clients.find('web');
       const { token } = await server.provider.accessTokens.issue({ client: client!, scope: 'openid', ttl: 60 });

@@ -117,6 +117,17 @@ for (const database of DATABASES) {
       assertRefused(await refresh(server, first.refresh_token, 'web'), 'invalid_grant');
     });
 
+    it('refuses a refresh token whose end-user no longer exists', async () => {
+      const bob = await server.provider.users.create('bob-refresh', 'bob-password');
+      const first = await tokensFor(server, 'web', bob.id);
+      await server.provider.users.delete('bob-refresh');
+      assertRefused(await refresh(server, first.refresh_token, 'web'), 'invalid_grant');
+    });
+
+    it('refuses the grant to a client not registered for refresh_token (unauthorized_client)', async () => {
+      assertRefused(await refresh(server, 'whatever', 'no-refresh'), 'unauthorized_client');
+    });
+
     it('rotates the refresh tokens of public clients', async () => {
       const first = await tokensFor(server, 'spa', sub);
       const second = await refresh(server, first.refresh_token, 'spa');
