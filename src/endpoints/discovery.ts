@@ -32,9 +32,11 @@ export function discoveryDocument(provider: Provider): Record<string, unknown> {
   metadata.set('token_endpoint_auth_methods_supported', provider.clientAuth.supportedMethods());
   const algs = provider.keys.algorithms();
   metadata.set('id_token_signing_alg_values_supported', ['RS256', ...algs.filter((a) => a !== 'RS256')]);
-  for (const endpoint of ['introspection_endpoint', 'revocation_endpoint']) {
-    if (metadata.get(endpoint)) metadata.set(`${endpoint.replace('_endpoint', '')}_endpoint_auth_methods_supported`, provider.clientAuth.supportedMethods().filter((m) => m !== 'none'));
-  }
+  const methods = provider.clientAuth.supportedMethods();
+  // RFC 7662 §2.1: introspection always needs an authenticated caller; RFC 7009 §2.1: a public
+  // client may revoke its own tokens with its client_id alone.
+  if (metadata.get('introspection_endpoint')) metadata.set('introspection_endpoint_auth_methods_supported', methods.filter((m) => m !== 'none'));
+  if (metadata.get('revocation_endpoint')) metadata.set('revocation_endpoint_auth_methods_supported', methods);
   const doc = metadata.toJSON();
   // Sorted keys make the document easy to read and diff.
   return Object.fromEntries(Object.entries(doc).sort(([a], [b]) => (a === 'issuer' ? -1 : b === 'issuer' ? 1 : a.localeCompare(b))));
