@@ -54,6 +54,9 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Db {
   });
   // A dropped connection must not crash the process; the next query reports the failure.
   pool.on('error', () => {});
+  // A connection that dies while checked out emits 'error' on its client with no listener,
+  // which would crash the process (issue 7: PostgreSQL restarts must not); its query fails anyway.
+  pool.on('connect', (client) => client.on('error', () => {}));
   options.observe?.watchPool(() => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLog(options.observe) });
   postgresDatabases.add(db);
