@@ -37,7 +37,8 @@ export function renderConsentPage(options: ConsentPageOptions): string {
   return renderPage({
     title: `Allow ${client.client_name ?? client.client_id}?`,
     body: `<div class="brand">Tessera</div>
-<div class="client">${logo ? `<img src="${escapeHtml(logo)}" alt="" class="client-logo">` : ''}<h1><span class="client-name">${name}</span> wants to</h1></div>
+<div class="client">${logo ? `<img src="${escapeHtml(logo)}" alt="" class="client-logo">` : ''}<h1><span class="client-name">${name}</span> wants access to your account</h1></div>
+<p class="muted">If you allow it, this app will be able to:</p>
 <ul class="scopes">${scopes}</ul>
 <p class="muted">Signed in as <strong>${escapeHtml(options.username)}</strong>.</p>
 ${links ? `<div class="links">${links}</div>` : ''}
