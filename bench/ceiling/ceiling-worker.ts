@@ -1,0 +1,52 @@
+import { generateKeyPair, SignJWT } from 'jose';
+import { hashPassword } from '../../src/accounts/password-hashing.js';
+
+/**
+ * What the hardware allows, measured in a process of its own:
+ *   ceiling-worker sign RS256|ES256 <seconds> <in flight>   jose signatures per second
+ *   ceiling-worker argon2 <seconds> <in flight>             argon2id hashes per second, with Tessera's own parameters
+ * Prints one JSON line: { perSecond }.
+ */
+const [mode, ...rest] = process.argv.slice(2);
+
+async function measure(seconds: number, inFlight: number, work: () => Promise<unknown>): Promise<number> {
+  const warmUntil = performance.now() + Math.min(500, seconds * 200);
+  let done = 0;
+  let started = 0;
+  let end = 0;
+  const loop = async () => {
+    while (performance.now() < warmUntil) await work();
+    started ||= performance.now();
+    end = started + seconds * 1000;
+    while (performance.now() < end) {
+      await work();
+      done++;
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, loop));
+  return done / ((performance.now() - started) / 1000);
+}
+
+if (mode === 'sign') {
+  const [alg, seconds, inFlight] = rest;
+  const { privateKey } = await generateKeyPair(alg, alg === 'RS256' ? { modulusLength: 2048 } : {});
+  const now = Math.floor(Date.now() / 1000);
+  // The shape of a client_credentials access token (RFC 9068), as Tessera and the peer sign it.
+  const sign = () =>
+    new SignJWT({ client_id: 'bench_service' })
+      .setProtectedHeader({ alg, kid: 'AcmhA4t9Q0n2bb3cQPz7Lf4kZ6lNRq3oOe6ToYl3ZPk', typ: 'at+jwt' })
+      .setIssuer('http://127.0.0.1:40000')
+      .setSubject('bench_service')
+      .setAudience('urn:bench:api')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 600)
+      .setJti('U-gOj2sgpCqQWO1IPcavgw')
+      .sign(privateKey);
+  console.log(JSON.stringify({ perSecond: await measure(Number(seconds), Number(inFlight), sign) }));
+} else if (mode === 'argon2') {
+  const [seconds, inFlight] = rest;
+  console.log(JSON.stringify({ perSecond: await measure(Number(seconds), Number(inFlight), () => hashPassword('bench-password')) }));
+} else {
+  console.error('usage: ceiling-worker sign RS256|ES256 <seconds> <in flight> | argon2 <seconds> <in flight>');
+  process.exit(2);
+}
