@@ -25,21 +25,23 @@ export async function deviceRoutes(app: FastifyInstance, { provider }: { provide
   const { issuer } = provider.config;
   const html = { config: { html: true } };
   const confirmPath = (userCode: string) => `/device/confirm?user_code=${formatUserCode(userCode)}`;
+  const confirmUrl = (userCode: string) => `${issuer}${confirmPath(userCode)}`;
 
   const codePage = (request: FastifyRequest, reply: FastifyReply, fields: { userCode?: string; error?: string }, status = 200) =>
     sendPage(reply, renderDeviceCodePage({ action: `${issuer}/device`, csrf: csrfToken(request, reply, csrfOptions(provider)), ...fields }), { status });
   const resultPage = (reply: FastifyReply, result: DeviceResult, status = 200) => sendPage(reply, renderDeviceResultPage(result, `${issuer}/device`), { status });
-  const redirect = (reply: FastifyReply, path: string) => reply.status(303).header('location', path.startsWith('http') ? path : `${issuer}${path}`).header('cache-control', 'no-store').send();
+  // After a POST, 303 so the browser continues with GET (RFC 9110 §15.4.4).
+  const redirect = (reply: FastifyReply, url: string) => reply.status(303).header('location', url).header('cache-control', 'no-store').send();
 
   /** A lookup that did not find a live code, as the page the person sees. */
   const refuse = (request: FastifyRequest, reply: FastifyReply, lookup: Exclude<UserCodeLookup, { found: unknown }>, typed: string | undefined) => {
     if (lookup.problem === 'throttled') {
       reply.header('retry-after', String(Math.max(1, lookup.retryAfter)));
       const minutes = Math.max(1, Math.ceil(lookup.retryAfter / 60));
-      return codePage(request, reply, { userCode: typed, error: `Too many wrong codes. For your security, please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.` }, 429);
+      return codePage(request, reply, { userCode: typed?.slice(0, 20), error: `Too many wrong codes. For your security, please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.` }, 429);
     }
     if (lookup.problem === 'expired' || lookup.problem === 'used') return resultPage(reply, lookup.problem, 400);
-    return codePage(request, reply, { userCode: typed, error: PROBLEMS[lookup.problem] }, 400);
+    return codePage(request, reply, { userCode: typed?.slice(0, 20), error: PROBLEMS[lookup.problem] }, 400);
   };
 
   // §3.3: the code entry form; verification_uri_complete only prefills it (§5.4).
@@ -53,8 +55,7 @@ export async function deviceRoutes(app: FastifyInstance, { provider }: { provide
     verifyCsrf(request, form, csrfOptions(provider));
     const lookup = await lookupUserCode(provider, request, form.user_code);
     if (!('found' in lookup)) return refuse(request, reply, lookup, form.user_code);
-    // After a POST, 303 so the browser continues with GET (RFC 9110 §15.4.4).
-    return redirect(reply, confirmPath(lookup.found.user_code));
+    return redirect(reply, confirmUrl(lookup.found.user_code));
   });
 
   app.get('/device/confirm', html, async (request, reply) => {
@@ -89,13 +90,13 @@ export async function deviceRoutes(app: FastifyInstance, { provider }: { provide
     const session = await provider.sessions.current(request);
     if (!session) return redirect(reply, loginUrl(issuer, confirmPath(lookup.found.user_code)));
     const allow = form.decision === 'allow';
-    if (!allow && form.decision !== 'deny') return redirect(reply, confirmPath(lookup.found.user_code));
+    if (!allow && form.decision !== 'deny') return redirect(reply, confirmUrl(lookup.found.user_code));
     if (!(await decideDevice(provider, lookup.found, session, allow))) {
       // Decided in another tab, or expired while the page was open.
       const now = await provider.deviceCodes.findByUserCode(lookup.found.user_code);
       return resultPage(reply, now?.status === 'pending' ? 'expired' : 'used', 400);
     }
-    return redirect(reply, `/device/done?result=${allow ? 'allowed' : 'denied'}`);
+    return redirect(reply, `${issuer}/device/done?result=${allow ? 'allowed' : 'denied'}`);
   });
 
   app.get('/device/done', html, async (request, reply) => {

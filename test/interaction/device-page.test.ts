@@ -169,6 +169,18 @@ for (const database of DATABASES) {
       assert.equal((await server.provider.deviceCodes.findByUserCode(normaliseUserCode(flow.user_code)!))?.status, 'pending');
     });
 
+    it('escapes the prefilled code and the client name', async () => {
+      const prefilled = await browse(new CookieJar(), `${server.url}/device?user_code=${encodeURIComponent('"><script>alert(1)</script>')}`);
+      const html = await prefilled.text();
+      assert.doesNotMatch(html, /<script>/);
+      await server.provider.clients.save({ client_id: 'tv_evil', client_name: '<img src=x onerror=alert(1)>', grant_types: ['urn:ietf:params:oauth:grant-type:device_code'], response_types: [], token_endpoint_auth_method: 'none' }, 'config');
+      const flow = await startDeviceFlow(server.url, 'tv_evil', 'openid');
+      const consent = await walkDevicePage(server.url, flow.user_code);
+      assert.deepEqual(consent.pages, ['code', 'login', 'consent']);
+      assert.doesNotMatch(consent.html, /<img src=x/);
+      assert.match(consent.html, /&#60;img src&#61;x onerror&#61;alert\(1\)&#62;/);
+    });
+
     it('takes one decision per code: a second Allow from another tab changes nothing', async () => {
       const flow = await startDeviceFlow(server.url);
       const first = await walkDevicePage(server.url, flow.user_code);
