@@ -95,6 +95,8 @@ export const defaults = {
      * Default (empty): required, except in dev mode where registration is open.
      */
     initialAccessToken: '',
+    /** Open registration only: registrations allowed per client address per hour (0 = no limit). */
+    openRegistrationsPerHour: 20,
   },
   signIn: {
     /** Failed sign-ins allowed per account within `window` before it is throttled. */

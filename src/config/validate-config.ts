@@ -57,6 +57,9 @@ export function validateConfig(raw: Record<string, unknown>): Config {
   if (!['required', 'optional'].includes(config.registration.initialAccessToken)) {
     throw new ConfigError('registration.initialAccessToken', 'must be required or optional');
   }
+  if (!Number.isInteger(config.registration.openRegistrationsPerHour) || config.registration.openRegistrationsPerHour < 0) {
+    throw new ConfigError('registration.openRegistrationsPerHour', 'must be a whole number, 0 or more (0 = no limit)');
+  }
   if (!Number.isInteger(config.workers) || config.workers < 0) throw new ConfigError('workers', 'must be 0 (one per core) or more');
   if (config.bodyLimit < 1024) throw new ConfigError('bodyLimit', 'must be at least 1024 bytes');
   if (config.metrics.token && (config.metrics.token.length < 16 || /\s/.test(config.metrics.token))) {

@@ -3,6 +3,7 @@ import type { Provider } from '../provider.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
 import { checkInitialAccessToken } from '../registration/check-initial-access-token.js';
+import { limitOpenRegistration } from '../registration/limit-open-registration.js';
 import { readMetadataBody } from '../registration/read-metadata-body.js';
 import { checkUnsupportedMetadata } from '../registration/check-unsupported-metadata.js';
 import { checkServerFetchedUrls } from '../registration/check-server-fetched-urls.js';
@@ -26,7 +27,8 @@ export async function registrationEndpoint(app: FastifyInstance, { provider }: {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.post('/reg', async (request, reply) => {
-    await checkInitialAccessToken(request, provider.initialAccessTokens, config.registration.initialAccessToken as 'required' | 'optional');
+    const invited = await checkInitialAccessToken(request, provider.initialAccessTokens, config.registration.initialAccessToken as 'required' | 'optional');
+    if (!invited) await limitOpenRegistration(request, provider.rateLimiter, config.registration.openRegistrationsPerHour);
     const input = readMetadataBody(request);
     checkUnsupportedMetadata(input, provider.metadata);
     checkServerFetchedUrls(input, provider.config.dev);

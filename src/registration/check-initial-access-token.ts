@@ -6,15 +6,17 @@ import { bearerToken } from './bearer-token.js';
 /**
  * RFC 7591 §3: the registration endpoint may require an initial access token. With
  * `required` every request must carry a valid one; with `optional` (open registration)
- * none is needed, but one that is presented must still be valid.
+ * none is needed, but one that is presented must still be valid. Returns whether the caller
+ * presented a valid token.
  */
-export async function checkInitialAccessToken(request: FastifyRequest, tokens: InitialAccessTokens, policy: 'required' | 'optional'): Promise<void> {
+export async function checkInitialAccessToken(request: FastifyRequest, tokens: InitialAccessTokens, policy: 'required' | 'optional'): Promise<boolean> {
   const token = bearerToken(request);
   if (token === undefined) {
     if (request.headers.authorization !== undefined) throw new InvalidToken('the Authorization header must be: Bearer <initial access token>');
     if (policy === 'required') throw new InvalidToken('registration requires an initial access token');
-    return;
+    return false;
   }
   // RFC 6750 §3.1: an unknown or expired token is invalid_token with status 401.
   if (!(await tokens.isValid(token))) throw new InvalidToken('the initial access token is not valid or has expired');
+  return true;
 }

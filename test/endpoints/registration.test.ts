@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as client from 'openid-client';
+import { exportJWK, generateKeyPair } from 'jose';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
 
@@ -37,7 +38,7 @@ for (const database of DATABASES) {
   describe(`dynamic client registration, open (${database})`, () => {
     let server: TestServer;
     before(async () => {
-      server = await startTestServer({ database, config: { registration: { enabled: true, initialAccessToken: 'optional' } } });
+      server = await startTestServer({ database, config: { registration: { enabled: true, initialAccessToken: 'optional', openRegistrationsPerHour: 0 } } });
     });
     after(() => server.close());
 
@@ -245,6 +246,48 @@ for (const database of DATABASES) {
     });
   });
 
+  describe(`registered clients at work (${database})`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startTestServer({ database, config: { registration: { initialAccessToken: 'optional', openRegistrationsPerHour: 0 } } });
+    });
+    after(() => server.close());
+
+    it('a private_key_jwt client registered with its jwks gets tokens with openid-client', async () => {
+      const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+      const jwk = { ...(await exportJWK(publicKey)), kid: 'rp-key-1', alg: 'ES256', use: 'sig' };
+      const config = await client.dynamicClientRegistration(
+        new URL(server.url),
+        { grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } },
+        client.PrivateKeyJwt({ key: privateKey, kid: 'rp-key-1' }),
+        { execute: [client.allowInsecureRequests] },
+      );
+      assert.equal(config.clientMetadata().client_secret, undefined);
+      const tokens = await client.clientCredentialsGrant(config);
+      assert.equal(typeof tokens.access_token, 'string');
+    });
+
+    it('deleting the registration revokes the grants and tokens the client had', async () => {
+      const response = await register(server, { grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_post', access_token_format: 'opaque' });
+      const registered = (await response.json()) as Record<string, string>;
+      const tokenResponse = await fetch(`${server.url}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: registered.client_id, client_secret: registered.client_secret }),
+      });
+      assert.equal(tokenResponse.status, 200);
+      const { access_token: accessToken } = (await tokenResponse.json()) as { access_token: string };
+      assert.ok(await server.provider.accessTokens.verify(accessToken));
+      const now = Math.floor(Date.now() / 1000);
+      await server.provider.grantsStore.insert({ id: 'grant-of-deleted', user_id: 'u1', client_id: registered.client_id, scope: 'openid', sid: null, created_at: now, expires_at: now + 3600, revoked_at: null });
+
+      const deleted = await fetch(registered.registration_client_uri, { method: 'DELETE', headers: { authorization: `Bearer ${registered.registration_access_token}` } });
+      assert.equal(deleted.status, 204);
+      assert.equal(await server.provider.accessTokens.verify(accessToken), undefined);
+      assert.notEqual((await server.provider.grantsStore.find('grant-of-deleted'))?.revoked_at, null);
+    });
+  });
+
   describe(`dynamic client registration with initial access tokens (${database})`, () => {
     let server: TestServer;
     before(async () => {
@@ -275,6 +318,24 @@ for (const database of DATABASES) {
       // Expire it without waiting: move its expiry into the past.
       await server.provider.db.updateTable('initial_access_tokens').set({ expires_at: 1 }).execute();
       await assertError(await register(server, WEB_METADATA, { authorization: `Bearer ${token}` }), 401, 'invalid_token');
+    });
+  });
+
+  describe(`open registration limits (${database})`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startTestServer({ database, config: { registration: { initialAccessToken: 'optional', openRegistrationsPerHour: 2 } } });
+    });
+    after(() => server.close());
+
+    it('answers 429 with Retry-After past the hourly limit per address, but not to invited callers', async () => {
+      assert.equal((await register(server, WEB_METADATA)).status, 201);
+      assert.equal((await register(server, WEB_METADATA)).status, 201);
+      const limited = await register(server, WEB_METADATA);
+      await assertError(limited, 429, 'invalid_request');
+      assert.ok(Number(limited.headers.get('retry-after')) > 0);
+      const { token } = await server.provider.initialAccessTokens.issue();
+      assert.equal((await register(server, WEB_METADATA, { authorization: `Bearer ${token}` })).status, 201);
     });
   });
 
