@@ -43,7 +43,7 @@ export async function buildApp(provider: Provider, options: AppOptions = {}): Pr
   app.setNotFoundHandler((request, reply) => errorHandler(new NotFound(`no such endpoint: ${request.method} ${request.url.split('?')[0]}`), request, reply));
 
   // Before the endpoints, so its hooks reach their routes; never lists /auth (RFC 9700 §2.6).
-  await app.register(cors, { routes: { '/token': ['POST'], '/userinfo': ['GET', 'POST'] } });
+  await app.register(cors, { routes: { '/token': ['POST'], '/userinfo': ['GET', 'POST'], '/device/auth': ['POST'] } });
   requestMetrics(app, provider.metrics);
   const opts = { provider };
   await app.register(healthEndpoints, opts);

@@ -114,6 +114,16 @@ for (const database of DATABASES) {
       assert.equal(((await repeated.json()) as Record<string, string>).error, 'invalid_request');
     });
 
+    it('answers cross-origin requests like the token endpoint (TV apps built on web runtimes)', async () => {
+      const preflight = await fetch(`${server.url}/device/auth`, { method: 'OPTIONS', headers: { origin: 'https://tv.example', 'access-control-request-method': 'POST' } });
+      assert.equal(preflight.status, 204);
+      assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /POST/);
+      const response = await fetch(`${server.url}/device/auth`, { ...form({ client_id: 'tv', scope: 'openid' }), headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://tv.example' } });
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('access-control-allow-origin'), '*');
+      assert.equal(response.headers.get('access-control-allow-credentials'), null);
+    });
+
     it('uses the configured lifetime and interval', async () => {
       const other = await startTestServer({ database, config: { ...DEVICE_TEST_CONFIG, ttl: { deviceCode: 2 }, device: { interval: 1 } } });
       try {
