@@ -65,7 +65,7 @@ for (const kind of DATABASES) {
         assert.equal(privateJwk.kid, row.kid);
         assert.equal(typeof privateJwk.d, 'string');
         assert.throws(() => createSecretBox('another-secret-another-secret-0123456789', 'signing-keys').decrypt(row.private_jwk_encrypted));
-        assert.throws(() => createSecretBox(SECRET, 'client-secrets').decrypt(row.private_jwk_encrypted), undefined, 'a key derived for another purpose cannot decrypt');
+        assert.throws(() => createSecretBox(SECRET, 'client-secrets').decrypt(row.private_jwk_encrypted), Error, 'a key derived for another purpose cannot decrypt');
       }
     });
 
