@@ -4,6 +4,7 @@ import * as client from 'openid-client';
 import { exportJWK, generateKeyPair } from 'jose';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
+import { browse, DEFAULT_USER, signInWithForm } from '../support/browser-less.js';
 
 const WEB_METADATA = {
   client_name: 'Registered web app',
@@ -249,9 +250,23 @@ for (const database of DATABASES) {
   describe(`registered clients at work (${database})`, () => {
     let server: TestServer;
     before(async () => {
-      server = await startTestServer({ database, config: { registration: { initialAccessToken: 'optional', openRegistrationsPerHour: 0 } } });
+      server = await startTestServer({ database, config: { users: [DEFAULT_USER], registration: { initialAccessToken: 'optional', openRegistrationsPerHour: 0 } } });
     });
     after(() => server.close());
+
+    it('shows the registered logo, policy and terms on the consent page', async () => {
+      const registered = (await (await register(server, WEB_METADATA)).json()) as Record<string, string>;
+      const { jar } = await signInWithForm(server.url);
+      const query = new URLSearchParams({ response_type: 'code', client_id: registered.client_id, redirect_uri: WEB_METADATA.redirect_uris[0], scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+      let response = await browse(jar, `${server.url}/auth?${query}`);
+      for (let hop = 0; hop < 3 && response.status === 303; hop++) response = await browse(jar, new URL(response.headers.get('location')!, server.url).href);
+      const page = await response.text();
+      assert.match(page, /name="decision"/, 'the consent page');
+      assert.ok(page.includes(`src="${WEB_METADATA.logo_uri}"`));
+      assert.ok(page.includes(`href="${WEB_METADATA.policy_uri}"`));
+      assert.ok(page.includes(`href="${WEB_METADATA.tos_uri}"`));
+      assert.ok(page.includes(WEB_METADATA.client_name));
+    });
 
     it('a private_key_jwt client registered with its jwks gets tokens with openid-client', async () => {
       const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
