@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../support/databases.js';
+import { DATABASES, createTestDatabase, POSTGRES_URL, type TestDatabase } from '../support/databases.js';
 import { TEST_SECRET, freePort } from '../support/test-provider.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -16,7 +16,7 @@ const WEB = { client_id: 'web', client_secret: 'web-secret-web-secret-web', redi
  * PostgreSQL goes away for one provider (its connections go through a proxy the test cuts),
  * while the shared server keeps serving every other test.
  */
-describe('PostgreSQL unavailable', () => {
+describe('PostgreSQL unavailable', { skip: !DATABASES.includes('postgres') && 'PostgreSQL is not in TEST_DATABASES' }, () => {
   let database: TestDatabase;
   let proxy: TcpProxy;
   let provider: Provider;
