@@ -11,7 +11,7 @@
  *   starts with a single `/` (see `loginUrl()`); after a successful sign-in the login page
  *   answers 303 to that path. Anything else as return_to is refused (no open redirect).
  * - Pages use `renderPage()` / `sendPage()` from layout.ts and `csrfToken()` / `verifyCsrf()`
- *   from csrf.ts (the key is `provider.interactionSecrets.csrfKey`).
+ *   from csrf.ts with `csrfOptions(provider)` from page-context.ts.
  *
  * The cookie holds 32 random bytes; only their SHA-256 is stored (`sessions.id_hash`).
  */
