@@ -141,7 +141,9 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     grants,
   });
   const idTokens = new IdTokens({ issuer: config.issuer, ttl: config.ttl.idToken, includeScopeClaims: config.idTokens.includeScopeClaims, keys, users });
-  const refreshTokens = new RefreshTokens({ store: refreshTokensStore(db), grants, ttl: config.ttl.refreshToken, rotateConfidential: config.refreshTokens.rotateConfidential });
+  const refreshTokens = new RefreshTokens({ store: refreshTokensStore(db), grants, ttl: config.ttl.refreshToken, rotateConfidential: config.refreshTokens.rotateConfidential,
+    onReuse: (record) => audit.record({ type: 'refresh.reuse_detected', clientId: record.client_id, userId: record.user_id, detail: { grant_id: record.grant_id } }),
+  });
   const usedJtis = usedJtisStore(db);
   const tokenEndpoint = `${config.issuer}/token`;
   const clientAuth = new ClientAuthenticator(clients, [

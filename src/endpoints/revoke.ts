@@ -43,6 +43,7 @@ export async function revokeEndpoint(app: FastifyInstance, { provider }: { provi
     } else {
       await provider.accessTokens.revoke(found.info);
     }
+    await provider.audit.record({ type: 'token.revoked', clientId: client.clientId, address: request.ip, detail: { token_type: found.type } });
     return reply.code(200).send();
   });
 }

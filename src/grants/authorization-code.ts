@@ -22,6 +22,7 @@ export function authorizationCodeGrant(provider: Provider): GrantHandler {
       if (replayed) {
         // RFC 6749 §4.1.2: a code used twice is refused and every token issued from it revoked.
         await provider.grantsStore.revoke(replayed.grant_id, now);
+        await provider.audit.record({ type: 'code.reuse_detected', clientId: client.clientId, userId: replayed.user_id, detail: { grant_id: replayed.grant_id } });
         throw new InvalidGrant('the authorization code has already been used', `code replay, grant ${replayed.grant_id} revoked`);
       }
       if (!record) throw new InvalidGrant('the authorization code is invalid');

@@ -33,5 +33,6 @@ export async function decideDevice(provider: Provider, record: DeviceCodeRecord,
   );
   // Lost a race (another tab decided, or it just expired): the unused grant must not live on.
   if (!approved) await provider.grantsStore.revoke(grantId, now);
+  else await provider.audit.record({ type: 'consent.granted', userId: session.userId, clientId: record.client_id, detail: { scope: record.scope, flow: 'device' } });
   return approved;
 }

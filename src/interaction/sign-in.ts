@@ -17,16 +17,28 @@ export async function signIn(provider: Provider, username: string, password: str
     provider.rateLimiter.peek(addressKey, maxFailuresPerAddress),
   ]);
   // Refuse before checking the password, so a throttled account cannot be probed.
-  if (!account.allowed || !from.allowed) return { failure: 'throttled', retryAfter: Math.max(account.retryAfter, from.retryAfter) };
+  if (!account.allowed || !from.allowed) {
+    await recordFailure(provider, username, address, 'throttled');
+    return { failure: 'throttled', retryAfter: Math.max(account.retryAfter, from.retryAfter) };
+  }
 
   const user = await provider.users.authenticate(username, password);
   if (user) {
     await provider.rateLimiter.reset(accountKey);
+    await provider.audit.record({ type: 'signin.success', userId: user.id, address });
     return { user };
   }
   const [a, b] = await Promise.all([
     provider.rateLimiter.hit(accountKey, maxFailuresPerAccount, window),
     provider.rateLimiter.hit(addressKey, maxFailuresPerAddress, window),
   ]);
+  await recordFailure(provider, username, address, 'bad_credentials');
   return { failure: 'invalid', retryAfter: a.allowed && b.allowed ? 0 : Math.max(a.retryAfter, b.retryAfter) };
+}
+
+/** Metrics and audit of a failed sign-in. The typed username is not stored (it may be a mistyped password): only a known account's id. */
+async function recordFailure(provider: Provider, username: string, address: string, reason: 'throttled' | 'bad_credentials'): Promise<void> {
+  provider.metrics.signInFailed(reason);
+  const user = await provider.users.findByUsername(username).catch(() => undefined);
+  await provider.audit.record({ type: 'signin.failure', userId: user?.id, address, detail: { reason } });
 }

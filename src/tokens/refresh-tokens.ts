@@ -28,6 +28,8 @@ export interface RefreshTokensOptions {
   ttl: number;
   /** Rotate confidential clients' tokens too (config refreshTokens.rotateConfidential). */
   rotateConfidential: boolean;
+  /** Told of reuse (issue 7: the audit trail). */
+  onReuse?: (record: RefreshTokenRecord) => Promise<void>;
 }
 
 /**
@@ -77,6 +79,7 @@ export class RefreshTokens {
   private async reused(record: RefreshTokenRecord): Promise<never> {
     // RFC 9700 §4.14.2: reuse of a rotated token means it leaked; revoke every token of the grant.
     await this.options.grants.revoke(record.grant_id, nowSeconds());
+    await this.options.onReuse?.(record);
     throw new InvalidGrant('the refresh token has already been used', `reuse of a rotated refresh token of grant ${record.grant_id}`);
   }
 

@@ -55,7 +55,7 @@ export async function spawnTessera(options: SpawnOptions): Promise<SpawnedTesser
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'tessera-spawn-'));
   const configFile = join(dir, 'tessera.json');
-  writeFileSync(configFile, JSON.stringify({ secret: TEST_SECRET, logLevel: 'warn', ...options.config, port, host: '127.0.0.1' }));
+  writeFileSync(configFile, JSON.stringify({ secret: TEST_SECRET, logLevel: 'warn', issuer: `http://127.0.0.1:${port}`, ...options.config, port, host: '127.0.0.1' }));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', configFile], {
     cwd: new URL('../..', import.meta.url).pathname,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
