@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { measureCeiling } from './ceiling/measure-ceiling.js';
 import { compare, runOnce, type LoadOptions } from './compare.js';
 import { runGrowth } from './growth.js';
+import { runProfile } from './profile.js';
 import { machine } from './machine.js';
 import { markdown, resultsTable, targetsTable, ceilingText, type Results } from './report.js';
 import { scenario, SCENARIOS, type Side, type Target } from './scenarios.js';
@@ -18,6 +19,7 @@ import { REDIRECT_URI, USER } from './fixtures.js';
  * `npm run bench`: Tessera against oidc-provider v9 on this machine, with the ceiling of
  * the hardware measured in the same run. `-- --quick`: a short smoke run that only prints
  * (CI). `-- --growth`: latency of refresh and introspection as the tables grow.
+ * `-- --profile <id>`: Tessera under --cpu-prof during one scenario, summarised.
  */
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -189,7 +191,13 @@ async function main(): Promise<void> {
   }
 }
 
-const mode = args.has('--growth') ? runGrowth({ quick, log, build: () => build(log) }) : main();
+const argv = process.argv.slice(2);
+const profileId = argv.includes('--profile') ? argv[argv.indexOf('--profile') + 1] : undefined;
+const mode = profileId
+  ? runProfile({ id: profileId, es256: args.has('--es256'), seconds: Number(process.env.BENCH_DURATION ?? 10), log, build: () => build(log) })
+  : args.has('--growth')
+    ? runGrowth({ quick, log, build: () => build(log) })
+    : main();
 mode.catch(async (err) => {
   console.error(err);
   await stopAll();

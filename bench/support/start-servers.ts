@@ -14,6 +14,8 @@ export interface TesseraOptions {
   /** Reuse this folder's SQLite file and config (a restart: cold start with keys already stored). */
   dir?: string;
   port?: number;
+  /** Extra node flags (e.g. --cpu-prof for `--profile`). */
+  nodeArgs?: string[];
 }
 
 export interface TesseraServer extends ChildServer {
@@ -29,7 +31,7 @@ export async function startTessera(options: TesseraOptions): Promise<TesseraServ
   const databaseUrl = options.database === 'sqlite' ? `sqlite:${join(dir, 'tessera.db')}` : options.database;
   const file = join(dir, 'tessera.json');
   writeFileSync(file, JSON.stringify(tesseraConfig({ port, databaseUrl, algorithm: options.algorithm, workers: options.workers }), null, 2));
-  const args = [`${ROOT}bin/tessera.js`, 'serve', '--config', file];
+  const args = [...(options.nodeArgs ?? []), `${ROOT}bin/tessera.js`, 'serve', '--config', file];
   if (options.workers !== undefined && options.workers !== 1) args.push('--workers', String(options.workers));
   const server = await startChild(`tessera ${options.algorithm}${options.workers && options.workers > 1 ? ` ×${options.workers}` : ''}`, args, cleanEnv(), `http://127.0.0.1:${port}`);
   return { ...server, dir, databaseUrl, options: { ...options, dir, port } };

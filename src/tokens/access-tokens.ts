@@ -1,10 +1,11 @@
-import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
 import type { KeySet } from '../keys/key-set.js';
 import type { AccessTokensStore } from '../storage/access-tokens-store.js';
 import type { GrantsStore } from '../storage/grants-store.js';
 import { nowSeconds } from '../storage/database.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
+import { signJwt } from './sign-jwt.js';
 import type { AccessTokenExtra, AccessTokenInfo, AccessTokenRequest, IssuedAccessToken } from './access-token.js';
 
 export interface AccessTokensOptions {
@@ -34,20 +35,18 @@ export class AccessTokens {
     if (format === 'jwt') {
       const key = this.options.keys.signingKey();
       // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti; scope per §2.2.3.
-      token = await new SignJWT({
+      token = await signJwt(key, 'at+jwt', {
         client_id: request.client.clientId,
         scope: request.scope || undefined,
         auth_time: request.extra?.auth_time,
         acr: request.extra?.acr,
-      })
-        .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
-        .setIssuer(this.options.issuer)
-        .setSubject(request.userId ?? request.client.clientId)
-        .setAudience(audience)
-        .setIssuedAt(now)
-        .setExpirationTime(exp)
-        .setJti(jti)
-        .sign(key.privateKey);
+        iss: this.options.issuer,
+        sub: request.userId ?? request.client.clientId,
+        aud: audience,
+        iat: now,
+        exp,
+        jti,
+      });
     } else {
       token = randomToken(32);
     }

@@ -1,4 +1,3 @@
-import { SignJWT } from 'jose';
 import type { Client } from '../clients/client.js';
 import type { KeySet } from '../keys/key-set.js';
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../keys/generate-signing-key.js';
@@ -8,6 +7,7 @@ import { claimsFor } from '../accounts/scope-claims.js';
 import { nowSeconds } from '../storage/database.js';
 import { requestedClaims, type ClaimsRequest } from './claims-request.js';
 import { tokenHash } from './token-hash.js';
+import { signJwt } from './sign-jwt.js';
 
 /** What a grant knows when it issues an ID token (OIDC Core §2, §3.1.3.3). */
 export interface IdTokenRequest {
@@ -55,7 +55,7 @@ export class IdTokens {
     // §5.5: claims requested for the id_token always go in it.
     const userClaims = claimsFor(user?.claims ?? {}, this.options.includeScopeClaims ? scopes : [], requestedClaims(request.claimsRequest, 'id_token'));
     const now = nowSeconds();
-    return new SignJWT({
+    return signJwt(key, 'JWT', {
       ...userClaims,
       // §2: auth_time is always included, so that max_age and prompt=login can be checked.
       auth_time: request.authTime,
@@ -66,14 +66,12 @@ export class IdTokens {
       // §3.1.3.6: at_hash of the access token issued with this ID token.
       at_hash: request.accessToken ? tokenHash(request.accessToken, key.alg) : undefined,
       // §2 azp is needed only with several audiences; ours is always the client alone.
-    })
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
-      .setIssuer(this.options.issuer)
-      .setSubject(request.userId)
-      .setAudience(client.clientId)
-      .setIssuedAt(now)
-      .setExpirationTime(now + this.options.ttl)
-      .sign(key.privateKey);
+      iss: this.options.issuer,
+      sub: request.userId,
+      aud: client.clientId,
+      iat: now,
+      exp: now + this.options.ttl,
+    });
   }
 
   /**
