@@ -44,7 +44,7 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Db {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: queryLog(options.observe) });
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }), log: queryLog(options.observe) });
   }
   const pool = new pg.Pool({
     connectionString: url,
@@ -61,6 +61,28 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Db {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLog(options.observe) });
   postgresDatabases.add(db);
   return db;
+}
+
+/**
+ * Kysely prepares every query anew; SQLite then parses and plans the same SQL on every
+ * request (the benchmark's profile showed it). Statements are kept by their SQL and reused:
+ * better-sqlite3 runs each to completion synchronously, so one is never used twice at once.
+ * Bounded, since `in (...)` lists of varying length make distinct SQL.
+ */
+function reusingStatements(sqlite: SQLite.Database): { close(): void; prepare(sql: string): SQLite.Statement } {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text) {
+      let statement = statements.get(text);
+      if (!statement) {
+        if (statements.size >= 500) statements.clear();
+        statement = sqlite.prepare(text);
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 function queryLog(observe: DatabaseObserver | undefined): ((event: LogEvent) => void) | undefined {
