@@ -122,6 +122,8 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     box: createSecretBox(secret, 'signing-keys'),
     defaultAlgorithm: config.keys.algorithm as SigningAlgorithm,
     publishRetiredFor: longestJwtLifetime + 300,
+    // A rotated key signs only once every process has reloaded and publishes it (keys.refreshInterval).
+    activationDelay: config.keys.refreshInterval,
   });
   await keys.init();
 

@@ -11,8 +11,9 @@ export const keysCommand = commandGroup('keys', {
 
 const LIST_HELP = `Usage: tessera keys list [--json]
 
-Shows every stored key: kid, algorithm, creation time, when it was retired and until when it
-stays in the JWKS, and whether it signs new tokens (active). Private parts are never shown.
+Shows every stored key: kid, algorithm, creation time (when it starts signing), when it was
+retired and until when it stays in the JWKS, and whether it signs new tokens now (active).
+Private parts are never shown.
 
 ${CONFIG_FLAGS_HELP}`;
 
@@ -29,10 +30,10 @@ async function listKeys(argv: string[], io: CommandIO): Promise<number> {
 
 const ROTATE_HELP = `Usage: tessera keys rotate [--alg RS256|ES256|EdDSA] [--json]
 
-Adds a new key for the algorithm (default: the configured keys.algorithm). It signs from
-now on; the previous key of that algorithm is retired but stays in the JWKS until every
-token it signed has expired. Running servers pick the new key up within
-keys.refreshInterval seconds.
+Adds a new key for the algorithm (default: the configured keys.algorithm). It is published
+in the JWKS at once and signs after keys.refreshInterval seconds, once every running server
+has reloaded the key set (its CREATED time in keys list is that moment). The previous key
+signs until then, and stays in the JWKS until every token it signed has expired.
 
       --alg ALG           RS256, ES256 or EdDSA
 ${CONFIG_FLAGS_HELP}`;
@@ -45,11 +46,11 @@ async function rotateKeys(argv: string[], io: CommandIO): Promise<number> {
     throw new UsageError(`--alg must be one of ${SIGNING_ALGORITHMS.join(', ')}, got ${values.alg}`);
   }
   return withProvider(values.config, io, async (provider) => {
-    const { kid, retired } = await provider.keys.rotate(values.alg as SigningAlgorithm | undefined);
+    const { kid, signsFrom, retired } = await provider.keys.rotate(values.alg as SigningAlgorithm | undefined);
     const alg = values.alg ?? provider.keys.defaultAlgorithm;
-    if (values.json) io.out(JSON.stringify({ kid, alg, retired: retired.map(toJson) }));
+    if (values.json) io.out(JSON.stringify({ kid, alg, signs_from: signsFrom, retired: retired.map(toJson) }));
     else {
-      io.out(`new ${alg} signing key ${kid}`);
+      io.out(`new ${alg} signing key ${kid}: published now, signs from ${isoTime(signsFrom)}`);
       for (const old of retired) io.out(`retired ${old.kid}: stays in the JWKS until ${isoTime(old.expiresAt)}`);
     }
     return 0;

@@ -1,5 +1,5 @@
 import { importJWK, type CryptoKey, type JWK, type KeyObject } from 'jose';
-import type { SigningKeysStore } from '../storage/signing-keys-store.js';
+import type { SigningKeysStore, StoredSigningKey } from '../storage/signing-keys-store.js';
 import type { SecretBox } from '../util/secret-box.js';
 import { nowSeconds } from '../storage/database.js';
 import { ConfigError } from '../config/config-error.js';
@@ -15,6 +15,7 @@ export interface ActiveKey {
 export interface KeyInfo {
   kid: string;
   alg: string;
+  /** When the key starts signing: later than now while a rotation waits for every process to publish it. */
   createdAt: number;
   retiredAt: number | null;
   /** End of publication in the JWKS (retired keys only). */
@@ -30,6 +31,25 @@ export interface KeySetOptions {
   defaultAlgorithm: SigningAlgorithm;
   /** How long a retired key stays published: the longest lifetime of a JWT it signed. */
   publishRetiredFor: number;
+  /**
+   * Seconds between `rotate()` publishing a new key and that key signing: at least the interval at
+   * which every process reloads, so every JWKS already lists a key before any token carries its kid.
+   */
+  activationDelay?: number;
+}
+
+/**
+ * Which key signs for each algorithm at `now`: the newest key that has started signing
+ * (`created_at` is when a key starts, in the future for a rotation in progress) and is not
+ * retired yet. With none, the newest unretired key (a first key signs at once).
+ */
+export function signingKids(rows: StoredSigningKey[], now: number): Map<string, string> {
+  const chosen = new Map<string, string>();
+  for (const row of rows) {
+    if (!chosen.has(row.alg) && row.created_at <= now && (row.retired_at === null || row.retired_at > now)) chosen.set(row.alg, row.kid);
+  }
+  for (const row of rows) if (!chosen.has(row.alg) && row.retired_at === null) chosen.set(row.alg, row.kid);
+  return chosen;
 }
 
 /**
@@ -61,16 +81,15 @@ export class KeySet {
   async reload(): Promise<void> {
     const now = nowSeconds();
     this.lastReload = Date.now();
-    const rows = await this.options.store.list();
+    const rows = (await this.options.store.list()).filter((row) => row.expires_at === null || row.expires_at >= now);
+    const signing = signingKids(rows, now);
     const active = new Map<SigningAlgorithm, ActiveKey>();
     const published = new Map<string, { jwk: JWK; key?: CryptoKey | KeyObject }>();
     for (const row of rows) {
-      if (row.expires_at !== null && row.expires_at < now) continue;
       const jwk = JSON.parse(row.public_jwk) as JWK;
       published.set(row.kid, { jwk, key: this.publicKeys.get(row.kid)?.key });
       const alg = row.alg as SigningAlgorithm;
-      // Newest unretired key per algorithm signs (rows come newest first).
-      if (row.retired_at === null && !active.has(alg)) {
+      if (signing.get(alg) === row.kid) {
         const current = this.active.get(alg);
         const privateKey =
           current?.kid === row.kid
@@ -97,15 +116,7 @@ export class KeySet {
   async describe(): Promise<KeyInfo[]> {
     await this.options.store.deleteExpired(nowSeconds());
     const rows = await this.options.store.list();
-    // As in reload(): the newest unretired key of each algorithm signs (rows come newest first).
-    const signingAlgs = new Set<string>();
-    const activeKids = new Set<string>();
-    for (const row of rows) {
-      if (row.retired_at === null && !signingAlgs.has(row.alg)) {
-        signingAlgs.add(row.alg);
-        activeKids.add(row.kid);
-      }
-    }
+    const activeKids = new Set(signingKids(rows, nowSeconds()).values());
     return rows.map((row) => ({
       kid: row.kid,
       alg: row.alg,
@@ -117,22 +128,27 @@ export class KeySet {
   }
 
   /**
-   * Rotation: a new key signs from now on; the previous key of that algorithm stays in the
-   * JWKS until the tokens it signed have expired, and keys past that point are deleted.
+   * Rotation: a new key is published now and signs after `activationDelay` (once every process
+   * has reloaded); the previous key of that algorithm signs until then and stays in the JWKS
+   * until the tokens it signed have expired. Keys past that point are deleted.
    */
-  async rotate(alg: SigningAlgorithm = this.options.defaultAlgorithm): Promise<{ kid: string; retired: KeyInfo[] }> {
+  async rotate(alg: SigningAlgorithm = this.options.defaultAlgorithm): Promise<{ kid: string; signsFrom: number; retired: KeyInfo[] }> {
     const before = (await this.describe()).filter((k) => k.alg === alg && k.retiredAt === null);
-    const kid = await this.addKey(alg);
+    const signsFrom = nowSeconds() + (this.options.activationDelay ?? 0);
+    const kid = await this.addKey(alg, signsFrom);
     await this.options.store.deleteExpired(nowSeconds());
     await this.reload();
     const after = await this.describe();
-    return { kid, retired: after.filter((k) => before.some((b) => b.kid === k.kid)) };
+    return { kid, signsFrom, retired: after.filter((k) => before.some((b) => b.kid === k.kid)) };
   }
 
-  /** Adds a key; it signs from now on for its algorithm, the previous one is retired but stays published. */
-  async addKey(alg: SigningAlgorithm): Promise<string> {
+  /**
+   * Adds a key, published at once, signing for its algorithm from `signsFrom` (default now);
+   * the previous key is retired then, and stays published for `publishRetiredFor` after.
+   */
+  async addKey(alg: SigningAlgorithm, signsFrom = nowSeconds()): Promise<string> {
     const key = await generateSigningKey(alg);
-    const now = nowSeconds();
+    const now = signsFrom;
     const previous = (await this.options.store.list()).filter((k) => k.alg === alg && k.retired_at === null);
     await this.options.store.insert({
       kid: key.kid,

@@ -217,17 +217,28 @@ describe('tessera admin commands', () => {
       assert.match((await tessera(['keys', 'list'])).out, /^KID\s+ALG\s+CREATED\s+RETIRED\s+PUBLISHED_UNTIL\s+ACTIVE/);
     });
 
-    it('rotate adds a key that signs; the old one is retired but published; a server sees it', async () => {
+    it('rotate publishes a new key at once; it signs after keys.refreshInterval, the old one stays published', async () => {
       const [before] = await json(['keys', 'list']);
       const rotated = await json(['keys', 'rotate']);
       assert.notEqual(rotated.kid, before.kid);
       assert.equal(rotated.alg, 'RS256');
+      assert.ok(rotated.signs_from >= Math.floor(Date.now() / 1000) + 59, 'after the default 60 s refresh interval');
       assert.deepEqual(rotated.retired.map((k: { kid: string }) => k.kid), [before.kid]);
       const keys = await json(['keys', 'list']);
-      assert.equal(keys.find((k: { kid: string }) => k.kid === rotated.kid).active, true);
+      assert.equal(keys.find((k: { kid: string }) => k.kid === rotated.kid).active, false);
       const old = keys.find((k: { kid: string }) => k.kid === before.kid);
-      assert.equal(old.active, false);
+      assert.equal(old.active, true, 'the old key signs until every server has published the new one');
       assert.ok(old.expires_at > old.retired_at);
+      await withServerView(async (p) => {
+        assert.equal(p.keys.signingKey('RS256').kid, before.kid);
+        assert.ok(p.keys.jwks().includes(rotated.kid), 'a server publishes the new key before it signs');
+      });
+      // The interval passes (moved back in the database rather than waited for): the new key signs.
+      const db = openDatabase(databaseUrl);
+      await db.updateTable('signing_keys').set({ created_at: rotated.signs_from - 120 }).where('kid', '=', rotated.kid).execute();
+      await db.updateTable('signing_keys').set({ retired_at: rotated.signs_from - 120 }).where('kid', '=', before.kid).execute();
+      await db.destroy();
+      assert.equal((await json(['keys', 'list'])).find((k: { kid: string }) => k.kid === rotated.kid).active, true);
       await withServerView(async (p) => {
         assert.equal(p.keys.signingKey('RS256').kid, rotated.kid);
         assert.ok(p.keys.jwks().includes(before.kid));

@@ -130,6 +130,31 @@ for (const kind of DATABASES) {
       assert.ok(await b.verificationKey(kid));
     });
 
+    it('with an activation delay, publishes the rotated key first and lets it sign only after the delay', async () => {
+      const delayed = new KeySet({ store: signingKeysStore(db), box: createSecretBox(SECRET, 'signing-keys'), defaultAlgorithm: 'RS256', publishRetiredFor: 3600, activationDelay: 60 });
+      const other = keySet();
+      await delayed.init();
+      await other.init();
+      const oldKid = delayed.signingKey().kid;
+      const { kid, signsFrom } = await delayed.rotate('RS256');
+      assert.ok(signsFrom >= nowSeconds() + 59);
+      await other.reload();
+      for (const keys of [delayed, other]) {
+        assert.equal(keys.signingKey().kid, oldKid, 'the old key signs until every process has published the new one');
+        assert.ok(keys.jwks().includes(kid), 'the new key is already in the JWKS');
+      }
+      const info = await delayed.describe();
+      assert.equal(info.find((k) => k.kid === kid)?.active, false);
+      assert.equal(info.find((k) => k.kid === oldKid)?.active, true);
+      assert.ok(info.find((k) => k.kid === oldKid)!.expiresAt! >= signsFrom + 3600, 'published for the tokens it signs until then');
+      // The delay passes (moved back in the database rather than waited for).
+      await db.updateTable('signing_keys').set({ created_at: nowSeconds() - 1 }).where('kid', '=', kid).execute();
+      await db.updateTable('signing_keys').set({ retired_at: nowSeconds() - 1 }).where('kid', '=', oldKid).execute();
+      await other.reload();
+      assert.equal(other.signingKey().kid, kid);
+      assert.ok(other.jwks().includes(oldKid));
+    });
+
     it('adds ES256 and EdDSA keys next to RS256, each with a unique kid', async () => {
       const keys = keySet(SECRET, 'ES256');
       await keys.init();
