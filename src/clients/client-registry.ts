@@ -20,15 +20,34 @@ export interface SavedClient {
   secret?: string;
 }
 
+/** How long a found client is reused without reading it again (see ClientRegistry.found). */
+const FOUND_FOR_MS = 1000;
+const MAX_KEPT = 1000;
+
 /**
  * Creates, updates and checks clients. Every path (config, CLI, registration) goes
  * through `save`, so metadata is validated and secrets are hashed the same way everywhere.
  */
 export class ClientRegistry {
+  /**
+   * Clients found in the last FOUND_FOR_MS, so that a busy token endpoint does not read the
+   * same row on every request. Changes made through this registry take effect at once here;
+   * another process (a `--workers` sibling, the CLI) sees a changed, rotated or deleted client
+   * at most FOUND_FOR_MS later. Only found clients are kept, and at most MAX_KEPT of them.
+   */
+  private readonly found = new Map<string, { client: Client; until: number }>();
+
   constructor(private readonly options: ClientRegistryOptions) {}
 
-  find(clientId: string): Promise<Client | undefined> {
-    return this.options.store.find(clientId);
+  async find(clientId: string): Promise<Client | undefined> {
+    const kept = this.found.get(clientId);
+    if (kept && kept.until > Date.now()) return kept.client;
+    const client = await this.options.store.find(clientId);
+    if (client) {
+      if (this.found.size >= MAX_KEPT) this.found.clear();
+      this.found.set(clientId, { client, until: Date.now() + FOUND_FOR_MS });
+    } else this.found.delete(clientId);
+    return client;
   }
 
   list(): Promise<Client[]> {
@@ -36,6 +55,7 @@ export class ClientRegistry {
   }
 
   delete(clientId: string): Promise<boolean> {
+    this.found.delete(clientId);
     return this.options.store.delete(clientId);
   }
 
@@ -80,6 +100,7 @@ export class ClientRegistry {
       ...extra,
     };
     await this.options.store.save(client, nowSeconds());
+    this.found.delete(client.clientId);
     // Report a secret only when it is new to the caller (a config-given one they already know).
     return { client, secret: typeof givenSecret === 'string' ? undefined : secret };
   }
@@ -93,6 +114,7 @@ export class ClientRegistry {
     client.secretHash = this.hashSecret(secret);
     if (client.metadata.token_endpoint_auth_method === 'client_secret_jwt') client.secretEncrypted = this.options.box.encrypt(secret);
     await this.options.store.save(client, nowSeconds());
+    this.found.delete(clientId);
     return secret;
   }
 
