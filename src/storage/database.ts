@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type LogEvent, type Migration } from 'kysely';
-import SQLite from 'better-sqlite3';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type SQLite from 'better-sqlite3';
+import type pg from 'pg';
 import type { Database } from './schema.js';
 import * as initial from './migrations/001-initial.js';
 
@@ -28,8 +29,18 @@ export interface DatabaseObserver {
   watchPool(stats: () => { total: number; idle: number; waiting: number }): void;
 }
 
-// PostgreSQL returns int8 as a string; our int8 columns are epoch seconds and counters.
-pg.types.setTypeParser(20, (value: string) => Number(value));
+const require = createRequire(import.meta.url);
+
+/**
+ * Each driver is loaded when a URL needs it: a SQLite deployment never pays for pg, nor a
+ * PostgreSQL one for better-sqlite3 (start time and memory, npm run bench scenario 8).
+ */
+function loadPg(): typeof pg {
+  const driver = require('pg') as typeof pg;
+  // PostgreSQL returns int8 as a string; our int8 columns are epoch seconds and counters.
+  driver.types.setTypeParser(20, (value: string) => Number(value));
+  return driver;
+}
 
 /**
  * Opens the database named by a `sqlite:<path>` or `postgres://` URL. This module is the
@@ -39,14 +50,15 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Db {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length) || ':memory:';
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    const sqlite = new SQLite(file);
+    const Driver = require('better-sqlite3') as typeof SQLite;
+    const sqlite = new Driver(file);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     return new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }), log: queryLog(options.observe) });
   }
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: url,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 5000,
