@@ -22,7 +22,7 @@ for (const database of DATABASES) {
       [pk, other, rsa, uriKey, rotated] = await Promise.all([clientKey('pk-1'), clientKey('other-1'), clientKey('rsa-1', 'PS256'), clientKey('uri-1'), clientKey('uri-2')]);
       host = await startJwksHost([uriKey.publicJwk]);
       rotationHost = await startJwksHost([uriKey.publicJwk]);
-      hugeHost = await startJwksHost([{ ...uriKey.publicJwk, padding: 'a'.repeat(70 * 1024) }]);
+      hugeHost = await startJwksHost([{ ...uriKey.publicJwk, padding: 'a'.repeat(70 * 1024) } as typeof uriKey.publicJwk]);
       const clients = [
         ...tokenClients({ pk, jwksUri: host.url }),
         { client_id: 'svc_pk_rotating', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: rotationHost.url, ...cc },
