@@ -1,9 +1,11 @@
+import { sign, KeyObject, type webcrypto } from 'node:crypto';
 import { generateKeyPair, SignJWT } from 'jose';
 import { hashPassword } from '../../src/accounts/password-hashing.js';
 
 /**
  * What the hardware allows, measured in a process of its own:
  *   ceiling-worker sign RS256|ES256 <seconds> <in flight>   jose signatures per second
+ *   ceiling-worker sign-node RS256|ES256 <seconds> <in flight>   node:crypto on the thread pool (for comparison)
  *   ceiling-worker argon2 <seconds> <in flight>             argon2id hashes per second, with Tessera's own parameters
  * Prints one JSON line: { perSecond }.
  */
@@ -43,6 +45,14 @@ if (mode === 'sign') {
       .setJti('U-gOj2sgpCqQWO1IPcavgw')
       .sign(privateKey);
   console.log(JSON.stringify({ perSecond: await measure(Number(seconds), Number(inFlight), sign) }));
+} else if (mode === 'sign-node') {
+  const [alg, seconds, inFlight] = rest;
+  const { privateKey } = await generateKeyPair(alg, alg === 'RS256' ? { modulusLength: 2048 } : {});
+  const key = KeyObject.from(privateKey as webcrypto.CryptoKey);
+  const input = Buffer.from('e30.' + Buffer.from(JSON.stringify({ client_id: 'bench_service', iss: 'http://127.0.0.1:40000', sub: 'bench_service', aud: 'urn:bench:api', iat: 1, exp: 2, jti: 'x' })).toString('base64url'));
+  const options = alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' as const } : key;
+  const once = () => new Promise((resolve, reject) => sign('sha256', input, options, (err, sig) => (err ? reject(err) : resolve(sig))));
+  console.log(JSON.stringify({ perSecond: await measure(Number(seconds), Number(inFlight), once) }));
 } else if (mode === 'argon2') {
   const [seconds, inFlight] = rest;
   console.log(JSON.stringify({ perSecond: await measure(Number(seconds), Number(inFlight), () => hashPassword('bench-password')) }));

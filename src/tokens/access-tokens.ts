@@ -1,4 +1,4 @@
-import { decodeProtectedHeader, jwtVerify } from 'jose';
+import { decodeProtectedHeader } from 'jose';
 import type { KeySet } from '../keys/key-set.js';
 import type { AccessTokensStore } from '../storage/access-tokens-store.js';
 import type { GrantsStore } from '../storage/grants-store.js';
@@ -6,6 +6,7 @@ import { nowSeconds } from '../storage/database.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
 import { signJwt } from './sign-jwt.js';
+import { verifyJwt } from './verify-jwt.js';
 import type { AccessTokenExtra, AccessTokenInfo, AccessTokenRequest, IssuedAccessToken } from './access-token.js';
 
 export interface AccessTokensOptions {
@@ -90,12 +91,8 @@ export class AccessTokens {
     if (!kid) return undefined;
     const key = await this.options.keys.verificationKey(kid);
     if (!key) return undefined;
-    let payload;
-    try {
-      ({ payload } = await jwtVerify(token, key, { issuer: this.options.issuer, typ: 'at+jwt', algorithms: ['RS256', 'ES256', 'EdDSA'] }));
-    } catch {
-      return undefined;
-    }
+    const payload = await verifyJwt(token, key, { issuer: this.options.issuer, typ: 'at+jwt', algorithms: ['RS256', 'ES256', 'EdDSA'] });
+    if (!payload) return undefined;
     if (typeof payload.jti !== 'string' || typeof payload.client_id !== 'string' || typeof payload.sub !== 'string') return undefined;
     const record = await this.options.store.findByJti(payload.jti);
     if (record?.revoked_at != null) return undefined;
