@@ -88,11 +88,12 @@ for (const kind of DATABASES) {
       await keys.init();
       const oldKid = keys.signingKey().kid;
       const oldJwt = await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'RS256', kid: oldKid }).sign(keys.signingKey().privateKey);
+      const startedAt = nowSeconds();
       const { kid, retired } = await keys.rotate('RS256');
       assert.notEqual(kid, oldKid);
       assert.equal(keys.signingKey().kid, kid);
       assert.deepEqual(retired.map((k) => k.kid), [oldKid]);
-      assert.ok(retired[0].expiresAt! >= nowSeconds() + 3600 - 5, 'published for publishRetiredFor seconds');
+      assert.ok(retired[0].expiresAt! >= startedAt + 3600, 'published for publishRetiredFor seconds');
       const jwks = JSON.parse(keys.jwks()) as { keys: { kid: string }[] };
       assert.deepEqual(new Set(jwks.keys.map((k) => k.kid)), new Set([kid, oldKid]));
       await jwtVerify(oldJwt, createLocalJWKSet(jwks as never));
@@ -136,8 +137,9 @@ for (const kind of DATABASES) {
       await delayed.init();
       await other.init();
       const oldKid = delayed.signingKey().kid;
+      const startedAt = nowSeconds();
       const { kid, signsFrom } = await delayed.rotate('RS256');
-      assert.ok(signsFrom >= nowSeconds() + 59);
+      assert.ok(signsFrom >= startedAt + 60);
       await other.reload();
       for (const keys of [delayed, other]) {
         assert.equal(keys.signingKey().kid, oldKid, 'the old key signs until every process has published the new one');
