@@ -26,6 +26,8 @@ export function toOAuthError(err: unknown): OAuthError {
   const fastifyErr = fromFastifyError(err as FastifyError);
   if (fastifyErr) return fastifyErr;
   if (isUnavailable(err)) return new TemporarilyUnavailable('the service is temporarily unavailable, try again shortly');
+  // PostgreSQL refuses text it cannot store (a NUL byte in any parameter, header or cookie): the input was bad, not the server.
+  if (['22021', '22P05'].includes((err as { code?: string })?.code ?? '')) return new InvalidRequest('the request contains characters that are not allowed');
   return new ServerError('the server could not complete the request');
 }
 

@@ -20,9 +20,12 @@ for (const database of DATABASES) {
         await fc.assert(
           fc.asyncProperty(request, async (r) => {
             const req = encode(path, r);
-            assertSafeAnswer(fuzz, req, await send(fuzz.server.url, req));
+            const res = await send(fuzz.server.url, req).catch((err: Error) => {
+              throw new Error(`${req.method} ${req.path.slice(0, 200)} ${JSON.stringify(req.headers).slice(0, 300)}: ${err.message}`);
+            });
+            assertSafeAnswer(fuzz, req, res);
           }),
-          { numRuns: RUNS, seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined },
+          { numRuns: RUNS, endOnFailure: true, seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined },
         );
       }
     });

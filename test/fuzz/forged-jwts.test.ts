@@ -74,7 +74,7 @@ for (const database of DATABASES) {
             }
           },
         ),
-        { numRuns: 200 },
+        { numRuns: 200, endOnFailure: true },
       );
     });
   });

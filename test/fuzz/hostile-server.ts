@@ -75,12 +75,25 @@ export interface RawRequest {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 
-/** One HTTP request with exactly the bytes given (fetch would normalise or refuse some). */
-export function send(base: string, req: RawRequest): Promise<RawResponse> {
+/**
+ * One HTTP request with exactly the bytes given (fetch would normalise or refuse some). A
+ * request that met a kept-alive connection the server had just closed (after refusing the
+ * previous request's body) is sent once more on a fresh connection, as any HTTP client does.
+ */
+export async function send(base: string, req: RawRequest): Promise<RawResponse> {
+  try {
+    return await sendOnce(base, req, agent);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ECONNRESET') throw err;
+    return sendOnce(base, req, false);
+  }
+}
+
+function sendOnce(base: string, req: RawRequest, via: Agent | false): Promise<RawResponse> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const r = httpRequest(
-      { host: url.hostname, port: url.port, method: req.method, path: req.path, agent, headers: { ...req.headers }, insecureHTTPParser: false },
+      { host: url.hostname, port: url.port, method: req.method, path: req.path, agent: via, headers: { ...req.headers }, insecureHTTPParser: false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -49,5 +49,20 @@ for (const database of DATABASES) {
         assert.ok(res.status === 400 || res.status === 401, `${res.status} ${res.body}`);
       }
     });
+
+    it('answers a NUL byte in a parameter, a client id or a cookie with a 4xx (PostgreSQL cannot store it)', async () => {
+      const requests: RawRequest[] = [
+        { method: 'GET', path: '/auth?client_id=%00&response_type=code&scope=openid' },
+        { method: 'POST', path: '/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=a%00b&client_secret=x' },
+        { method: 'POST', path: '/token', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('a\u0000b:secret').toString('base64')}` }, body: 'grant_type=client_credentials' },
+        { method: 'POST', path: '/device/auth', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'client_id=pub%00&scope=openid' },
+        { method: 'GET', path: '/device?user_code=BCDF%00GHJK' },
+      ];
+      for (const req of requests) {
+        const res = await send(fuzz.server.url, req);
+        assertSafeAnswer(fuzz, req, res);
+        assert.ok(res.status >= 400 && res.status < 500 || res.status === 200, `${req.path}: ${res.status}`);
+      }
+    });
   });
 }
