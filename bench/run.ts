@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { measureCeiling } from './ceiling/measure-ceiling.js';
 import { compare, runOnce, type LoadOptions } from './compare.js';
-import { runGrowth } from './growth.js';
+import { growthSection, runGrowth } from './growth.js';
 import { runProfile } from './profile.js';
 import { machine } from './machine.js';
 import { markdown, resultsTable, targetsTable, ceilingText, type Results } from './report.js';
@@ -186,7 +186,8 @@ async function main(): Promise<void> {
   log(targetsTable(results));
   for (const note of results.notes) log(`- ${note}`);
   if (!quick) {
-    writeFileSync(RESULTS, markdown(results, existsSync(ANALYSIS) ? readFileSync(ANALYSIS, 'utf8') : ''));
+    const growth = growthSection();
+    writeFileSync(RESULTS, markdown(results, existsSync(ANALYSIS) ? readFileSync(ANALYSIS, 'utf8') : '') + (growth ? `\n${growth}` : ''));
     log(`\nwritten to ${RESULTS}`);
   }
 }

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../config/load-config.js';
 import { createLogger } from '../logger.js';
-import { createProvider } from '../provider.js';
+import { createProvider, type Provider } from '../provider.js';
 import { buildApp } from '../http/build-app.js';
 import { createJanitor } from '../janitor/janitor.js';
 import { seedFromConfig } from '../seed/seed-from-config.js';
@@ -47,16 +47,28 @@ export async function serveCommand(argv: string[], io: CommandIO): Promise<numbe
 
   if (cluster.isWorker) {
     // The primary has migrated and seeded; a worker only serves.
-    await listen(config, logger, '');
+    const provider = await createProvider(config, { logger });
+    await listen(config, logger, '', provider, await buildApp(provider, { logger }));
     return -1;
   }
-  // Migrations, first keys and seeding happen once, here, before any worker starts: no races.
-  const banner = await prepare(config, logger);
   if (workers > 1) {
+    // Migrations, first keys and seeding happen once, here, before any worker starts: no races.
+    const banner = await prepare(config, logger);
     runClusterPrimary({ workers, logger, onListening: () => banner && io.out(banner) });
     return -1;
   }
-  await listen(config, logger, banner, io);
+  // One process: the provider that migrates and seeds also serves (a second one would migrate
+  // and load the keys again), and the app is built while argon2 checks the config users'
+  // passwords on the thread pool. Cold start is a benchmark target (issue 6, scenario 8).
+  const provider = await createProvider(config, { logger });
+  let ready: [string, FastifyInstance];
+  try {
+    ready = await Promise.all([seed(provider), buildApp(provider, { logger })]);
+  } catch (err) {
+    await provider.close(); // a bad config entry: nothing may keep the process from exiting
+    throw err;
+  }
+  await listen(config, logger, ready[0], provider, ready[1], io);
   return -1; // keep running
 }
 
@@ -69,16 +81,19 @@ function integerFlag(flag: string, value: string): number {
 async function prepare(config: Config, logger: Logger): Promise<string> {
   const provider = await createProvider(config, { logger });
   try {
-    await seedFromConfig(provider);
-    return config.dev ? await seedDevDemo(provider) : '';
+    return await seed(provider);
   } finally {
     await provider.close();
   }
 }
 
-async function listen(config: Config, logger: Logger, banner: string, io?: CommandIO): Promise<void> {
-  const provider = await createProvider(config, { logger });
-  const app = await buildApp(provider, { logger });
+/** Config clients and users, then dev mode's demo data; returns the dev banner. */
+async function seed(provider: Provider): Promise<string> {
+  await seedFromConfig(provider);
+  return provider.config.dev ? await seedDevDemo(provider) : '';
+}
+
+async function listen(config: Config, logger: Logger, banner: string, provider: Provider, app: FastifyInstance, io?: CommandIO): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   if (banner) io?.out(banner);
   logger.info({ issuer: config.issuer, port: config.port, pid: process.pid }, 'tessera is listening');
