@@ -27,6 +27,8 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 const load: LoadOptions = quick
   ? { connections: 16, duration: 1, rounds: 1, warmup: 0.5, log }
   : { connections: Number(process.env.BENCH_CONNECTIONS ?? 32), duration: Number(process.env.BENCH_DURATION ?? 5), rounds: Number(process.env.BENCH_ROUNDS ?? 3), warmup: 1.5, log };
+// Refresh tokens are used once each (rotation): keep three per connection in the pool.
+process.env.BENCH_REFRESH_POOL ??= String(load.connections * 3);
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const ANALYSIS = fileURLToPath(new URL('./analysis.md', import.meta.url));
 
