@@ -14,6 +14,7 @@ import type { RateLimiter } from './rate-limit/rate-limiter.js';
 import { connectRedis, redisRateLimiter } from './rate-limit/redis-rate-limiter.js';
 import { createProviderMetrics, type ProviderMetrics } from './metrics/provider-metrics.js';
 import { countedRateLimiter } from './metrics/counted-rate-limiter.js';
+import { throttleClientAuthentication } from './client-auth/throttle-client-authentication.js';
 import { AuditLog } from './audit/audit-log.js';
 import { auditedClientsStore, auditedSigningKeysStore } from './audit/audited-stores.js';
 import { auditEventsStore } from './storage/audit-events-store.js';
@@ -167,6 +168,7 @@ export async function createProvider(config: Config, options: ProviderOptions = 
   // Rate limits live in Redis when REDIS_URL is set, else in the shared database (issue 7).
   const redisLimiter = config.redisUrl ? redisRateLimiter(connectRedis(config.redisUrl), { keyPrefix: config.redisKeyPrefix }) : undefined;
   const rateLimiter: RateLimiter = countedRateLimiter(redisLimiter ?? databaseRateLimiter(db), metrics);
+  throttleClientAuthentication(clientAuth, rateLimiter, config.clientAuthentication);
 
   const refresh = setInterval(() => keys.reload().catch((err) => options.logger?.warn({ err }, 'key reload failed')), config.keys.refreshInterval * 1000);
   refresh.unref();

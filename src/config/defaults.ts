@@ -106,6 +106,12 @@ export const defaults = {
     /** Throttle window. */
     window: 900,
   },
+  clientAuthentication: {
+    /** Failed client authentications (a wrong secret or assertion) allowed per client and address within `window`, at /token, /introspect and /revoke; then 429. */
+    maxFailuresPerAddress: 20,
+    /** Throttle window. */
+    window: 900,
+  },
   metrics: {
     /** Serve Prometheus metrics at GET /metrics. */
     enabled: true,

@@ -69,6 +69,9 @@ export function validateConfig(raw: Record<string, unknown>): Config {
     if (!Number.isInteger(config.janitor[name]) || config.janitor[name] < 0) throw new ConfigError(`janitor.${name}`, 'must be a whole number, 0 or more');
   }
   if (config.janitor.batchSize < 1) throw new ConfigError('janitor.batchSize', 'must be at least 1');
+  for (const name of ['maxFailuresPerAddress', 'window'] as const) {
+    if (!Number.isInteger(config.clientAuthentication[name]) || config.clientAuthentication[name] < 1) throw new ConfigError(`clientAuthentication.${name}`, 'must be a whole number, at least 1');
+  }
   for (const [i, scope] of config.scopes.entries()) {
     if (typeof scope !== 'string' || !/^[\x21\x23-\x5B\x5D-\x7E]+(:.*)?$/.test(scope)) {
       throw new ConfigError(`scopes[${i}]`, 'must be a "name: description" string with a valid scope name (RFC 6749 §3.3)');

@@ -9,6 +9,7 @@ import { jwksEndpoint } from '../endpoints/jwks.js';
 import { healthEndpoints } from '../endpoints/health.js';
 import { tokenEndpoint } from '../endpoints/token.js';
 import { requestMetrics } from '../metrics/request-metrics.js';
+import { clientErrorHandler } from './client-error.js';
 import { metricsEndpoint } from '../metrics/metrics-endpoint.js';
 import { registrationEndpoint } from '../endpoints/registration.js';
 import { endSessionEndpoint } from '../endpoints/end-session.js';
@@ -34,6 +35,7 @@ export async function buildApp(provider: Provider, options: AppOptions = {}): Pr
     trustProxy: provider.config.trustProxy,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    clientErrorHandler,
   });
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {

@@ -24,6 +24,14 @@ for (const database of DATABASES) {
       }
     });
 
+    it('answers a request line or headers over the limit with a spec-shaped 431', async () => {
+      for (const req of [{ method: 'GET', path: `/auth?state=${'x'.repeat(20_000)}` }, { method: 'POST', path: '/token', headers: { 'x-filler': 'y'.repeat(20_000) }, body: '' }]) {
+        const res = await send(fuzz.server.url, req);
+        assert.equal(res.status, 431);
+        assert.deepEqual(JSON.parse(res.body), { error: 'invalid_request', error_description: 'the request line or headers are too large' });
+      }
+    });
+
     it('answers long values, long URLs and many parameters with a safe 4xx', async () => {
       const long = 'x'.repeat(60_000);
       const many = Array.from({ length: 2000 }, (_, i) => `p${i}=v`).join('&');
