@@ -1,19 +1,44 @@
+import { availableParallelism } from 'node:os';
 import argon2 from 'argon2';
 
 /**
  * argon2id with OWASP's minimum parameters (19 MiB, 2 passes, 1 lane). The binding hashes
  * on libuv's thread pool, so sign-ins never block the event loop.
  */
-const OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+export const PASSWORD_HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+/**
+ * Hashes running at once. Tokens are signed on the same thread pool (tokens/sign-jwt.ts):
+ * with every thread busy hashing, a token request waited behind 20 ms hashes. One hash per
+ * core already uses all the CPU, so keeping at least one thread free costs sign-ins nothing
+ * (issue 6, scenario 9: sign-ins at full speed, token p99 beside them).
+ */
+const THREADS = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+const MAX_RUNNING = Math.max(1, Math.min(availableParallelism(), THREADS - 1));
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function limited<T>(work: () => Promise<T>): Promise<T> {
+  // A finishing hash hands its slot straight to the next waiter, so the count never overshoots.
+  if (running < MAX_RUNNING) running++;
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
 
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, OPTIONS);
+  return limited(() => argon2.hash(password, PASSWORD_HASH_OPTIONS));
 }
 
 /** Verifies in constant time; a malformed stored hash counts as a mismatch. */
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {
-    return await argon2.verify(hash, password);
+    return await limited(() => argon2.verify(hash, password));
   } catch {
     return false;
   }
