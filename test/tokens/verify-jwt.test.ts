@@ -13,7 +13,7 @@ const now = () => Math.floor(Date.now() / 1000);
 async function keyPair(alg: SigningAlgorithm) {
   const generated = await generateSigningKey(alg);
   const signing: ActiveKey = { kid: generated.kid, alg, privateKey: (await importJWK(generated.privateJwk, alg)) as ActiveKey['privateKey'] };
-  return { signing, verifying: await importJWK(generated.publicJwk, alg) };
+  return { signing, verifying: (await importJWK(generated.publicJwk, alg)) as ActiveKey['privateKey'] };
 }
 
 /** A token with a header of our choosing, signed by `signing` (as an attacker with a key of ours cannot, but tests can). */
