@@ -1,8 +1,8 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DATABASES, createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { migrate, openDatabase, type Db } from '../../src/storage/database.js';
+import { DATABASES, useMigratedDatabase } from '../support/databases.js';
+import type { Db } from '../../src/storage/database.js';
 import { clientsStore } from '../../src/storage/clients-store.js';
 import { ClientRegistry } from '../../src/clients/client-registry.js';
 import { createSecretBox, deriveKey } from '../../src/util/secret-box.js';
@@ -20,17 +20,8 @@ const metadata = (name: string) => ({
 
 for (const kind of DATABASES) {
   describe(`client registry lookups on ${kind}`, () => {
-    let database: TestDatabase;
     let db: Db;
-    before(async () => {
-      database = await createTestDatabase(kind);
-      db = openDatabase(database.url, { schema: database.schema });
-      await migrate(db);
-    });
-    after(async () => {
-      await db.destroy();
-      await database.drop();
-    });
+    useMigratedDatabase(kind, (opened) => (db = opened));
 
     it('changes made through the registry are seen at once: save, rotate, delete', async () => {
       const clients = registry(db);

@@ -1,8 +1,8 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SignJWT, jwtVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
-import { DATABASES, createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { migrate, openDatabase, nowSeconds, type Db } from '../../src/storage/database.js';
+import { DATABASES, useMigratedDatabase } from '../support/databases.js';
+import { nowSeconds, type Db } from '../../src/storage/database.js';
 import { signingKeysStore } from '../../src/storage/signing-keys-store.js';
 import { KeySet } from '../../src/keys/key-set.js';
 import { generateSigningKey, SIGNING_ALGORITHMS } from '../../src/keys/generate-signing-key.js';
@@ -31,20 +31,11 @@ describe('signing key generation', () => {
 
 for (const kind of DATABASES) {
   describe(`key set on ${kind}`, () => {
-    let database: TestDatabase;
     let db: Db;
     const keySet = (secret = SECRET, defaultAlgorithm: 'RS256' | 'ES256' | 'EdDSA' = 'RS256') =>
       new KeySet({ store: signingKeysStore(db), box: createSecretBox(secret, 'signing-keys'), defaultAlgorithm, publishRetiredFor: 3600 });
 
-    before(async () => {
-      database = await createTestDatabase(kind);
-      db = openDatabase(database.url, { schema: database.schema });
-      await migrate(db);
-    });
-    after(async () => {
-      await db.destroy();
-      await database.drop();
-    });
+    useMigratedDatabase(kind, (opened) => (db = opened));
 
     it('creates an RS256 key on first start, and none on the next', async () => {
       await keySet().init();

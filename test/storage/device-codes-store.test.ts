@@ -1,7 +1,7 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DATABASES, createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { migrate, openDatabase, type Db } from '../../src/storage/database.js';
+import { DATABASES, useMigratedDatabase } from '../support/databases.js';
+import type { Db } from '../../src/storage/database.js';
 import { deviceCodesStore, type DeviceCodeRecord, type DeviceCodesStore } from '../../src/storage/device-codes-store.js';
 import { generateUserCode } from '../../src/tokens/user-code.js';
 import { randomToken } from '../../src/util/random.js';
@@ -34,18 +34,11 @@ const APPROVAL = { userId: 'u1', grantId: 'g1', authTime: NOW, acr: null, amr: '
 
 for (const kind of DATABASES) {
   describe(`device codes store (${kind})`, () => {
-    let database: TestDatabase;
     let db: Db;
     let store: DeviceCodesStore;
-    before(async () => {
-      database = await createTestDatabase(kind);
-      db = openDatabase(database.url, { schema: database.schema });
-      await migrate(db);
+    useMigratedDatabase(kind, (opened) => {
+      db = opened;
       store = deviceCodesStore(db);
-    });
-    after(async () => {
-      await db.destroy();
-      await database.drop();
     });
 
     it('allows the first poll, then slow_down within the interval, growing it by 5 s each time', async () => {

@@ -1,7 +1,7 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DATABASES, createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { migrate, openDatabase, type Db } from '../../src/storage/database.js';
+import { DATABASES, useMigratedDatabase } from '../support/databases.js';
+import { migrate, type Db } from '../../src/storage/database.js';
 import { clientsStore } from '../../src/storage/clients-store.js';
 import { usersStore } from '../../src/storage/users-store.js';
 import { signingKeysStore } from '../../src/storage/signing-keys-store.js';
@@ -14,17 +14,8 @@ import type { AccessTokenRecord } from '../../src/storage/access-tokens-store.js
 /** The same suite, unchanged, on SQLite and PostgreSQL (STYLE.md §6, §11). */
 for (const kind of DATABASES) {
   describe(`stores on ${kind}`, () => {
-    let database: TestDatabase;
     let db: Db;
-    before(async () => {
-      database = await createTestDatabase(kind);
-      db = openDatabase(database.url, { schema: database.schema });
-      await migrate(db);
-    });
-    after(async () => {
-      await db.destroy();
-      await database.drop();
-    });
+    useMigratedDatabase(kind, (opened) => (db = opened));
 
     it('migrations are idempotent', async () => {
       assert.deepEqual(await migrate(db), []);

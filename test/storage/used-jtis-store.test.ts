@@ -1,22 +1,13 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DATABASES, createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { migrate, openDatabase, type Db } from '../../src/storage/database.js';
+import { DATABASES, useMigratedDatabase } from '../support/databases.js';
+import type { Db } from '../../src/storage/database.js';
 import { usedJtisStore } from '../../src/storage/used-jtis-store.js';
 
 for (const kind of DATABASES) {
   describe(`used jtis store (${kind})`, () => {
-    let database: TestDatabase;
     let db: Db;
-    before(async () => {
-      database = await createTestDatabase(kind);
-      db = openDatabase(database.url, { schema: database.schema });
-      await migrate(db);
-    });
-    after(async () => {
-      await db.destroy();
-      await database.drop();
-    });
+    useMigratedDatabase(kind, (opened) => (db = opened));
 
     it('accepts a key once and refuses it while it lives', async () => {
       const store = usedJtisStore(db);

@@ -1,4 +1,6 @@
+import { after, before } from 'node:test';
 import pg from 'pg';
+import { migrate, openDatabase, type Db } from '../../src/storage/database.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,4 +41,23 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
       await c.end();
     },
   };
+}
+
+/**
+ * Gives the enclosing suite a fresh, migrated database: opened before its tests, closed and
+ * dropped after them. `onOpen` receives the handle.
+ */
+export function useMigratedDatabase(kind: DatabaseKind, onOpen: (db: Db) => void): void {
+  let database: TestDatabase;
+  let db: Db;
+  before(async () => {
+    database = await createTestDatabase(kind);
+    db = openDatabase(database.url, { schema: database.schema });
+    await migrate(db);
+    onOpen(db);
+  });
+  after(async () => {
+    await db.destroy();
+    await database.drop();
+  });
 }
