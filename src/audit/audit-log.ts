@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AuditEventFilter, AuditEventsStore } from '../storage/audit-events-store.js';
+import type { AuditEventRow } from '../storage/schema.js';
 import { nowSeconds } from '../storage/database.js';
 import { randomToken } from '../util/random.js';
 
@@ -46,25 +47,45 @@ const SECRET_FIELD = /secret|password|passwd|credential|assertion|verifier|cooki
  * is logged, and the request that caused the event is not failed for it.
  */
 export class AuditLog {
+  /** Events recorded during this turn of the event loop, written together after it. */
+  private pending: { row: AuditEventRow; written: () => void }[] = [];
+
   constructor(
     private readonly store: AuditEventsStore,
     private readonly logger?: Logger,
   ) {}
 
-  async record(event: AuditEvent): Promise<void> {
+  /**
+   * Resolves once the event is written (or its failure logged). Every token issued is an
+   * event: the events of one turn of the event loop go to the database in one statement
+   * (a group commit), instead of one INSERT round trip per request (npm run bench, scenario 1).
+   */
+  record(event: AuditEvent): Promise<void> {
     const detail = event.detail ? scrub(event.detail) : null;
+    const row: AuditEventRow = {
+      id: sortableId(),
+      at: nowSeconds(),
+      type: event.type,
+      user_id: event.userId ?? null,
+      client_id: event.clientId ?? null,
+      address: event.address ?? null,
+      detail: detail && Object.keys(detail).length ? JSON.stringify(detail) : null,
+    };
+    return new Promise((written) => {
+      this.pending.push({ row, written });
+      if (this.pending.length === 1) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending.splice(0, MAX_BATCH);
+    if (this.pending.length > 0) setImmediate(() => void this.flush());
     try {
-      await this.store.append({
-        id: sortableId(),
-        at: nowSeconds(),
-        type: event.type,
-        user_id: event.userId ?? null,
-        client_id: event.clientId ?? null,
-        address: event.address ?? null,
-        detail: detail && Object.keys(detail).length ? JSON.stringify(detail) : null,
-      });
+      await this.store.append(batch.map((p) => p.row));
     } catch (err) {
-      this.logger?.warn({ err, audit: event.type }, 'audit event not recorded');
+      this.logger?.warn({ err, audit: batch.map((p) => p.row.type) }, 'audit events not recorded');
+    } finally {
+      for (const p of batch) p.written();
     }
   }
 
@@ -81,6 +102,9 @@ export class AuditLog {
     }));
   }
 }
+
+/** Rows per INSERT: 7 parameters each stays well under SQLite's limit of 32766. */
+const MAX_BATCH = 500;
 
 let sequence = 0;
 

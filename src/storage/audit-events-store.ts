@@ -12,15 +12,16 @@ export interface AuditEventFilter {
 
 /** The audit trail, append-only: nothing but the janitor's retention ever deletes from it. */
 export interface AuditEventsStore {
-  append(row: AuditEventRow): Promise<void>;
+  /** Appends events, several in one statement. */
+  append(rows: AuditEventRow[]): Promise<void>;
   /** Newest first. A `type` ending in `.*` matches the whole family (`signin.*`). */
   list(filter: AuditEventFilter): Promise<AuditEventRow[]>;
 }
 
 export function auditEventsStore(db: Db): AuditEventsStore {
   return {
-    async append(row) {
-      await db.insertInto('audit_events').values(row).execute();
+    async append(rows) {
+      if (rows.length > 0) await db.insertInto('audit_events').values(rows).execute();
     },
     async list(filter) {
       let query = db.selectFrom('audit_events').selectAll();

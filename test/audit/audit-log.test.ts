@@ -24,6 +24,13 @@ for (const database of DATABASES) {
       assert.ok(!rows.includes(access_token) && !rows.includes(SERVICE.client_secret));
     });
 
+    it('events recorded at once are written together, each before its record() resolves, in order', async () => {
+      const clientIds = Array.from({ length: 30 }, (_, i) => `batch-${String(i).padStart(2, '0')}`);
+      await Promise.all(clientIds.map((clientId) => server.provider.audit.record({ type: 'consent.granted', clientId, detail: { scope: 'openid' } })));
+      const events = await server.provider.audit.list({ type: 'consent.granted', limit: 30 });
+      assert.deepEqual(events.map((e) => e.clientId).reverse(), clientIds);
+    });
+
     it('records client creation, change and deletion, and nothing for a save that changes nothing', async () => {
       const input = { client_id: 'audited', client_secret: 'audited-secret-audited-secret', redirect_uris: ['https://a.example/cb'], grant_types: ['authorization_code'], response_types: ['code'] };
       await server.provider.clients.save(input, 'cli');
