@@ -89,22 +89,22 @@ async function main(): Promise<void> {
     const firstBoot = await tessera({ database: 'sqlite', algorithm: 'RS256' });
     await stop(firstBoot);
     const restarts: number[] = [];
-    let main = firstBoot;
+    let primary = firstBoot;
     for (let i = 0; i < (quick ? 1 : 3); i++) {
-      main = await tessera({ ...firstBoot.options });
-      restarts.push(main.startMs);
-      if (i < (quick ? 0 : 2)) await stop(main);
+      primary = await tessera({ ...firstBoot.options });
+      restarts.push(primary.startMs);
+      if (i < (quick ? 0 : 2)) await stop(primary);
     }
     await new Promise((r) => setTimeout(r, 1000));
-    const startup = { tesseraFirstBootMs: firstBoot.startMs, tesseraRestartMs: restarts.sort((a, b) => a - b)[Math.floor(restarts.length / 2)], peerMs: peer.startMs, tesseraIdleMb: main.rss(), peerIdleMb: peer.rss() };
+    const startup = { tesseraFirstBootMs: firstBoot.startMs, tesseraRestartMs: restarts.sort((a, b) => a - b)[Math.floor(restarts.length / 2)], peerMs: peer.startMs, tesseraIdleMb: primary.rss(), peerIdleMb: peer.rss() };
     results.startup = startup;
     log(`  8: cold start ${startup.tesseraRestartMs.toFixed(0)} ms (first boot ${startup.tesseraFirstBootMs.toFixed(0)} ms), peer ${startup.peerMs.toFixed(0)} ms; idle RSS ${startup.tesseraIdleMb.toFixed(0)} MB, peer ${startup.peerIdleMb.toFixed(0)} MB`);
 
     // Scenarios 1, 3-7 on SQLite against the RS256 peer.
-    const targets = { tessera: await target('tessera', main), peer: await target('peer', peer) };
+    const targets = { tessera: await target('tessera', primary), peer: await target('peer', peer) };
     const loadMb = { tessera: { mb: 0 }, peer: { mb: 0 } };
     for (const s of SCENARIOS.filter((x) => x.id !== '2')) {
-      const sample = s.id === '1' ? (side: Side) => rssPeak(side === 'tessera' ? main : peer, loadMb[side])() : undefined;
+      const sample = s.id === '1' ? (side: Side) => rssPeak(side === 'tessera' ? primary : peer, loadMb[side])() : undefined;
       results.rows.push(await compare(loadClient, s, 'SQLite', targets, load, sample));
     }
     Object.assign(startup, { tesseraLoadMb: loadMb.tessera.mb || undefined, peerLoadMb: loadMb.peer.mb || undefined });
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
     // Scenario 9: sign-ins as fast as they go, client_credentials at a fixed rate beside them.
     if (targets.tessera.discovery.authorization_endpoint) {
       const result = await loadClient.signIns({
-        url: main.url,
+        url: primary.url,
         authorizePath: authorizePath(),
         redirectUri: REDIRECT_URI,
         username: USER.username,
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
       log(`  9: ${result.rate.toFixed(1)} sign-ins/s (${result.failures} failed${result.sample ? `: ${result.sample}` : ''}); tokens beside: p99 ${result.beside?.p99.toFixed(1)} ms`);
     } else results.signIns = { skipped: 'Tessera has no authorization_endpoint in discovery yet' };
     await stop(peer);
-    await stop(main);
+    await stop(primary);
 
     // Scenario 2: ES256 on both sides.
     const tesseraEs = await tessera({ database: 'sqlite', algorithm: 'ES256' });
