@@ -142,6 +142,7 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     keys,
     store: accessTokensStore(db),
     grants,
+    clientExists: async (clientId) => (await clients.find(clientId)) !== undefined,
   });
   const idTokens = new IdTokens({ issuer: config.issuer, ttl: config.ttl.idToken, includeScopeClaims: config.idTokens.includeScopeClaims, keys, users });
   const refreshTokens = new RefreshTokens({ store: refreshTokensStore(db), grants, ttl: config.ttl.refreshToken, rotateConfidential: config.refreshTokens.rotateConfidential,

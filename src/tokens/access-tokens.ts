@@ -16,6 +16,8 @@ export interface AccessTokensOptions {
   keys: KeySet;
   store: AccessTokensStore;
   grants: GrantsStore;
+  /** Whether the client still exists: a deleted client's tokens stop working (RFC 7592 §2.3). */
+  clientExists: (clientId: string) => Promise<boolean>;
 }
 
 /**
@@ -74,6 +76,7 @@ export class AccessTokens {
     if (token.length > 8192) return undefined;
     const info = looksLikeJwt(token) ? await this.verifyJwt(token) : await this.verifyOpaque(token);
     if (!info) return undefined;
+    if (!(await this.options.clientExists(info.clientId))) return undefined;
     if (info.grantId) {
       const grant = await this.options.grants.find(info.grantId);
       if (!grant || grant.revoked_at !== null) return undefined;

@@ -92,6 +92,17 @@ for (const database of DATABASES) {
       assert.equal(await tokens().verify(issued.token), undefined);
     });
 
+    it('stops honouring the tokens of a client that was deleted (RFC 7592 §2.3), JWT and opaque alike', async () => {
+      const { client } = await server.provider.clients.save({ client_id: 'svc_doomed', client_secret: 'doomed-secret', grant_types: ['client_credentials'], response_types: [] }, 'cli');
+      const jwt = await tokens().issue({ client, scope: 'read_api', ttl: 60 });
+      const opaque = await tokens().issue({ client: { ...client, metadata: { ...client.metadata, access_token_format: 'opaque' } }, scope: 'read_api', ttl: 60 });
+      assert.ok(await tokens().verify(jwt.token));
+      assert.ok(await tokens().verify(opaque.token));
+      await server.provider.clients.delete('svc_doomed');
+      assert.equal(await tokens().verify(jwt.token), undefined);
+      assert.equal(await tokens().verify(opaque.token), undefined);
+    });
+
     it('stops honouring a user JWT when its grant is revoked', async () => {
       const { accessToken, grantId } = await userGrant(server.provider, 'web_app');
       assert.ok(await tokens().verify(accessToken));
