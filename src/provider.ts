@@ -14,7 +14,7 @@ import type { RateLimiter } from './rate-limit/rate-limiter.js';
 import { connectRedis, redisRateLimiter } from './rate-limit/redis-rate-limiter.js';
 import { createProviderMetrics, type ProviderMetrics } from './metrics/provider-metrics.js';
 import { countedRateLimiter } from './metrics/counted-rate-limiter.js';
-import { throttleClientAuthentication } from './client-auth/throttle-client-authentication.js';
+import { clientAuthThrottle } from './client-auth/throttle-client-authentication.js';
 import { AuditLog } from './audit/audit-log.js';
 import { auditedClientsStore, auditedSigningKeysStore } from './audit/audited-stores.js';
 import { auditEventsStore } from './storage/audit-events-store.js';
@@ -150,13 +150,16 @@ export async function createProvider(config: Config, options: ProviderOptions = 
   });
   const usedJtis = usedJtisStore(db);
   const tokenEndpoint = `${config.issuer}/token`;
+  // Rate limits live in Redis when REDIS_URL is set, else in the shared database (issue 7).
+  const redisLimiter = config.redisUrl ? redisRateLimiter(connectRedis(config.redisUrl), { keyPrefix: config.redisKeyPrefix }) : undefined;
+  const rateLimiter: RateLimiter = countedRateLimiter(redisLimiter ?? databaseRateLimiter(db), metrics);
   const clientAuth = new ClientAuthenticator(clients, [
     clientSecretBasic(clients),
     clientSecretPost(clients),
     clientSecretJwt({ registry: clients, usedJtis, issuer: config.issuer, tokenEndpoint }),
     privateKeyJwt({ usedJtis, jwks: new ClientJwks(), issuer: config.issuer, tokenEndpoint }),
     noClientAuthentication(),
-  ]);
+  ], clientAuthThrottle(rateLimiter, config.clientAuthentication));
   const metadata = new ProviderMetadata();
   metadata.set('token_endpoint_auth_signing_alg_values_supported', [...ASYMMETRIC_ASSERTION_ALGS, ...HMAC_ASSERTION_ALGS]);
 
@@ -166,10 +169,6 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     scopes.set(name.trim(), rest.join(':').trim() || name.trim());
   }
 
-  // Rate limits live in Redis when REDIS_URL is set, else in the shared database (issue 7).
-  const redisLimiter = config.redisUrl ? redisRateLimiter(connectRedis(config.redisUrl), { keyPrefix: config.redisKeyPrefix }) : undefined;
-  const rateLimiter: RateLimiter = countedRateLimiter(redisLimiter ?? databaseRateLimiter(db), metrics);
-  throttleClientAuthentication(clientAuth, rateLimiter, config.clientAuthentication);
 
   const refresh = setInterval(() => keys.reload().catch((err) => options.logger?.warn({ err }, 'key reload failed')), config.keys.refreshInterval * 1000);
   refresh.unref();

@@ -3,8 +3,9 @@ import type { Client } from '../clients/client.js';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import { InvalidClient } from '../http/oauth-errors.js';
 import type { Params } from '../http/params.js';
-import type { ClientAuthMethod } from './client-auth-method.js';
+import type { ClientAuthMethod, PresentedCredentials } from './client-auth-method.js';
 import { detectCredentials } from './detect-credentials.js';
+import type { ClientAuthThrottle } from './throttle-client-authentication.js';
 
 /**
  * Authenticates the client of a token, introspection, revocation or device authorization
@@ -17,6 +18,7 @@ export class ClientAuthenticator {
   constructor(
     private readonly registry: ClientRegistry,
     methods: ClientAuthMethod[],
+    private readonly throttle?: ClientAuthThrottle,
   ) {
     this.methods = new Map(methods.map((m) => [m.name, m]));
   }
@@ -29,6 +31,16 @@ export class ClientAuthenticator {
   async authenticate(request: FastifyRequest, params: Params, endpointUrl: string): Promise<Client> {
     const presented = detectCredentials(request, params);
     if (!presented) throw new InvalidClient('client authentication is required');
+    if (!this.throttle) return this.verify(presented, endpointUrl);
+    await this.throttle.check(presented.clientId, request.ip);
+    try {
+      return await this.verify(presented, endpointUrl);
+    } catch (err) {
+      return this.throttle.fail(presented.clientId, request.ip, err);
+    }
+  }
+
+  private async verify(presented: PresentedCredentials, endpointUrl: string): Promise<Client> {
     const client = await this.registry.find(presented.clientId);
     if (!client) throw new InvalidClient('client authentication failed', `unknown client ${presented.clientId}`, presented.basic);
     const registered = client.metadata.token_endpoint_auth_method;
