@@ -17,11 +17,12 @@ function signingInput(key: ActiveKey): SignKeyObjectInput | KeyObject {
 /**
  * A JWT in JWS Compact Serialization (RFC 7515 §7.1, RFC 7519 §7.1), signed with `key`.
  *
- * Why not jose's SignJWT: jose signs through WebCrypto, whose Node 20 implementation does
- * most of an RSA or ECDSA signature on the event loop (`npm run bench -- --profile 1`
- * showed it as the largest cost of the token endpoint). node:crypto's callback form runs
- * the signature on libuv's thread pool, so one process signs on every core and the event
- * loop stays free for requests. Members whose value is undefined are left out, as jose does.
+ * Why not jose's SignJWT: jose signs through WebCrypto, whose per-call cost in Node 20 is
+ * high (WebCrypto's entry was 13% of the token endpoint's event loop in `npm run bench --
+ * --profile 1`). From one process jose makes 5,028 RS256 and 20,945 ES256 signatures/s on
+ * the bench machine, node:crypto's callback form 6,150 and 45,460/s, on libuv's thread pool
+ * so that the event loop stays free for requests (bench/RESULTS.md, ceiling). Members whose
+ * value is undefined are left out, as jose does.
  */
 export function signJwt(key: ActiveKey, typ: string, claims: Record<string, unknown>): Promise<string> {
   const header = Buffer.from(JSON.stringify({ alg: key.alg, kid: key.kid, typ })).toString('base64url');
