@@ -110,9 +110,14 @@ export async function migrate(db: Db): Promise<string[]> {
   // that another schema's tables in the same PostgreSQL database (tests, other tenants) are not taken for them.
   const migrationTableSchema = postgresDatabases.has(db) ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error;
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    // Kysely's PostgreSQL introspection reads the catalog of every schema; a schema that another
+    // tenant (or test) drops at that moment fails the read with 3F000. Ours still exists: retry.
+    if (attempt >= 5 || (error as { code?: string }).code !== '3F000') throw error;
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+  }
 }
 
 /** Epoch seconds: the unit of every time column. */
