@@ -21,27 +21,19 @@ export interface RetentionOptions {
  */
 export function expiredRowsStore(db: Db, options: RetentionOptions): PurgeStep[] {
   const count = (result: { numDeletedRows: bigint }) => Number(result.numDeletedRows);
+  // Rows whose own expires_at has passed, found by their primary key, at most `limit` a batch.
+  const expiredBy = (table: 'authorization_codes' | 'refresh_tokens' | 'access_tokens' | 'device_codes', key: string): PurgeStep => ({
+    name: table,
+    purge: async (now, limit) => {
+      const victims = (db as Db).selectFrom(table as 'access_tokens').select(key as 'jti').where('expires_at', '<', now).limit(limit);
+      return count(await (db as Db).deleteFrom(table as 'access_tokens').where(key as 'jti', 'in', victims).executeTakeFirstOrThrow());
+    },
+  });
   const steps: PurgeStep[] = [
-    {
-      name: 'authorization_codes',
-      purge: async (now, limit) =>
-        count(await db.deleteFrom('authorization_codes').where('code_hash', 'in', db.selectFrom('authorization_codes').select('code_hash').where('expires_at', '<', now).limit(limit)).executeTakeFirstOrThrow()),
-    },
-    {
-      name: 'refresh_tokens',
-      purge: async (now, limit) =>
-        count(await db.deleteFrom('refresh_tokens').where('token_hash', 'in', db.selectFrom('refresh_tokens').select('token_hash').where('expires_at', '<', now).limit(limit)).executeTakeFirstOrThrow()),
-    },
-    {
-      name: 'access_tokens',
-      purge: async (now, limit) =>
-        count(await db.deleteFrom('access_tokens').where('jti', 'in', db.selectFrom('access_tokens').select('jti').where('expires_at', '<', now).limit(limit)).executeTakeFirstOrThrow()),
-    },
-    {
-      name: 'device_codes',
-      purge: async (now, limit) =>
-        count(await db.deleteFrom('device_codes').where('device_code_hash', 'in', db.selectFrom('device_codes').select('device_code_hash').where('expires_at', '<', now).limit(limit)).executeTakeFirstOrThrow()),
-    },
+    expiredBy('authorization_codes', 'code_hash'),
+    expiredBy('refresh_tokens', 'token_hash'),
+    expiredBy('access_tokens', 'jti'),
+    expiredBy('device_codes', 'device_code_hash'),
     {
       // After the tokens: a grant goes only when nothing issued under it is left.
       name: 'grants',
