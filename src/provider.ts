@@ -22,15 +22,15 @@ import { initialAccessTokensStore } from './storage/initial-access-tokens-store.
 import { clientTokensStore, type ClientTokensStore } from './storage/client-tokens-store.js';
 import { InitialAccessTokens } from './registration/initial-access-tokens.js';
 import { KeySet } from './keys/key-set.js';
-import type { SigningAlgorithm } from './keys/generate-signing-key.js';
+import { ASSERTION_ALGORITHMS, type SigningAlgorithm } from './jose/algorithms.js';
 import { ClientRegistry } from './clients/client-registry.js';
 import { UserDirectory } from './accounts/user-directory.js';
 import { ClientAuthenticator } from './client-auth/authenticate-client.js';
 import { clientSecretBasic } from './client-auth/client-secret-basic.js';
 import { clientSecretPost } from './client-auth/client-secret-post.js';
 import { noClientAuthentication } from './client-auth/none.js';
-import { clientSecretJwt, HMAC_ASSERTION_ALGS } from './client-auth/client-secret-jwt.js';
-import { privateKeyJwt, ASYMMETRIC_ASSERTION_ALGS } from './client-auth/private-key-jwt.js';
+import { clientSecretJwt } from './client-auth/client-secret-jwt.js';
+import { privateKeyJwt } from './client-auth/private-key-jwt.js';
 import { ClientJwks } from './client-auth/client-jwks.js';
 import { usedJtisStore } from './storage/used-jtis-store.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
@@ -161,7 +161,7 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     noClientAuthentication(),
   ], clientAuthThrottle(rateLimiter, config.clientAuthentication));
   const metadata = new ProviderMetadata();
-  metadata.set('token_endpoint_auth_signing_alg_values_supported', [...ASYMMETRIC_ASSERTION_ALGS, ...HMAC_ASSERTION_ALGS]);
+  metadata.set('token_endpoint_auth_signing_alg_values_supported', ASSERTION_ALGORITHMS);
 
   const scopes = new Map<string, string>(Object.entries(SCOPE_DESCRIPTIONS));
   for (const entry of config.scopes) {

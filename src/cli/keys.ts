@@ -1,4 +1,4 @@
-import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../keys/generate-signing-key.js';
+import { isSigningAlgorithm, SIGNING_ALGORITHMS, type SigningAlgorithm } from '../jose/algorithms.js';
 import type { KeyInfo } from '../keys/key-set.js';
 import { CONFIG_FLAGS, CONFIG_FLAGS_HELP, UsageError, commandGroup, isoTime, parseFlags, positionals, table, type CommandIO } from './args.js';
 import { withProvider } from './open-provider.js';
@@ -28,21 +28,21 @@ async function listKeys(argv: string[], io: CommandIO): Promise<number> {
   });
 }
 
-const ROTATE_HELP = `Usage: tessera keys rotate [--alg RS256|ES256|EdDSA] [--json]
+const ROTATE_HELP = `Usage: tessera keys rotate [--alg ${SIGNING_ALGORITHMS.join('|')}] [--json]
 
 Adds a new key for the algorithm (default: the configured keys.algorithm). It is published
 in the JWKS at once and signs after keys.refreshInterval seconds, once every running server
 has reloaded the key set (its CREATED time in keys list is that moment). The previous key
 signs until then, and stays in the JWKS until every token it signed has expired.
 
-      --alg ALG           RS256, ES256 or EdDSA
+      --alg ALG           one of ${SIGNING_ALGORITHMS.join(', ')}
 ${CONFIG_FLAGS_HELP}`;
 
 async function rotateKeys(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals: rest } = parseFlags(argv, { ...CONFIG_FLAGS, alg: { type: 'string' } });
   if (values.help) return help(io, ROTATE_HELP);
   positionals(rest, []);
-  if (values.alg !== undefined && !(SIGNING_ALGORITHMS as readonly string[]).includes(values.alg)) {
+  if (values.alg !== undefined && !isSigningAlgorithm(values.alg)) {
     throw new UsageError(`--alg must be one of ${SIGNING_ALGORITHMS.join(', ')}, got ${values.alg}`);
   }
   return withProvider(values.config, io, async (provider) => {

@@ -3,8 +3,7 @@ import { InvalidClient } from '../http/oauth-errors.js';
 import type { UsedJtisStore } from '../storage/used-jtis-store.js';
 import type { ClientAuthMethod } from './client-auth-method.js';
 import { verifyClientAssertion } from './verify-client-assertion.js';
-
-export const HMAC_ASSERTION_ALGS = ['HS256', 'HS384', 'HS512'];
+import { assertionAlgorithms, HMAC_ASSERTION_ALGORITHMS } from '../jose/algorithms.js';
 
 export interface ClientSecretJwtOptions {
   registry: ClientRegistry;
@@ -26,14 +25,11 @@ export function clientSecretJwt(options: ClientSecretJwtOptions): ClientAuthMeth
       const secret = options.registry.recoverSecret(client);
       if (!secret) throw fail(`client ${client.clientId} has no recoverable secret`);
       if (client.secretExpiresAt && client.secretExpiresAt < Date.now() / 1000) throw new InvalidClient('the client secret has expired');
-      const registered = client.metadata.token_endpoint_auth_signing_alg;
-      // OIDC Registration §2: token_endpoint_auth_signing_alg, when registered, is the only one accepted.
-      const algorithms = registered ? HMAC_ASSERTION_ALGS.filter((a) => a === registered) : HMAC_ASSERTION_ALGS;
       await verifyClientAssertion({
         assertion: presented.assertion,
         client,
         audiences: [options.issuer, options.tokenEndpoint, endpointUrl],
-        algorithms,
+        algorithms: assertionAlgorithms(HMAC_ASSERTION_ALGORITHMS, client.metadata.token_endpoint_auth_signing_alg),
         keys: [new TextEncoder().encode(secret)],
         usedJtis: options.usedJtis,
         method: 'client_secret_jwt',

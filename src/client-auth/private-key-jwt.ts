@@ -5,9 +5,7 @@ import type { UsedJtisStore } from '../storage/used-jtis-store.js';
 import type { ClientAuthMethod } from './client-auth-method.js';
 import type { ClientJwks } from './client-jwks.js';
 import { verifyClientAssertion } from './verify-client-assertion.js';
-
-/** Asymmetric algorithms accepted for assertions (RFC 9700 §2.5 prefers asymmetric client auth). */
-export const ASYMMETRIC_ASSERTION_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+import { ASYMMETRIC_ASSERTION_ALGORITHMS, assertionAlgorithms } from '../jose/algorithms.js';
 
 export interface PrivateKeyJwtOptions {
   usedJtis: UsedJtisStore;
@@ -28,9 +26,7 @@ export function privateKeyJwt(options: PrivateKeyJwtOptions): ClientAuthMethod {
     async verify(presented, client, endpointUrl) {
       const fail = (detail: string) => new InvalidClient('client authentication failed', `private_key_jwt ${client.clientId}: ${detail}`);
       if (!presented.assertion) throw fail('no client assertion');
-      const registered = client.metadata.token_endpoint_auth_signing_alg;
-      // OIDC Registration §2: token_endpoint_auth_signing_alg, when registered, is the only one accepted.
-      const algorithms = registered ? ASYMMETRIC_ASSERTION_ALGS.filter((a) => a === registered) : ASYMMETRIC_ASSERTION_ALGS;
+      const algorithms = assertionAlgorithms(ASYMMETRIC_ASSERTION_ALGORITHMS, client.metadata.token_endpoint_auth_signing_alg);
       let header: JWSHeaderParameters;
       try {
         header = decodeProtectedHeader(presented.assertion);

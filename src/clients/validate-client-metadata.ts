@@ -7,9 +7,8 @@ import {
   SUPPORTED_RESPONSE_TYPES,
   type ClientMetadata,
 } from './client.js';
+import { ASSERTION_ALGORITHMS, DEFAULT_SIGNING_ALGORITHM, isSigningAlgorithm, SIGNING_ALGORITHMS } from '../jose/algorithms.js';
 
-const SIGNING_ALGS = ['RS256', 'ES256', 'EdDSA'];
-const ASSERTION_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'HS256', 'HS384', 'HS512'];
 const FORBIDDEN_SCHEMES = ['javascript:', 'data:', 'file:', 'vbscript:', 'about:', 'blob:'];
 
 /**
@@ -64,10 +63,10 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
   if (jwks !== undefined && jwksUri) throw new InvalidClientMetadata('jwks and jwks_uri must not both be present (RFC 7591 §2)');
   if (method === 'private_key_jwt' && !jwks && !jwksUri) throw new InvalidClientMetadata('private_key_jwt needs jwks or jwks_uri');
 
-  const idTokenAlg = optionalString(input, 'id_token_signed_response_alg') ?? 'RS256';
-  if (!SIGNING_ALGS.includes(idTokenAlg)) throw new InvalidClientMetadata(`id_token_signed_response_alg must be one of ${SIGNING_ALGS.join(', ')}`);
+  const idTokenAlg = optionalString(input, 'id_token_signed_response_alg') ?? DEFAULT_SIGNING_ALGORITHM;
+  if (!isSigningAlgorithm(idTokenAlg)) throw new InvalidClientMetadata(`id_token_signed_response_alg must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
   const assertionAlg = optionalString(input, 'token_endpoint_auth_signing_alg');
-  if (assertionAlg && !ASSERTION_ALGS.includes(assertionAlg)) throw new InvalidClientMetadata(`token_endpoint_auth_signing_alg ${assertionAlg} is not supported`);
+  if (assertionAlg && !ASSERTION_ALGORITHMS.includes(assertionAlg)) throw new InvalidClientMetadata(`token_endpoint_auth_signing_alg ${assertionAlg} is not supported`);
 
   const scope = optionalString(input, 'scope');
   if (scope !== undefined && !/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/.test(scope)) {

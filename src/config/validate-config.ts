@@ -4,9 +4,9 @@ import type { Config } from './load-config.js';
 import { validateClientMetadata } from '../clients/validate-client-metadata.js';
 import { validateUserClaims } from '../accounts/validate-user-claims.js';
 import { OAuthError } from '../http/oauth-errors.js';
+import { isSigningAlgorithm, SIGNING_ALGORITHMS } from '../jose/algorithms.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const KEY_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'];
 
 /** Checks every value against its default's type and its own rule; fills derived defaults. */
 export function validateConfig(raw: Record<string, unknown>): Config {
@@ -37,8 +37,8 @@ export function validateConfig(raw: Record<string, unknown>): Config {
   if (!LOG_LEVELS.includes(config.logLevel)) {
     throw new ConfigError('logLevel', `must be one of ${LOG_LEVELS.join(', ')}`);
   }
-  if (!KEY_ALGORITHMS.includes(config.keys.algorithm)) {
-    throw new ConfigError('keys.algorithm', `must be one of ${KEY_ALGORITHMS.join(', ')}`);
+  if (!isSigningAlgorithm(config.keys.algorithm)) {
+    throw new ConfigError('keys.algorithm', `must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
   }
   if (!['jwt', 'opaque'].includes(config.accessTokens.format)) {
     throw new ConfigError('accessTokens.format', 'must be jwt or opaque');

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Provider } from '../provider.js';
+import { SIGNING_ALGORITHMS } from '../jose/algorithms.js';
 
 /**
  * OIDC Discovery §4 and RFC 8414 §3. The document lists what the registered endpoints
@@ -30,8 +31,8 @@ export function discoveryDocument(provider: Provider): Record<string, unknown> {
   metadata.set('scopes_supported', [...provider.scopes.keys()]);
   metadata.set('grant_types_supported', [...provider.grants.keys()]);
   metadata.set('token_endpoint_auth_methods_supported', provider.clientAuth.supportedMethods());
-  const algs = provider.keys.algorithms();
-  metadata.set('id_token_signing_alg_values_supported', ['RS256', ...algs.filter((a) => a !== 'RS256')]);
+  // OIDC Discovery §3: every algorithm a client may register for its ID tokens (RS256 first, OIDC Core §15.1).
+  metadata.set('id_token_signing_alg_values_supported', SIGNING_ALGORITHMS);
   const methods = provider.clientAuth.supportedMethods();
   // RFC 7662 §2.1: introspection always needs an authenticated caller; RFC 7009 §2.1: a public
   // client may revoke its own tokens with its client_id alone.

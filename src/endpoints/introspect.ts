@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Provider } from '../provider.js';
 import { isPublicClient, type Client } from '../clients/client.js';
-import { HMAC_ASSERTION_ALGS } from '../client-auth/client-secret-jwt.js';
-import { ASYMMETRIC_ASSERTION_ALGS } from '../client-auth/private-key-jwt.js';
+import { ASSERTION_ALGORITHMS } from '../jose/algorithms.js';
 import { InvalidClient } from '../http/oauth-errors.js';
 import { formParams, requireParam } from '../http/params.js';
 import { refreshTokensStore } from '../storage/refresh-tokens-store.js';
@@ -19,7 +18,7 @@ import { findToken, type FoundToken } from '../tokens/find-token.js';
 export async function introspectEndpoint(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
   const url = `${provider.config.issuer}/introspect`;
   provider.metadata.set('introspection_endpoint', url);
-  provider.metadata.set('introspection_endpoint_auth_signing_alg_values_supported', [...ASYMMETRIC_ASSERTION_ALGS, ...HMAC_ASSERTION_ALGS]);
+  provider.metadata.set('introspection_endpoint_auth_signing_alg_values_supported', ASSERTION_ALGORITHMS);
   const sources = { accessTokens: provider.accessTokens, refreshTokens: refreshTokensStore(provider.db), grants: provider.grantsStore };
 
   app.post('/introspect', async (request, reply) => {

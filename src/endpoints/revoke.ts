@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Provider } from '../provider.js';
-import { HMAC_ASSERTION_ALGS } from '../client-auth/client-secret-jwt.js';
-import { ASYMMETRIC_ASSERTION_ALGS } from '../client-auth/private-key-jwt.js';
+import { ASSERTION_ALGORITHMS } from '../jose/algorithms.js';
 import { UnauthorizedClient } from '../http/oauth-errors.js';
 import { formParams, requireParam } from '../http/params.js';
 import { nowSeconds } from '../storage/database.js';
@@ -21,7 +20,7 @@ import { findToken } from '../tokens/find-token.js';
 export async function revokeEndpoint(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
   const url = `${provider.config.issuer}/revoke`;
   provider.metadata.set('revocation_endpoint', url);
-  provider.metadata.set('revocation_endpoint_auth_signing_alg_values_supported', [...ASYMMETRIC_ASSERTION_ALGS, ...HMAC_ASSERTION_ALGS]);
+  provider.metadata.set('revocation_endpoint_auth_signing_alg_values_supported', ASSERTION_ALGORITHMS);
   const sources = { accessTokens: provider.accessTokens, refreshTokens: refreshTokensStore(provider.db), grants: provider.grantsStore };
 
   app.post('/revoke', async (request, reply) => {

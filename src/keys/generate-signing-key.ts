@@ -1,7 +1,5 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
-
-export const SIGNING_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const;
-export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+import { signingAlgorithm, type SigningAlgorithm } from '../jose/algorithms.js';
 
 export interface GeneratedKey {
   kid: string;
@@ -10,10 +8,9 @@ export interface GeneratedKey {
   privateJwk: JWK;
 }
 
-/** A fresh key pair; its `kid` is the RFC 7638 thumbprint, unique per key. */
+/** A fresh key pair of the algorithm's key type; its `kid` is the RFC 7638 thumbprint, unique per key. */
 export async function generateSigningKey(alg: SigningAlgorithm): Promise<GeneratedKey> {
-  const options = alg === 'RS256' ? { modulusLength: 2048, extractable: true } : alg === 'EdDSA' ? { crv: 'Ed25519', extractable: true } : { extractable: true };
-  const { publicKey, privateKey } = await generateKeyPair(alg, options);
+  const { publicKey, privateKey } = await generateKeyPair(alg, { ...signingAlgorithm(alg).generate, extractable: true });
   const publicJwk = await exportJWK(publicKey);
   const privateJwk = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint(publicJwk);

@@ -3,13 +3,9 @@ import type { SigningKeysStore, StoredSigningKey } from '../storage/signing-keys
 import type { SecretBox } from '../util/secret-box.js';
 import { nowSeconds } from '../storage/database.js';
 import { ConfigError } from '../config/config-error.js';
-import { generateSigningKey, type SigningAlgorithm } from './generate-signing-key.js';
-
-export interface ActiveKey {
-  kid: string;
-  alg: SigningAlgorithm;
-  privateKey: CryptoKey | KeyObject;
-}
+import type { SigningAlgorithm } from '../jose/algorithms.js';
+import type { SigningKey } from '../jose/sign.js';
+import { generateSigningKey } from './generate-signing-key.js';
 
 /** What an operator sees of a key (`tessera keys list`): never its private part. */
 export interface KeyInfo {
@@ -57,7 +53,7 @@ export function signingKids(rows: StoredSigningKey[], now: number): Map<string, 
  * decrypted keys and the JWKS bytes in memory; `reload()` picks up another process's rotation.
  */
 export class KeySet {
-  private active = new Map<SigningAlgorithm, ActiveKey>();
+  private active = new Map<SigningAlgorithm, SigningKey>();
   private publicKeys = new Map<string, { jwk: JWK; key?: CryptoKey | KeyObject }>();
   private jwksBody = '{"keys":[]}';
   private lastReload = 0;
@@ -83,7 +79,7 @@ export class KeySet {
     this.lastReload = Date.now();
     const rows = (await this.options.store.list()).filter((row) => row.expires_at === null || row.expires_at >= now);
     const signing = signingKids(rows, now);
-    const active = new Map<SigningAlgorithm, ActiveKey>();
+    const active = new Map<SigningAlgorithm, SigningKey>();
     const published = new Map<string, { jwk: JWK; key?: CryptoKey | KeyObject }>();
     for (const row of rows) {
       const jwk = JSON.parse(row.public_jwk) as JWK;
@@ -164,7 +160,7 @@ export class KeySet {
   }
 
   /** The key that signs with `alg` (default: the configured algorithm). */
-  signingKey(alg: SigningAlgorithm = this.options.defaultAlgorithm): ActiveKey {
+  signingKey(alg: SigningAlgorithm = this.options.defaultAlgorithm): SigningKey {
     const key = this.active.get(alg);
     if (!key) throw new Error(`no active signing key for ${alg}`);
     return key;

@@ -1,7 +1,6 @@
-import { SignJWT } from 'jose';
 import type { Client } from '../clients/client.js';
-import type { KeySet } from '../keys/key-set.js';
-import type { SigningAlgorithm } from '../keys/generate-signing-key.js';
+import { signJwt } from '../jose/sign.js';
+import { signingKeyFor, type SigningKeySource } from '../jose/signing-key-for.js';
 import { nowSeconds } from '../storage/database.js';
 import { randomToken } from '../util/random.js';
 
@@ -15,18 +14,18 @@ const LOGOUT_TOKEN_TTL = 120;
  * and sid and sub (both, so that backchannel_logout_session_required clients get sid).
  * It never carries a nonce (§2.4), and its type is logout+jwt (§2.4, RFC 8725 §3.11).
  */
-export async function signLogoutToken(keys: KeySet, issuer: string, client: Client, session: { sid: string; userId: string }): Promise<string> {
+export async function signLogoutToken(keys: SigningKeySource, issuer: string, client: Client, session: { sid: string; userId: string }): Promise<string> {
   // §2.4: signed like the client's ID tokens.
-  const wanted = (client.metadata.id_token_signed_response_alg || 'RS256') as SigningAlgorithm;
-  const key = keys.algorithms().includes(wanted) ? keys.signingKey(wanted) : keys.signingKey('RS256');
+  const key = await signingKeyFor(keys, client.metadata.id_token_signed_response_alg);
   const now = nowSeconds();
-  return new SignJWT({ events: { [BACKCHANNEL_LOGOUT_EVENT]: {} }, sid: session.sid })
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'logout+jwt' })
-    .setIssuer(issuer)
-    .setSubject(session.userId)
-    .setAudience(client.clientId)
-    .setIssuedAt(now)
-    .setExpirationTime(now + LOGOUT_TOKEN_TTL)
-    .setJti(randomToken(16))
-    .sign(key.privateKey);
+  return signJwt(key, 'logout+jwt', {
+    events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
+    sid: session.sid,
+    iss: issuer,
+    sub: session.userId,
+    aud: client.clientId,
+    iat: now,
+    exp: now + LOGOUT_TOKEN_TTL,
+    jti: randomToken(16),
+  });
 }

@@ -5,7 +5,7 @@ import type { GrantsStore } from '../storage/grants-store.js';
 import { nowSeconds } from '../storage/database.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
-import { signJwt } from './sign-jwt.js';
+import { signJwt } from '../jose/sign.js';
 import { verifyJwt } from './verify-jwt.js';
 import type { AccessTokenExtra, AccessTokenInfo, AccessTokenRequest, IssuedAccessToken } from './access-token.js';
 

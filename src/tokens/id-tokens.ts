@@ -1,13 +1,13 @@
 import type { Client } from '../clients/client.js';
 import type { KeySet } from '../keys/key-set.js';
-import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../keys/generate-signing-key.js';
 import type { User } from '../accounts/user.js';
 import type { UserDirectory } from '../accounts/user-directory.js';
 import { claimsFor } from '../accounts/scope-claims.js';
 import { nowSeconds } from '../storage/database.js';
 import { requestedClaims, type ClaimsRequest } from './claims-request.js';
 import { tokenHash } from './token-hash.js';
-import { signJwt } from './sign-jwt.js';
+import { signJwt } from '../jose/sign.js';
+import { signingKeyFor } from '../jose/signing-key-for.js';
 
 /** What a grant knows when it issues an ID token (OIDC Core §2, §3.1.3.3). */
 export interface IdTokenRequest {
@@ -47,8 +47,7 @@ export class IdTokens {
 
   async issue(request: IdTokenRequest): Promise<string> {
     const { client } = request;
-    const alg = (client.metadata.id_token_signed_response_alg || 'RS256') as SigningAlgorithm;
-    const key = await this.keyFor(alg);
+    const key = await signingKeyFor(this.options.keys, client.metadata.id_token_signed_response_alg);
     const user = request.user ?? (await this.options.users.findById(request.userId));
     const scopes = request.scope.split(' ').filter(Boolean);
     // §5.4: scope claims belong to userinfo; in the ID token only when configured.
@@ -72,23 +71,5 @@ export class IdTokens {
       iat: now,
       exp: now + this.options.ttl,
     });
-  }
-
-  /**
-   * The signing key for the client's registered algorithm. Registration accepts only
-   * algorithms Tessera can sign with; a key for one that has none yet is created once and
-   * published in the JWKS like any other.
-   */
-  private async keyFor(alg: SigningAlgorithm) {
-    if (!SIGNING_ALGORITHMS.includes(alg)) throw new Error(`unsupported ID token algorithm ${alg}`);
-    const { keys } = this.options;
-    if (!keys.algorithms().includes(alg)) {
-      await keys.reload();
-      if (!keys.algorithms().includes(alg)) {
-        await keys.addKey(alg);
-        await keys.reload();
-      }
-    }
-    return keys.signingKey(alg);
   }
 }

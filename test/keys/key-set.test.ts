@@ -5,7 +5,8 @@ import { DATABASES, useMigratedDatabase } from '../support/databases.js';
 import { nowSeconds, type Db } from '../../src/storage/database.js';
 import { signingKeysStore } from '../../src/storage/signing-keys-store.js';
 import { KeySet } from '../../src/keys/key-set.js';
-import { generateSigningKey, SIGNING_ALGORITHMS } from '../../src/keys/generate-signing-key.js';
+import { generateSigningKey } from '../../src/keys/generate-signing-key.js';
+import { SIGNING_ALGORITHMS } from '../../src/jose/algorithms.js';
 import { createSecretBox } from '../../src/util/secret-box.js';
 import { ConfigError } from '../../src/config/config-error.js';
 

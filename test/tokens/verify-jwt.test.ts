@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { importJWK } from 'jose';
-import { generateSigningKey, type SigningAlgorithm } from '../../src/keys/generate-signing-key.js';
-import type { ActiveKey } from '../../src/keys/key-set.js';
-import { signJwt } from '../../src/tokens/sign-jwt.js';
+import { generateSigningKey } from '../../src/keys/generate-signing-key.js';
+import type { SigningAlgorithm } from '../../src/jose/algorithms.js';
+import { signJwt, type SigningKey } from '../../src/jose/sign.js';
 import { verifyJwt } from '../../src/tokens/verify-jwt.js';
 
 const ISSUER = 'https://issuer.example';
@@ -12,8 +12,8 @@ const now = () => Math.floor(Date.now() / 1000);
 
 async function keyPair(alg: SigningAlgorithm) {
   const generated = await generateSigningKey(alg);
-  const signing: ActiveKey = { kid: generated.kid, alg, privateKey: (await importJWK(generated.privateJwk, alg)) as ActiveKey['privateKey'] };
-  return { signing, verifying: (await importJWK(generated.publicJwk, alg)) as ActiveKey['privateKey'] };
+  const signing: SigningKey = { kid: generated.kid, alg, privateKey: (await importJWK(generated.privateJwk, alg)) as SigningKey['privateKey'] };
+  return { signing, verifying: (await importJWK(generated.publicJwk, alg)) as SigningKey['privateKey'] };
 }
 
 /** A token with a header of our choosing, signed by `signing` (as an attacker with a key of ours cannot, but tests can). */
