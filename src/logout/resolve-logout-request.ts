@@ -4,7 +4,7 @@ import type { Session } from '../interaction/sessions.js';
 import { InvalidRequestNoRedirect } from '../http/oauth-errors.js';
 import type { Params } from '../http/params.js';
 import { LOGOUT_PARAMS } from './read-logout-params.js';
-import { verifyIdTokenHint, type IdTokenHint } from './verify-id-token-hint.js';
+import { verifyIdTokenHint, type IdTokenHint } from '../tokens/id-token-hint.js';
 
 /** A logout request after the checks of RP-Initiated Logout §2-§3. */
 export interface LogoutRequest {

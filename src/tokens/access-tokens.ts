@@ -1,4 +1,3 @@
-import { decodeProtectedHeader } from 'jose';
 import type { KeySet } from '../keys/key-set.js';
 import type { AccessTokensStore } from '../storage/access-tokens-store.js';
 import type { GrantsStore } from '../storage/grants-store.js';
@@ -6,7 +5,7 @@ import { nowSeconds } from '../storage/database.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
 import { signJwt } from '../jose/sign.js';
-import { verifyJwt } from './verify-jwt.js';
+import { verifyOwnJwt } from '../jose/verify-own.js';
 import type { AccessTokenExtra, AccessTokenInfo, AccessTokenRequest, IssuedAccessToken } from './access-token.js';
 
 export interface AccessTokensOptions {
@@ -85,18 +84,8 @@ export class AccessTokens {
   }
 
   private async verifyJwt(token: string): Promise<AccessTokenInfo | undefined> {
-    let kid: string | undefined;
-    try {
-      kid = decodeProtectedHeader(token).kid;
-    } catch {
-      return undefined;
-    }
-    if (!kid) return undefined;
-    const key = await this.options.keys.verificationKey(kid);
-    if (!key) return undefined;
-    const payload = await verifyJwt(token, key, { issuer: this.options.issuer, typ: 'at+jwt', algorithms: ['RS256', 'ES256', 'EdDSA'] });
+    const payload = await verifyOwnJwt(token, this.options.keys, { issuer: this.options.issuer, kind: 'access', now: nowSeconds() });
     if (!payload) return undefined;
-    if (typeof payload.jti !== 'string' || typeof payload.client_id !== 'string' || typeof payload.sub !== 'string') return undefined;
     const record = await this.options.store.findByJti(payload.jti);
     if (record?.revoked_at != null) return undefined;
     const extra: AccessTokenExtra = record?.data ? JSON.parse(record.data) : {};
@@ -109,7 +98,7 @@ export class AccessTokens {
       scope: typeof payload.scope === 'string' ? payload.scope : '',
       aud: payload.aud ?? [],
       iat: payload.iat ?? 0,
-      exp: payload.exp ?? 0,
+      exp: payload.exp,
       grantId: record?.grant_id ?? undefined,
       extra,
     };

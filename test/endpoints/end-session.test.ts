@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as client from 'openid-client';
-import { SignJWT, decodeJwt } from 'jose';
+import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
 import { browse, parseForms, type CookieJar } from '../support/browser-less.js';
@@ -88,6 +88,14 @@ for (const database of DATABASES) {
       const [, payload] = signedIn.idToken.split('.');
       const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`;
       const page = await assertPage(await endSession(signedIn.jar, { id_token_hint: unsigned, post_logout_redirect_uri: 'https://rp.example/bye', state: 's' }), 400);
+      assert.match(page, /id_token_hint is not an ID token issued by this server/);
+      assert.equal(await promptNone(server.url, signedIn.jar), undefined, 'still signed in');
+    });
+
+    it('does not take an access token of ours for an id_token_hint (RFC 8725 §3.11, RFC 9068 §4)', async () => {
+      const signedIn = await signInAndGetTokens(server.url);
+      assert.equal(decodeProtectedHeader(signedIn.accessToken).typ, 'at+jwt');
+      const page = await assertPage(await endSession(signedIn.jar, { id_token_hint: signedIn.accessToken, post_logout_redirect_uri: 'https://rp.example/bye', state: 's' }), 400);
       assert.match(page, /id_token_hint is not an ID token issued by this server/);
       assert.equal(await promptNone(server.url, signedIn.jar), undefined, 'still signed in');
     });

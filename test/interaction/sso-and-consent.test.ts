@@ -124,6 +124,21 @@ for (const database of DATABASES) {
       assert.equal(new URL(response2.headers.get('location')!).searchParams.get('error'), 'invalid_request');
     });
 
+    it('id_token_hint that is an access token of ours: invalid_request (RFC 8725 §3.11)', async () => {
+      const key = server.provider.keys.signingKey('RS256');
+      const now = Math.floor(Date.now() / 1000);
+      const accessToken = await new SignJWT({ client_id: 'web', jti: 'j', scope: 'openid' })
+        .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'at+jwt' })
+        .setIssuer(server.url)
+        .setSubject(await userId('alice'))
+        .setAudience('web')
+        .setIssuedAt(now)
+        .setExpirationTime(now + 3600)
+        .sign(key.privateKey);
+      const response = await fetch(`${server.url}/auth?${new URLSearchParams(webRequest({ id_token_hint: accessToken }))}`, { redirect: 'manual' });
+      assert.equal(new URL(response.headers.get('location')!).searchParams.get('error'), 'invalid_request');
+    });
+
     it('login_hint prefills the username', async () => {
       const response = await fetch(`${server.url}/auth?${new URLSearchParams(webRequest({ login_hint: 'bob' }))}`, { redirect: 'manual' });
       const login = await fetch(new URL(response.headers.get('location')!), { redirect: 'manual' });
