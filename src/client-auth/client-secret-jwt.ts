@@ -2,7 +2,7 @@ import type { ClientRegistry } from '../clients/client-registry.js';
 import { InvalidClient } from '../http/oauth-errors.js';
 import type { UsedJtisStore } from '../storage/used-jtis-store.js';
 import type { ClientAuthMethod } from './client-auth-method.js';
-import { verifyClientAssertion } from './verify-client-assertion.js';
+import { acceptedAudiences, verifyClientAssertion } from './verify-client-assertion.js';
 import { assertionAlgorithms, HMAC_ASSERTION_ALGORITHMS } from '../jose/algorithms.js';
 
 export interface ClientSecretJwtOptions {
@@ -28,7 +28,7 @@ export function clientSecretJwt(options: ClientSecretJwtOptions): ClientAuthMeth
       await verifyClientAssertion({
         assertion: presented.assertion,
         client,
-        audiences: [options.issuer, options.tokenEndpoint, endpointUrl],
+        audiences: acceptedAudiences(options, endpointUrl),
         algorithms: assertionAlgorithms(HMAC_ASSERTION_ALGORITHMS, client.metadata.token_endpoint_auth_signing_alg),
         keys: [new TextEncoder().encode(secret)],
         usedJtis: options.usedJtis,

@@ -4,7 +4,7 @@ import { InvalidClient } from '../http/oauth-errors.js';
 import type { UsedJtisStore } from '../storage/used-jtis-store.js';
 import type { ClientAuthMethod } from './client-auth-method.js';
 import type { ClientJwks } from './client-jwks.js';
-import { verifyClientAssertion } from './verify-client-assertion.js';
+import { acceptedAudiences, verifyClientAssertion } from './verify-client-assertion.js';
 import { ASYMMETRIC_ASSERTION_ALGORITHMS, assertionAlgorithms } from '../jose/algorithms.js';
 
 export interface PrivateKeyJwtOptions {
@@ -49,7 +49,7 @@ export function privateKeyJwt(options: PrivateKeyJwtOptions): ClientAuthMethod {
       await verifyClientAssertion({
         assertion: presented.assertion,
         client,
-        audiences: [options.issuer, options.tokenEndpoint, endpointUrl],
+        audiences: acceptedAudiences(options, endpointUrl),
         algorithms,
         keys,
         usedJtis: options.usedJtis,

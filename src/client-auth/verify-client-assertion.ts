@@ -1,4 +1,4 @@
-import { compactVerify, errors, type CryptoKey, type KeyObject } from 'jose';
+import { errors, jwtVerify, type CryptoKey, type JWTPayload, type KeyObject } from 'jose';
 import type { Client } from '../clients/client.js';
 import { InvalidClient } from '../http/oauth-errors.js';
 import { nowSeconds } from '../storage/database.js';
@@ -11,11 +11,28 @@ const FUTURE_LIMIT = 60;
 /** Longest accepted assertion lifetime: jti records are kept that long. */
 const MAX_LIFETIME = 3600;
 
+/** Where this server is reached, as a client may name it in an assertion's `aud`. */
+export interface AssertionAudience {
+  issuer: string;
+  tokenEndpoint: string;
+}
+
+/**
+ * RFC 7523 §3 item 3: the `aud` values that identify this server to a client assertion: the
+ * issuer, the token endpoint, and the endpoint called (introspection, revocation, device
+ * authorization), as a string or anywhere in an array. draft-ietf-oauth-rfc7523bis asks for the
+ * issuer alone, as a string: that change is made here.
+ */
+export function acceptedAudiences(server: AssertionAudience, endpointUrl: string): string[] {
+  return [server.issuer, server.tokenEndpoint, endpointUrl];
+}
+
 export interface AssertionCheck {
   assertion: string;
   client: Client;
-  /** The issuer and the token endpoint URL are always accepted as `aud`; plus the endpoint called. */
+  /** The values accepted as `aud` (see acceptedAudiences). */
   audiences: string[];
+  /** From jose/algorithms.ts, narrowed to what the client registered. */
   algorithms: string[];
   /** Candidate keys; the signature must verify under one of them. */
   keys: (CryptoKey | KeyObject | Uint8Array)[];
@@ -31,51 +48,51 @@ export interface AssertionCheck {
 export async function verifyClientAssertion(check: AssertionCheck): Promise<void> {
   const { client } = check;
   const fail = (detail: string) => new InvalidClient('client authentication failed', `${check.method} ${client.clientId}: ${detail}`);
-
-  const payloadBytes = await verifiedPayload(check);
-  if (!payloadBytes) throw fail('signature not verified');
-  let claims: Record<string, unknown>;
-  try {
-    claims = JSON.parse(new TextDecoder().decode(payloadBytes));
-  } catch {
-    throw fail('payload is not JSON');
-  }
-  if (!claims || typeof claims !== 'object' || Array.isArray(claims)) throw fail('payload is not a JSON object');
-
-  // RFC 7523 §3 items 1-2, OIDC Core §9: iss and sub are both the client_id.
-  if (claims.iss !== client.clientId) throw fail('iss is not the client_id');
-  if (claims.sub !== client.clientId) throw fail('sub is not the client_id');
-  // RFC 7523 §3 item 3: aud identifies this authorization server.
-  const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-  if (!aud.some((a) => typeof a === 'string' && check.audiences.includes(a))) throw fail('aud is not the issuer or the endpoint');
-
   const now = nowSeconds();
-  // RFC 7523 §3 item 4: exp is required and the assertion must not have expired.
-  if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) throw fail('exp is missing');
-  if (claims.exp <= now - EXPIRY_SKEW) throw fail('the assertion has expired');
-  if (claims.exp > now + MAX_LIFETIME) throw fail('exp is too far in the future');
-  // RFC 7523 §3 items 5-6: nbf and iat, when present, must not be in the future.
-  for (const name of ['nbf', 'iat'] as const) {
-    const value = claims[name];
-    if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw fail(`${name} is not a number`);
-    if (value > now + FUTURE_LIMIT) throw fail(`${name} is in the future`);
-  }
-  if (typeof claims.iat === 'number' && claims.exp - claims.iat > MAX_LIFETIME) throw fail('the assertion lives too long');
+
+  const claims = await verifiedClaims(check, now, fail);
+  if (!claims) throw fail('signature not verified');
+  const exp = claims.exp!;
+  // RFC 7523 §3 item 4: not expired. jose's one tolerance is nbf's; expiry keeps its own, shorter skew.
+  if (exp <= now - EXPIRY_SKEW) throw fail('the assertion has expired');
+  if (exp > now + MAX_LIFETIME) throw fail('exp is too far in the future');
+  // RFC 7523 §3 item 6: iat, when present, must not be in the future.
+  if (claims.iat !== undefined && claims.iat > now + FUTURE_LIMIT) throw fail('iat is in the future');
+  if (claims.iat !== undefined && exp - claims.iat > MAX_LIFETIME) throw fail('the assertion lives too long');
 
   // RFC 7523 §3 item 7, OIDC Core §9: jti is required and may be used only once.
-  if (typeof claims.jti !== 'string' || claims.jti.length === 0 || claims.jti.length > 256) throw fail('jti is missing');
-  const fresh = await check.usedJtis.remember(`${client.clientId}:${claims.jti}`, claims.exp + EXPIRY_SKEW, now);
+  const { jti } = claims;
+  if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) throw fail('jti is missing');
+  const fresh = await check.usedJtis.remember(`${client.clientId}:${jti}`, exp + EXPIRY_SKEW, now);
   if (!fresh) throw fail('jti was already used');
 }
 
-/** The payload if the signature verifies under one of the candidate keys, with an accepted alg. */
-async function verifiedPayload(check: AssertionCheck): Promise<Uint8Array | undefined> {
+/**
+ * The claims if the signature verifies under one of the candidate keys with an accepted alg
+ * (never "none"), and the claims jose checks hold; undefined when no key verifies it.
+ */
+async function verifiedClaims(check: AssertionCheck, now: number, fail: (detail: string) => InvalidClient): Promise<JWTPayload | undefined> {
+  const { clientId } = check.client;
   for (const key of check.keys) {
     try {
-      // compactVerify rejects an alg outside `algorithms`, including "none".
-      return (await compactVerify(check.assertion, key, { algorithms: check.algorithms })).payload;
+      const { payload } = await jwtVerify(check.assertion, key, {
+        algorithms: check.algorithms,
+        // RFC 7523 §3 items 1-2, OIDC Core §9: iss and sub are both the client_id.
+        issuer: clientId,
+        subject: clientId,
+        audience: check.audiences,
+        // RFC 7523 §3 items 4 and 7: exp and jti are required.
+        requiredClaims: ['exp', 'jti'],
+        // RFC 7523 §3 item 5: nbf may be this far ahead of our clock.
+        clockTolerance: FUTURE_LIMIT,
+        currentDate: new Date(now * 1000),
+      });
+      return payload;
     } catch (err) {
+      if (err instanceof errors.JWTClaimValidationFailed) throw fail(`${err.claim}: ${err.message}`);
+      if (err instanceof errors.JWTExpired) throw fail('the assertion has expired');
+      if (err instanceof errors.JWTInvalid) throw fail(err.message);
+      // Anything else is about the signature or this key: try the next one.
       if (!(err instanceof errors.JOSEError || err instanceof TypeError)) throw err;
     }
   }
