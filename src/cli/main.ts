@@ -22,10 +22,6 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   registration: { run: registrationCommand, summary: 'initial access tokens for dynamic client registration' },
 };
 
-export function registerCommand(name: string, run: Command, summary: string): void {
-  COMMANDS[name] = { run, summary };
-}
-
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
   return [

@@ -58,9 +58,6 @@ export class UnsupportedGrantType extends OAuthError {
 export class UnsupportedResponseType extends OAuthError {
   readonly error = 'unsupported_response_type';
 }
-export class UnsupportedTokenType extends OAuthError {
-  readonly error = 'unsupported_token_type';
-}
 export class InvalidScope extends OAuthError {
   readonly error = 'invalid_scope';
 }
@@ -97,12 +94,6 @@ export class LoginRequired extends OAuthError {
 }
 export class ConsentRequired extends OAuthError {
   readonly error = 'consent_required';
-}
-export class InteractionRequired extends OAuthError {
-  readonly error = 'interaction_required';
-}
-export class AccountSelectionRequired extends OAuthError {
-  readonly error = 'account_selection_required';
 }
 export class RequestNotSupported extends OAuthError {
   readonly error = 'request_not_supported';

@@ -45,11 +45,6 @@ export function formParams(request: FastifyRequest): Params {
   return singleParams(request.body, 'request body');
 }
 
-/** Query parameters for GET, form body for POST (authorization and userinfo endpoints). */
-export function queryOrFormParams(request: FastifyRequest): Params {
-  return request.method === 'POST' ? formParams(request) : singleParams(request.query, 'query');
-}
-
 export function requireParam(params: Params, name: string): string {
   const value = params[name];
   if (value === undefined) throw new InvalidRequest(`missing required parameter ${name}`);

@@ -24,7 +24,7 @@ export interface Database {
 
 export interface ClientRow {
   client_id: string;
-  /** HMAC-SHA-256 of the secret (see util/secret-hash.ts); null for public clients. */
+  /** HMAC-SHA-256 of the secret (util/hashing.ts keyedHash); null for public clients. */
   secret_hash: string | null;
   /** The secret encrypted at rest, kept only for client_secret_jwt, whose HS256 check needs it. */
   secret_encrypted: string | null;
