@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { InvalidRequestNoRedirect } from '../http/oauth-errors.js';
 import type { Params } from '../http/params.js';
+import { FORM_MEDIA_TYPE, mediaType } from '../rules/media-type.js';
 
 export interface RawAuthorizationParams {
   /** Each parameter sent once, empty values treated as omitted (RFC 6749 §3.1). */
@@ -17,8 +18,7 @@ export interface RawAuthorizationParams {
 export function readAuthorizationParams(request: FastifyRequest): RawAuthorizationParams {
   let raw: unknown = request.query;
   if (request.method === 'POST') {
-    const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (type !== 'application/x-www-form-urlencoded') throw new InvalidRequestNoRedirect('the authorization request body must be application/x-www-form-urlencoded');
+    if (mediaType(request.headers['content-type']) !== FORM_MEDIA_TYPE) throw new InvalidRequestNoRedirect('the authorization request body must be application/x-www-form-urlencoded');
     raw = request.body;
   }
   const params: Params = Object.create(null);

@@ -1,10 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import { InvalidRequest } from './oauth-errors.js';
+import { FORM_MEDIA_TYPE, mediaType } from '../rules/media-type.js';
 
 /** Request parameters after the RFC 6749 §3.1 checks: each present once, each a string. */
 export type Params = Record<string, string>;
-
-const FORM = 'application/x-www-form-urlencoded';
 
 /** Parses an application/x-www-form-urlencoded body, keeping repeated names as arrays. */
 export function parseForm(body: string): Record<string, string | string[]> {
@@ -40,8 +39,7 @@ export function singleParams(raw: unknown, where: string): Params {
 
 /** The body of a POST that must be a form (token, introspection, revocation, device authorization). */
 export function formParams(request: FastifyRequest): Params {
-  const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  if (type !== FORM) throw new InvalidRequest(`the request body must be ${FORM}`);
+  if (mediaType(request.headers['content-type']) !== FORM_MEDIA_TYPE) throw new InvalidRequest(`the request body must be ${FORM_MEDIA_TYPE}`);
   return singleParams(request.body, 'request body');
 }
 

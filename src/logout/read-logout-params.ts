@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { InvalidRequest } from '../http/oauth-errors.js';
 import { singleParams, type Params } from '../http/params.js';
+import { FORM_MEDIA_TYPE, mediaType } from '../rules/media-type.js';
 
 /** The parameters of RP-Initiated Logout §2 that Tessera reads; anything else is ignored. */
 export const LOGOUT_PARAMS = ['id_token_hint', 'client_id', 'post_logout_redirect_uri', 'state', 'ui_locales', 'logout_hint'] as const;
@@ -11,8 +12,7 @@ export const LOGOUT_PARAMS = ['id_token_hint', 'client_id', 'post_logout_redirec
  */
 export function readLogoutParams(request: FastifyRequest): Params {
   if (request.method !== 'POST') return singleParams(request.query, 'query');
-  const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  if (request.body !== undefined && request.body !== null && type !== 'application/x-www-form-urlencoded') {
+  if (request.body !== undefined && request.body !== null && mediaType(request.headers['content-type']) !== FORM_MEDIA_TYPE) {
     throw new InvalidRequest('a logout request sent with POST must be a form (application/x-www-form-urlencoded)');
   }
   return singleParams(request.body, 'request body');

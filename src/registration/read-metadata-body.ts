@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { InvalidClientMetadata, InvalidRequest } from '../http/oauth-errors.js';
+import { JSON_MEDIA_TYPE, mediaType } from '../rules/media-type.js';
 
 /**
  * RFC 7591 §3.1 / RFC 7592 §2.2: the body is a JSON object of client metadata sent as
@@ -7,8 +8,7 @@ import { InvalidClientMetadata, InvalidRequest } from '../http/oauth-errors.js';
  * every mistake gets this spec-shaped answer.
  */
 export function readMetadataBody(request: FastifyRequest): Record<string, unknown> {
-  const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  if (type !== 'application/json') throw new InvalidRequest('the request body must be application/json client metadata');
+  if (mediaType(request.headers['content-type']) !== JSON_MEDIA_TYPE) throw new InvalidRequest('the request body must be application/json client metadata');
   let value: unknown;
   try {
     value = JSON.parse(typeof request.body === 'string' ? request.body : '');
