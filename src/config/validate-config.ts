@@ -5,6 +5,7 @@ import { validateClientMetadata } from '../clients/validate-client-metadata.js';
 import { validateUserClaims } from '../accounts/validate-user-claims.js';
 import { OAuthError } from '../http/oauth-errors.js';
 import { isSigningAlgorithm, SIGNING_ALGORITHMS } from '../jose/algorithms.js';
+import { isBearerTokenSyntax } from '../rules/bearer-token.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -62,8 +63,9 @@ export function validateConfig(raw: Record<string, unknown>): Config {
   }
   if (!Number.isInteger(config.workers) || config.workers < 0) throw new ConfigError('workers', 'must be 0 (one per core) or more');
   if (config.bodyLimit < 1024) throw new ConfigError('bodyLimit', 'must be at least 1024 bytes');
-  if (config.metrics.token && (config.metrics.token.length < 16 || /\s/.test(config.metrics.token))) {
-    throw new ConfigError('metrics.token', 'must be at least 16 characters without spaces (generate one with: openssl rand -hex 24)');
+  // The scraper sends it as a Bearer token, so it must be one (RFC 6750 §2.1 b64token).
+  if (config.metrics.token && (config.metrics.token.length < 16 || !isBearerTokenSyntax(config.metrics.token))) {
+    throw new ConfigError('metrics.token', 'must be at least 16 characters of A-Z a-z 0-9 - . _ ~ + / (generate one with: openssl rand -hex 24)');
   }
   for (const name of ['interval', 'batchSize', 'pause', 'auditRetentionDays'] as const) {
     if (!Number.isInteger(config.janitor[name]) || config.janitor[name] < 0) throw new ConfigError(`janitor.${name}`, 'must be a whole number, 0 or more');

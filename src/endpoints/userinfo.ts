@@ -3,6 +3,8 @@ import type { Provider } from '../provider.js';
 import { InsufficientScope, InvalidRequest, InvalidToken } from '../http/oauth-errors.js';
 import { formParams } from '../http/params.js';
 import { claimsFor } from '../accounts/scope-claims.js';
+import { bearerToken } from '../rules/bearer-token.js';
+import { FORM_MEDIA_TYPE, mediaType } from '../rules/media-type.js';
 
 /** OIDC Core §5.3: the userinfo endpoint, GET or POST with a bearer access token. */
 export async function userinfoEndpoint(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
@@ -10,7 +12,7 @@ export async function userinfoEndpoint(app: FastifyInstance, { provider }: { pro
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-    const token = bearerToken(request);
+    const token = presentedToken(request);
     if (token === undefined) {
       // RFC 6750 §3.1: a request without any authentication gets the challenge, no error code.
       return reply.code(401).header('www-authenticate', 'Bearer realm="tessera"').send();
@@ -36,20 +38,14 @@ export async function userinfoEndpoint(app: FastifyInstance, { provider }: { pro
  * RFC 6750 §2.1 (Authorization: Bearer, scheme case-insensitive) or §2.2 (form body on POST).
  * §2: a client MUST NOT use more than one method. The query form (§2.3) is not accepted.
  */
-function bearerToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  const match = header === undefined ? null : /^bearer +([^ ]+) *$/i.exec(header);
-  if (header !== undefined && /^bearer( |$)/i.test(header) && !match) throw new InvalidToken('malformed Authorization header');
-  const fromHeader = match?.[1];
-  const fromBody = request.method === 'POST' && isForm(request) ? formParams(request).access_token : undefined;
+function presentedToken(request: FastifyRequest): string | undefined {
+  const fromHeader = bearerToken(request.headers.authorization);
+  const isForm = mediaType(request.headers['content-type']) === FORM_MEDIA_TYPE;
+  const fromBody = request.method === 'POST' && isForm ? formParams(request).access_token : undefined;
   if (fromHeader !== undefined && fromBody !== undefined) {
     const err = new InvalidRequest('the access token was sent in more than one way (RFC 6750 §2)');
     err.headers['www-authenticate'] = 'Bearer realm="tessera", error="invalid_request"';
     throw err;
   }
   return fromHeader ?? fromBody;
-}
-
-function isForm(request: FastifyRequest): boolean {
-  return (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === 'application/x-www-form-urlencoded';
 }

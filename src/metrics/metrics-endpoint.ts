@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Provider } from '../provider.js';
 import { InvalidToken } from '../http/oauth-errors.js';
 import { safeEqual } from '../util/hashing.js';
+import { bearerToken } from '../rules/bearer-token.js';
 
 /**
  * GET /metrics in the Prometheus text format. Off when `metrics.enabled` is false; when
@@ -13,9 +14,8 @@ export async function metricsEndpoint(app: FastifyInstance, { provider }: { prov
   const registry = provider.metrics.registry;
   app.get('/metrics', async (request, reply) => {
     if (token) {
-      const header = request.headers.authorization ?? '';
-      const presented = /^Bearer /i.test(header) ? header.slice(7).trim() : '';
-      if (!presented || !safeEqual(presented, token)) throw new InvalidToken('a valid metrics token is required');
+      const presented = bearerToken(request.headers.authorization);
+      if (presented === undefined || !safeEqual(presented, token)) throw new InvalidToken('a valid metrics token is required');
     }
     reply.header('cache-control', 'no-store').type(registry.contentType);
     return registry.metrics();

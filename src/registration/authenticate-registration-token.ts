@@ -3,7 +3,7 @@ import type { Client } from '../clients/client.js';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import { InvalidToken } from '../http/oauth-errors.js';
 import { hashToken, safeEqual } from '../util/hashing.js';
-import { bearerToken } from './bearer-token.js';
+import { bearerToken } from '../rules/bearer-token.js';
 
 export interface RegistrationCaller {
   client: Client;
@@ -18,7 +18,7 @@ export interface RegistrationCaller {
  * RFC 6750 §3.1), so the endpoint does not reveal which client ids exist.
  */
 export async function authenticateRegistrationToken(request: FastifyRequest, clients: ClientRegistry, clientId: string): Promise<RegistrationCaller> {
-  const token = bearerToken(request);
+  const token = bearerToken(request.headers.authorization);
   if (token === undefined) throw new InvalidToken('a registration access token is required (Authorization: Bearer)');
   const client = await clients.find(clientId);
   const presented = hashToken(token);

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { InvalidToken } from '../http/oauth-errors.js';
 import type { InitialAccessTokens } from './initial-access-tokens.js';
-import { bearerToken } from './bearer-token.js';
+import { bearerToken } from '../rules/bearer-token.js';
 
 /**
  * RFC 7591 §3: the registration endpoint may require an initial access token. With
@@ -10,7 +10,7 @@ import { bearerToken } from './bearer-token.js';
  * presented a valid token.
  */
 export async function checkInitialAccessToken(request: FastifyRequest, tokens: InitialAccessTokens, policy: 'required' | 'optional'): Promise<boolean> {
-  const token = bearerToken(request);
+  const token = bearerToken(request.headers.authorization);
   if (token === undefined) {
     if (request.headers.authorization !== undefined) throw new InvalidToken('the Authorization header must be: Bearer <initial access token>');
     if (policy === 'required') throw new InvalidToken('registration requires an initial access token');

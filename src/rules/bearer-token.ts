@@ -1,0 +1,24 @@
+import { InvalidToken } from '../http/oauth-errors.js';
+
+/** RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=". */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token; the scheme name is case-insensitive (RFC 9110 §11.1). */
+const CREDENTIALS = /^bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+/** Whether `value` can be sent as a Bearer token at all (RFC 6750 §2.1 b64token). */
+export function isBearerTokenSyntax(value: string): boolean {
+  return B64TOKEN.test(value);
+}
+
+/**
+ * The token of an `Authorization: Bearer` header (RFC 6750 §2.1), or undefined when the
+ * header is absent or names another scheme. A Bearer header whose credentials break the
+ * grammar is refused with 401 invalid_token.
+ */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  if (authorization === undefined || !/^bearer(?: |$)/i.test(authorization)) return undefined;
+  const match = CREDENTIALS.exec(authorization);
+  if (!match) throw new InvalidToken('malformed Authorization header: send Bearer <token>');
+  return match[1];
+}
