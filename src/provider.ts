@@ -46,6 +46,7 @@ import { ProviderMetadata } from './provider-metadata.js';
 import { createSecretBox, deriveKey } from './util/secret-box.js';
 import { devSecret } from './dev-secret.js';
 import { SCOPE_DESCRIPTIONS } from './accounts/scope-claims.js';
+import { parseScopeEntry } from './rules/scope.js';
 import { sessionsStore } from './storage/sessions-store.js';
 import { consentsStore, type ConsentsStore } from './storage/consents-store.js';
 import { Sessions } from './interaction/sessions.js';
@@ -165,8 +166,8 @@ export async function createProvider(config: Config, options: ProviderOptions = 
 
   const scopes = new Map<string, string>(Object.entries(SCOPE_DESCRIPTIONS));
   for (const entry of config.scopes) {
-    const [name, ...rest] = entry.split(':');
-    scopes.set(name.trim(), rest.join(':').trim() || name.trim());
+    const { name, description } = parseScopeEntry(entry);
+    scopes.set(name, description);
   }
 
 

@@ -8,11 +8,11 @@ import { checkRepeated } from './check-repeated.js';
 import { checkRequestObject } from './check-request-object.js';
 import { checkResponseType } from './check-response-type.js';
 import { checkPrompt } from './check-prompt.js';
-import { checkScope } from './check-scope.js';
-import { checkPkce } from './check-pkce.js';
+import { allowedScopes, narrowToAllowed } from '../rules/scope.js';
+import { checkCodeChallenge } from '../rules/pkce.js';
 import { checkMaxAge } from './check-max-age.js';
 import { checkClaims } from './check-claims.js';
-import { checkResource } from './check-resource.js';
+import { checkResource } from '../rules/resource.js';
 import { checkIdTokenHint } from './check-id-token-hint.js';
 
 /**
@@ -26,8 +26,8 @@ export async function validateAuthorizationRequest(provider: Provider, client: C
   checkRequestObject(params);
   checkResponseType(client, params);
   const prompt = checkPrompt(params);
-  const scopes = checkScope(provider.scopes, client, params, prompt);
-  const pkce = checkPkce(client, params, provider.config.pkce);
+  const scopes = narrowToAllowed(params.scope, client, allowedScopes(client, provider.scopes), prompt);
+  const pkce = checkCodeChallenge(client, params, provider.config.pkce);
   const maxAge = checkMaxAge(params);
   const claims = checkClaims(params);
   const resource = checkResource(params);

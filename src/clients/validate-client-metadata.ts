@@ -1,4 +1,5 @@
 import { InvalidClientMetadata, InvalidRedirectUri } from '../http/oauth-errors.js';
+import { isScopeList } from '../rules/scope.js';
 import {
   GRANT_AUTHORIZATION_CODE,
   GRANT_CLIENT_CREDENTIALS,
@@ -69,7 +70,7 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
   if (assertionAlg && !ASSERTION_ALGORITHMS.includes(assertionAlg)) throw new InvalidClientMetadata(`token_endpoint_auth_signing_alg ${assertionAlg} is not supported`);
 
   const scope = optionalString(input, 'scope');
-  if (scope !== undefined && !/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/.test(scope)) {
+  if (scope !== undefined && !isScopeList(scope)) {
     throw new InvalidClientMetadata('scope must be space-separated scope tokens (RFC 6749 §3.3)');
   }
   const format = optionalString(input, 'access_token_format');

@@ -6,6 +6,7 @@ import { validateUserClaims } from '../accounts/validate-user-claims.js';
 import { OAuthError } from '../http/oauth-errors.js';
 import { isSigningAlgorithm, SIGNING_ALGORITHMS } from '../jose/algorithms.js';
 import { isBearerTokenSyntax } from '../rules/bearer-token.js';
+import { isScopeEntry } from '../rules/scope.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -75,7 +76,7 @@ export function validateConfig(raw: Record<string, unknown>): Config {
     if (!Number.isInteger(config.clientAuthentication[name]) || config.clientAuthentication[name] < 1) throw new ConfigError(`clientAuthentication.${name}`, 'must be a whole number, at least 1');
   }
   for (const [i, scope] of config.scopes.entries()) {
-    if (typeof scope !== 'string' || !/^[\x21\x23-\x5B\x5D-\x7E]+(:.*)?$/.test(scope)) {
+    if (typeof scope !== 'string' || !isScopeEntry(scope)) {
       throw new ConfigError(`scopes[${i}]`, 'must be a "name: description" string with a valid scope name (RFC 6749 §3.3)');
     }
   }

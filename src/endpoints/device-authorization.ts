@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Provider } from '../provider.js';
-import type { Client } from '../clients/client.js';
 import { GRANT_DEVICE_CODE } from '../clients/client.js';
 import { formParams } from '../http/params.js';
-import { InvalidScope, UnauthorizedClient } from '../http/oauth-errors.js';
+import { UnauthorizedClient } from '../http/oauth-errors.js';
+import { allowedScopes, refuseUnallowed } from '../rules/scope.js';
 import { nowSeconds } from '../storage/database.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
@@ -39,7 +39,8 @@ export async function deviceAuthorizationEndpoint(app: FastifyInstance, { provid
     if (!client.metadata.grant_types.includes(GRANT_DEVICE_CODE)) {
       throw new UnauthorizedClient('the client is not allowed to use the device authorization grant');
     }
-    const scope = grantableScope(provider, client, params.scope);
+    // RFC 8628 §3.1 scope, RFC 6749 §3.3: only scopes the server offers and the client is registered for.
+    const scope = refuseUnallowed(params.scope, client, allowedScopes(client, provider.scopes));
 
     const deviceCode = randomToken(32); // §5.2: high entropy, stored only as a hash
     const now = nowSeconds();
@@ -79,21 +80,6 @@ export async function deviceAuthorizationEndpoint(app: FastifyInstance, { provid
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     return body;
   });
-}
-
-/**
- * RFC 6749 §3.3 (RFC 8628 §3.1 scope): every requested scope must be one this server knows and
- * one the client is registered for, else invalid_scope. No scope: the client's registered scope.
- */
-function grantableScope(provider: Provider, client: Client, requested: string | undefined): string {
-  const registered = client.metadata.scope?.split(' ').filter(Boolean);
-  if (requested === undefined) return (registered ?? []).filter((s) => provider.scopes.has(s)).join(' ');
-  const scopes = [...new Set(requested.split(' ').filter(Boolean))];
-  for (const scope of scopes) {
-    if (!provider.scopes.has(scope)) throw new InvalidScope(`scope ${scope} is not supported`);
-    if (registered && !registered.includes(scope)) throw new InvalidScope(`the client may not request scope ${scope}`);
-  }
-  return scopes.join(' ');
 }
 
 /** Stores a new device code under a fresh user code, drawing again on the rare unique-key collision. */

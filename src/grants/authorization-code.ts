@@ -7,7 +7,7 @@ import type { AuthorizationCodeRecord } from '../storage/authorization-codes-sto
 import { nowSeconds } from '../storage/database.js';
 import { hashToken } from '../util/hashing.js';
 import type { GrantHandler } from './grant-handler.js';
-import { checkPkce } from './check-pkce.js';
+import { checkCodeVerifier } from '../rules/pkce.js';
 import { issueUserTokens, parseAmr } from './issue-user-tokens.js';
 
 /** RFC 6749 §4.1.3 with RFC 7636 §4.6: exchanging an authorization code for tokens. */
@@ -30,7 +30,7 @@ export function authorizationCodeGrant(provider: Provider): GrantHandler {
       // §4.1.3: the code was issued to the authenticated client.
       if (record.client_id !== client.clientId) throw new InvalidGrant('the authorization code is invalid', `code of ${record.client_id} presented by ${client.clientId}`);
       checkRedirectUri(record, client, params);
-      checkPkce(record.code_challenge, record.code_challenge_method, params.code_verifier);
+      checkCodeVerifier(record.code_challenge, record.code_challenge_method, params.code_verifier);
       const grant = await provider.grantsStore.find(record.grant_id);
       if (!grant || grant.revoked_at !== null) throw new InvalidGrant('the authorization has been revoked');
 

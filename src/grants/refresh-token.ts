@@ -1,7 +1,7 @@
 import type { Provider } from '../provider.js';
 import { GRANT_REFRESH_TOKEN } from '../clients/client.js';
-import { InvalidScope } from '../http/oauth-errors.js';
 import { requireParam } from '../http/params.js';
+import { narrowToGranted } from '../rules/scope.js';
 import type { GrantHandler } from './grant-handler.js';
 import { issueUserTokens, parseAmr } from './issue-user-tokens.js';
 
@@ -16,7 +16,7 @@ export function refreshTokenGrant(provider: Provider): GrantHandler {
     async handle({ params, client }) {
       const token = requireParam(params, 'refresh_token');
       const record = await provider.refreshTokens.find(token, client);
-      const scope = narrowedScope(record.scope, params.scope);
+      const scope = narrowToGranted(record.scope, params.scope);
       // Checked before rotation, so a refused request leaves the token usable.
       const refreshToken = await provider.refreshTokens.rotate(token, record, client);
       return issueUserTokens(provider, {
@@ -36,15 +36,4 @@ export function refreshTokenGrant(provider: Provider): GrantHandler {
       });
     },
   };
-}
-
-/** RFC 6749 §6: a requested scope must not include any scope not originally granted. */
-function narrowedScope(granted: string, requested: string | undefined): string {
-  const grantedScopes = granted.split(' ').filter(Boolean);
-  if (requested === undefined) return granted;
-  const asked = new Set(requested.split(' ').filter(Boolean));
-  if (asked.size === 0) return granted;
-  const extra = [...asked].filter((s) => !grantedScopes.includes(s));
-  if (extra.length > 0) throw new InvalidScope(`scope exceeds the original grant: ${extra.join(' ')}`);
-  return grantedScopes.filter((s) => asked.has(s)).join(' ');
 }

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client } from '../../src/clients/client.js';
-import { checkPkce } from '../../src/authorize/check-pkce.js';
-import { checkScope } from '../../src/authorize/check-scope.js';
+import { checkCodeChallenge as checkPkce } from '../../src/rules/pkce.js';
+import { allowedScopes, narrowToAllowed } from '../../src/rules/scope.js';
 import { checkPrompt } from '../../src/authorize/check-prompt.js';
 import { checkClaims } from '../../src/authorize/check-claims.js';
 import { loginReason } from '../../src/authorize/login-reason.js';
@@ -10,6 +10,7 @@ import type { AuthorizationRequest } from '../../src/authorize/authorization-req
 import type { Session } from '../../src/interaction/sessions.js';
 import { SCOPE_DESCRIPTIONS } from '../../src/accounts/scope-claims.js';
 import { OAuthError } from '../../src/http/oauth-errors.js';
+import type { Params } from '../../src/http/params.js';
 
 function client(metadata: Partial<Client['metadata']> = {}): Client {
   return {
@@ -38,6 +39,8 @@ const fails = (fn: () => unknown, error: string) =>
   assert.throws(fn, (err: unknown) => err instanceof OAuthError && err.error === error && err.redirectable);
 
 const known = new Map(Object.entries(SCOPE_DESCRIPTIONS));
+/** The /auth scope step as validate-authorization-request runs it. */
+const checkScope = (scopes: Map<string, string>, c: Client, params: Params, prompt: string[]) => narrowToAllowed(params.scope, c, allowedScopes(c, scopes), prompt);
 const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 
 describe('check-pkce (RFC 7636)', () => {

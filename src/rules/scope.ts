@@ -1,0 +1,105 @@
+import type { Client } from '../clients/client.js';
+import { GRANT_REFRESH_TOKEN } from '../clients/client.js';
+import { InvalidScope } from '../http/oauth-errors.js';
+
+/** The scopes this provider offers, each with what the consent page says of it. */
+export type KnownScopes = ReadonlyMap<string, string>;
+
+/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+export function isScopeToken(value: string): boolean {
+  return SCOPE_TOKEN.test(value);
+}
+
+/** RFC 6749 §3.3: scope = scope-token *( SP scope-token ), exactly (client `scope` metadata, RFC 7591 §2). */
+export function isScopeList(value: string): boolean {
+  return value.split(' ').every(isScopeToken);
+}
+
+/**
+ * The tokens of a `scope` request parameter, in order, each once. Runs of spaces are
+ * tolerated; a token outside the RFC 6749 §3.3 grammar is invalid_scope.
+ */
+export function parseScope(value: string): string[] {
+  const scopes = [...new Set(value.split(' ').filter(Boolean))];
+  if (!scopes.every(isScopeToken)) throw new InvalidScope('scope contains characters RFC 6749 §3.3 does not allow');
+  return scopes;
+}
+
+/** A config `scopes` entry: "name" or "name: what the consent page says". The name ends at the first colon. */
+export function parseScopeEntry(entry: string): { name: string; description: string } {
+  const [name, ...rest] = entry.split(':');
+  return { name: name.trim(), description: rest.join(':').trim() || name.trim() };
+}
+
+/** Whether a config `scopes` entry names a valid scope (RFC 6749 §3.3) before its first colon. */
+export function isScopeEntry(entry: string): boolean {
+  return isScopeToken(entry.split(':')[0]);
+}
+
+/** The client's `scope` metadata as a list; undefined when it registered none. */
+export function registeredScopes(client: Client): string[] | undefined {
+  return client.metadata.scope?.split(' ').filter(Boolean);
+}
+
+/**
+ * What a client may be granted at /auth and at device authorization: the scopes the provider
+ * offers, limited by the client's `scope` metadata when it has some (RFC 7591 §2).
+ */
+export function allowedScopes(client: Client, known: KnownScopes): Set<string> {
+  const registered = registeredScopes(client);
+  return new Set(registered ? registered.filter((s) => known.has(s)) : known.keys());
+}
+
+/**
+ * What a client may be granted by the client_credentials grant: its `scope` metadata as
+ * registered, names the provider does not offer included; every offered scope without it.
+ */
+export function clientCredentialsScopes(client: Client, known: KnownScopes): Set<string> {
+  return new Set(registeredScopes(client) ?? known.keys());
+}
+
+/**
+ * /auth, RFC 6749 §3.3: the server may grant fewer scopes than requested. Scopes outside
+ * `allowed` are dropped as long as one remains; when none remains, or scope is missing, the
+ * answer is invalid_scope. OIDC Core §11: offline_access is dropped unless prompt includes
+ * consent and the client may use refresh tokens with the code flow.
+ */
+export function narrowToAllowed(requested: string | undefined, client: Client, allowed: Set<string>, prompt: string[]): string[] {
+  if (requested === undefined) throw new InvalidScope('the scope parameter is required');
+  const scopes = parseScope(requested);
+  const granted = scopes.filter((scope) => allowed.has(scope));
+  const offlineAllowed = prompt.includes('consent') && client.metadata.grant_types.includes(GRANT_REFRESH_TOKEN) && client.metadata.response_types.includes('code');
+  const result = offlineAllowed ? granted : granted.filter((s) => s !== 'offline_access');
+  if (result.length === 0) throw new InvalidScope(`none of the requested scopes can be granted to this client: ${scopes.join(' ')}`);
+  return result;
+}
+
+/**
+ * client_credentials (RFC 6749 §4.4.2) and device authorization (RFC 8628 §3.1): every
+ * requested scope must be within `allowed`, else invalid_scope (RFC 6749 §5.2). Without a
+ * scope parameter the client gets its registered scopes within `allowed`, or none.
+ */
+export function refuseUnallowed(requested: string | undefined, client: Client, allowed: Set<string>): string {
+  if (requested === undefined) return registeredScopes(client) ? [...allowed].join(' ') : '';
+  const scopes = parseScope(requested);
+  if (scopes.length === 0) throw new InvalidScope('scope must name at least one scope');
+  const refused = scopes.filter((s) => !allowed.has(s));
+  if (refused.length > 0) throw new InvalidScope(`scope not allowed for this client: ${refused.join(' ')}`);
+  return scopes.join(' ');
+}
+
+/**
+ * Refresh, RFC 6749 §6: a requested scope must not include any scope not originally granted;
+ * it narrows this response only. No (or an empty) scope parameter keeps the granted scope.
+ */
+export function narrowToGranted(granted: string, requested: string | undefined): string {
+  if (requested === undefined) return granted;
+  const grantedScopes = granted.split(' ').filter(Boolean);
+  const asked = new Set(requested.split(' ').filter(Boolean));
+  if (asked.size === 0) return granted;
+  const extra = [...asked].filter((s) => !grantedScopes.includes(s));
+  if (extra.length > 0) throw new InvalidScope(`scope exceeds the original grant: ${extra.join(' ')}`);
+  return grantedScopes.filter((s) => asked.has(s)).join(' ');
+}
