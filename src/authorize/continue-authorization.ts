@@ -12,6 +12,7 @@ import type { AuthorizationRequest } from './authorization-request.js';
 import { loginReason } from './login-reason.js';
 import { resumePath, sealRequest } from './pending-request.js';
 import { issueCode } from './issue-code.js';
+import { consentNeeded } from '../rules/release-policy.js';
 import { sendAuthorizationResponse } from './authorization-response.js';
 
 /**
@@ -33,9 +34,8 @@ export async function continueAuthorization(provider: Provider, request: Fastify
     return reply.status(303).header('location', loginUrl(issuer, resumePath(provider, next), hint)).header('cache-control', 'no-store').send();
   }
 
-  // Remembered consent covers the request unless it asks for more, or for prompt=consent.
   const remembered = await provider.consents.scopes(session.userId, client.clientId);
-  if (pending.prompt.includes('consent') || pending.scopes.some((scope) => !remembered.includes(scope))) {
+  if (consentNeeded(pending, remembered)) {
     if (pending.prompt.includes('none')) throw new ConsentRequired('the person has not allowed this application these scopes');
     const page = renderConsentPage({
       action: `${issuer}/auth/consent`,

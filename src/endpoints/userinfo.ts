@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Provider } from '../provider.js';
 import { InsufficientScope, InvalidRequest, InvalidToken } from '../http/oauth-errors.js';
 import { formParams } from '../http/params.js';
-import { claimsFor } from '../accounts/scope-claims.js';
+import { userinfoClaims } from '../rules/release-policy.js';
 import { bearerToken } from '../rules/bearer-token.js';
 import { FORM_MEDIA_TYPE, mediaType } from '../rules/media-type.js';
 
@@ -27,7 +27,7 @@ export async function userinfoEndpoint(app: FastifyInstance, { provider }: { pro
     const user = await provider.users.findById(info.userId);
     if (!user) throw new InvalidToken('the end-user of this access token no longer exists');
     // §5.3.2: sub always; the claims of granted scopes (§5.4) and of the claims request (§5.5).
-    const claims = claimsFor(user.claims, scopes, info.extra.userinfo_claims ?? []);
+    const claims = userinfoClaims(user.claims, scopes, info.extra.userinfo_claims ?? []);
     return reply.type('application/json').send({ ...claims, sub: user.id });
   };
   app.get('/userinfo', handler);

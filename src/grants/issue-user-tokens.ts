@@ -2,7 +2,8 @@ import type { Provider } from '../provider.js';
 import type { Client } from '../clients/client.js';
 import { GRANT_REFRESH_TOKEN } from '../clients/client.js';
 import { InvalidGrant } from '../http/oauth-errors.js';
-import { parseClaimsRequest, requestedClaims } from '../tokens/claims-request.js';
+import { parseClaimsRequest } from '../tokens/claims-request.js';
+import { userinfoClaimNames } from '../rules/release-policy.js';
 import type { TokenResponse } from './grant-handler.js';
 
 /** What a user grant (authorization code, refresh token, device code) knows when it issues tokens. */
@@ -41,7 +42,7 @@ export async function issueUserTokens(provider: Provider, request: UserTokensReq
   const user = await provider.users.findById(request.userId);
   if (!user) throw new InvalidGrant('the end-user of this authorization no longer exists', `user ${request.userId} not found`);
   const claimsRequest = parseClaimsRequest(request.claims);
-  const userinfoClaims = requestedClaims(claimsRequest, 'userinfo');
+  const userinfoClaims = userinfoClaimNames(claimsRequest);
   const amr = request.amr && request.amr.length > 0 ? request.amr : undefined;
 
   const accessToken = await provider.accessTokens.issue({

@@ -2,6 +2,16 @@ import type { Client } from '../clients/client.js';
 import { GRANT_REFRESH_TOKEN } from '../clients/client.js';
 import { InvalidScope } from '../http/oauth-errors.js';
 
+/** The scopes every deployment offers, with what a person reads of each on the consent page. */
+export const SCOPE_DESCRIPTIONS: Record<string, string> = {
+  openid: 'Sign you in and know who you are',
+  profile: 'See your name and basic profile',
+  email: 'See your email address',
+  address: 'See your postal address',
+  phone: 'See your phone number',
+  offline_access: 'Stay connected while you are away (keep access until you revoke it)',
+};
+
 /** The scopes this provider offers, each with what the consent page says of it. */
 export type KnownScopes = ReadonlyMap<string, string>;
 

@@ -2,9 +2,9 @@ import type { Client } from '../clients/client.js';
 import type { KeySet } from '../keys/key-set.js';
 import type { User } from '../accounts/user.js';
 import type { UserDirectory } from '../accounts/user-directory.js';
-import { claimsFor } from '../accounts/scope-claims.js';
+import { idTokenClaims } from '../rules/release-policy.js';
 import { nowSeconds } from '../storage/database.js';
-import { requestedClaims, type ClaimsRequest } from './claims-request.js';
+import type { ClaimsRequest } from './claims-request.js';
 import { tokenHash } from './token-hash.js';
 import { signJwt } from '../jose/sign.js';
 import { signingKeyFor } from '../jose/signing-key-for.js';
@@ -50,9 +50,7 @@ export class IdTokens {
     const key = await signingKeyFor(this.options.keys, client.metadata.id_token_signed_response_alg);
     const user = request.user ?? (await this.options.users.findById(request.userId));
     const scopes = request.scope.split(' ').filter(Boolean);
-    // §5.4: scope claims belong to userinfo; in the ID token only when configured.
-    // §5.5: claims requested for the id_token always go in it.
-    const userClaims = claimsFor(user?.claims ?? {}, this.options.includeScopeClaims ? scopes : [], requestedClaims(request.claimsRequest, 'id_token'));
+    const userClaims = idTokenClaims(user?.claims ?? {}, scopes, request.claimsRequest, this.options.includeScopeClaims);
     const now = nowSeconds();
     return signJwt(key, 'JWT', {
       ...userClaims,

@@ -8,7 +8,7 @@ import { checkClaims } from '../../src/authorize/check-claims.js';
 import { loginReason } from '../../src/authorize/login-reason.js';
 import type { AuthorizationRequest } from '../../src/authorize/authorization-request.js';
 import type { Session } from '../../src/interaction/sessions.js';
-import { SCOPE_DESCRIPTIONS } from '../../src/accounts/scope-claims.js';
+import { SCOPE_DESCRIPTIONS } from '../../src/rules/scope.js';
 import { OAuthError } from '../../src/http/oauth-errors.js';
 import type { Params } from '../../src/http/params.js';
 
