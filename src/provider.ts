@@ -6,9 +6,9 @@ import { signingKeysStore } from './storage/signing-keys-store.js';
 import { clientsStore } from './storage/clients-store.js';
 import { usersStore } from './storage/users-store.js';
 import { accessTokensStore } from './storage/access-tokens-store.js';
-import { grantsStore, type GrantsStore } from './storage/grants-store.js';
-import { authorizationCodesStore, type AuthorizationCodesStore } from './storage/authorization-codes-store.js';
-import { deviceCodesStore, type DeviceCodesStore } from './storage/device-codes-store.js';
+import { grantsStore } from './storage/grants-store.js';
+import { authorizationCodesStore } from './storage/authorization-codes-store.js';
+import { deviceCodesStore } from './storage/device-codes-store.js';
 import { databaseRateLimiter } from './storage/rate-limits-store.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
 import { connectRedis, redisRateLimiter } from './rate-limit/redis-rate-limiter.js';
@@ -19,7 +19,8 @@ import { AuditLog } from './audit/audit-log.js';
 import { auditedClientsStore, auditedSigningKeysStore } from './audit/audited-stores.js';
 import { auditEventsStore } from './storage/audit-events-store.js';
 import { initialAccessTokensStore } from './storage/initial-access-tokens-store.js';
-import { clientTokensStore, type ClientTokensStore } from './storage/client-tokens-store.js';
+import { clientTokensStore } from './storage/client-tokens-store.js';
+import type { AuthorizationCodesStore, ClientTokensStore, ConsentsStore, DeviceCodesStore, GrantsStore } from './storage/ports.js';
 import { InitialAccessTokens } from './registration/initial-access-tokens.js';
 import { KeySet } from './keys/key-set.js';
 import { ASSERTION_ALGORITHMS, type SigningAlgorithm } from './jose/algorithms.js';
@@ -47,7 +48,7 @@ import { createSecretBox, deriveKey } from './util/secret-box.js';
 import { devSecret } from './dev-secret.js';
 import { parseScopeEntry, SCOPE_DESCRIPTIONS } from './rules/scope.js';
 import { sessionsStore } from './storage/sessions-store.js';
-import { consentsStore, type ConsentsStore } from './storage/consents-store.js';
+import { consentsStore } from './storage/consents-store.js';
 import { Sessions } from './interaction/sessions.js';
 import type { SecretBox } from './util/secret-box.js';
 
@@ -146,7 +147,7 @@ export async function createProvider(config: Config, options: ProviderOptions = 
   });
   const idTokens = new IdTokens({ issuer: config.issuer, ttl: config.ttl.idToken, includeScopeClaims: config.idTokens.includeScopeClaims, keys, users });
   const refreshTokens = new RefreshTokens({ store: refreshTokensStore(db), grants, ttl: config.ttl.refreshToken, rotateConfidential: config.refreshTokens.rotateConfidential,
-    onReuse: (record) => audit.record({ type: 'refresh.reuse_detected', clientId: record.client_id, userId: record.user_id, detail: { grant_id: record.grant_id } }),
+    onReuse: (record) => audit.record({ type: 'refresh.reuse_detected', clientId: record.clientId, userId: record.userId, detail: { grant_id: record.grantId } }),
   });
   const usedJtis = usedJtisStore(db);
   const tokenEndpoint = `${config.issuer}/token`;

@@ -1,6 +1,6 @@
 import { randomToken } from '../util/random.js';
 import { nowSeconds } from '../storage/database.js';
-import type { UsersStore } from '../storage/users-store.js';
+import type { UsersStore } from '../storage/ports.js';
 import type { User } from './user.js';
 import { decoyHash, hashPassword, verifyPassword } from './password-hashing.js';
 import { validateUserClaims } from './validate-user-claims.js';

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import type { AuditEventFilter, AuditEventsStore } from '../storage/audit-events-store.js';
-import type { AuditEventRow } from '../storage/schema.js';
+import type { AuditEventFilter, AuditEventsStore, AuditRecord } from '../storage/ports.js';
 import { nowSeconds } from '../storage/database.js';
 import { randomToken } from '../util/random.js';
 
@@ -29,16 +28,6 @@ export interface AuditEvent {
   detail?: Record<string, unknown>;
 }
 
-export interface AuditRecord {
-  id: string;
-  at: number;
-  type: string;
-  userId: string | null;
-  clientId: string | null;
-  address: string | null;
-  detail: Record<string, unknown> | null;
-}
-
 /** Names that may carry a secret, a code or a token: never written to the trail. */
 const SECRET_FIELD = /secret|password|passwd|credential|assertion|verifier|cookie|authorization|^code$|_code$|code_hash|^token$|_token$|token_hash|hint|jwt|private/i;
 
@@ -48,7 +37,7 @@ const SECRET_FIELD = /secret|password|passwd|credential|assertion|verifier|cooki
  */
 export class AuditLog {
   /** Events recorded during this turn of the event loop, written together after it. */
-  private pending: { row: AuditEventRow; written: () => void }[] = [];
+  private pending: { event: AuditRecord; written: () => void }[] = [];
 
   constructor(
     private readonly store: AuditEventsStore,
@@ -62,17 +51,17 @@ export class AuditLog {
    */
   record(event: AuditEvent): Promise<void> {
     const detail = event.detail ? scrub(event.detail) : null;
-    const row: AuditEventRow = {
+    const recorded: AuditRecord = {
       id: sortableId(),
       at: nowSeconds(),
       type: event.type,
-      user_id: event.userId ?? null,
-      client_id: event.clientId ?? null,
+      userId: event.userId ?? null,
+      clientId: event.clientId ?? null,
       address: event.address ?? null,
-      detail: detail && Object.keys(detail).length ? JSON.stringify(detail) : null,
+      detail,
     };
     return new Promise((written) => {
-      this.pending.push({ row, written });
+      this.pending.push({ event: recorded, written });
       if (this.pending.length === 1) setImmediate(() => void this.flush());
     });
   }
@@ -81,25 +70,16 @@ export class AuditLog {
     const batch = this.pending.splice(0, MAX_BATCH);
     if (this.pending.length > 0) setImmediate(() => void this.flush());
     try {
-      await this.store.append(batch.map((p) => p.row));
+      await this.store.append(batch.map((p) => p.event));
     } catch (err) {
-      this.logger?.warn({ err, audit: batch.map((p) => p.row.type) }, 'audit events not recorded');
+      this.logger?.warn({ err, audit: batch.map((p) => p.event.type) }, 'audit events not recorded');
     } finally {
       for (const p of batch) p.written();
     }
   }
 
-  async list(filter: AuditEventFilter = {}): Promise<AuditRecord[]> {
-    const rows = await this.store.list(filter);
-    return rows.map((row) => ({
-      id: row.id,
-      at: row.at,
-      type: row.type,
-      userId: row.user_id,
-      clientId: row.client_id,
-      address: row.address,
-      detail: row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : null,
-    }));
+  list(filter: AuditEventFilter = {}): Promise<AuditRecord[]> {
+    return this.store.list(filter);
   }
 }
 

@@ -1,5 +1,4 @@
-import type { ClientsStore } from '../storage/clients-store.js';
-import type { SigningKeysStore } from '../storage/signing-keys-store.js';
+import type { ClientsStore, SigningKeysStore } from '../storage/ports.js';
 import type { AuditLog } from './audit-log.js';
 
 /**

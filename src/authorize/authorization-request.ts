@@ -1,3 +1,5 @@
+import type { ClaimsRequest } from '../storage/ports.js';
+
 /** A validated authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1), as the steps built it. */
 export interface AuthorizationRequest {
   clientId: string;
@@ -20,8 +22,8 @@ export interface AuthorizationRequest {
   /** `sub` of a verified id_token_hint. */
   hintSub?: string;
   acrValues?: string;
-  /** OIDC Core §5.5 claims request, as normalised JSON. */
-  claims?: string;
+  /** OIDC Core §5.5 claims request. */
+  claims?: ClaimsRequest;
   /** RFC 8707 resource indicator. */
   resource?: string;
   /** Epoch seconds of the first /auth request: a sign-in at or after it is "fresh". */

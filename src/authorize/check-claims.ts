@@ -1,12 +1,12 @@
 import { InvalidRequest } from '../http/oauth-errors.js';
 import type { Params } from '../http/params.js';
+import type { ClaimsRequest } from '../storage/ports.js';
 
 /**
  * OIDC Core §5.5: `claims` is a JSON object whose optional members `userinfo` and `id_token`
  * are objects mapping claim names to null or an object (essential, value, values).
- * Returns it as normalised JSON.
  */
-export function checkClaims(params: Params): string | undefined {
+export function checkClaims(params: Params): ClaimsRequest | undefined {
   if (params.claims === undefined) return undefined;
   let parsed: unknown;
   try {
@@ -23,7 +23,7 @@ export function checkClaims(params: Params): string | undefined {
       if (request !== null && !isObject(request)) throw new InvalidRequest(`claims.${member}.${name} must be null or an object`);
     }
   }
-  return JSON.stringify(parsed);
+  return parsed as ClaimsRequest;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { CONFIG_FLAGS, CONFIG_FLAGS_HELP, UsageError, isoTime, parseFlags, positionals, table, type CommandIO } from './args.js';
 import { withProvider } from './open-provider.js';
-import type { AuditRecord } from '../audit/audit-log.js';
+import type { AuditRecord } from '../storage/ports.js';
 
 export const AUDIT_HELP = `Usage: tessera audit [--since WHEN] [--type TYPE] [--user USER] [--client ID] [--limit N] [--json]
 

@@ -1,6 +1,6 @@
 import type { ClientRegistry } from '../clients/client-registry.js';
 import { InvalidClient } from '../http/oauth-errors.js';
-import type { UsedJtisStore } from '../storage/used-jtis-store.js';
+import type { UsedJtisStore } from '../storage/ports.js';
 import type { ClientAuthMethod } from './client-auth-method.js';
 import { acceptedAudiences, verifyClientAssertion } from './verify-client-assertion.js';
 import { assertionAlgorithms, HMAC_ASSERTION_ALGORITHMS } from '../jose/algorithms.js';

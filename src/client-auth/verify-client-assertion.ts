@@ -2,7 +2,7 @@ import { errors, jwtVerify, type CryptoKey, type JWTPayload, type KeyObject } fr
 import type { Client } from '../clients/client.js';
 import { InvalidClient } from '../http/oauth-errors.js';
 import { nowSeconds } from '../storage/database.js';
-import type { UsedJtisStore } from '../storage/used-jtis-store.js';
+import type { UsedJtisStore } from '../storage/ports.js';
 
 /** Clock difference tolerated on `exp` (seconds). */
 const EXPIRY_SKEW = 10;

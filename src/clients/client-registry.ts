@@ -1,4 +1,4 @@
-import type { ClientsStore } from '../storage/clients-store.js';
+import type { ClientsStore } from '../storage/ports.js';
 import { nowSeconds } from '../storage/database.js';
 import { keyedHash, safeEqual } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';

@@ -48,22 +48,22 @@ export async function deviceAuthorizationEndpoint(app: FastifyInstance, { provid
     const interval = provider.config.device.interval;
     const userCode = await createWithFreshUserCode(provider, async (code) =>
       provider.deviceCodes.create({
-        device_code_hash: hashToken(deviceCode),
-        user_code: code,
-        client_id: client.clientId,
+        deviceCodeHash: hashToken(deviceCode),
+        userCode: code,
+        clientId: client.clientId,
         scope,
         status: 'pending',
-        user_id: null,
-        grant_id: null,
-        auth_time: null,
+        userId: null,
+        grantId: null,
+        authTime: null,
         acr: null,
-        amr: null,
+        amr: [],
         sid: null,
         interval,
-        last_polled_at: null,
-        created_at: now,
-        expires_at: now + ttl,
-        consumed_at: null,
+        lastPolledAt: null,
+        createdAt: now,
+        expiresAt: now + ttl,
+        consumedAt: null,
       }),
     );
     const shown = formatUserCode(userCode);

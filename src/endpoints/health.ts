@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import type { Provider } from '../provider.js';
+import { ping } from '../storage/database.js';
 
 /** /healthz: the process is up. /readyz: it can reach its database (a load balancer routes on this). */
 export async function healthEndpoints(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
@@ -11,7 +11,7 @@ export async function healthEndpoints(app: FastifyInstance, { provider }: { prov
   app.get('/readyz', async (request, reply) => {
     reply.header('cache-control', 'no-store');
     try {
-      await sql`select 1`.execute(provider.db);
+      await ping(provider.db);
       return { status: 'ready' };
     } catch (err) {
       request.log.warn({ err }, 'database not reachable');

@@ -4,7 +4,6 @@ import { isPublicClient, type Client } from '../clients/client.js';
 import { ASSERTION_ALGORITHMS } from '../jose/algorithms.js';
 import { InvalidClient } from '../http/oauth-errors.js';
 import { formParams, requireParam } from '../http/params.js';
-import { refreshTokensStore } from '../storage/refresh-tokens-store.js';
 import { findToken, type FoundToken } from '../tokens/find-token.js';
 
 /**
@@ -19,7 +18,7 @@ export async function introspectEndpoint(app: FastifyInstance, { provider }: { p
   const url = `${provider.config.issuer}/introspect`;
   provider.metadata.set('introspection_endpoint', url);
   provider.metadata.set('introspection_endpoint_auth_signing_alg_values_supported', ASSERTION_ALGORITHMS);
-  const sources = { accessTokens: provider.accessTokens, refreshTokens: refreshTokensStore(provider.db), grants: provider.grantsStore };
+  const sources = { accessTokens: provider.accessTokens, refreshTokens: provider.refreshTokens };
 
   app.post('/introspect', async (request, reply) => {
     // §2.1: POST with form parameters.
@@ -66,12 +65,12 @@ async function describe(provider: Provider, found: FoundToken): Promise<Record<s
   return {
     active: true,
     ...(record.scope ? { scope: record.scope } : {}),
-    client_id: record.client_id,
-    ...(await username(provider, record.user_id)),
+    client_id: record.clientId,
+    ...(await username(provider, record.userId)),
     token_type: 'refresh_token',
-    exp: record.expires_at,
-    iat: record.created_at,
-    sub: record.user_id,
+    exp: record.expiresAt,
+    iat: record.createdAt,
+    sub: record.userId,
     iss,
   };
 }

@@ -4,7 +4,6 @@ import { ASSERTION_ALGORITHMS } from '../jose/algorithms.js';
 import { UnauthorizedClient } from '../http/oauth-errors.js';
 import { formParams, requireParam } from '../http/params.js';
 import { nowSeconds } from '../storage/database.js';
-import { refreshTokensStore } from '../storage/refresh-tokens-store.js';
 import { findToken } from '../tokens/find-token.js';
 
 /**
@@ -21,7 +20,7 @@ export async function revokeEndpoint(app: FastifyInstance, { provider }: { provi
   const url = `${provider.config.issuer}/revoke`;
   provider.metadata.set('revocation_endpoint', url);
   provider.metadata.set('revocation_endpoint_auth_signing_alg_values_supported', ASSERTION_ALGORITHMS);
-  const sources = { accessTokens: provider.accessTokens, refreshTokens: refreshTokensStore(provider.db), grants: provider.grantsStore };
+  const sources = { accessTokens: provider.accessTokens, refreshTokens: provider.refreshTokens };
 
   app.post('/revoke', async (request, reply) => {
     // §2.1: POST with form parameters, and client authentication.
@@ -38,7 +37,7 @@ export async function revokeEndpoint(app: FastifyInstance, { provider }: { provi
     }
     if (found.type === 'refresh_token') {
       // §2.1: revoking a refresh token revokes the grant, and with it its access tokens.
-      await provider.grantsStore.revoke(found.record.grant_id, nowSeconds());
+      await provider.grantsStore.revoke(found.record.grantId, nowSeconds());
     } else {
       await provider.accessTokens.revoke(found.info);
     }

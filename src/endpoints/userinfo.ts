@@ -27,7 +27,7 @@ export async function userinfoEndpoint(app: FastifyInstance, { provider }: { pro
     const user = await provider.users.findById(info.userId);
     if (!user) throw new InvalidToken('the end-user of this access token no longer exists');
     // §5.3.2: sub always; the claims of granted scopes (§5.4) and of the claims request (§5.5).
-    const claims = userinfoClaims(user.claims, scopes, info.extra.userinfo_claims ?? []);
+    const claims = userinfoClaims(user.claims, scopes, info.extra.userinfoClaims ?? []);
     return reply.type('application/json').send({ ...claims, sub: user.id });
   };
   app.get('/userinfo', handler);

@@ -3,12 +3,12 @@ import type { Client } from '../clients/client.js';
 import { GRANT_AUTHORIZATION_CODE } from '../clients/client.js';
 import { InvalidGrant } from '../http/oauth-errors.js';
 import { requireParam, type Params } from '../http/params.js';
-import type { AuthorizationCodeRecord } from '../storage/authorization-codes-store.js';
+import type { AuthorizationCodeRecord } from '../storage/ports.js';
 import { nowSeconds } from '../storage/database.js';
 import { hashToken } from '../util/hashing.js';
 import type { GrantHandler } from './grant-handler.js';
 import { checkCodeVerifier } from '../rules/pkce.js';
-import { issueUserTokens, parseAmr } from './issue-user-tokens.js';
+import { issueUserTokens } from './issue-user-tokens.js';
 
 /** RFC 6749 §4.1.3 with RFC 7636 §4.6: exchanging an authorization code for tokens. */
 export function authorizationCodeGrant(provider: Provider): GrantHandler {
@@ -21,28 +21,28 @@ export function authorizationCodeGrant(provider: Provider): GrantHandler {
       const { record, replayed } = await provider.codes.consume(hashToken(code), now);
       if (replayed) {
         // RFC 6749 §4.1.2: a code used twice is refused and every token issued from it revoked.
-        await provider.grantsStore.revoke(replayed.grant_id, now);
-        await provider.audit.record({ type: 'code.reuse_detected', clientId: client.clientId, userId: replayed.user_id, detail: { grant_id: replayed.grant_id } });
-        throw new InvalidGrant('the authorization code has already been used', `code replay, grant ${replayed.grant_id} revoked`);
+        await provider.grantsStore.revoke(replayed.grantId, now);
+        await provider.audit.record({ type: 'code.reuse_detected', clientId: client.clientId, userId: replayed.userId, detail: { grant_id: replayed.grantId } });
+        throw new InvalidGrant('the authorization code has already been used', `code replay, grant ${replayed.grantId} revoked`);
       }
       if (!record) throw new InvalidGrant('the authorization code is invalid');
-      if (record.expires_at <= now) throw new InvalidGrant('the authorization code has expired');
+      if (record.expiresAt <= now) throw new InvalidGrant('the authorization code has expired');
       // §4.1.3: the code was issued to the authenticated client.
-      if (record.client_id !== client.clientId) throw new InvalidGrant('the authorization code is invalid', `code of ${record.client_id} presented by ${client.clientId}`);
+      if (record.clientId !== client.clientId) throw new InvalidGrant('the authorization code is invalid', `code of ${record.clientId} presented by ${client.clientId}`);
       checkRedirectUri(record, client, params);
-      checkCodeVerifier(record.code_challenge, record.code_challenge_method, params.code_verifier);
-      const grant = await provider.grantsStore.find(record.grant_id);
-      if (!grant || grant.revoked_at !== null) throw new InvalidGrant('the authorization has been revoked');
+      checkCodeVerifier(record.codeChallenge, record.codeChallengeMethod, params.code_verifier);
+      const grant = await provider.grantsStore.find(record.grantId);
+      if (!grant || grant.revokedAt !== null) throw new InvalidGrant('the authorization has been revoked');
 
       return issueUserTokens(provider, {
         client,
-        grantId: record.grant_id,
-        userId: record.user_id,
+        grantId: record.grantId,
+        userId: record.userId,
         scope: record.scope,
-        authTime: record.auth_time,
+        authTime: record.authTime,
         nonce: record.nonce,
         acr: record.acr,
-        amr: parseAmr(record.amr),
+        amr: record.amr,
         sid: record.sid,
         claims: record.claims,
         resource: record.resource,
@@ -58,9 +58,9 @@ export function authorizationCodeGrant(provider: Provider): GrantHandler {
  */
 function checkRedirectUri(record: AuthorizationCodeRecord, client: Client, params: Params): void {
   const sent = params.redirect_uri;
-  if (record.redirect_uri !== '') {
+  if (record.redirectUri !== '') {
     if (sent === undefined) throw new InvalidGrant('redirect_uri is required: the authorization request included it');
-    if (sent !== record.redirect_uri) throw new InvalidGrant('redirect_uri does not match the one of the authorization request');
+    if (sent !== record.redirectUri) throw new InvalidGrant('redirect_uri does not match the one of the authorization request');
     return;
   }
   if (sent === undefined) return;

@@ -5,7 +5,7 @@ import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, SlowDow
 import { nowSeconds } from '../storage/database.js';
 import { hashToken } from '../util/hashing.js';
 import type { GrantHandler } from './grant-handler.js';
-import { issueUserTokens, parseAmr } from './issue-user-tokens.js';
+import { issueUserTokens } from './issue-user-tokens.js';
 
 /** The walkthrough's wording for the two answers a polling device sees most. */
 export const PENDING_DESCRIPTION = "authorization request is still pending as the end-user hasn't yet completed the user interaction steps";
@@ -25,12 +25,12 @@ export function deviceCodeGrant(provider: Provider): GrantHandler {
       const now = nowSeconds();
       const found = await store.findByDeviceCode(hash);
       // RFC 6749 §5.2: a code this client was not issued is invalid_grant, whoever it belongs to.
-      if (!found || found.client_id !== client.clientId) {
-        throw new InvalidGrant('the device code is invalid', found ? `device code of client ${found.client_id}` : 'unknown device code');
+      if (!found || found.clientId !== client.clientId) {
+        throw new InvalidGrant('the device code is invalid', found ? `device code of client ${found.clientId}` : 'unknown device code');
       }
       if (found.status === 'consumed') throw new InvalidGrant('the device code has already been used');
       // §3.5 expired_token: the device must start a new device authorization request.
-      if (found.expires_at <= now) throw new ExpiredToken('the device code has expired');
+      if (found.expiresAt <= now) throw new ExpiredToken('the device code has expired');
       // §3.5 access_denied: the end-user denied the request.
       if (found.status === 'denied') throw new AccessDenied(DENIED_DESCRIPTION);
 
@@ -47,20 +47,20 @@ export function deviceCodeGrant(provider: Provider): GrantHandler {
 
       // Single use (STYLE.md §7): of concurrent redemptions exactly one gets the tokens.
       const approved = await store.consume(hash, now);
-      if (!approved || !approved.user_id || !approved.grant_id || approved.auth_time === null) {
+      if (!approved || !approved.userId || !approved.grantId || approved.authTime === null) {
         throw new InvalidGrant('the device code has already been used');
       }
-      const grant = await provider.grantsStore.find(approved.grant_id);
-      if (!grant || grant.revoked_at !== null) throw new InvalidGrant('the authorization was revoked');
+      const grant = await provider.grantsStore.find(approved.grantId);
+      if (!grant || grant.revokedAt !== null) throw new InvalidGrant('the authorization was revoked');
 
       return issueUserTokens(provider, {
         client,
-        grantId: approved.grant_id,
-        userId: approved.user_id,
+        grantId: approved.grantId,
+        userId: approved.userId,
         scope: approved.scope,
-        authTime: approved.auth_time,
+        authTime: approved.authTime,
         acr: approved.acr,
-        amr: parseAmr(approved.amr),
+        amr: approved.amr,
         sid: approved.sid,
       });
     },

@@ -2,7 +2,7 @@ import type { Provider } from '../provider.js';
 import type { Client } from '../clients/client.js';
 import { GRANT_REFRESH_TOKEN } from '../clients/client.js';
 import { InvalidGrant } from '../http/oauth-errors.js';
-import { parseClaimsRequest } from '../tokens/claims-request.js';
+import type { ClaimsRequest } from '../storage/ports.js';
 import { userinfoClaimNames } from '../rules/release-policy.js';
 import type { TokenResponse } from './grant-handler.js';
 
@@ -20,8 +20,8 @@ export interface UserTokensRequest {
   acr?: string | null;
   amr?: string[] | null;
   sid?: string | null;
-  /** OIDC Core §5.5 claims request, as the JSON text stored with the code. */
-  claims?: string | null;
+  /** OIDC Core §5.5 claims request, as stored with the code. */
+  claims?: ClaimsRequest | null;
   /** RFC 8707 resource: the access token's audience. */
   resource?: string | null;
   /**
@@ -41,7 +41,7 @@ export async function issueUserTokens(provider: Provider, request: UserTokensReq
   const scopes = scope.split(' ').filter(Boolean);
   const user = await provider.users.findById(request.userId);
   if (!user) throw new InvalidGrant('the end-user of this authorization no longer exists', `user ${request.userId} not found`);
-  const claimsRequest = parseClaimsRequest(request.claims);
+  const claimsRequest = request.claims ?? undefined;
   const userinfoClaims = userinfoClaimNames(claimsRequest);
   const amr = request.amr && request.amr.length > 0 ? request.amr : undefined;
 
@@ -53,11 +53,11 @@ export async function issueUserTokens(provider: Provider, request: UserTokensReq
     grantId: request.grantId,
     ttl: client.metadata.access_token_ttl ?? provider.config.ttl.accessToken,
     extra: {
-      auth_time: request.authTime,
+      authTime: request.authTime,
       acr: request.acr || undefined,
       amr,
       sid: request.sid || undefined,
-      userinfo_claims: userinfoClaims.length > 0 ? userinfoClaims : undefined,
+      userinfoClaims: userinfoClaims.length > 0 ? userinfoClaims : undefined,
     },
   });
   const response: TokenResponse = { access_token: accessToken.token, token_type: 'Bearer', expires_in: accessToken.expiresIn, scope };
@@ -97,15 +97,4 @@ export async function issueUserTokens(provider: Provider, request: UserTokensReq
     });
   }
   return response;
-}
-
-/** Reads the `amr` column (a JSON array of strings) of a code, refresh-token or device-code row. */
-export function parseAmr(json: string | null | undefined): string[] | undefined {
-  if (!json) return undefined;
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }

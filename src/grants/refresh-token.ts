@@ -3,7 +3,7 @@ import { GRANT_REFRESH_TOKEN } from '../clients/client.js';
 import { requireParam } from '../http/params.js';
 import { narrowToGranted } from '../rules/scope.js';
 import type { GrantHandler } from './grant-handler.js';
-import { issueUserTokens, parseAmr } from './issue-user-tokens.js';
+import { issueUserTokens } from './issue-user-tokens.js';
 
 /**
  * RFC 6749 §6: a refresh token for a new access token (and, with openid, a new ID token with
@@ -21,13 +21,13 @@ export function refreshTokenGrant(provider: Provider): GrantHandler {
       const refreshToken = await provider.refreshTokens.rotate(token, record, client);
       return issueUserTokens(provider, {
         client,
-        grantId: record.grant_id,
-        userId: record.user_id,
+        grantId: record.grantId,
+        userId: record.userId,
         scope,
-        authTime: record.auth_time,
+        authTime: record.authTime,
         // OIDC Core §12.2: no nonce in an ID token issued on refresh.
         acr: record.acr,
-        amr: parseAmr(record.amr),
+        amr: record.amr,
         sid: record.sid,
         claims: record.claims,
         resource: record.resource,

@@ -55,7 +55,7 @@ export async function deviceRoutes(app: FastifyInstance, { provider }: { provide
     verifyCsrf(request, form, csrfOptions(provider));
     const lookup = await lookupUserCode(provider, request, form.user_code);
     if (!('found' in lookup)) return refuse(request, reply, lookup, form.user_code);
-    return redirect(reply, confirmUrl(lookup.found.user_code));
+    return redirect(reply, confirmUrl(lookup.found.userCode));
   });
 
   app.get('/device/confirm', html, async (request, reply) => {
@@ -64,9 +64,9 @@ export async function deviceRoutes(app: FastifyInstance, { provider }: { provide
     if (!('found' in lookup)) return refuse(request, reply, lookup, query.user_code);
     const record = lookup.found;
     const session = await provider.sessions.current(request);
-    if (!session) return redirect(reply, loginUrl(issuer, confirmPath(record.user_code)));
+    if (!session) return redirect(reply, loginUrl(issuer, confirmPath(record.userCode)));
 
-    const [client, user] = await Promise.all([provider.clients.find(record.client_id), provider.users.findById(session.userId)]);
+    const [client, user] = await Promise.all([provider.clients.find(record.clientId), provider.users.findById(session.userId)]);
     if (!client || !user) return resultPage(reply, 'expired', 400);
     const scopes = record.scope.split(' ').filter(Boolean).map((name) => ({ name, description: provider.scopes.get(name) ?? name }));
     return sendPage(
@@ -75,7 +75,7 @@ export async function deviceRoutes(app: FastifyInstance, { provider }: { provide
         action: `${issuer}/device/confirm`,
         csrf: csrfToken(request, reply, csrfOptions(provider)),
         client: client.metadata,
-        userCode: formatUserCode(record.user_code),
+        userCode: formatUserCode(record.userCode),
         scopes,
         username: user.username,
       }),
@@ -88,12 +88,12 @@ export async function deviceRoutes(app: FastifyInstance, { provider }: { provide
     const lookup = await lookupUserCode(provider, request, form.user_code);
     if (!('found' in lookup)) return refuse(request, reply, lookup, form.user_code);
     const session = await provider.sessions.current(request);
-    if (!session) return redirect(reply, loginUrl(issuer, confirmPath(lookup.found.user_code)));
+    if (!session) return redirect(reply, loginUrl(issuer, confirmPath(lookup.found.userCode)));
     const allow = form.decision === 'allow';
-    if (!allow && form.decision !== 'deny') return redirect(reply, confirmUrl(lookup.found.user_code));
+    if (!allow && form.decision !== 'deny') return redirect(reply, confirmUrl(lookup.found.userCode));
     if (!(await decideDevice(provider, lookup.found, session, allow))) {
       // Decided in another tab, or expired while the page was open.
-      const now = await provider.deviceCodes.findByUserCode(lookup.found.user_code);
+      const now = await provider.deviceCodes.findByUserCode(lookup.found.userCode);
       return resultPage(reply, now?.status === 'pending' ? 'expired' : 'used', 400);
     }
     return redirect(reply, `${issuer}/device/done?result=${allow ? 'allowed' : 'denied'}`);

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Provider } from '../provider.js';
-import type { DeviceCodeRecord } from '../storage/device-codes-store.js';
+import type { DeviceCodeRecord } from '../storage/ports.js';
 import { nowSeconds } from '../storage/database.js';
 import { hashToken } from '../util/hashing.js';
 import { normaliseUserCode } from '../tokens/user-code.js';
@@ -37,7 +37,7 @@ export async function lookupUserCode(provider: Provider, request: FastifyRequest
     return { problem: 'unknown' };
   }
   if (record.status !== 'pending') return { problem: 'used' };
-  if (record.expires_at <= nowSeconds()) return { problem: 'expired' };
+  if (record.expiresAt <= nowSeconds()) return { problem: 'expired' };
   return { found: record };
 }
 

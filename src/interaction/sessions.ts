@@ -16,7 +16,7 @@
  * The cookie holds 32 random bytes; only their SHA-256 is stored (`sessions.id_hash`).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { SessionsStore } from '../storage/sessions-store.js';
+import type { SessionRecord, SessionsStore } from '../storage/ports.js';
 import { nowSeconds } from '../storage/database.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
@@ -57,8 +57,8 @@ export class Sessions {
     const cached = this.cache.get(request);
     if (cached !== undefined) return cached ?? undefined;
     const cookie = readCookie(request, SESSION_COOKIE);
-    const row = cookie ? await this.options.store.findLive(hashToken(cookie), nowSeconds()) : undefined;
-    const session = row ? toSession(row) : undefined;
+    const record = cookie ? await this.options.store.findLive(hashToken(cookie), nowSeconds()) : undefined;
+    const session = record ? toSession(record) : undefined;
     this.cache.set(request, session ?? null);
     return session;
   }
@@ -72,16 +72,16 @@ export class Sessions {
     const now = nowSeconds();
     const previous = await this.current(request);
     const cookie = randomToken(32);
-    const fields = { id_hash: hashToken(cookie), auth_time: now, amr: JSON.stringify(how.amr), acr: how.acr ?? null, expires_at: now + this.options.ttl };
+    const fields = { idHash: hashToken(cookie), authTime: now, amr: how.amr, acr: how.acr ?? null, expiresAt: now + this.options.ttl };
     let session: Session;
     if (previous && previous.userId === userId) {
       await this.options.store.reauthenticate(previous.sid, fields);
-      session = { ...previous, authTime: now, amr: how.amr, acr: how.acr ?? null, expiresAt: fields.expires_at, signInId: fields.id_hash };
+      session = { ...previous, authTime: now, amr: how.amr, acr: how.acr ?? null, expiresAt: fields.expiresAt, signInId: fields.idHash };
     } else {
       if (previous) await this.options.store.end(previous.sid, now);
-      const row = { ...fields, sid: randomToken(16), user_id: userId, created_at: now, ended_at: null };
-      await this.options.store.insert(row);
-      session = toSession(row);
+      const record = { ...fields, sid: randomToken(16), userId, createdAt: now, endedAt: null };
+      await this.options.store.insert(record);
+      session = toSession(record);
     }
     setCookie(reply, SESSION_COOKIE, cookie, { secure: this.options.secure, maxAge: this.options.ttl });
     this.cache.set(request, session);
@@ -99,22 +99,18 @@ export class Sessions {
   }
 
   async findBySid(sid: string): Promise<Session | undefined> {
-    const row = await this.options.store.findBySid(sid);
-    return row && row.ended_at === null && row.expires_at > nowSeconds() ? toSession(row) : undefined;
+    const record = await this.options.store.findBySid(sid);
+    return record && record.endedAt === null && record.expiresAt > nowSeconds() ? toSession(record) : undefined;
   }
 
-  /** Remembers that `clientId` received a code in this session (for back-channel logout). */
-  addClient(sid: string, clientId: string): Promise<void> {
-    return this.options.store.addClient(sid, clientId, nowSeconds());
-  }
-
+  /** The clients that received a code in this session (for back-channel logout). */
   clientsOf(sid: string): Promise<string[]> {
     return this.options.store.clientsOf(sid);
   }
 }
 
-function toSession(row: { id_hash: string; sid: string; user_id: string; auth_time: number; amr: string | null; acr: string | null; expires_at: number }): Session {
-  return { sid: row.sid, userId: row.user_id, authTime: row.auth_time, amr: row.amr ? (JSON.parse(row.amr) as string[]) : [], acr: row.acr, expiresAt: row.expires_at, signInId: row.id_hash };
+function toSession(record: SessionRecord): Session {
+  return { sid: record.sid, userId: record.userId, authTime: record.authTime, amr: record.amr, acr: record.acr, expiresAt: record.expiresAt, signInId: record.idHash };
 }
 
 /** The sign-in page URL that comes back to `returnTo` (a local path such as `/device`) afterwards. */

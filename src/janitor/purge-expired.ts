@@ -1,4 +1,4 @@
-import type { PurgeStep } from '../storage/expired-rows-store.js';
+import type { PurgeStep } from '../storage/ports.js';
 import { nowSeconds } from '../storage/database.js';
 
 export interface PurgeOptions {

@@ -1,5 +1,5 @@
 import { importJWK, type CryptoKey, type JWK, type KeyObject } from 'jose';
-import type { SigningKeysStore, StoredSigningKey } from '../storage/signing-keys-store.js';
+import type { SigningKeyRecord, SigningKeysStore } from '../storage/ports.js';
 import type { SecretBox } from '../util/secret-box.js';
 import { nowSeconds } from '../storage/database.js';
 import { ConfigError } from '../config/config-error.js';
@@ -36,15 +36,15 @@ export interface KeySetOptions {
 
 /**
  * Which key signs for each algorithm at `now`: the newest key that has started signing
- * (`created_at` is when a key starts, in the future for a rotation in progress) and is not
+ * (`createdAt` is when a key starts, in the future for a rotation in progress) and is not
  * retired yet. With none, the newest unretired key (a first key signs at once).
  */
-export function signingKids(rows: StoredSigningKey[], now: number): Map<string, string> {
+export function signingKids(keys: SigningKeyRecord[], now: number): Map<string, string> {
   const chosen = new Map<string, string>();
-  for (const row of rows) {
-    if (!chosen.has(row.alg) && row.created_at <= now && (row.retired_at === null || row.retired_at > now)) chosen.set(row.alg, row.kid);
+  for (const key of keys) {
+    if (!chosen.has(key.alg) && key.createdAt <= now && (key.retiredAt === null || key.retiredAt > now)) chosen.set(key.alg, key.kid);
   }
-  for (const row of rows) if (!chosen.has(row.alg) && row.retired_at === null) chosen.set(row.alg, row.kid);
+  for (const key of keys) if (!chosen.has(key.alg) && key.retiredAt === null) chosen.set(key.alg, key.kid);
   return chosen;
 }
 
@@ -77,21 +77,20 @@ export class KeySet {
   async reload(): Promise<void> {
     const now = nowSeconds();
     this.lastReload = Date.now();
-    const rows = (await this.options.store.list()).filter((row) => row.expires_at === null || row.expires_at >= now);
-    const signing = signingKids(rows, now);
+    const stored = (await this.options.store.list()).filter((key) => key.expiresAt === null || key.expiresAt >= now);
+    const signing = signingKids(stored, now);
     const active = new Map<SigningAlgorithm, SigningKey>();
     const published = new Map<string, { jwk: JWK; key?: CryptoKey | KeyObject }>();
-    for (const row of rows) {
-      const jwk = JSON.parse(row.public_jwk) as JWK;
-      published.set(row.kid, { jwk, key: this.publicKeys.get(row.kid)?.key });
-      const alg = row.alg as SigningAlgorithm;
-      if (signing.get(alg) === row.kid) {
+    for (const key of stored) {
+      published.set(key.kid, { jwk: key.publicJwk, key: this.publicKeys.get(key.kid)?.key });
+      const alg = key.alg as SigningAlgorithm;
+      if (signing.get(alg) === key.kid) {
         const current = this.active.get(alg);
         const privateKey =
-          current?.kid === row.kid
+          current?.kid === key.kid
             ? current.privateKey
-            : ((await importJWK(this.decryptPrivateJwk(row.kid, row.private_jwk_encrypted), alg)) as CryptoKey | KeyObject);
-        active.set(alg, { kid: row.kid, alg, privateKey });
+            : ((await importJWK(this.decryptPrivateJwk(key.kid, key.privateJwkEncrypted), alg)) as CryptoKey | KeyObject);
+        active.set(alg, { kid: key.kid, alg, privateKey });
       }
     }
     this.active = active;
@@ -111,15 +110,15 @@ export class KeySet {
   /** Every stored key, newest first, with its state; publication-expired keys are dropped first. */
   async describe(): Promise<KeyInfo[]> {
     await this.options.store.deleteExpired(nowSeconds());
-    const rows = await this.options.store.list();
-    const activeKids = new Set(signingKids(rows, nowSeconds()).values());
-    return rows.map((row) => ({
-      kid: row.kid,
-      alg: row.alg,
-      createdAt: row.created_at,
-      retiredAt: row.retired_at,
-      expiresAt: row.expires_at,
-      active: activeKids.has(row.kid),
+    const stored = await this.options.store.list();
+    const activeKids = new Set(signingKids(stored, nowSeconds()).values());
+    return stored.map((key) => ({
+      kid: key.kid,
+      alg: key.alg,
+      createdAt: key.createdAt,
+      retiredAt: key.retiredAt,
+      expiresAt: key.expiresAt,
+      active: activeKids.has(key.kid),
     }));
   }
 
@@ -145,15 +144,15 @@ export class KeySet {
   async addKey(alg: SigningAlgorithm, signsFrom = nowSeconds()): Promise<string> {
     const key = await generateSigningKey(alg);
     const now = signsFrom;
-    const previous = (await this.options.store.list()).filter((k) => k.alg === alg && k.retired_at === null);
+    const previous = (await this.options.store.list()).filter((k) => k.alg === alg && k.retiredAt === null);
     await this.options.store.insert({
       kid: key.kid,
       alg,
-      public_jwk: JSON.stringify(key.publicJwk),
-      private_jwk_encrypted: this.options.box.encrypt(JSON.stringify(key.privateJwk)),
-      created_at: now,
-      retired_at: null,
-      expires_at: null,
+      publicJwk: key.publicJwk,
+      privateJwkEncrypted: this.options.box.encrypt(JSON.stringify(key.privateJwk)),
+      createdAt: now,
+      retiredAt: null,
+      expiresAt: null,
     });
     for (const old of previous) await this.options.store.retire(old.kid, now, now + this.options.publishRetiredFor);
     return key.kid;

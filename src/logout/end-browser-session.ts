@@ -15,7 +15,7 @@ export async function endBrowserSession(provider: Provider, reply: FastifyReply,
   const now = nowSeconds();
   for (const grant of await provider.grantsStore.findBySid(session.sid)) {
     // Tokens of the session die with it; offline_access was asked for precisely to outlive it (OIDC Core §11).
-    if (grant.revoked_at !== null || grant.scope.split(' ').includes('offline_access')) continue;
+    if (grant.revokedAt !== null || grant.scope.split(' ').includes('offline_access')) continue;
     await provider.grantsStore.revoke(grant.id, now);
   }
   backchannel.notify({ sid: session.sid, userId: session.userId });

@@ -1,4 +1,4 @@
-import type { InitialAccessTokensStore } from '../storage/initial-access-tokens-store.js';
+import type { InitialAccessTokensStore } from '../storage/ports.js';
 import { nowSeconds } from '../storage/database.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
@@ -21,7 +21,7 @@ export class InitialAccessTokens {
     const token = randomToken(32);
     const now = nowSeconds();
     const expiresAt = options.expiresIn ? now + options.expiresIn : null;
-    await this.store.insert({ token_hash: hashToken(token), description: options.description ?? null, created_at: now, expires_at: expiresAt });
+    await this.store.insert({ tokenHash: hashToken(token), description: options.description ?? null, createdAt: now, expiresAt });
     return { token, expiresAt };
   }
 

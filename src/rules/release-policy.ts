@@ -1,4 +1,4 @@
-import type { ClaimsRequest } from '../tokens/claims-request.js';
+import type { ClaimsRequest } from '../storage/ports.js';
 
 /**
  * What is released to a client about its user, and when the user must be asked first

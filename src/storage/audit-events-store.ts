@@ -1,27 +1,11 @@
 import type { Db } from './database.js';
 import type { AuditEventRow } from './schema.js';
-
-export interface AuditEventFilter {
-  /** Epoch seconds: events at or after. */
-  since?: number;
-  type?: string;
-  userId?: string;
-  clientId?: string;
-  limit?: number;
-}
-
-/** The audit trail, append-only: nothing but the janitor's retention ever deletes from it. */
-export interface AuditEventsStore {
-  /** Appends events, several in one statement. */
-  append(rows: AuditEventRow[]): Promise<void>;
-  /** Newest first. A `type` ending in `.*` matches the whole family (`signin.*`). */
-  list(filter: AuditEventFilter): Promise<AuditEventRow[]>;
-}
+import type { AuditEventsStore, AuditRecord } from './ports.js';
 
 export function auditEventsStore(db: Db): AuditEventsStore {
   return {
-    async append(rows) {
-      if (rows.length > 0) await db.insertInto('audit_events').values(rows).execute();
+    async append(events) {
+      if (events.length > 0) await db.insertInto('audit_events').values(events.map(toRow)).execute();
     },
     async list(filter) {
       let query = db.selectFrom('audit_events').selectAll();
@@ -30,7 +14,32 @@ export function auditEventsStore(db: Db): AuditEventsStore {
       else if (filter.type) query = query.where('type', '=', filter.type);
       if (filter.userId) query = query.where('user_id', '=', filter.userId);
       if (filter.clientId) query = query.where('client_id', '=', filter.clientId);
-      return query.orderBy('at', 'desc').orderBy('id', 'desc').limit(filter.limit ?? 100).execute();
+      const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(filter.limit ?? 100).execute();
+      return rows.map(toRecord);
     },
+  };
+}
+
+function toRow(event: AuditRecord): AuditEventRow {
+  return {
+    id: event.id,
+    at: event.at,
+    type: event.type,
+    user_id: event.userId,
+    client_id: event.clientId,
+    address: event.address,
+    detail: event.detail && Object.keys(event.detail).length > 0 ? JSON.stringify(event.detail) : null,
+  };
+}
+
+function toRecord(row: AuditEventRow): AuditRecord {
+  return {
+    id: row.id,
+    at: row.at,
+    type: row.type,
+    userId: row.user_id,
+    clientId: row.client_id,
+    address: row.address,
+    detail: row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : null,
   };
 }

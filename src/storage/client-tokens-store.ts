@@ -1,10 +1,5 @@
 import type { Db } from './database.js';
-
-/** Everything issued to one client, for when the client goes away (RFC 7592 §2.3). */
-export interface ClientTokensStore {
-  /** Marks every grant, refresh token and access token of the client revoked, in one transaction. */
-  revokeAll(clientId: string, now: number): Promise<void>;
-}
+import type { ClientTokensStore } from './ports.js';
 
 export function clientTokensStore(db: Db): ClientTokensStore {
   return {

@@ -1,15 +1,7 @@
 import type { Db } from './database.js';
 import type { ClientRow } from './schema.js';
 import type { Client, ClientMetadata } from '../clients/client.js';
-
-/** Registered clients, in domain words. */
-export interface ClientsStore {
-  find(clientId: string): Promise<Client | undefined>;
-  list(): Promise<Client[]>;
-  /** Inserts or replaces the client with this id. */
-  save(client: Client, now: number): Promise<void>;
-  delete(clientId: string): Promise<boolean>;
-}
+import type { ClientsStore } from './ports.js';
 
 export function clientsStore(db: Db): ClientsStore {
   return {

@@ -1,13 +1,5 @@
 import type { Db } from './database.js';
-
-/** Remembered consent: the scopes a user has allowed a client, so they are not asked again. */
-export interface ConsentsStore {
-  /** The scopes `userId` has allowed `clientId`, empty when never asked. */
-  scopes(userId: string, clientId: string): Promise<string[]>;
-  /** Adds `scopes` to what the user has allowed the client (union with earlier consent). */
-  remember(userId: string, clientId: string, scopes: string[], now: number): Promise<void>;
-  forget(userId: string, clientId: string): Promise<void>;
-}
+import type { ConsentsStore } from './ports.js';
 
 export function consentsStore(db: Db): ConsentsStore {
   const scopes = async (userId: string, clientId: string) => {

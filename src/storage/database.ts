@@ -120,6 +120,11 @@ export async function migrate(db: Db): Promise<string[]> {
   }
 }
 
+/** Whether the database answers (the /readyz probe). */
+export async function ping(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
+}
+
 /** Epoch seconds: the unit of every time column. */
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);

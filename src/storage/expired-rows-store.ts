@@ -1,11 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
+import type { PurgeStep } from './ports.js';
 
-/** One kind of row the janitor purges: deletes at most `limit` of them, returns how many. */
-export interface PurgeStep {
-  name: string;
-  purge(now: number, limit: number): Promise<number>;
-}
 
 export interface RetentionOptions {
   /** Days audit events are kept; 0 keeps them forever. */

@@ -1,27 +1,13 @@
 import type { Db } from './database.js';
 import type { GrantRow } from './schema.js';
-
-export type GrantRecord = GrantRow;
-
-/**
- * Grants: one authorization of one client by one user (an authorization code or device code
- * and every token that descends from it). Revoking a grant revokes all of them at once.
- */
-export interface GrantsStore {
-  insert(grant: GrantRecord): Promise<void>;
-  find(id: string): Promise<GrantRecord | undefined>;
-  /** Marks the grant and its refresh and access tokens revoked, in one transaction. */
-  revoke(id: string, now: number): Promise<void>;
-  /** Grants of a browser session (for logout). */
-  findBySid(sid: string): Promise<GrantRecord[]>;
-}
+import type { GrantRecord, GrantsStore } from './ports.js';
 
 export function grantsStore(db: Db): GrantsStore {
   return {
-    async insert(grant) {
-      await db.insertInto('grants').values(grant).execute();
+    async find(id) {
+      const row = await db.selectFrom('grants').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toGrantRecord(row);
     },
-    find: (id) => db.selectFrom('grants').selectAll().where('id', '=', id).executeTakeFirst(),
     async revoke(id, now) {
       await db.transaction().execute(async (trx) => {
         await trx.updateTable('grants').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
@@ -29,6 +15,36 @@ export function grantsStore(db: Db): GrantsStore {
         await trx.updateTable('access_tokens').set({ revoked_at: now }).where('grant_id', '=', id).where('revoked_at', 'is', null).execute();
       });
     },
-    findBySid: (sid) => db.selectFrom('grants').selectAll().where('sid', '=', sid).execute(),
+    async findBySid(sid) {
+      const rows = await db.selectFrom('grants').selectAll().where('sid', '=', sid).execute();
+      return rows.map(toGrantRecord);
+    },
+  };
+}
+
+/** Grants are written by the stores that create them with their code or device approval. */
+export function toGrantRow(grant: GrantRecord): GrantRow {
+  return {
+    id: grant.id,
+    user_id: grant.userId,
+    client_id: grant.clientId,
+    scope: grant.scope,
+    sid: grant.sid,
+    created_at: grant.createdAt,
+    expires_at: grant.expiresAt,
+    revoked_at: grant.revokedAt,
+  };
+}
+
+function toGrantRecord(row: GrantRow): GrantRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    clientId: row.client_id,
+    scope: row.scope,
+    sid: row.sid,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
   };
 }

@@ -1,27 +1,17 @@
 import type { Db } from './database.js';
 import type { RefreshTokenRow } from './schema.js';
-
-export type RefreshTokenRecord = RefreshTokenRow;
-
-/** Refresh tokens, stored by hash, in domain words (STYLE.md §5). */
-export interface RefreshTokensStore {
-  insert(record: RefreshTokenRecord): Promise<void>;
-  findByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
-  /**
-   * Rotation (RFC 9700 §4.14.2): marks the old token used and stores its successor, in one
-   * transaction. The mark is atomic (STYLE.md §7): false when the old token was already
-   * used or revoked, and then nothing is stored.
-   */
-  rotate(oldHash: string, successor: RefreshTokenRecord, now: number): Promise<boolean>;
-  deleteExpired(before: number, limit: number): Promise<number>;
-}
+import type { RefreshTokenRecord, RefreshTokensStore } from './ports.js';
+import { readClaimsRequest, readStringList, writeClaimsRequest, writeStringList } from './json-columns.js';
 
 export function refreshTokensStore(db: Db): RefreshTokensStore {
   return {
     async insert(record) {
-      await db.insertInto('refresh_tokens').values(record).execute();
+      await db.insertInto('refresh_tokens').values(toRow(record)).execute();
     },
-    findByHash: (tokenHash) => db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst(),
+    async findByHash(tokenHash) {
+      const row = await db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+      return row && toRecord(row);
+    },
     rotate: (oldHash, successor, now) =>
       db.transaction().execute(async (trx) => {
         const used = await trx
@@ -33,13 +23,48 @@ export function refreshTokensStore(db: Db): RefreshTokensStore {
           .returning('token_hash')
           .executeTakeFirst();
         if (!used) return false;
-        await trx.insertInto('refresh_tokens').values(successor).execute();
+        await trx.insertInto('refresh_tokens').values(toRow(successor)).execute();
         return true;
       }),
-    async deleteExpired(before, limit) {
-      const victims = db.selectFrom('refresh_tokens').select('token_hash').where('expires_at', '<', before).limit(limit);
-      const result = await db.deleteFrom('refresh_tokens').where('token_hash', 'in', victims).executeTakeFirst();
-      return Number(result.numDeletedRows);
-    },
+  };
+}
+
+function toRow(record: RefreshTokenRecord): RefreshTokenRow {
+  return {
+    token_hash: record.tokenHash,
+    grant_id: record.grantId,
+    client_id: record.clientId,
+    user_id: record.userId,
+    scope: record.scope,
+    claims: writeClaimsRequest(record.claims),
+    resource: record.resource,
+    auth_time: record.authTime,
+    acr: record.acr,
+    amr: writeStringList(record.amr),
+    sid: record.sid,
+    created_at: record.createdAt,
+    expires_at: record.expiresAt,
+    consumed_at: record.consumedAt,
+    revoked_at: record.revokedAt,
+  };
+}
+
+function toRecord(row: RefreshTokenRow): RefreshTokenRecord {
+  return {
+    tokenHash: row.token_hash,
+    grantId: row.grant_id,
+    clientId: row.client_id,
+    userId: row.user_id,
+    scope: row.scope,
+    claims: readClaimsRequest(row.claims),
+    resource: row.resource,
+    authTime: row.auth_time,
+    acr: row.acr,
+    amr: readStringList(row.amr),
+    sid: row.sid,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    consumedAt: row.consumed_at,
+    revokedAt: row.revoked_at,
   };
 }

@@ -1,6 +1,7 @@
 /**
- * Table shapes as Kysely sees them. Times are whole seconds since the epoch; JSON is
- * stored as text and parsed by the store that owns the table.
+ * Table shapes as Kysely sees them, for the stores in this folder only (the rest of Tessera
+ * sees the records of ports.ts). Times are whole seconds since the epoch; JSON is stored as
+ * text and parsed by the store that owns the table.
  */
 
 export interface Database {
@@ -161,8 +162,7 @@ export interface DeviceCodeRow {
   user_code: string;
   client_id: string;
   scope: string;
-  /** pending, approved, denied, consumed */
-  status: string;
+  status: 'pending' | 'approved' | 'denied' | 'consumed';
   user_id: string | null;
   grant_id: string | null;
   auth_time: number | null;

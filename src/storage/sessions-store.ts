@@ -1,45 +1,61 @@
 import type { Db } from './database.js';
 import type { SessionRow } from './schema.js';
-
-export type SessionRecord = SessionRow;
-
-/** Browser sessions (by cookie hash) and the clients each one has signed in to (for logout). */
-export interface SessionsStore {
-  insert(session: SessionRecord): Promise<void>;
-  /** The live session whose cookie hashes to `idHash`: not ended, not expired. */
-  findLive(idHash: string, now: number): Promise<SessionRecord | undefined>;
-  findBySid(sid: string): Promise<SessionRecord | undefined>;
-  /** A fresh sign-in by the same user: new cookie hash, new auth_time, same sid. */
-  reauthenticate(sid: string, update: Pick<SessionRecord, 'id_hash' | 'auth_time' | 'amr' | 'acr' | 'expires_at'>): Promise<void>;
-  end(sid: string, now: number): Promise<void>;
-  addClient(sid: string, clientId: string, now: number): Promise<void>;
-  clientsOf(sid: string): Promise<string[]>;
-}
+import type { SessionRecord, SessionsStore } from './ports.js';
+import { readStringList, writeStringList } from './json-columns.js';
 
 export function sessionsStore(db: Db): SessionsStore {
   return {
     async insert(session) {
-      await db.insertInto('sessions').values(session).execute();
+      await db
+        .insertInto('sessions')
+        .values({
+          id_hash: session.idHash,
+          sid: session.sid,
+          user_id: session.userId,
+          auth_time: session.authTime,
+          amr: writeStringList(session.amr),
+          acr: session.acr,
+          created_at: session.createdAt,
+          expires_at: session.expiresAt,
+          ended_at: session.endedAt,
+        })
+        .execute();
     },
-    findLive: (idHash, now) =>
-      db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).where('ended_at', 'is', null).where('expires_at', '>', now).executeTakeFirst(),
-    findBySid: (sid) => db.selectFrom('sessions').selectAll().where('sid', '=', sid).executeTakeFirst(),
+    async findLive(idHash, now) {
+      const row = await db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).where('ended_at', 'is', null).where('expires_at', '>', now).executeTakeFirst();
+      return row && toRecord(row);
+    },
+    async findBySid(sid) {
+      const row = await db.selectFrom('sessions').selectAll().where('sid', '=', sid).executeTakeFirst();
+      return row && toRecord(row);
+    },
     async reauthenticate(sid, update) {
-      await db.updateTable('sessions').set(update).where('sid', '=', sid).execute();
+      await db
+        .updateTable('sessions')
+        .set({ id_hash: update.idHash, auth_time: update.authTime, amr: writeStringList(update.amr), acr: update.acr, expires_at: update.expiresAt })
+        .where('sid', '=', sid)
+        .execute();
     },
     async end(sid, now) {
       await db.updateTable('sessions').set({ ended_at: now }).where('sid', '=', sid).where('ended_at', 'is', null).execute();
-    },
-    async addClient(sid, clientId, now) {
-      await db
-        .insertInto('session_clients')
-        .values({ sid, client_id: clientId, created_at: now })
-        .onConflict((oc) => oc.columns(['sid', 'client_id']).doNothing())
-        .execute();
     },
     async clientsOf(sid) {
       const rows = await db.selectFrom('session_clients').select('client_id').where('sid', '=', sid).execute();
       return rows.map((r) => r.client_id);
     },
+  };
+}
+
+function toRecord(row: SessionRow): SessionRecord {
+  return {
+    idHash: row.id_hash,
+    sid: row.sid,
+    userId: row.user_id,
+    authTime: row.auth_time,
+    amr: readStringList(row.amr),
+    acr: row.acr,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    endedAt: row.ended_at,
   };
 }

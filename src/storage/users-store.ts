@@ -1,21 +1,7 @@
 import type { Db } from './database.js';
 import type { UserRow } from './schema.js';
 import type { User } from '../accounts/user.js';
-
-export interface UserWithHash extends User {
-  passwordHash: string;
-}
-
-/** End-users, in domain words. */
-export interface UsersStore {
-  findById(id: string): Promise<User | undefined>;
-  findByUsername(username: string): Promise<UserWithHash | undefined>;
-  list(): Promise<User[]>;
-  insert(user: UserWithHash, now: number): Promise<void>;
-  updateClaims(id: string, claims: Record<string, unknown>, now: number): Promise<void>;
-  setPasswordHash(id: string, passwordHash: string, now: number): Promise<boolean>;
-  delete(id: string): Promise<boolean>;
-}
+import type { UsersStore } from './ports.js';
 
 export function usersStore(db: Db): UsersStore {
   return {

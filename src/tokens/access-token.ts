@@ -1,4 +1,5 @@
 import type { Client } from '../clients/client.js';
+import type { AccessTokenExtra } from '../storage/ports.js';
 
 /** What a grant asks the access-token strategy to issue. */
 export interface AccessTokenRequest {
@@ -14,15 +15,6 @@ export interface AccessTokenRequest {
   ttl: number;
   /** Facts of the authentication the token carries for userinfo and introspection. */
   extra?: AccessTokenExtra;
-}
-
-export interface AccessTokenExtra {
-  auth_time?: number;
-  acr?: string;
-  amr?: string[];
-  sid?: string;
-  /** OIDC Core §5.5 claims requested for userinfo. */
-  userinfo_claims?: string[];
 }
 
 export interface IssuedAccessToken {

@@ -1,12 +1,11 @@
 import type { KeySet } from '../keys/key-set.js';
-import type { AccessTokensStore } from '../storage/access-tokens-store.js';
-import type { GrantsStore } from '../storage/grants-store.js';
+import type { AccessTokensStore, GrantsStore } from '../storage/ports.js';
 import { nowSeconds } from '../storage/database.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
 import { signJwt } from '../jose/sign.js';
 import { verifyOwnJwt } from '../jose/verify-own.js';
-import type { AccessTokenExtra, AccessTokenInfo, AccessTokenRequest, IssuedAccessToken } from './access-token.js';
+import type { AccessTokenInfo, AccessTokenRequest, IssuedAccessToken } from './access-token.js';
 
 export interface AccessTokensOptions {
   issuer: string;
@@ -40,7 +39,7 @@ export class AccessTokens {
       token = await signJwt(key, 'at+jwt', {
         client_id: request.client.clientId,
         scope: request.scope || undefined,
-        auth_time: request.extra?.auth_time,
+        auth_time: request.extra?.authTime,
         acr: request.extra?.acr,
         iss: this.options.issuer,
         sub: request.userId ?? request.client.clientId,
@@ -55,16 +54,16 @@ export class AccessTokens {
     if (format === 'opaque' || request.grantId) {
       await this.options.store.insert({
         jti,
-        token_hash: format === 'opaque' ? hashToken(token) : null,
-        grant_id: request.grantId ?? null,
-        client_id: request.client.clientId,
-        user_id: request.userId ?? null,
+        tokenHash: format === 'opaque' ? hashToken(token) : null,
+        grantId: request.grantId ?? null,
+        clientId: request.client.clientId,
+        userId: request.userId ?? null,
         scope: request.scope,
         audience,
-        data: request.extra ? JSON.stringify(request.extra) : null,
-        created_at: now,
-        expires_at: exp,
-        revoked_at: null,
+        extra: request.extra ?? null,
+        createdAt: now,
+        expiresAt: exp,
+        revokedAt: null,
       });
     }
     return { token, jti, expiresIn: request.ttl, format };
@@ -78,7 +77,7 @@ export class AccessTokens {
     if (!(await this.options.clientExists(info.clientId))) return undefined;
     if (info.grantId) {
       const grant = await this.options.grants.find(info.grantId);
-      if (!grant || grant.revoked_at !== null) return undefined;
+      if (!grant || grant.revokedAt !== null) return undefined;
     }
     return info;
   }
@@ -87,38 +86,37 @@ export class AccessTokens {
     const payload = await verifyOwnJwt(token, this.options.keys, { issuer: this.options.issuer, kind: 'access', now: nowSeconds() });
     if (!payload) return undefined;
     const record = await this.options.store.findByJti(payload.jti);
-    if (record?.revoked_at != null) return undefined;
-    const extra: AccessTokenExtra = record?.data ? JSON.parse(record.data) : {};
+    if (record && record.revokedAt !== null) return undefined;
     return {
       jti: payload.jti,
       format: 'jwt',
       clientId: payload.client_id,
       sub: payload.sub,
-      userId: record?.user_id ?? (payload.sub !== payload.client_id ? payload.sub : undefined),
+      userId: record?.userId ?? (payload.sub !== payload.client_id ? payload.sub : undefined),
       scope: typeof payload.scope === 'string' ? payload.scope : '',
       aud: payload.aud ?? [],
       iat: payload.iat ?? 0,
       exp: payload.exp,
-      grantId: record?.grant_id ?? undefined,
-      extra,
+      grantId: record?.grantId ?? undefined,
+      extra: record?.extra ?? {},
     };
   }
 
   private async verifyOpaque(token: string): Promise<AccessTokenInfo | undefined> {
     const record = await this.options.store.findByHash(hashToken(token));
-    if (!record || record.revoked_at !== null || record.expires_at <= nowSeconds()) return undefined;
+    if (!record || record.revokedAt !== null || record.expiresAt <= nowSeconds()) return undefined;
     return {
       jti: record.jti,
       format: 'opaque',
-      clientId: record.client_id,
-      sub: record.user_id ?? record.client_id,
-      userId: record.user_id ?? undefined,
+      clientId: record.clientId,
+      sub: record.userId ?? record.clientId,
+      userId: record.userId ?? undefined,
       scope: record.scope,
       aud: record.audience,
-      iat: record.created_at,
-      exp: record.expires_at,
-      grantId: record.grant_id ?? undefined,
-      extra: record.data ? JSON.parse(record.data) : {},
+      iat: record.createdAt,
+      exp: record.expiresAt,
+      grantId: record.grantId ?? undefined,
+      extra: record.extra ?? {},
     };
   }
 
@@ -127,15 +125,15 @@ export class AccessTokens {
     await this.options.store.revoke(
       {
         jti: info.jti,
-        token_hash: null,
-        grant_id: info.grantId ?? null,
-        client_id: info.clientId,
-        user_id: info.userId ?? null,
+        tokenHash: null,
+        grantId: info.grantId ?? null,
+        clientId: info.clientId,
+        userId: info.userId ?? null,
         scope: info.scope,
         audience: Array.isArray(info.aud) ? info.aud.join(' ') : info.aud,
-        data: null,
-        created_at: info.iat,
-        expires_at: info.exp,
+        extra: null,
+        createdAt: info.iat,
+        expiresAt: info.exp,
       },
       nowSeconds(),
     );

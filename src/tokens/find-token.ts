@@ -1,8 +1,7 @@
-import type { GrantsStore } from '../storage/grants-store.js';
-import type { RefreshTokenRecord, RefreshTokensStore } from '../storage/refresh-tokens-store.js';
+import type { RefreshTokenRecord } from '../storage/ports.js';
 import type { AccessTokenInfo } from './access-token.js';
 import type { AccessTokens } from './access-tokens.js';
-import { refreshTokenStatus } from './refresh-token-status.js';
+import type { RefreshTokens } from './refresh-tokens.js';
 
 /** An active token presented to introspection or revocation, with the client it was issued to. */
 export type FoundToken =
@@ -10,9 +9,8 @@ export type FoundToken =
   | { type: 'refresh_token'; clientId: string; record: RefreshTokenRecord };
 
 export interface TokenSources {
-  accessTokens: AccessTokens;
-  refreshTokens: RefreshTokensStore;
-  grants: GrantsStore;
+  accessTokens: Pick<AccessTokens, 'verify'>;
+  refreshTokens: Pick<RefreshTokens, 'status'>;
 }
 
 /**
@@ -35,6 +33,6 @@ async function findAccessToken(sources: TokenSources, token: string): Promise<Fo
 }
 
 async function findRefreshToken(sources: TokenSources, token: string): Promise<FoundToken | undefined> {
-  const record = await refreshTokenStatus(sources.refreshTokens, sources.grants, token);
-  return record && { type: 'refresh_token', clientId: record.client_id, record };
+  const record = await sources.refreshTokens.status(token);
+  return record && { type: 'refresh_token', clientId: record.clientId, record };
 }

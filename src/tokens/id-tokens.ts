@@ -4,7 +4,7 @@ import type { User } from '../accounts/user.js';
 import type { UserDirectory } from '../accounts/user-directory.js';
 import { idTokenClaims } from '../rules/release-policy.js';
 import { nowSeconds } from '../storage/database.js';
-import type { ClaimsRequest } from './claims-request.js';
+import type { ClaimsRequest } from '../storage/ports.js';
 import { tokenHash } from './token-hash.js';
 import { signJwt } from '../jose/sign.js';
 import { signingKeyFor } from '../jose/signing-key-for.js';

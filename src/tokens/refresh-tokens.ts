@@ -1,7 +1,6 @@
 import { isPublicClient, type Client } from '../clients/client.js';
 import { InvalidGrant } from '../http/oauth-errors.js';
-import type { GrantsStore } from '../storage/grants-store.js';
-import type { RefreshTokenRecord, RefreshTokensStore } from '../storage/refresh-tokens-store.js';
+import type { ClaimsRequest, GrantsStore, RefreshTokenRecord, RefreshTokensStore } from '../storage/ports.js';
 import { nowSeconds } from '../storage/database.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
@@ -13,7 +12,7 @@ export interface RefreshTokenGrant {
   userId: string;
   /** The scope of the authorization; a refresh may ask for less, never more (RFC 6749 §6). */
   scope: string;
-  claims?: string | null;
+  claims?: ClaimsRequest | null;
   resource?: string | null;
   authTime: number;
   acr?: string | null;
@@ -23,12 +22,12 @@ export interface RefreshTokenGrant {
 
 export interface RefreshTokensOptions {
   store: RefreshTokensStore;
-  grants: GrantsStore;
+  grants: Pick<GrantsStore, 'find' | 'revoke'>;
   /** Lifetime in seconds (config ttl.refreshToken). */
   ttl: number;
   /** Rotate confidential clients' tokens too (config refreshTokens.rotateConfidential). */
   rotateConfidential: boolean;
-  /** Told of reuse (issue 7: the audit trail). */
+  /** Told of reuse (the audit trail). */
   onReuse?: (record: RefreshTokenRecord) => Promise<void>;
 }
 
@@ -53,12 +52,26 @@ export class RefreshTokens {
     const record = await this.options.store.findByHash(hashToken(token));
     if (!record) throw new InvalidGrant('the refresh token is invalid');
     // RFC 6749 §6: the token must have been issued to the authenticated client.
-    if (record.client_id !== client.clientId) throw new InvalidGrant('the refresh token is invalid', `refresh token of ${record.client_id} presented by ${client.clientId}`);
-    if (record.revoked_at !== null) throw new InvalidGrant('the refresh token has been revoked');
-    if (record.consumed_at !== null) await this.reused(record);
-    if (record.expires_at <= nowSeconds()) throw new InvalidGrant('the refresh token has expired');
-    const grant = await this.options.grants.find(record.grant_id);
-    if (!grant || grant.revoked_at !== null) throw new InvalidGrant('the authorization has been revoked');
+    if (record.clientId !== client.clientId) throw new InvalidGrant('the refresh token is invalid', `refresh token of ${record.clientId} presented by ${client.clientId}`);
+    if (record.revokedAt !== null) throw new InvalidGrant('the refresh token has been revoked');
+    if (record.consumedAt !== null) await this.reused(record);
+    if (record.expiresAt <= nowSeconds()) throw new InvalidGrant('the refresh token has expired');
+    const grant = await this.options.grants.find(record.grantId);
+    if (!grant || grant.revokedAt !== null) throw new InvalidGrant('the authorization has been revoked');
+    return record;
+  }
+
+  /**
+   * The record of a token if it is active: known, not revoked, not yet rotated away,
+   * unexpired, and its grant not revoked. Unlike `find` it reports nothing and changes
+   * nothing, as introspection and revocation need (RFC 7662 §2.2, RFC 7009 §2.1).
+   */
+  async status(token: string): Promise<RefreshTokenRecord | undefined> {
+    if (token.length > 512) return undefined;
+    const record = await this.options.store.findByHash(hashToken(token));
+    if (!record || record.revokedAt !== null || record.consumedAt !== null || record.expiresAt <= nowSeconds()) return undefined;
+    const grant = await this.options.grants.find(record.grantId);
+    if (!grant || grant.revokedAt !== null) return undefined;
     return record;
   }
 
@@ -70,36 +83,36 @@ export class RefreshTokens {
     if (!isPublicClient(client) && !this.options.rotateConfidential) return token;
     const successor = randomToken(32);
     const now = nowSeconds();
-    const next: RefreshTokenRecord = { ...record, token_hash: hashToken(successor), created_at: now, expires_at: now + this.options.ttl, consumed_at: null, revoked_at: null };
+    const next: RefreshTokenRecord = { ...record, tokenHash: hashToken(successor), createdAt: now, expiresAt: now + this.options.ttl, consumedAt: null, revokedAt: null };
     // Two requests racing with the same token: only one rotation wins; the other is reuse.
-    if (!(await this.options.store.rotate(record.token_hash, next, now))) await this.reused(record);
+    if (!(await this.options.store.rotate(record.tokenHash, next, now))) await this.reused(record);
     return successor;
   }
 
   private async reused(record: RefreshTokenRecord): Promise<never> {
     // RFC 9700 §4.14.2: reuse of a rotated token means it leaked; revoke every token of the grant.
-    await this.options.grants.revoke(record.grant_id, nowSeconds());
+    await this.options.grants.revoke(record.grantId, nowSeconds());
     await this.options.onReuse?.(record);
-    throw new InvalidGrant('the refresh token has already been used', `reuse of a rotated refresh token of grant ${record.grant_id}`);
+    throw new InvalidGrant('the refresh token has already been used', `reuse of a rotated refresh token of grant ${record.grantId}`);
   }
 
   private record(token: string, grant: RefreshTokenGrant, now: number): RefreshTokenRecord {
     return {
-      token_hash: hashToken(token),
-      grant_id: grant.grantId,
-      client_id: grant.client.clientId,
-      user_id: grant.userId,
+      tokenHash: hashToken(token),
+      grantId: grant.grantId,
+      clientId: grant.client.clientId,
+      userId: grant.userId,
       scope: grant.scope,
       claims: grant.claims ?? null,
       resource: grant.resource ?? null,
-      auth_time: grant.authTime,
+      authTime: grant.authTime,
       acr: grant.acr ?? null,
-      amr: grant.amr && grant.amr.length > 0 ? JSON.stringify(grant.amr) : null,
+      amr: grant.amr ?? [],
       sid: grant.sid ?? null,
-      created_at: now,
-      expires_at: now + this.options.ttl,
-      consumed_at: null,
-      revoked_at: null,
+      createdAt: now,
+      expiresAt: now + this.options.ttl,
+      consumedAt: null,
+      revokedAt: null,
     };
   }
 }

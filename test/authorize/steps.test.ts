@@ -92,7 +92,7 @@ describe('check-prompt and check-claims (OIDC Core §3.1.2.1, §5.5)', () => {
     fails(() => checkPrompt({ prompt: 'later' }), 'invalid_request');
   });
   it('accepts a claims object and refuses other shapes', () => {
-    assert.equal(checkClaims({ claims: '{"id_token":{"email":null,"acr":{"essential":true}}}' }), '{"id_token":{"email":null,"acr":{"essential":true}}}');
+    assert.deepEqual(checkClaims({ claims: '{"id_token":{"email":null,"acr":{"essential":true}}}' }), { id_token: { email: null, acr: { essential: true } } });
     fails(() => checkClaims({ claims: '"x"' }), 'invalid_request');
     fails(() => checkClaims({ claims: '{"id_token":{"email":true}}' }), 'invalid_request');
   });

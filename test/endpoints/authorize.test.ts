@@ -258,7 +258,7 @@ for (const database of DATABASES) {
       const grant = await server.provider.grantsStore.find(row.grant_id);
       assert.equal(grant!.scope, 'openid profile');
       assert.equal(grant!.sid, row.sid);
-      assert.equal(grant!.expires_at - grant!.created_at, server.provider.config.ttl.refreshToken);
+      assert.equal(grant!.expiresAt - grant!.createdAt, server.provider.config.ttl.refreshToken);
       assert.deepEqual(await server.provider.sessions.clientsOf(row.sid!), ['web']);
       const session = await server.provider.sessions.findBySid(row.sid!);
       assert.equal(session!.authTime, row.auth_time);

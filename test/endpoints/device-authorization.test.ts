@@ -35,7 +35,7 @@ for (const database of DATABASES) {
       const body = (await (await fetch(`${server.url}/device/auth`, form({ client_id: 'tv', scope: 'openid' }))).json()) as Record<string, string>;
       const record = await server.provider.deviceCodes.findByDeviceCode(hashToken(body.device_code));
       assert.ok(record);
-      assert.equal(record.user_code, body.user_code.replace('-', ''));
+      assert.equal(record.userCode, body.user_code.replace('-', ''));
       assert.equal(record.status, 'pending');
       assert.equal(record.scope, 'openid');
       const raw = await server.provider.db.selectFrom('device_codes').selectAll().execute();

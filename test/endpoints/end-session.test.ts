@@ -224,8 +224,8 @@ for (const database of DATABASES) {
       const online = await issueCode(server.provider, 'rp', signedIn.sub, { sid: signedIn.sid, scope: 'openid' });
       const offline = await issueCode(server.provider, 'rp', signedIn.sub, { sid: signedIn.sid, scope: 'openid offline_access' });
       await endSession(signedIn.jar, { id_token_hint: signedIn.idToken });
-      assert.notEqual((await server.provider.grantsStore.find(online.grantId))?.revoked_at, null);
-      assert.equal((await server.provider.grantsStore.find(offline.grantId))?.revoked_at, null);
+      assert.notEqual((await server.provider.grantsStore.find(online.grantId))?.revokedAt, null);
+      assert.equal((await server.provider.grantsStore.find(offline.grantId))?.revokedAt, null);
     });
 
     it('without a session, goes straight to the verified URI or the signed-out page', async () => {

@@ -5,6 +5,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
 import { browse, DEFAULT_USER, signInWithForm } from '../support/browser-less.js';
+import { issueCode } from '../support/issue-code.js';
 
 const WEB_METADATA = {
   client_name: 'Registered web app',
@@ -293,13 +294,12 @@ for (const database of DATABASES) {
       assert.equal(tokenResponse.status, 200);
       const { access_token: accessToken } = (await tokenResponse.json()) as { access_token: string };
       assert.ok(await server.provider.accessTokens.verify(accessToken));
-      const now = Math.floor(Date.now() / 1000);
-      await server.provider.grantsStore.insert({ id: 'grant-of-deleted', user_id: 'u1', client_id: registered.client_id, scope: 'openid', sid: null, created_at: now, expires_at: now + 3600, revoked_at: null });
+      await issueCode(server.provider, registered.client_id, 'u1', { grantId: 'grant-of-deleted' });
 
       const deleted = await fetch(registered.registration_client_uri, { method: 'DELETE', headers: { authorization: `Bearer ${registered.registration_access_token}` } });
       assert.equal(deleted.status, 204);
       assert.equal(await server.provider.accessTokens.verify(accessToken), undefined);
-      assert.notEqual((await server.provider.grantsStore.find('grant-of-deleted'))?.revoked_at, null);
+      assert.notEqual((await server.provider.grantsStore.find('grant-of-deleted'))?.revokedAt, null);
     });
   });
 

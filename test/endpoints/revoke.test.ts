@@ -110,7 +110,7 @@ for (const database of DATABASES) {
     it('lets a public client revoke its own refresh token with client_id alone, but not another client’s', async () => {
       const own = await userGrant(server.provider, 'public_app');
       assertEmpty200(await postForm(url, { token: own.refreshToken, client_id: 'public_app' }));
-      assert.equal((await server.provider.grantsStore.find(own.grantId))?.revoked_at !== null, true);
+      assert.equal((await server.provider.grantsStore.find(own.grantId))?.revokedAt !== null, true);
       const theirs = await userGrant(server.provider, 'web_app');
       const refused = await postForm(url, { token: theirs.refreshToken, client_id: 'public_app' });
       assert.equal(refused.status, 400);

@@ -128,7 +128,7 @@ for (const database of DATABASES) {
     });
 
     it('returns the claims requested for userinfo by the claims parameter (OIDC Core §5.5)', async () => {
-      const token = await accessToken('openid', { claims: JSON.stringify({ userinfo: { name: { essential: true }, email: null } }) });
+      const token = await accessToken('openid', { claims: { userinfo: { name: { essential: true }, email: null } } });
       const body = (await (await get({ authorization: `Bearer ${token}` })).json()) as Record<string, unknown>;
       assert.deepEqual(body, { sub, name: ALICE.claims.name, email: ALICE.claims.email });
     });

@@ -47,10 +47,10 @@ for (const database of DATABASES) {
       const demoUser = await server.provider.users.findByUsername('demo');
       const { verifier, challenge } = pkcePair();
       const { code } = await issueCode(server.provider, 'web_application', demoUser!.id, {
-        redirect_uri: 'http://example.local:3000/autorization',
+        redirectUri: 'http://example.local:3000/autorization',
         scope: 'openid profile phone email',
-        code_challenge: challenge,
-        code_challenge_method: 'S256',
+        codeChallenge: challenge,
+        codeChallengeMethod: 'S256',
       });
       const result = await postToken(server.url, {
         code,
@@ -90,7 +90,7 @@ for (const database of DATABASES) {
     });
 
     it('refuses an expired code', async () => {
-      const { code } = await issueCode(server.provider, 'web', sub, { expires_at: nowSeconds() - 1 });
+      const { code } = await issueCode(server.provider, 'web', sub, { expiresAt: nowSeconds() - 1 });
       await refused(await exchange(code), 'invalid_grant');
     });
 
@@ -123,51 +123,51 @@ for (const database of DATABASES) {
 
     it('accepts a code whose request omitted redirect_uri, with or without the single registered URI', async () => {
       const auth = { authorization: `Basic ${Buffer.from('basic:basic-secret-basic-secret').toString('base64')}` };
-      const without = await issueCode(server.provider, 'basic', sub, { redirect_uri: '' });
+      const without = await issueCode(server.provider, 'basic', sub, { redirectUri: '' });
       assert.equal((await postToken(server.url, { grant_type: 'authorization_code', code: without.code }, auth)).status, 200);
-      const withIt = await issueCode(server.provider, 'basic', sub, { redirect_uri: '' });
+      const withIt = await issueCode(server.provider, 'basic', sub, { redirectUri: '' });
       assert.equal((await postToken(server.url, { grant_type: 'authorization_code', code: withIt.code, redirect_uri: 'https://basic.example/cb' }, auth)).status, 200);
-      const wrong = await issueCode(server.provider, 'basic', sub, { redirect_uri: '' });
+      const wrong = await issueCode(server.provider, 'basic', sub, { redirectUri: '' });
       await refused(await postToken(server.url, { grant_type: 'authorization_code', code: wrong.code, redirect_uri: 'https://basic.example/cb2' }, auth), 'invalid_grant');
     });
 
     describe('PKCE (RFC 7636 §4.6)', () => {
       it('accepts the S256 verifier of a public client', async () => {
         const { verifier, challenge } = pkcePair();
-        const { code } = await issueCode(server.provider, 'spa', sub, { redirect_uri: 'https://spa.example/cb', code_challenge: challenge, code_challenge_method: 'S256' });
+        const { code } = await issueCode(server.provider, 'spa', sub, { redirectUri: 'https://spa.example/cb', codeChallenge: challenge, codeChallengeMethod: 'S256' });
         const result = await postToken(server.url, { grant_type: 'authorization_code', code, redirect_uri: 'https://spa.example/cb', client_id: 'spa', code_verifier: verifier });
         assert.equal(result.status, 200, JSON.stringify(result.body));
       });
 
       it('accepts a plain verifier', async () => {
         const { verifier } = pkcePair();
-        const { code } = await issueCode(server.provider, 'web', sub, { code_challenge: verifier, code_challenge_method: 'plain' });
+        const { code } = await issueCode(server.provider, 'web', sub, { codeChallenge: verifier, codeChallengeMethod: 'plain' });
         assert.equal((await exchange(code, { code_verifier: verifier })).status, 200);
       });
 
       it('refuses a wrong S256 verifier', async () => {
         const { challenge } = pkcePair();
-        const { code } = await issueCode(server.provider, 'web', sub, { code_challenge: challenge, code_challenge_method: 'S256' });
+        const { code } = await issueCode(server.provider, 'web', sub, { codeChallenge: challenge, codeChallengeMethod: 'S256' });
         await refused(await exchange(code, { code_verifier: pkcePair().verifier }), 'invalid_grant');
       });
 
       it('refuses a wrong plain verifier, and the S256 challenge itself sent as verifier', async () => {
         const { verifier, challenge } = pkcePair();
-        const plain = await issueCode(server.provider, 'web', sub, { code_challenge: verifier, code_challenge_method: 'plain' });
+        const plain = await issueCode(server.provider, 'web', sub, { codeChallenge: verifier, codeChallengeMethod: 'plain' });
         await refused(await exchange(plain.code, { code_verifier: pkcePair().verifier }), 'invalid_grant');
-        const s256 = await issueCode(server.provider, 'web', sub, { code_challenge: challenge, code_challenge_method: 'S256' });
+        const s256 = await issueCode(server.provider, 'web', sub, { codeChallenge: challenge, codeChallengeMethod: 'S256' });
         await refused(await exchange(s256.code, { code_verifier: challenge }), 'invalid_grant');
       });
 
       it('treats a challenge without a method as plain (RFC 7636 §4.3)', async () => {
         const { verifier } = pkcePair();
-        const { code } = await issueCode(server.provider, 'web', sub, { code_challenge: verifier, code_challenge_method: null });
+        const { code } = await issueCode(server.provider, 'web', sub, { codeChallenge: verifier, codeChallengeMethod: null });
         assert.equal((await exchange(code, { code_verifier: verifier })).status, 200);
       });
 
       it('refuses a missing verifier when the code has a challenge', async () => {
         const { challenge } = pkcePair();
-        const { code } = await issueCode(server.provider, 'web', sub, { code_challenge: challenge, code_challenge_method: 'S256' });
+        const { code } = await issueCode(server.provider, 'web', sub, { codeChallenge: challenge, codeChallengeMethod: 'S256' });
         await refused(await exchange(code), 'invalid_grant');
       });
 
@@ -178,11 +178,11 @@ for (const database of DATABASES) {
 
       it('refuses verifiers outside 43-128 unreserved characters (RFC 7636 §4.1)', async () => {
         for (const bad of ['a'.repeat(42), 'a'.repeat(129), 'a'.repeat(42) + '+', 'a'.repeat(42) + '=']) {
-          const { code } = await issueCode(server.provider, 'web', sub, { code_challenge: bad, code_challenge_method: 'plain' });
+          const { code } = await issueCode(server.provider, 'web', sub, { codeChallenge: bad, codeChallengeMethod: 'plain' });
           await refused(await exchange(code, { code_verifier: bad }), 'invalid_grant');
         }
         const longest = 'A-._~'.repeat(25) + 'abc';
-        const { code } = await issueCode(server.provider, 'web', sub, { code_challenge: longest, code_challenge_method: 'plain' });
+        const { code } = await issueCode(server.provider, 'web', sub, { codeChallenge: longest, codeChallengeMethod: 'plain' });
         assert.equal((await exchange(code, { code_verifier: longest })).status, 200);
       });
     });

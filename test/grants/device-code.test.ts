@@ -154,7 +154,7 @@ for (const database of DATABASES) {
       const flow = await startDeviceFlow(server.url);
       await approveDirectly(server.provider, flow.user_code);
       const record = await server.provider.deviceCodes.findByUserCode(normaliseUserCode(flow.user_code)!);
-      await server.provider.grantsStore.revoke(record!.grant_id!, nowSeconds());
+      await server.provider.grantsStore.revoke(record!.grantId!, nowSeconds());
       const response = await poll(server.url, flow.device_code);
       assert.equal(response.status, 400);
       assert.equal(response.body.error, 'invalid_grant');

@@ -11,7 +11,7 @@ import { hashToken } from '../../src/util/hashing.js';
 /** Runs a code exchange and returns its tokens. */
 async function tokensFor(server: TestServer, clientId: string, sub: string, overrides: Record<string, unknown> = {}) {
   const redirect = clientId === 'spa' ? 'https://spa.example/cb' : 'https://app.example/cb';
-  const { code, grantId } = await issueCode(server.provider, clientId, sub, { scope: 'openid profile email offline_access', redirect_uri: redirect, nonce: 'n-1', sid: 'sid-1', ...overrides });
+  const { code, grantId } = await issueCode(server.provider, clientId, sub, { scope: 'openid profile email offline_access', redirectUri: redirect, nonce: 'n-1', sid: 'sid-1', ...overrides });
   const result = await postToken(server.url, { grant_type: 'authorization_code', code, redirect_uri: redirect, ...postCredentials(clientId) });
   assert.equal(result.status, 200, JSON.stringify(result.body));
   return { ...result.body, grantId } as Record<string, any>;
@@ -67,7 +67,7 @@ for (const database of DATABASES) {
       assertRefused(await refresh(server, second.body.refresh_token, 'web'), 'invalid_grant');
       assert.equal((await userinfo(server.url, second.body.access_token)).status, 401);
       assert.equal((await userinfo(server.url, first.access_token)).status, 401);
-      assert.notEqual((await server.provider.grantsStore.find(first.grantId))?.revoked_at, null);
+      assert.notEqual((await server.provider.grantsStore.find(first.grantId))?.revokedAt, null);
     });
 
     it('refuses a refresh token of another client and leaves it usable by its own (RFC 6749 §6)', async () => {

@@ -79,13 +79,13 @@ for (const database of DATABASES) {
       const record = await server.provider.deviceCodes.findByUserCode(normaliseUserCode(flow.user_code)!);
       const user = await server.provider.users.findByUsername('alice');
       assert.equal(record?.status, 'approved');
-      assert.equal(record?.user_id, user?.id);
-      assert.deepEqual(JSON.parse(record!.amr!), ['pwd']);
+      assert.equal(record?.userId, user?.id);
+      assert.deepEqual(record!.amr, ['pwd']);
       assert.ok(record?.sid);
-      assert.ok(record?.auth_time);
-      const grant = await server.provider.grantsStore.find(record!.grant_id!);
-      assert.equal(grant?.user_id, user?.id);
-      assert.equal(grant?.client_id, 'tv');
+      assert.ok(record?.authTime);
+      const grant = await server.provider.grantsStore.find(record!.grantId!);
+      assert.equal(grant?.userId, user?.id);
+      assert.equal(grant?.clientId, 'tv');
       assert.equal(grant?.scope, 'openid profile email');
 
       const tokens = await poll(server.url, flow.device_code);

@@ -7,15 +7,42 @@ import { usersStore } from '../../src/storage/users-store.js';
 import { signingKeysStore } from '../../src/storage/signing-keys-store.js';
 import { grantsStore } from '../../src/storage/grants-store.js';
 import { accessTokensStore } from '../../src/storage/access-tokens-store.js';
-import { authorizationCodesStore, type AuthorizationCodeRecord } from '../../src/storage/authorization-codes-store.js';
+import { authorizationCodesStore } from '../../src/storage/authorization-codes-store.js';
+import { expiredRowsStore } from '../../src/storage/expired-rows-store.js';
+import { sessionsStore } from '../../src/storage/sessions-store.js';
 import type { Client } from '../../src/clients/client.js';
-import type { AccessTokenRecord } from '../../src/storage/access-tokens-store.js';
+import type { AccessTokenRecord, AuthorizationCodeRecord, GrantRecord } from '../../src/storage/ports.js';
 
 /** The same suite, unchanged, on SQLite and PostgreSQL (STYLE.md §6, §11). */
 for (const kind of DATABASES) {
   describe(`stores on ${kind}`, () => {
     let db: Db;
     useMigratedDatabase(kind, (opened) => (db = opened));
+
+    /** One purge step of the janitor, which owns deleting expired rows. */
+    const purge = (table: string, now: number, limit: number) => expiredRowsStore(db, { auditRetentionDays: 0 }).find((step) => step.name === table)!.purge(now, limit);
+
+    const grantRecord = (id: string, sid: string | null = null): GrantRecord => ({ id, userId: 'u1', clientId: 'c1', scope: 'openid', sid, createdAt: 10, expiresAt: 9999999999, revokedAt: null });
+    const codeRecord = (hash: string, grantId: string): AuthorizationCodeRecord => ({
+      codeHash: hash,
+      grantId,
+      clientId: 'c1',
+      userId: 'u1',
+      redirectUri: 'https://a.example/cb',
+      scope: 'openid',
+      nonce: null,
+      codeChallenge: 'abc',
+      codeChallengeMethod: 'S256',
+      claims: null,
+      resource: null,
+      authTime: 10,
+      acr: null,
+      amr: [],
+      sid: null,
+      createdAt: 10,
+      expiresAt: 70,
+      consumedAt: null,
+    });
 
     it('migrations are idempotent', async () => {
       assert.deepEqual(await migrate(db), []);
@@ -83,15 +110,15 @@ for (const kind of DATABASES) {
     describe('signing keys', () => {
       it('lists newest first, retires once, deletes only expired keys', async () => {
         const store = signingKeysStore(db);
-        const key = (kid: string, created: number) => ({ kid, alg: 'RS256', public_jwk: '{}', private_jwk_encrypted: 'v1.x', created_at: created, retired_at: null, expires_at: null });
+        const key = (kid: string, created: number) => ({ kid, alg: 'RS256', publicJwk: {}, privateJwkEncrypted: 'v1.x', createdAt: created, retiredAt: null, expiresAt: null });
         await store.insert(key('old', 100));
         await store.insert(key('new', 200));
         assert.deepEqual((await store.list()).map((k) => k.kid), ['new', 'old']);
         await store.retire('old', 300, 400);
         await store.retire('old', 999, 999);
         const old = (await store.list()).find((k) => k.kid === 'old');
-        assert.equal(old?.retired_at, 300, 'a retired key is not retired again');
-        assert.equal(old?.expires_at, 400);
+        assert.equal(old?.retiredAt, 300, 'a retired key is not retired again');
+        assert.equal(old?.expiresAt, 400);
         assert.equal(await store.deleteExpired(399), 0);
         assert.equal(await store.deleteExpired(401), 1);
         assert.deepEqual((await store.list()).map((k) => k.kid), ['new']);
@@ -99,25 +126,25 @@ for (const kind of DATABASES) {
     });
 
     describe('grants and access tokens', () => {
-      const grant = { id: 'g1', user_id: 'u1', client_id: 'c1', scope: 'openid', sid: 's1', created_at: 10, expires_at: 9999999999, revoked_at: null };
+      const grant = grantRecord('g1', 's1');
       const token = (jti: string, extra: Partial<AccessTokenRecord> = {}): AccessTokenRecord => ({
         jti,
-        token_hash: null,
-        grant_id: 'g1',
-        client_id: 'c1',
-        user_id: 'u1',
+        tokenHash: null,
+        grantId: 'g1',
+        clientId: 'c1',
+        userId: 'u1',
         scope: 'openid',
         audience: 'https://api.example',
-        data: null,
-        created_at: 10,
-        expires_at: 100,
-        revoked_at: null,
+        extra: null,
+        createdAt: 10,
+        expiresAt: 100,
+        revokedAt: null,
         ...extra,
       });
 
       it('stores grants and finds them by id and session', async () => {
         const store = grantsStore(db);
-        await store.insert(grant);
+        await authorizationCodesStore(db).issue(grant, { ...codeRecord('code-of-g1', 'g1'), expiresAt: 9999999999 });
         assert.deepEqual(await store.find('g1'), grant);
         assert.deepEqual((await store.findBySid('s1')).map((g) => g.id), ['g1']);
         assert.deepEqual(await store.findBySid('other'), []);
@@ -125,81 +152,76 @@ for (const kind of DATABASES) {
 
       it('finds access tokens by hash and jti, and revoking the grant revokes its tokens', async () => {
         const tokens = accessTokensStore(db);
-        await tokens.insert(token('j1', { token_hash: 'th1' }));
+        await tokens.insert(token('j1', { tokenHash: 'th1', extra: { authTime: 5, amr: ['pwd'], userinfoClaims: ['name'] } }));
         await tokens.insert(token('j2'));
-        await tokens.insert(token('j3', { grant_id: null, user_id: null }));
+        await tokens.insert(token('j3', { grantId: null, userId: null }));
         assert.equal((await tokens.findByHash('th1'))?.jti, 'j1');
-        assert.equal((await tokens.findByJti('j2'))?.token_hash, null);
+        assert.deepEqual((await tokens.findByHash('th1'))?.extra, { authTime: 5, amr: ['pwd'], userinfoClaims: ['name'] });
+        assert.equal((await tokens.findByJti('j2'))?.tokenHash, null);
         await grantsStore(db).revoke('g1', 50);
-        assert.equal((await grantsStore(db).find('g1'))?.revoked_at, 50);
-        assert.equal((await tokens.findByJti('j1'))?.revoked_at, 50);
-        assert.equal((await tokens.findByJti('j2'))?.revoked_at, 50);
-        assert.equal((await tokens.findByJti('j3'))?.revoked_at, null, 'tokens of other grants are untouched');
+        assert.equal((await grantsStore(db).find('g1'))?.revokedAt, 50);
+        assert.equal((await tokens.findByJti('j1'))?.revokedAt, 50);
+        assert.equal((await tokens.findByJti('j2'))?.revokedAt, 50);
+        assert.equal((await tokens.findByJti('j3'))?.revokedAt, null, 'tokens of other grants are untouched');
         await grantsStore(db).revoke('g1', 60);
-        assert.equal((await grantsStore(db).find('g1'))?.revoked_at, 50, 'the first revocation time stays');
+        assert.equal((await grantsStore(db).find('g1'))?.revokedAt, 50, 'the first revocation time stays');
       });
 
-      it('revokes a JWT by jti, with or without a record, and deletes expired records', async () => {
+      it('revokes a JWT by jti, with or without a record, and the janitor deletes expired records', async () => {
         const tokens = accessTokensStore(db);
-        const { revoked_at: _none, ...unrecorded } = token('j4', { grant_id: null });
+        const { revokedAt: _none, ...unrecorded } = token('j4', { grantId: null });
         await tokens.revoke(unrecorded, 70);
-        assert.equal((await tokens.findByJti('j4'))?.revoked_at, 70);
-        const { revoked_at: _also, ...recorded } = token('j3');
+        assert.equal((await tokens.findByJti('j4'))?.revokedAt, 70);
+        const { revokedAt: _also, ...recorded } = token('j3');
         await tokens.revoke(recorded, 80);
-        assert.equal((await tokens.findByJti('j3'))?.revoked_at, 80);
-        await tokens.insert(token('j5', { expires_at: 1000 }));
-        assert.equal(await tokens.deleteExpired(101, 2), 2, 'at most `limit` per call');
-        assert.equal(await tokens.deleteExpired(101, 100), 2);
+        assert.equal((await tokens.findByJti('j3'))?.revokedAt, 80);
+        await tokens.insert(token('j5', { expiresAt: 1000 }));
+        assert.equal(await purge('access_tokens', 101, 2), 2, 'at most `limit` per call');
+        assert.equal(await purge('access_tokens', 101, 100), 2);
         assert.equal(await tokens.findByJti('j5') !== undefined, true, 'unexpired records stay');
       });
     });
 
     describe('authorization codes', () => {
-      const code = (hash: string): AuthorizationCodeRecord => ({
-        code_hash: hash,
-        grant_id: 'g2',
-        client_id: 'c1',
-        user_id: 'u1',
-        redirect_uri: 'https://a.example/cb',
-        scope: 'openid',
-        nonce: null,
-        code_challenge: 'abc',
-        code_challenge_method: 'S256',
-        claims: null,
-        resource: null,
-        auth_time: 10,
-        acr: null,
-        amr: null,
-        sid: null,
-        created_at: 10,
-        expires_at: 70,
-        consumed_at: null,
-      });
+      const code = (hash: string): AuthorizationCodeRecord => codeRecord(hash, `g-${hash}`);
 
       it('consumes atomically: the first use gets the record, a second is a replay (RFC 6749 §4.1.2)', async () => {
         const codes = authorizationCodesStore(db);
-        await codes.insert(code('c-1'));
+        await codes.issue(grantRecord('g-c-1'), code('c-1'));
         const first = await codes.consume('c-1', 20);
-        assert.equal(first.record?.code_hash, 'c-1');
-        assert.equal(first.record?.consumed_at, 20);
+        assert.equal(first.record?.codeHash, 'c-1');
+        assert.equal(first.record?.consumedAt, 20);
         assert.equal(first.replayed, undefined);
         const second = await codes.consume('c-1', 21);
         assert.equal(second.record, undefined);
-        assert.equal(second.replayed?.grant_id, 'g2', 'the replay names the grant to revoke');
+        assert.equal(second.replayed?.grantId, 'g-c-1', 'the replay names the grant to revoke');
         assert.deepEqual(await codes.consume('unknown', 22), { replayed: undefined });
       });
 
       it('lets exactly one of many concurrent consumes win', async () => {
         const codes = authorizationCodesStore(db);
-        await codes.insert(code('c-2'));
+        await codes.issue(grantRecord('g-c-2'), code('c-2'));
         const results = await Promise.all(Array.from({ length: 10 }, () => codes.consume('c-2', 30)));
         assert.equal(results.filter((r) => r.record).length, 1);
         assert.equal(results.filter((r) => r.replayed).length, 9);
       });
 
-      it('deletes expired codes', async () => {
+      it('issues a grant, its code and the session client in one transaction: a failure leaves none of them', async () => {
         const codes = authorizationCodesStore(db);
-        assert.equal(await codes.deleteExpired(71, 100), 2);
+        const live = (hash: string, grantId: string, sid: string) => ({ ...codeRecord(hash, grantId), sid, expiresAt: 9999999999 });
+        await codes.issue(grantRecord('g-tx-1', 'sid-tx-1'), live('c-tx', 'g-tx-1', 'sid-tx-1'));
+        assert.equal((await grantsStore(db).find('g-tx-1'))?.id, 'g-tx-1');
+        assert.deepEqual(await sessionsStore(db).clientsOf('sid-tx-1'), ['c1']);
+        // The second code has the first one's hash: its insert fails after the grant's went in.
+        await assert.rejects(codes.issue(grantRecord('g-tx-2', 'sid-tx-2'), live('c-tx', 'g-tx-2', 'sid-tx-2')));
+        assert.equal(await grantsStore(db).find('g-tx-2'), undefined, 'no grant without its code');
+        assert.deepEqual(await sessionsStore(db).clientsOf('sid-tx-2'), []);
+        assert.equal((await codes.consume('c-tx', 20)).record?.grantId, 'g-tx-1', 'the first code is untouched');
+      });
+
+      it('the janitor deletes expired codes', async () => {
+        const codes = authorizationCodesStore(db);
+        assert.equal(await purge('authorization_codes', 71, 100), 2);
         assert.deepEqual(await codes.consume('c-1', 80), { replayed: undefined });
       });
     });

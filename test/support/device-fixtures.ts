@@ -57,9 +57,8 @@ export async function approveDirectly(provider: Provider, userCode: string, user
   const record = await provider.deviceCodes.findByUserCode(code);
   if (!user || !record) throw new Error('no such user or user code');
   const now = nowSeconds();
-  const grantId = randomToken(16);
-  await provider.grantsStore.insert({ id: grantId, user_id: user.id, client_id: record.client_id, scope: record.scope, sid: null, created_at: now, expires_at: now + 3600, revoked_at: null });
-  const ok = await provider.deviceCodes.approve(code, { userId: user.id, grantId, authTime: now, acr: null, amr: '["pwd"]', sid: null }, now);
+  const grant = { id: randomToken(16), userId: user.id, clientId: record.clientId, scope: record.scope, sid: null, createdAt: now, expiresAt: now + 3600, revokedAt: null };
+  const ok = await provider.deviceCodes.approve(code, grant, { userId: user.id, authTime: now, acr: null, amr: ['pwd'], sid: null }, now);
   if (!ok) throw new Error('not pending');
   return user.id;
 }
@@ -72,9 +71,9 @@ export async function ageDeviceCode(provider: Provider, userCode: string, second
   await provider.db
     .updateTable('device_codes')
     .set({
-      created_at: record.created_at - seconds,
-      expires_at: record.expires_at - seconds,
-      last_polled_at: record.last_polled_at === null ? null : record.last_polled_at - seconds,
+      created_at: record.createdAt - seconds,
+      expires_at: record.expiresAt - seconds,
+      last_polled_at: record.lastPolledAt === null ? null : record.lastPolledAt - seconds,
     })
     .where('user_code', '=', code)
     .execute();

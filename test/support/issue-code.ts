@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Provider } from '../../src/provider.js';
 import { nowSeconds } from '../../src/storage/database.js';
-import type { AuthorizationCodeRecord } from '../../src/storage/authorization-codes-store.js';
+import type { AuthorizationCodeRecord } from '../../src/storage/ports.js';
 import { hashToken } from '../../src/util/hashing.js';
 import { randomToken } from '../../src/util/random.js';
 
@@ -13,38 +13,36 @@ export interface IssuedCode {
 
 /**
  * Creates a grant and an authorization code the way the /auth endpoint does (the contract of
- * provider.grantsStore.insert + provider.codes.insert), so the token side can be tested on its
- * own. `overrides` change any column of the code row.
+ * provider.codes.issue), so the token side can be tested on its own. `overrides` change any
+ * field of the code record.
  */
 export async function issueCode(provider: Provider, clientId: string, userId: string, overrides: Partial<AuthorizationCodeRecord> = {}): Promise<IssuedCode> {
   const now = nowSeconds();
   const code = randomToken(32);
-  const grantId = overrides.grant_id ?? randomToken(16);
+  const grantId = overrides.grantId ?? randomToken(16);
   const record: AuthorizationCodeRecord = {
-    code_hash: hashToken(code),
-    grant_id: grantId,
-    client_id: clientId,
-    user_id: userId,
-    redirect_uri: 'https://app.example/cb',
+    codeHash: hashToken(code),
+    grantId,
+    clientId,
+    userId,
+    redirectUri: 'https://app.example/cb',
     scope: 'openid',
     nonce: null,
-    code_challenge: null,
-    code_challenge_method: null,
+    codeChallenge: null,
+    codeChallengeMethod: null,
     claims: null,
     resource: null,
-    auth_time: now - 5,
+    authTime: now - 5,
     acr: null,
-    amr: null,
+    amr: [],
     sid: null,
-    created_at: now,
-    expires_at: now + 60,
-    consumed_at: null,
+    createdAt: now,
+    expiresAt: now + 60,
+    consumedAt: null,
     ...overrides,
   };
-  if (!(await provider.grantsStore.find(grantId))) {
-    await provider.grantsStore.insert({ id: grantId, user_id: userId, client_id: clientId, scope: record.scope, sid: record.sid, created_at: now, expires_at: now + 86400, revoked_at: null });
-  }
-  await provider.codes.insert(record);
+  const grant = { id: grantId, userId, clientId, scope: record.scope, sid: record.sid, createdAt: now, expiresAt: now + 86400, revokedAt: null };
+  await provider.codes.issue(grant, record);
   return { code, grantId, record };
 }
 

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import * as oidc from 'openid-client';
 import type { Provider } from '../../src/provider.js';
+import { issueCode } from './issue-code.js';
 import { nowSeconds } from '../../src/storage/database.js';
 import { randomToken } from '../../src/util/random.js';
 
@@ -127,14 +128,13 @@ export function assertionForm(jwt: string, extra: Record<string, string> = {}): 
 
 /**
  * A user grant with a refresh token and an access token, created the way the user grants do
- * (grantsStore.insert, refreshTokens.issue, accessTokens.issue), for introspection and revocation.
+ * (codes.issue, refreshTokens.issue, accessTokens.issue), for introspection and revocation.
  */
 export async function userGrant(provider: Provider, clientId: string, scope = 'openid profile') {
   const client = (await provider.clients.find(clientId))!;
   const user = (await provider.users.findByUsername('alice'))!;
   const now = nowSeconds();
-  const grantId = randomToken(16);
-  await provider.grantsStore.insert({ id: grantId, user_id: user.id, client_id: clientId, scope, sid: null, created_at: now, expires_at: now + 86400, revoked_at: null });
+  const { grantId } = await issueCode(provider, clientId, user.id, { scope });
   const refreshToken = await provider.refreshTokens.issue({ client, grantId, userId: user.id, scope, authTime: now });
   const accessToken = await provider.accessTokens.issue({ client, userId: user.id, scope, grantId, ttl: 300 });
   return { grantId, refreshToken, accessToken: accessToken.token, user };
