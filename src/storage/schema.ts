@@ -20,7 +20,6 @@ export interface Database {
   used_jtis: UsedJtiRow;
   initial_access_tokens: InitialAccessTokenRow;
   audit_events: AuditEventRow;
-  kv: KvRow;
 }
 
 export interface ClientRow {
@@ -204,10 +203,4 @@ export interface AuditEventRow {
   client_id: string | null;
   address: string | null;
   detail: string | null;
-}
-
-export interface KvRow {
-  key: string;
-  value: string;
-  updated_at: number;
 }

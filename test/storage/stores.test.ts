@@ -219,6 +219,12 @@ for (const kind of DATABASES) {
         assert.equal((await codes.consume('c-tx', 20)).record?.grantId, 'g-tx-1', 'the first code is untouched');
       });
 
+      it('refuses a code or token of a grant that does not exist (foreign keys)', async () => {
+        await assert.rejects(db.insertInto('authorization_codes').values(toCodeRow(codeRecord('c-orphan', 'no-such-grant'))).execute());
+        await assert.rejects(accessTokensStore(db).insert({ jti: 'j-orphan', tokenHash: null, grantId: 'no-such-grant', clientId: 'c1', userId: 'u1', scope: '', audience: 'x', extra: null, createdAt: 1, expiresAt: 2, revokedAt: null }));
+        await assert.rejects(db.deleteFrom('grants').where('id', '=', 'g-c-1').execute(), 'a grant with a code cannot be deleted');
+      });
+
       it('the janitor deletes expired codes', async () => {
         const codes = authorizationCodesStore(db);
         assert.equal(await purge('authorization_codes', 71, 100), 2);
@@ -226,4 +232,13 @@ for (const kind of DATABASES) {
       });
     });
   });
+}
+
+/** The row of a code as the table holds it, for inserts that go around the store. */
+function toCodeRow(code: AuthorizationCodeRecord) {
+  return {
+    code_hash: code.codeHash, grant_id: code.grantId, client_id: code.clientId, user_id: code.userId, redirect_uri: code.redirectUri, scope: code.scope,
+    nonce: null, code_challenge: null, code_challenge_method: null, claims: null, resource: null, auth_time: code.authTime, acr: null, amr: null, sid: null,
+    created_at: code.createdAt, expires_at: code.expiresAt, consumed_at: null,
+  };
 }
