@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/load-config.js';
 import { ConfigError } from './config/config-error.js';
 import { openDatabase, migrate, type Db } from './storage/database.js';
+import type { SqliteDriverChoice } from './storage/open-sqlite.js';
 import { signingKeysStore } from './storage/signing-keys-store.js';
 import { clientsStore } from './storage/clients-store.js';
 import { usersStore } from './storage/users-store.js';
@@ -108,7 +109,7 @@ export async function createProvider(config: Config, options: ProviderOptions = 
   if (!secret) throw new ConfigError('secret', 'is required outside dev mode: set TESSERA_SECRET to at least 32 random characters');
 
   const metrics = createProviderMetrics();
-  const db = openDatabase(config.databaseUrl, { schema: options.schema, observe: metrics });
+  const db = openDatabase(config.databaseUrl, { schema: options.schema, observe: metrics, sqliteDriver: config.sqliteDriver as SqliteDriverChoice });
   try {
     await migrate(db);
   } catch (err) {

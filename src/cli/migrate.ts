@@ -1,4 +1,5 @@
 import { migrate, openDatabase } from '../storage/database.js';
+import type { SqliteDriverChoice } from '../storage/open-sqlite.js';
 import { parseFlags, positionals, CONFIG_FLAGS, CONFIG_FLAGS_HELP, type CommandIO } from './args.js';
 import { loadCliConfig } from './open-provider.js';
 
@@ -16,7 +17,7 @@ export async function migrateCommand(argv: string[], io: CommandIO): Promise<num
   }
   positionals(rest, []);
   const config = loadCliConfig(values.config, io);
-  const db = openDatabase(config.databaseUrl);
+  const db = openDatabase(config.databaseUrl, { sqliteDriver: config.sqliteDriver as SqliteDriverChoice });
   try {
     const applied = await migrate(db);
     io.out(values.json ? JSON.stringify({ applied }) : applied.length ? `applied: ${applied.join(', ')}` : 'the schema is up to date');

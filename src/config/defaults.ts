@@ -14,6 +14,8 @@ export const defaults = {
   host: 'localhost',
   /** `sqlite:<path>` or `postgres://...` (env DATABASE_URL). */
   databaseUrl: 'sqlite:./data/tessera.db',
+  /** SQLite driver for a `sqlite:` database: `auto` (Node's own node:sqlite on Node.js 22.16+ and 24, the better-sqlite3 package on older Node), `node:sqlite` or `better-sqlite3`. */
+  sqliteDriver: 'auto',
   /** Secret that keys the encryption of signing keys at rest and the client-secret HMAC (env TESSERA_SECRET, at least 32 characters). Required outside dev mode. */
   secret: '',
   /** Where dev mode keeps its generated secret and the SQLite file. */

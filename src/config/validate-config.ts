@@ -7,6 +7,7 @@ import { OAuthError } from '../http/oauth-errors.js';
 import { isSigningAlgorithm, SIGNING_ALGORITHMS } from '../jose/algorithms.js';
 import { isBearerTokenSyntax } from '../rules/bearer-token.js';
 import { isScopeEntry } from '../rules/scope.js';
+import { SQLITE_DRIVER_CHOICES, type SqliteDriverChoice } from '../storage/open-sqlite.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -25,6 +26,9 @@ export function validateConfig(raw: Record<string, unknown>): Config {
   }
   if (!config.databaseUrl.startsWith('sqlite:') && !URL.canParse(config.databaseUrl)) {
     throw new ConfigError('databaseUrl', 'is not a valid postgres:// URL');
+  }
+  if (!SQLITE_DRIVER_CHOICES.includes(config.sqliteDriver as SqliteDriverChoice)) {
+    throw new ConfigError('sqliteDriver', `must be one of ${SQLITE_DRIVER_CHOICES.join(', ')}`);
   }
   if (config.redisUrl && !/^rediss?:\/\//.test(config.redisUrl)) {
     throw new ConfigError('redisUrl', 'must start with redis:// or rediss://');

@@ -1,9 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDialect, sql, type LogEvent, type Migration } from 'kysely';
 import { createRequire } from 'node:module';
-import type SQLite from 'better-sqlite3';
 import type pg from 'pg';
+import { openSqlite, type SqliteDriverChoice } from './open-sqlite.js';
 import type { Database } from './schema.js';
 import * as initial from './migrations/001-initial.js';
 import * as grantForeignKeys from './migrations/002-grant-foreign-keys.js';
@@ -23,6 +21,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Told of every query's duration and of the pool (metrics). */
   observe?: DatabaseObserver;
+  /** Which embedded SQLite driver opens a `sqlite:` URL (default: auto). */
+  sqliteDriver?: SqliteDriverChoice;
 }
 
 /** Receives query timings and pool counts; the metrics implement it. */
@@ -35,7 +35,7 @@ const require = createRequire(import.meta.url);
 
 /**
  * Each driver is loaded when a URL needs it: a SQLite deployment never pays for pg, nor a
- * PostgreSQL one for better-sqlite3 (start time and memory, npm run bench scenario 8).
+ * PostgreSQL one for a SQLite driver (start time and memory).
  */
 function loadPg(): typeof pg {
   const driver = require('pg') as typeof pg;
@@ -50,15 +50,8 @@ function loadPg(): typeof pg {
  */
 export function openDatabase(url: string, options: DatabaseOptions = {}): Db {
   if (url.startsWith('sqlite:')) {
-    const file = url.slice('sqlite:'.length) || ':memory:';
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    const Driver = require('better-sqlite3') as typeof SQLite;
-    const sqlite = new Driver(file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('busy_timeout = 5000');
-    sqlite.pragma('foreign_keys = ON');
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }), log: queryLog(options.observe) });
+    const { database } = openSqlite(url.slice('sqlite:'.length) || ':memory:', options.sqliteDriver);
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database }), log: queryLog(options.observe) });
   }
   const pool = new (loadPg().Pool)({
     connectionString: url,
@@ -75,28 +68,6 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Db {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLog(options.observe) });
   postgresDatabases.add(db);
   return db;
-}
-
-/**
- * Kysely prepares every query anew; SQLite then parses and plans the same SQL on every
- * request (the benchmark's profile showed it). Statements are kept by their SQL and reused:
- * better-sqlite3 runs each to completion synchronously, so one is never used twice at once.
- * Bounded, since `in (...)` lists of varying length make distinct SQL.
- */
-function reusingStatements(sqlite: SQLite.Database): { close(): void; prepare(sql: string): SQLite.Statement } {
-  const statements = new Map<string, SQLite.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(text) {
-      let statement = statements.get(text);
-      if (!statement) {
-        if (statements.size >= 500) statements.clear();
-        statement = sqlite.prepare(text);
-        statements.set(text, statement);
-      }
-      return statement;
-    },
-  };
 }
 
 function queryLog(observe: DatabaseObserver | undefined): ((event: LogEvent) => void) | undefined {

@@ -5,11 +5,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { SqliteDriverChoice } from '../../src/storage/open-sqlite.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
 /** The databases suites run against: both by default (TEST_DATABASES=sqlite to narrow). */
 export const DATABASES: DatabaseKind[] = ((process.env.TEST_DATABASES ?? 'sqlite,postgres').split(',').filter(Boolean) as DatabaseKind[]);
+
+/**
+ * The SQLite driver every suite opens: the one Tessera picks on this Node (node:sqlite on
+ * 22.16+ and 24, better-sqlite3 before), or TESSERA_SQLITE_DRIVER=better-sqlite3|node:sqlite.
+ */
+export const SQLITE_DRIVER = (process.env.TESSERA_SQLITE_DRIVER || 'auto') as SqliteDriverChoice;
 
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -52,7 +59,7 @@ export function useMigratedDatabase(kind: DatabaseKind, onOpen: (db: Db) => void
   let db: Db;
   before(async () => {
     database = await createTestDatabase(kind);
-    db = openDatabase(database.url, { schema: database.schema });
+    db = openDatabase(database.url, { schema: database.schema, sqliteDriver: SQLITE_DRIVER });
     await migrate(db);
     onOpen(db);
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { POSTGRES_URL } from './databases.js';
+import { POSTGRES_URL, SQLITE_DRIVER } from './databases.js';
 import { TEST_SECRET, freePort } from './test-provider.js';
 
 /** A real `tessera serve` process, as production runs it. */
@@ -55,7 +55,7 @@ export async function spawnTessera(options: SpawnOptions): Promise<SpawnedTesser
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'tessera-spawn-'));
   const configFile = join(dir, 'tessera.json');
-  writeFileSync(configFile, JSON.stringify({ secret: TEST_SECRET, logLevel: 'warn', issuer: `http://127.0.0.1:${port}`, ...options.config, port, host: '127.0.0.1' }));
+  writeFileSync(configFile, JSON.stringify({ secret: TEST_SECRET, logLevel: 'warn', sqliteDriver: SQLITE_DRIVER, issuer: `http://127.0.0.1:${port}`, ...options.config, port, host: '127.0.0.1' }));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', configFile], {
     cwd: new URL('../..', import.meta.url).pathname,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },

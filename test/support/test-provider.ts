@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../../src/config/load-config.js';
 import { createProvider, type Provider } from '../../src/provider.js';
 import { buildApp } from '../../src/http/build-app.js';
 import { seedFromConfig } from '../../src/seed/seed-from-config.js';
-import { createTestDatabase, type DatabaseKind } from './databases.js';
+import { createTestDatabase, SQLITE_DRIVER, type DatabaseKind } from './databases.js';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
@@ -42,7 +42,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const port = await freePort();
   const config: Config = loadConfig({
     env: {},
-    overrides: { issuer: `http://127.0.0.1:${port}`, port, databaseUrl: database.url, secret: TEST_SECRET, logLevel: 'silent', ...options.config },
+    overrides: { issuer: `http://127.0.0.1:${port}`, port, databaseUrl: database.url, sqliteDriver: SQLITE_DRIVER, secret: TEST_SECRET, logLevel: 'silent', ...options.config },
   });
   const provider = await createProvider(config, { schema: database.schema });
   await seedFromConfig(provider);
