@@ -153,6 +153,11 @@ describe('bad config stops startup, naming the setting', () => {
     refuses('databaseUrl', /not a valid postgres/, () => load({ DATABASE_URL: 'postgres://[bad' }));
   });
 
+  it('a SQLite driver Tessera does not know', () => {
+    refuses('sqliteDriver', /one of auto, node:sqlite, better-sqlite3/, () => load({ TESSERA_SQLITE_DRIVER: 'sqlite3' }));
+    assert.equal(load({ TESSERA_SQLITE_DRIVER: 'better-sqlite3' }).sqliteDriver, 'better-sqlite3');
+  });
+
   it('a short secret, and a missing one outside dev mode', () => {
     refuses('secret', /at least 32 characters/, () => load({ TESSERA_SECRET: 'short' }));
     refuses('secret', /required outside dev mode/, () => loadConfig({ env: {} }));
