@@ -1,12 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { runOnce } from './compare.js';
 import { scenario, type Target } from './scenarios.js';
 import { LoadClient } from './support/load-client.js';
 import { createPostgresDatabase } from './support/postgres.js';
 import { removeDir, startTessera, type TesseraServer } from './support/start-servers.js';
+import { openSqlite } from '../src/storage/open-sqlite.js';
 
 /**
  * `npm run bench -- --growth`: seeds grants, refresh tokens and opaque access tokens by the
@@ -32,12 +32,12 @@ function statements(p: (n: number) => string, range: string): string[] {
 }
 
 function sqliteSeeder(server: TesseraServer): { seed: Seed; close: () => void } {
-  const db = new SQLite(server.databaseUrl.slice('sqlite:'.length));
-  db.pragma('busy_timeout = 10000');
+  const { database: db } = openSqlite(server.databaseUrl.slice('sqlite:'.length));
+  db.prepare('pragma busy_timeout = 10000').all([]);
   const range = `(with recursive seq(i) as (select $FROM union all select i + 1 from seq where i < $TO) select i from seq)`;
   return {
     async seed(from, to) {
-      for (const sql of statements(() => '?', range)) db.prepare(sql).run(from, to);
+      for (const sql of statements(() => '?', range)) db.prepare(sql).run([from, to]);
     },
     close: () => db.close(),
   };
