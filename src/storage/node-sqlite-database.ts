@@ -18,7 +18,8 @@ export interface DatabaseSync {
 type Row = Record<string, unknown>;
 
 interface StatementSync {
-  columns(): unknown[];
+  columns(): { name: string }[];
+  setReturnArrays?(enabled: boolean): void;
   all(...parameters: unknown[]): Row[];
   run(...parameters: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
   iterate(...parameters: unknown[]): IterableIterator<Row>;
@@ -51,15 +52,31 @@ export function nodeSqliteDatabase(database: DatabaseSync): SqliteDatabase {
 class NodeSqliteStatement implements SqliteStatement {
   readonly reader: boolean;
   readonly #statement: StatementSync;
+  readonly #toRow: (row: Row | unknown[]) => Row;
 
   constructor(statement: StatementSync) {
     this.#statement = statement;
-    this.reader = statement.columns().length > 0;
+    const names = statement.columns().map((column) => column.name);
+    this.reader = names.length > 0;
+    // Rows as arrays, made into objects here with the names read once: faster than node:sqlite's
+    // own row objects, which also have no prototype.
+    if (this.reader && statement.setReturnArrays) {
+      statement.setReturnArrays(true);
+      this.#toRow = (values) => {
+        const row: Row = {};
+        for (let i = 0; i < names.length; i++) row[names[i]] = (values as unknown[])[i];
+        return row;
+      };
+    } else {
+      this.#toRow = (row) => ({ ...(row as Row) });
+    }
   }
 
   all(parameters: readonly unknown[]): unknown[] {
     try {
-      return this.#statement.all(...parameters).map(plainRow);
+      const rows = this.#statement.all(...parameters) as (Row | unknown[])[];
+      for (let i = 0; i < rows.length; i++) rows[i] = this.#toRow(rows[i]);
+      return rows;
     } catch (err) {
       throw withResultCode(err);
     }
@@ -75,15 +92,11 @@ class NodeSqliteStatement implements SqliteStatement {
 
   *iterate(parameters: readonly unknown[]): IterableIterator<unknown> {
     try {
-      for (const row of this.#statement.iterate(...parameters)) yield plainRow(row);
+      for (const row of this.#statement.iterate(...parameters)) yield this.#toRow(row);
     } catch (err) {
       throw withResultCode(err);
     }
   }
-}
-
-function plainRow(row: Row): Row {
-  return { ...row };
 }
 
 /**

@@ -30,7 +30,13 @@ export function openSqlite(file: string, choice: SqliteDriverChoice = 'auto'): O
     const raw = new (nodeSqlite() as NodeSqliteModule).DatabaseSync(file);
     database = { ...nodeSqliteDatabase(raw), exec: (sql: string) => raw.exec(sql) };
   } else {
-    database = new (betterSqlite3() as typeof BetterSqlite3)(file);
+    try {
+      database = new (betterSqlite3() as typeof BetterSqlite3)(file);
+    } catch (err) {
+      // Its compiled part loads with the first database: built for another Node, it fails here.
+      if ((err as { code?: string }).code !== 'ERR_DLOPEN_FAILED') throw err;
+      throw new Error(`SQLite driver better-sqlite3 could not be loaded (npm rebuild better-sqlite3): ${(err as Error).message}`, { cause: err });
+    }
   }
   for (const pragma of PRAGMAS) database.exec(`pragma ${pragma}`);
   return { driver, database: reusingStatements(database) };
@@ -45,7 +51,7 @@ export function chooseSqliteDriver(choice: SqliteDriverChoice): SqliteDriver {
   const loaded = betterSqlite3();
   if (loaded instanceof Error) {
     const missing = (loaded as { code?: string }).code === 'MODULE_NOT_FOUND';
-    const why = missing ? 'is not installed (npm installs it only on Node.js older than 22.16): npm install better-sqlite3' : `could not be loaded (npm rebuild better-sqlite3): ${loaded.message}`;
+    const why = missing ? `is not installed (npm installs it only on Node.js older than 22.16): ${INSTALL_BETTER_SQLITE3}` : `could not be loaded (npm rebuild better-sqlite3): ${loaded.message}`;
     const instead = choice === 'auto' ? `Node.js ${process.version} has no usable node:sqlite and better-sqlite3 ` : 'SQLite driver better-sqlite3 ';
     throw new Error(`${instead}${why}`);
   }
@@ -75,16 +81,16 @@ function nodeSqlite(): NodeSqliteModule | null {
   return nodeSqliteModule;
 }
 
+/** better-sqlite3 12 aborts Node 24.19+ when it garbage-collects a statement; 13 (Node-API, Node 22+) does not, and needs no compiler. */
+const INSTALL_BETTER_SQLITE3 = Number(process.versions.node.split('.')[0]) >= 22 ? 'npm install better-sqlite3@13' : 'npm install better-sqlite3@12';
+
 let betterSqlite3Module: typeof BetterSqlite3 | Error | undefined;
 
 /** The better-sqlite3 package, loaded when first needed, or why it cannot be. */
 function betterSqlite3(): typeof BetterSqlite3 | Error {
   if (betterSqlite3Module === undefined) {
     try {
-      const loaded = require('better-sqlite3') as typeof BetterSqlite3;
-      // Its compiled part loads with the first database: built for another Node, it fails here.
-      new loaded(':memory:').close();
-      betterSqlite3Module = loaded;
+      betterSqlite3Module = require('better-sqlite3') as typeof BetterSqlite3;
     } catch (err) {
       betterSqlite3Module = err as Error;
     }

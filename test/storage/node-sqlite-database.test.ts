@@ -86,6 +86,11 @@ describe('node:sqlite in the shape Kysely drives', { skip }, () => {
     assert.equal(Object.getPrototypeOf(row), Object.prototype);
     const [iterated] = [...database.prepare('select name from t where name = ?').iterate(['a'])] as object[];
     assert.equal(Object.getPrototypeOf(iterated), Object.prototype);
+    assert.deepEqual(iterated, { name: 'a' });
+  });
+
+  it('keeps the last of two columns with one name, as better-sqlite3 does', () => {
+    assert.deepEqual(database.prepare('select 1 as x, 2 as x, 3 as y').all([]), [{ x: 2, y: 3 }]);
   });
 
   it('gives SQLite errors the code better-sqlite3 gives them', () => {
