@@ -20,7 +20,7 @@ export function basic(client: { id: string; secret: string }): string {
 }
 
 /** Tessera's config file for the benchmark: the clients and user above, request logs off (as the peer has none). */
-export function tesseraConfig(options: { port: number; databaseUrl: string; algorithm: 'RS256' | 'ES256'; workers?: number }): Record<string, unknown> {
+export function tesseraConfig(options: { port: number; databaseUrl: string; algorithm: 'RS256' | 'ES256'; workers?: number; sqliteDriver?: string }): Record<string, unknown> {
   return {
     issuer: `http://127.0.0.1:${options.port}`,
     port: options.port,
@@ -29,6 +29,7 @@ export function tesseraConfig(options: { port: number; databaseUrl: string; algo
     secret: 'bench-secret-bench-secret-bench-secret-0123456789',
     logLevel: 'warn',
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
+    ...(options.sqliteDriver ? { sqliteDriver: options.sqliteDriver } : {}),
     keys: { algorithm: options.algorithm },
     accessTokens: { defaultAudience: RESOURCE },
     clients: [

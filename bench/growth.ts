@@ -1,10 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { runOnce } from './compare.js';
 import { scenario, type Target } from './scenarios.js';
 import { LoadClient } from './support/load-client.js';
 import { createPostgresDatabase } from './support/postgres.js';
+import { GROWTH_HEADING, RESULTS, writeSection } from './support/results-sections.js';
 import { removeDir, startTessera, type TesseraServer } from './support/start-servers.js';
 import { openSqlite } from '../src/storage/open-sqlite.js';
 
@@ -108,23 +107,7 @@ export async function runGrowth(options: { quick: boolean; log: (line: string) =
   const table = ['| Database | Rows per table | refresh_token grant (8 connections) | introspection (8 connections) |', '|---|---|---|---|', ...lines].join('\n');
   log(`\n${table}`);
   if (!options.quick) {
-    writeGrowthSection(`${GROWTH_HEADING}\n\nWritten by \`npm run bench -- --growth\` on ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}: grants, refresh tokens and opaque access tokens seeded in SQL, then the load measured at each size. Flat latency means index probes, not scans.\n\n${table}\n`);
+    writeSection(GROWTH_HEADING, `${GROWTH_HEADING}\n\nWritten by \`npm run bench -- --growth\` on ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}: grants, refresh tokens and opaque access tokens seeded in SQL, then the load measured at each size. Flat latency means index probes, not scans.\n\n${table}\n`);
     log(`written to the growth section of ${RESULTS}`);
   }
-}
-
-export const GROWTH_HEADING = '## Growth (`--growth`)';
-const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
-
-/** Replaces the growth section of RESULTS.md (the main run keeps it when it rewrites the rest). */
-function writeGrowthSection(section: string): void {
-  const current = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n';
-  writeFileSync(RESULTS, `${current.split(GROWTH_HEADING)[0].trimEnd()}\n\n${section}`);
-}
-
-/** The growth section of RESULTS.md, if a growth run wrote one. */
-export function growthSection(): string {
-  const current = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '';
-  const at = current.indexOf(GROWTH_HEADING);
-  return at < 0 ? '' : current.slice(at);
 }

@@ -2,6 +2,7 @@ import type { Ceiling } from './ceiling/measure-ceiling.js';
 import type { Measurement, Row } from './compare.js';
 import type { SignInResult } from './load/load-spec.js';
 import type { machine } from './machine.js';
+import type { SqliteDriversResult } from './sqlite-drivers.js';
 
 export interface Startup {
   tesseraFirstBootMs: number;
@@ -24,6 +25,8 @@ export interface Results {
   halfPeak: { id: string; rate: number; p99: number }[];
   workers?: { one: number; two: number } | { skipped: string };
   signIns?: SignInResult | { skipped: string };
+  /** The token scenarios on node:sqlite against better-sqlite3. */
+  sqliteDrivers?: SqliteDriversResult;
   notes: string[];
 }
 

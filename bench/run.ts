@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { measureCeiling } from './ceiling/measure-ceiling.js';
 import { compare, runOnce, type LoadOptions } from './compare.js';
-import { growthSection, runGrowth } from './growth.js';
+import { runGrowth } from './growth.js';
 import { runProfile } from './profile.js';
 import { machine } from './machine.js';
 import { markdown, resultsTable, targetsTable, ceilingText, type Results } from './report.js';
@@ -14,11 +14,14 @@ import { LoadClient } from './support/load-client.js';
 import { createPostgresDatabase } from './support/postgres.js';
 import { peerKeysFile, removeDir, startPeer, startTessera, type TesseraServer } from './support/start-servers.js';
 import { REDIRECT_URI, USER } from './fixtures.js';
+import { keptSections } from './support/results-sections.js';
+import { compareSqliteDrivers, runSqliteDrivers, sqliteDriversTable, writeSqliteDriversSection, type Servers } from './sqlite-drivers.js';
 
 /**
  * `npm run bench`: Tessera against oidc-provider v9 on this machine, with the ceiling of
  * the hardware measured in the same run. `-- --quick`: a short smoke run that only prints
  * (CI). `-- --growth`: latency of refresh and introspection as the tables grow.
+ * `-- --sqlite-drivers`: the token scenarios on node:sqlite against better-sqlite3 (Node with both).
  * `-- --profile <id>`: Tessera under --cpu-prof during one scenario, summarised.
  */
 const args = new Set(process.argv.slice(2));
@@ -58,6 +61,8 @@ async function stop(server: ChildServer) {
   servers.splice(servers.indexOf(server), 1);
   await server.stop();
 }
+
+const tracked: Servers = { start: tessera, stop };
 
 /** Samples a server's memory every 200 ms while a measurement runs; keeps the largest. */
 function rssPeak(server: ChildServer, into: { mb: number }) {
@@ -144,6 +149,9 @@ async function main(): Promise<void> {
     await stop(peerEs);
     await stop(tesseraEs);
 
+    // The embedded store on node:sqlite against better-sqlite3, where this Node has both.
+    results.sqliteDrivers = await compareSqliteDrivers(loadClient, load, tracked);
+
     // Scenarios 1, 3, 4 on PostgreSQL (the peer keeps its memory adapter: its numbers are the ones above).
     const database = await createPostgresDatabase();
     if (database) {
@@ -187,10 +195,12 @@ async function main(): Promise<void> {
   log('');
   log(targetsTable(results));
   for (const note of results.notes) log(`- ${note}`);
+  if (results.sqliteDrivers) log(`\n${sqliteDriversTable(results.sqliteDrivers)}`);
   if (!quick) {
-    const growth = growthSection();
-    writeFileSync(RESULTS, markdown(results, existsSync(ANALYSIS) ? readFileSync(ANALYSIS, 'utf8') : '') + (growth ? `\n${growth}` : ''));
+    const kept = keptSections();
+    writeFileSync(RESULTS, markdown(results, existsSync(ANALYSIS) ? readFileSync(ANALYSIS, 'utf8') : '') + (kept ? `\n${kept}` : ''));
     log(`\nwritten to ${RESULTS}`);
+    if (results.sqliteDrivers) writeSqliteDriversSection(results.sqliteDrivers, load);
   }
 }
 
@@ -200,7 +210,9 @@ const mode = profileId
   ? runProfile({ id: profileId, es256: args.has('--es256'), seconds: Number(process.env.BENCH_DURATION ?? 10), log, build: () => build(log) })
   : args.has('--growth')
     ? runGrowth({ quick, log, build: () => build(log) })
-    : main();
+    : args.has('--sqlite-drivers')
+      ? runSqliteDrivers({ quick, load, build: () => build(log), servers: tracked }).finally(stopAll)
+      : main();
 mode.catch(async (err) => {
   console.error(err);
   await stopAll();

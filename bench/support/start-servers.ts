@@ -16,6 +16,8 @@ export interface TesseraOptions {
   port?: number;
   /** Extra node flags (e.g. --cpu-prof for `--profile`). */
   nodeArgs?: string[];
+  /** Tessera's `sqliteDriver` (default: auto). */
+  sqliteDriver?: 'node:sqlite' | 'better-sqlite3';
 }
 
 export interface TesseraServer extends ChildServer {
@@ -30,10 +32,10 @@ export async function startTessera(options: TesseraOptions): Promise<TesseraServ
   const port = options.port ?? (await freePort());
   const databaseUrl = options.database === 'sqlite' ? `sqlite:${join(dir, 'tessera.db')}` : options.database;
   const file = join(dir, 'tessera.json');
-  writeFileSync(file, JSON.stringify(tesseraConfig({ port, databaseUrl, algorithm: options.algorithm, workers: options.workers }), null, 2));
+  writeFileSync(file, JSON.stringify(tesseraConfig({ port, databaseUrl, algorithm: options.algorithm, workers: options.workers, sqliteDriver: options.sqliteDriver }), null, 2));
   const args = [...(options.nodeArgs ?? []), `${ROOT}bin/tessera.js`, 'serve', '--config', file];
   if (options.workers !== undefined && options.workers !== 1) args.push('--workers', String(options.workers));
-  const server = await startChild(`tessera ${options.algorithm}${options.workers && options.workers > 1 ? ` ×${options.workers}` : ''}`, args, cleanEnv(), `http://127.0.0.1:${port}`);
+  const server = await startChild(`tessera ${options.algorithm}${options.workers && options.workers > 1 ? ` ×${options.workers}` : ''}${options.sqliteDriver ? ` ${options.sqliteDriver}` : ''}`, args, cleanEnv(), `http://127.0.0.1:${port}`);
   return { ...server, dir, databaseUrl, options: { ...options, dir, port } };
 }
 
