@@ -50,8 +50,10 @@ function loadPg(): typeof pg {
  */
 export function openDatabase(url: string, options: DatabaseOptions = {}): Db {
   if (url.startsWith('sqlite:')) {
-    const { database } = openSqlite(url.slice('sqlite:'.length) || ':memory:', options.sqliteDriver);
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database }), log: queryLog(options.observe) });
+    const { database, forgetStatements } = openSqlite(url.slice('sqlite:'.length) || ':memory:', options.sqliteDriver);
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), log: queryLog(options.observe) });
+    sqliteStatements.set(db, forgetStatements);
+    return db;
   }
   const pool = new (loadPg().Pool)({
     connectionString: url,
@@ -76,6 +78,8 @@ function queryLog(observe: DatabaseObserver | undefined): ((event: LogEvent) => 
 }
 
 const postgresDatabases = new WeakSet<Db>();
+/** How to drop a SQLite database's kept statements, prepared before a migration changed the schema. */
+const sqliteStatements = new WeakMap<Db, () => void>();
 
 /**
  * Brings the schema up to date, or up to the migration named `upTo`. Safe to run from several
@@ -88,7 +92,11 @@ export async function migrate(db: Db, options: { upTo?: string } = {}): Promise<
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema });
   for (let attempt = 1; ; attempt++) {
     const { error, results } = options.upTo ? await migrator.migrateTo(options.upTo) : await migrator.migrateToLatest();
-    if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    if (!error) {
+      const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+      if (applied.length > 0) sqliteStatements.get(db)?.();
+      return applied;
+    }
     // Kysely's PostgreSQL introspection reads the catalog of every schema; a schema that another
     // tenant (or test) drops at that moment fails the read with 3F000, a table that another
     // tenant's migration drops with 42P01. Ours still exist: retry.

@@ -56,13 +56,17 @@ class NodeSqliteStatement implements SqliteStatement {
 
   constructor(statement: StatementSync) {
     this.#statement = statement;
-    const names = statement.columns().map((column) => column.name);
+    const columnNames = () => statement.columns().map((column) => column.name);
+    let names = columnNames();
     this.reader = names.length > 0;
     // Rows as arrays, made into objects here with the names read once: faster than node:sqlite's
-    // own row objects, which also have no prototype.
+    // own row objects, which also have no prototype. SQLite prepares a statement again after a
+    // schema change; a migration that adds or drops a column under a cached `select *` changes
+    // the number of values, and the names are read again.
     if (this.reader && statement.setReturnArrays) {
       statement.setReturnArrays(true);
       this.#toRow = (values) => {
+        if ((values as unknown[]).length !== names.length) names = columnNames();
         const row: Row = {};
         for (let i = 0; i < names.length; i++) row[names[i]] = (values as unknown[])[i];
         return row;

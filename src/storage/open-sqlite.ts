@@ -15,6 +15,8 @@ export interface OpenedSqlite {
   driver: SqliteDriver;
   /** What Kysely's SqliteDialect drives, with its statements kept for reuse. */
   database: SqliteDatabase;
+  /** Drops the kept statements (after a schema change: node:sqlite on Node 22 keeps a statement's old columns). */
+  forgetStatements(): void;
 }
 
 const require = createRequire(import.meta.url);
@@ -39,7 +41,8 @@ export function openSqlite(file: string, choice: SqliteDriverChoice = 'auto'): O
     }
   }
   for (const pragma of PRAGMAS) database.exec(`pragma ${pragma}`);
-  return { driver, database: reusingStatements(database) };
+  const statements = new Map<string, SqliteStatement>();
+  return { driver, database: reusingStatements(database, statements), forgetStatements: () => statements.clear() };
 }
 
 /** The driver `choice` stands for on this Node, or an error that says what to install. */
@@ -104,8 +107,7 @@ function betterSqlite3(): typeof BetterSqlite3 | Error {
  * synchronously, so one is never used twice at once. Bounded, since `in (...)` lists of
  * varying length make distinct SQL.
  */
-function reusingStatements(database: SqliteDatabase): SqliteDatabase {
-  const statements = new Map<string, SqliteStatement>();
+function reusingStatements(database: SqliteDatabase, statements: Map<string, SqliteStatement>): SqliteDatabase {
   return {
     close: () => database.close(),
     prepare(text) {

@@ -89,6 +89,18 @@ describe('node:sqlite in the shape Kysely drives', { skip }, () => {
     assert.deepEqual(iterated, { name: 'a' });
   });
 
+  it('names the columns of a statement prepared before a column was added (a migration under a cached select *)', { skip: Number(process.versions.node.split('.')[0]) < 24 && "node:sqlite on Node 22 keeps a prepared statement's old columns: the statement cache is dropped after a migration instead" }, () => {
+    const select = database.prepare('select * from t where name = ?');
+    assert.deepEqual(Object.keys(select.all(['a'])[0] as object), ['id', 'name', 'n', 'data']);
+    raw.exec('alter table t add column extra text');
+    try {
+      assert.deepEqual(Object.keys(select.all(['a'])[0] as object), ['id', 'name', 'n', 'data', 'extra']);
+    } finally {
+      raw.exec('alter table t drop column extra');
+    }
+    assert.deepEqual(Object.keys(select.all(['a'])[0] as object), ['id', 'name', 'n', 'data']);
+  });
+
   it('keeps the last of two columns with one name, as better-sqlite3 does', () => {
     assert.deepEqual(database.prepare('select 1 as x, 2 as x, 3 as y').all([]), [{ x: 2, y: 3 }]);
   });

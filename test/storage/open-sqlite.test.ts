@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { chooseSqliteDriver, openSqlite, type SqliteDriver } from '../../src/storage/open-sqlite.js';
+import { migrate, openDatabase } from '../../src/storage/database.js';
 
 // Registered before anything loads node:sqlite: Node 22 would warn that it is experimental.
 const warnings: string[] = [];
@@ -55,13 +57,33 @@ for (const driver of DRIVERS) {
       }
     });
 
-    it('prepares each SQL text once and reuses the statement', () => {
-      const { database } = openSqlite(':memory:', driver);
+    it('prepares each SQL text once and reuses the statement, until told to forget them', () => {
+      const { database, forgetStatements } = openSqlite(':memory:', driver);
       try {
-        assert.equal(database.prepare('select 1'), database.prepare('select 1'));
-        assert.notEqual(database.prepare('select 1'), database.prepare('select 2'));
+        const first = database.prepare('select 1');
+        assert.equal(database.prepare('select 1'), first);
+        assert.notEqual(database.prepare('select 2'), first);
+        forgetStatements();
+        assert.notEqual(database.prepare('select 1'), first);
       } finally {
         database.close();
+      }
+    });
+
+    it('sees a column a migration added through a statement kept from before it', async () => {
+      const file = join(dir, driver, 'migrated.db');
+      const db = openDatabase(`sqlite:${file}`, { sqliteDriver: driver });
+      try {
+        await migrate(db, { upTo: '001-initial' });
+        const before = await sql<Record<string, unknown>>`select * from grants`.execute(db);
+        assert.deepEqual(before.rows, []);
+        await sql`alter table grants add column extra text`.execute(db);
+        await sql`insert into grants (id, user_id, client_id, scope, created_at, expires_at, extra) values ('g', 'u', 'c', 's', 1, 2, 'x')`.execute(db);
+        await migrate(db);
+        const [row] = (await sql<Record<string, unknown>>`select * from grants`.execute(db)).rows;
+        assert.equal(row.extra, 'x');
+      } finally {
+        await db.destroy();
       }
     });
   });
