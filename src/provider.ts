@@ -52,6 +52,7 @@ import { sessionsStore } from './storage/sessions-store.js';
 import { consentsStore } from './storage/consents-store.js';
 import { Sessions } from './interaction/sessions.js';
 import type { SecretBox } from './util/secret-box.js';
+import { systemClock, type Clock } from './util/clock.js';
 
 /**
  * Everything the endpoints share, built once at startup and passed explicitly
@@ -60,6 +61,8 @@ import type { SecretBox } from './util/secret-box.js';
 export interface Provider {
   config: Config;
   db: Db;
+  /** The one source of the current time. */
+  clock: Clock;
   keys: KeySet;
   clients: ClientRegistry;
   users: UserDirectory;
@@ -117,7 +120,8 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     throw err;
   }
 
-  const audit = new AuditLog(auditEventsStore(db), options.logger);
+  const clock = systemClock;
+  const audit = new AuditLog(auditEventsStore(db), clock, options.logger);
 
   const longestJwtLifetime = Math.max(config.ttl.accessToken, config.ttl.clientCredentialsAccessToken, config.ttl.idToken, 86400);
   const keys = new KeySet({
@@ -127,6 +131,7 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     publishRetiredFor: longestJwtLifetime + 300,
     // A rotated key signs only once every process has reloaded and publishes it (keys.refreshInterval).
     activationDelay: config.keys.refreshInterval,
+    clock,
   });
   await keys.init();
 
@@ -134,8 +139,9 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     store: auditedClientsStore(clientsStore(db), audit),
     secretKey: deriveKey(secret, 'client-secrets'),
     box: createSecretBox(secret, 'client-secrets-at-rest'),
+    clock,
   });
-  const users = new UserDirectory(usersStore(db));
+  const users = new UserDirectory(usersStore(db), clock);
   const grants = grantsStore(db);
   const accessTokens = new AccessTokens({
     issuer: config.issuer,
@@ -145,21 +151,23 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     store: accessTokensStore(db),
     grants,
     clientExists: async (clientId) => (await clients.find(clientId)) !== undefined,
+    clock,
   });
-  const idTokens = new IdTokens({ issuer: config.issuer, ttl: config.ttl.idToken, includeScopeClaims: config.idTokens.includeScopeClaims, keys, users });
+  const idTokens = new IdTokens({ issuer: config.issuer, ttl: config.ttl.idToken, includeScopeClaims: config.idTokens.includeScopeClaims, keys, users, clock });
   const refreshTokens = new RefreshTokens({ store: refreshTokensStore(db), grants, ttl: config.ttl.refreshToken, rotateConfidential: config.refreshTokens.rotateConfidential,
     onReuse: (record) => audit.record({ type: 'refresh.reuse_detected', clientId: record.clientId, userId: record.userId, detail: { grant_id: record.grantId } }),
+    clock,
   });
   const usedJtis = usedJtisStore(db);
   const tokenEndpoint = `${config.issuer}/token`;
   // Rate limits live in Redis when REDIS_URL is set, else in the shared database (issue 7).
   const redisLimiter = config.redisUrl ? redisRateLimiter(connectRedis(config.redisUrl), { keyPrefix: config.redisKeyPrefix }) : undefined;
-  const rateLimiter: RateLimiter = countedRateLimiter(redisLimiter ?? databaseRateLimiter(db), metrics);
+  const rateLimiter: RateLimiter = countedRateLimiter(redisLimiter ?? databaseRateLimiter(db, clock), metrics);
   const clientAuth = new ClientAuthenticator(clients, [
     clientSecretBasic(clients),
     clientSecretPost(clients),
-    clientSecretJwt({ registry: clients, usedJtis, issuer: config.issuer, tokenEndpoint }),
-    privateKeyJwt({ usedJtis, jwks: new ClientJwks(), issuer: config.issuer, tokenEndpoint }),
+    clientSecretJwt({ registry: clients, usedJtis, issuer: config.issuer, tokenEndpoint, clock }),
+    privateKeyJwt({ usedJtis, jwks: new ClientJwks(), issuer: config.issuer, tokenEndpoint, clock }),
     noClientAuthentication(),
   ], clientAuthThrottle(rateLimiter, config.clientAuthentication));
   const metadata = new ProviderMetadata();
@@ -178,6 +186,7 @@ export async function createProvider(config: Config, options: ProviderOptions = 
   const provider: Provider = {
     config,
     db,
+    clock,
     keys,
     clients,
     users,
@@ -194,9 +203,9 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     grants: new Map([[GRANT_CLIENT_CREDENTIALS, clientCredentialsGrant({ accessTokens, scopes, ttl: config.ttl.clientCredentialsAccessToken })]]),
     metadata,
     scopes,
-    initialAccessTokens: new InitialAccessTokens(initialAccessTokensStore(db)),
+    initialAccessTokens: new InitialAccessTokens(initialAccessTokensStore(db), clock),
     clientTokens: clientTokensStore(db),
-    sessions: new Sessions({ store: sessionsStore(db), ttl: config.ttl.session, secure: config.issuer.startsWith('https:') }),
+    sessions: new Sessions({ store: sessionsStore(db), ttl: config.ttl.session, secure: config.issuer.startsWith('https:'), clock }),
     consents: consentsStore(db),
     interactionSecrets: { csrfKey: deriveKey(secret, 'csrf'), box: createSecretBox(secret, 'interactions') },
     async close() {

@@ -1,5 +1,5 @@
 import { randomToken } from '../util/random.js';
-import { nowSeconds } from '../storage/database.js';
+import type { Clock } from '../util/clock.js';
 import type { UsersStore } from '../storage/ports.js';
 import type { User } from './user.js';
 import { decoyHash, hashPassword, verifyPassword } from './password-hashing.js';
@@ -7,7 +7,10 @@ import { validateUserClaims } from './validate-user-claims.js';
 
 /** Users: creation, password checks and changes. Passwords only ever stored as argon2id. */
 export class UserDirectory {
-  constructor(private readonly store: UsersStore) {}
+  constructor(
+    private readonly store: UsersStore,
+    private readonly clock: Clock,
+  ) {}
 
   findById(id: string): Promise<User | undefined> {
     return this.store.findById(id);
@@ -27,7 +30,7 @@ export class UserDirectory {
   async create(username: string, password: string, claims: Record<string, unknown> = {}): Promise<User> {
     checkUsername(username);
     checkPassword(password);
-    const user = { id: randomToken(16), username, claims: validateUserClaims(claims), createdAt: nowSeconds() };
+    const user = { id: randomToken(16), username, claims: validateUserClaims(claims), createdAt: this.clock.nowSeconds() };
     await this.store.insert({ ...user, passwordHash: await hashPassword(password) }, user.createdAt);
     return user;
   }
@@ -36,7 +39,7 @@ export class UserDirectory {
   async upsert(username: string, password: string, claims: Record<string, unknown> = {}): Promise<User> {
     const existing = await this.store.findByUsername(username);
     if (!existing) return this.create(username, password, claims);
-    const now = nowSeconds();
+    const now = this.clock.nowSeconds();
     const validClaims = validateUserClaims(claims);
     if (JSON.stringify(validClaims) !== JSON.stringify(existing.claims)) await this.store.updateClaims(existing.id, validClaims, now);
     if (!(await verifyPassword(existing.passwordHash, password))) await this.store.setPasswordHash(existing.id, await hashPassword(password), now);
@@ -47,7 +50,7 @@ export class UserDirectory {
     checkPassword(password);
     const existing = await this.store.findByUsername(username);
     if (!existing) return false;
-    return this.store.setPasswordHash(existing.id, await hashPassword(password), nowSeconds());
+    return this.store.setPasswordHash(existing.id, await hashPassword(password), this.clock.nowSeconds());
   }
 
   async delete(username: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AuditEventFilter, AuditEventsStore, AuditRecord } from '../storage/ports.js';
-import { nowSeconds } from '../storage/database.js';
+import type { Clock } from '../util/clock.js';
 import { randomToken } from '../util/random.js';
 
 /** The security events Tessera records. */
@@ -41,6 +41,7 @@ export class AuditLog {
 
   constructor(
     private readonly store: AuditEventsStore,
+    private readonly clock: Clock,
     private readonly logger?: Logger,
   ) {}
 
@@ -53,7 +54,7 @@ export class AuditLog {
     const detail = event.detail ? scrub(event.detail) : null;
     const recorded: AuditRecord = {
       id: sortableId(),
-      at: nowSeconds(),
+      at: this.clock.nowSeconds(),
       type: event.type,
       userId: event.userId ?? null,
       clientId: event.clientId ?? null,

@@ -7,10 +7,10 @@ import type { Params } from '../http/params.js';
  * OIDC Core §3.1.2.1: id_token_hint is an ID token this server issued. An expired hint is still
  * accepted, since it only says who the client thinks is signed in. Returns its `sub`.
  */
-export async function checkIdTokenHint(keys: VerificationKeys, issuer: string, params: Params): Promise<string | undefined> {
+export async function checkIdTokenHint(keys: VerificationKeys, issuer: string, params: Params, now: number): Promise<string | undefined> {
   const hint = params.id_token_hint;
   if (hint === undefined) return undefined;
-  const verified = await verifyIdTokenHint(keys, issuer, hint);
+  const verified = await verifyIdTokenHint(keys, issuer, hint, now);
   if (!verified) throw new InvalidRequest('id_token_hint is not an ID token issued by this server');
   return verified.sub;
 }

@@ -2,7 +2,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Provider } from '../provider.js';
 import type { Client } from '../clients/client.js';
 import { ConsentRequired, LoginRequired } from '../http/oauth-errors.js';
-import { nowSeconds } from '../storage/database.js';
 import { loginUrl } from '../interaction/sessions.js';
 import { csrfToken } from '../interaction/csrf.js';
 import { csrfOptions } from '../interaction/page-context.js';
@@ -26,7 +25,7 @@ export async function continueAuthorization(provider: Provider, request: Fastify
   const user = session && (await provider.users.findById(session.userId));
   if (!user) session = undefined;
 
-  const reason = loginReason(pending, session, nowSeconds());
+  const reason = loginReason(pending, session, provider.clock.nowSeconds());
   if (reason || !session || !user) {
     if (pending.prompt.includes('none')) throw new LoginRequired('the person must sign in', reason);
     const next = { ...pending, staleSignIn: session?.signInId ?? '' };

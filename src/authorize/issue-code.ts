@@ -1,6 +1,5 @@
 import type { Provider } from '../provider.js';
 import type { Session } from '../interaction/sessions.js';
-import { nowSeconds } from '../storage/database.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
 import type { AuthorizationRequest } from './authorization-request.js';
@@ -12,7 +11,7 @@ import type { AuthorizationRequest } from './authorization-request.js';
  * sign-in to the client (for back-channel logout), or not at all. Returns the code.
  */
 export async function issueCode(provider: Provider, request: AuthorizationRequest, session: Session): Promise<string> {
-  const now = nowSeconds();
+  const now = provider.clock.nowSeconds();
   const grantId = randomToken(16);
   const scope = request.scopes.join(' ');
   const code = randomToken(32);

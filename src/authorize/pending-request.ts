@@ -1,5 +1,4 @@
 import type { Provider } from '../provider.js';
-import { nowSeconds } from '../storage/database.js';
 import type { AuthorizationRequest } from './authorization-request.js';
 
 interface Sealed {
@@ -15,7 +14,7 @@ interface Sealed {
  * config.ttl.interaction. Nothing is stored server-side until a code is issued.
  */
 export function sealRequest(provider: Provider, request: AuthorizationRequest, sid?: string): string {
-  const sealed: Sealed = { request, sid, exp: nowSeconds() + provider.config.ttl.interaction };
+  const sealed: Sealed = { request, sid, exp: provider.clock.nowSeconds() + provider.config.ttl.interaction };
   return provider.interactionSecrets.box.encrypt(JSON.stringify(sealed));
 }
 
@@ -24,7 +23,7 @@ export function unsealRequest(provider: Provider, value: string | undefined): { 
   if (!value || value.length > 20000) return undefined;
   try {
     const sealed = JSON.parse(provider.interactionSecrets.box.decrypt(value)) as Sealed;
-    if (typeof sealed.exp !== 'number' || sealed.exp < nowSeconds()) return undefined;
+    if (typeof sealed.exp !== 'number' || sealed.exp < provider.clock.nowSeconds()) return undefined;
     return { request: sealed.request, sid: sealed.sid };
   } catch {
     return undefined;

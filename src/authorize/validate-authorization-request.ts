@@ -1,6 +1,5 @@
 import type { Provider } from '../provider.js';
 import type { Client } from '../clients/client.js';
-import { nowSeconds } from '../storage/database.js';
 import type { AuthorizationRequest, RedirectTarget } from './authorization-request.js';
 import type { RawAuthorizationParams } from './read-params.js';
 import { checkResponseMode } from './check-response-mode.js';
@@ -31,7 +30,7 @@ export async function validateAuthorizationRequest(provider: Provider, client: C
   const maxAge = checkMaxAge(params);
   const claims = checkClaims(params);
   const resource = checkResource(params);
-  const hintSub = await checkIdTokenHint(provider.keys, provider.config.issuer, params);
+  const hintSub = await checkIdTokenHint(provider.keys, provider.config.issuer, params, provider.clock.nowSeconds());
   return {
     clientId: client.clientId,
     clientName: client.metadata.client_name,
@@ -50,6 +49,6 @@ export async function validateAuthorizationRequest(provider: Provider, client: C
     acrValues: params.acr_values,
     claims,
     resource,
-    requestedAt: nowSeconds(),
+    requestedAt: provider.clock.nowSeconds(),
   };
 }

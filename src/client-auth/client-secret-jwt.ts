@@ -4,12 +4,14 @@ import type { UsedJtisStore } from '../storage/ports.js';
 import type { ClientAuthMethod } from './client-auth-method.js';
 import { acceptedAudiences, verifyClientAssertion } from './verify-client-assertion.js';
 import { assertionAlgorithms, HMAC_ASSERTION_ALGORITHMS } from '../jose/algorithms.js';
+import type { Clock } from '../util/clock.js';
 
 export interface ClientSecretJwtOptions {
   registry: ClientRegistry;
   usedJtis: UsedJtisStore;
   issuer: string;
   tokenEndpoint: string;
+  clock: Clock;
 }
 
 /**
@@ -33,6 +35,7 @@ export function clientSecretJwt(options: ClientSecretJwtOptions): ClientAuthMeth
         keys: [new TextEncoder().encode(secret)],
         usedJtis: options.usedJtis,
         method: 'client_secret_jwt',
+        now: options.clock.nowSeconds(),
       });
     },
   };

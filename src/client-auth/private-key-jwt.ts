@@ -6,12 +6,14 @@ import type { ClientAuthMethod } from './client-auth-method.js';
 import type { ClientJwks } from './client-jwks.js';
 import { acceptedAudiences, verifyClientAssertion } from './verify-client-assertion.js';
 import { ASYMMETRIC_ASSERTION_ALGORITHMS, assertionAlgorithms } from '../jose/algorithms.js';
+import type { Clock } from '../util/clock.js';
 
 export interface PrivateKeyJwtOptions {
   usedJtis: UsedJtisStore;
   jwks: ClientJwks;
   issuer: string;
   tokenEndpoint: string;
+  clock: Clock;
 }
 
 type PublicKey = CryptoKey | KeyObject;
@@ -54,6 +56,7 @@ export function privateKeyJwt(options: PrivateKeyJwtOptions): ClientAuthMethod {
         keys,
         usedJtis: options.usedJtis,
         method: 'private_key_jwt',
+        now: options.clock.nowSeconds(),
       });
     },
   };

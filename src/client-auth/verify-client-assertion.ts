@@ -1,7 +1,6 @@
 import { errors, jwtVerify, type CryptoKey, type JWTPayload, type KeyObject } from 'jose';
 import type { Client } from '../clients/client.js';
 import { InvalidClient } from '../http/oauth-errors.js';
-import { nowSeconds } from '../storage/database.js';
 import type { UsedJtisStore } from '../storage/ports.js';
 
 /** Clock difference tolerated on `exp` (seconds). */
@@ -38,6 +37,8 @@ export interface AssertionCheck {
   keys: (CryptoKey | KeyObject | Uint8Array)[];
   usedJtis: UsedJtisStore;
   method: string;
+  /** Epoch seconds the time claims are checked against. */
+  now: number;
 }
 
 /**
@@ -48,7 +49,7 @@ export interface AssertionCheck {
 export async function verifyClientAssertion(check: AssertionCheck): Promise<void> {
   const { client } = check;
   const fail = (detail: string) => new InvalidClient('client authentication failed', `${check.method} ${client.clientId}: ${detail}`);
-  const now = nowSeconds();
+  const { now } = check;
 
   const claims = await verifiedClaims(check, now, fail);
   if (!claims) throw fail('signature not verified');

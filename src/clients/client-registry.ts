@@ -1,5 +1,5 @@
 import type { ClientsStore } from '../storage/ports.js';
-import { nowSeconds } from '../storage/database.js';
+import type { Clock } from '../util/clock.js';
 import { keyedHash, safeEqual } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
 import type { SecretBox } from '../util/secret-box.js';
@@ -12,6 +12,7 @@ export interface ClientRegistryOptions {
   secretKey: Buffer;
   /** Encrypts the secrets of client_secret_jwt clients, which must be recoverable. */
   box: SecretBox;
+  clock: Clock;
 }
 
 export interface SavedClient {
@@ -96,10 +97,10 @@ export class ClientRegistry {
       secretExpiresAt: 0,
       origin: existing?.origin ?? origin,
       registrationTokenHash: existing?.registrationTokenHash ?? null,
-      createdAt: existing?.createdAt ?? nowSeconds(),
+      createdAt: existing?.createdAt ?? this.options.clock.nowSeconds(),
       ...extra,
     };
-    await this.options.store.save(client, nowSeconds());
+    await this.options.store.save(client, this.options.clock.nowSeconds());
     this.found.delete(client.clientId);
     // Report a secret only when it is new to the caller (a config-given one they already know).
     return { client, secret: typeof givenSecret === 'string' ? undefined : secret };
@@ -113,7 +114,7 @@ export class ClientRegistry {
     const secret = randomToken(32);
     client.secretHash = this.hashSecret(secret);
     if (client.metadata.token_endpoint_auth_method === 'client_secret_jwt') client.secretEncrypted = this.options.box.encrypt(secret);
-    await this.options.store.save(client, nowSeconds());
+    await this.options.store.save(client, this.options.clock.nowSeconds());
     this.found.delete(clientId);
     return secret;
   }

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Provider } from '../provider.js';
 import { InvalidClientMetadata, InvalidRequest } from '../http/oauth-errors.js';
-import { nowSeconds } from '../storage/database.js';
 import { authenticateRegistrationToken } from '../registration/authenticate-registration-token.js';
 import { readMetadataBody } from '../registration/read-metadata-body.js';
 import { checkUnsupportedMetadata } from '../registration/check-unsupported-metadata.js';
@@ -48,7 +47,7 @@ export async function clientConfigurationRoutes(app: FastifyInstance, provider: 
   // §2.3: delete the registration; its grants and tokens stop working at once.
   app.delete<{ Params: { clientId: string } }>('/reg/:clientId', async (request, reply) => {
     const { client } = await authenticateRegistrationToken(request, provider.clients, request.params.clientId);
-    await provider.clientTokens.revokeAll(client.clientId, nowSeconds());
+    await provider.clientTokens.revokeAll(client.clientId, provider.clock.nowSeconds());
     await provider.clients.delete(client.clientId);
     request.log.info({ client_id: client.clientId }, 'client registration deleted');
     reply.status(204).headers(noStore).send();

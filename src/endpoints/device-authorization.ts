@@ -4,7 +4,6 @@ import { GRANT_DEVICE_CODE } from '../clients/client.js';
 import { formParams } from '../http/params.js';
 import { UnauthorizedClient } from '../http/oauth-errors.js';
 import { allowedScopes, refuseUnallowed } from '../rules/scope.js';
-import { nowSeconds } from '../storage/database.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
 import { formatUserCode, generateUserCode } from '../tokens/user-code.js';
@@ -43,7 +42,7 @@ export async function deviceAuthorizationEndpoint(app: FastifyInstance, { provid
     const scope = refuseUnallowed(params.scope, client, allowedScopes(client, provider.scopes));
 
     const deviceCode = randomToken(32); // §5.2: high entropy, stored only as a hash
-    const now = nowSeconds();
+    const now = provider.clock.nowSeconds();
     const ttl = provider.config.ttl.deviceCode;
     const interval = provider.config.device.interval;
     const userCode = await createWithFreshUserCode(provider, async (code) =>

@@ -22,7 +22,7 @@ export async function endSessionEndpoint(app: FastifyInstance, { provider }: { p
   metadata.set('backchannel_logout_supported', true);
   metadata.set('backchannel_logout_session_supported', true);
 
-  const backchannel = new BackchannelLogout({ issuer: config.issuer, keys: provider.keys, clients: provider.clients, sessions: provider.sessions, logger: app.log });
+  const backchannel = new BackchannelLogout({ issuer: config.issuer, keys: provider.keys, clients: provider.clients, sessions: provider.sessions, logger: app.log, clock: provider.clock });
   app.addHook('onClose', () => backchannel.close());
   const csrf = csrfOptions(provider);
 

@@ -3,7 +3,6 @@ import type { Provider } from '../provider.js';
 import { ASSERTION_ALGORITHMS } from '../jose/algorithms.js';
 import { UnauthorizedClient } from '../http/oauth-errors.js';
 import { formParams, requireParam } from '../http/params.js';
-import { nowSeconds } from '../storage/database.js';
 import { findToken } from '../tokens/find-token.js';
 
 /**
@@ -37,7 +36,7 @@ export async function revokeEndpoint(app: FastifyInstance, { provider }: { provi
     }
     if (found.type === 'refresh_token') {
       // §2.1: revoking a refresh token revokes the grant, and with it its access tokens.
-      await provider.grantsStore.revoke(found.record.grantId, nowSeconds());
+      await provider.grantsStore.revoke(found.record.grantId, provider.clock.nowSeconds());
     } else {
       await provider.accessTokens.revoke(found.info);
     }

@@ -4,7 +4,6 @@ import { GRANT_AUTHORIZATION_CODE } from '../clients/client.js';
 import { InvalidGrant } from '../http/oauth-errors.js';
 import { requireParam, type Params } from '../http/params.js';
 import type { AuthorizationCodeRecord } from '../storage/ports.js';
-import { nowSeconds } from '../storage/database.js';
 import { hashToken } from '../util/hashing.js';
 import type { GrantHandler } from './grant-handler.js';
 import { checkCodeVerifier } from '../rules/pkce.js';
@@ -16,7 +15,7 @@ export function authorizationCodeGrant(provider: Provider): GrantHandler {
     grantType: GRANT_AUTHORIZATION_CODE,
     async handle({ params, client }) {
       const code = requireParam(params, 'code');
-      const now = nowSeconds();
+      const now = provider.clock.nowSeconds();
       // STYLE.md §7: the code is marked used atomically before anything else is checked.
       const { record, replayed } = await provider.codes.consume(hashToken(code), now);
       if (replayed) {

@@ -2,7 +2,6 @@ import type { Provider } from '../provider.js';
 import { GRANT_DEVICE_CODE } from '../clients/client.js';
 import { requireParam } from '../http/params.js';
 import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, SlowDown } from '../http/oauth-errors.js';
-import { nowSeconds } from '../storage/database.js';
 import { hashToken } from '../util/hashing.js';
 import type { GrantHandler } from './grant-handler.js';
 import { issueUserTokens } from './issue-user-tokens.js';
@@ -22,7 +21,7 @@ export function deviceCodeGrant(provider: Provider): GrantHandler {
     grantType: GRANT_DEVICE_CODE,
     async handle({ params, client }) {
       const hash = hashToken(requireParam(params, 'device_code'));
-      const now = nowSeconds();
+      const now = provider.clock.nowSeconds();
       const found = await store.findByDeviceCode(hash);
       // RFC 6749 §5.2: a code this client was not issued is invalid_grant, whoever it belongs to.
       if (!found || found.clientId !== client.clientId) {

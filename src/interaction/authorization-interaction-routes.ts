@@ -9,7 +9,6 @@ import { redirectError } from '../authorize/redirect-error.js';
 import { issueCode } from '../authorize/issue-code.js';
 import { sendAuthorizationResponse } from '../authorize/authorization-response.js';
 import { consentToRemember } from '../rules/release-policy.js';
-import { nowSeconds } from '../storage/database.js';
 import { verifyCsrf } from './csrf.js';
 import { csrfOptions } from './page-context.js';
 
@@ -59,7 +58,7 @@ export async function authorizationInteractionRoutes(app: FastifyInstance, { pro
       }
       // RFC 6749 §4.1.2.1: the resource owner denied the request.
       if (decision === 'deny') throw new AccessDenied('the person did not allow the application access');
-      await provider.consents.remember(session.userId, pending.clientId, consentToRemember(pending), nowSeconds());
+      await provider.consents.remember(session.userId, pending.clientId, consentToRemember(pending), provider.clock.nowSeconds());
       await provider.audit.record({ type: 'consent.granted', userId: session.userId, clientId: pending.clientId, address: request.ip, detail: { scope: pending.scopes.join(' ') } });
       const code = await issueCode(provider, pending, session);
       return sendAuthorizationResponse(reply, pending, issuer, { code });

@@ -1,7 +1,6 @@
 import type { Provider } from '../provider.js';
 import type { DeviceCodeRecord } from '../storage/ports.js';
 import type { Session } from './sessions.js';
-import { nowSeconds } from '../storage/database.js';
 import { randomToken } from '../util/random.js';
 
 /**
@@ -11,7 +10,7 @@ import { randomToken } from '../util/random.js';
  * Returns false when the code stopped being pending meanwhile (expired, used, decided).
  */
 export async function decideDevice(provider: Provider, record: DeviceCodeRecord, session: Session, allow: boolean): Promise<boolean> {
-  const now = nowSeconds();
+  const now = provider.clock.nowSeconds();
   if (!allow) return provider.deviceCodes.deny(record.userCode, now);
 
   const grant = {

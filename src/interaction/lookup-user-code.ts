@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Provider } from '../provider.js';
 import type { DeviceCodeRecord } from '../storage/ports.js';
-import { nowSeconds } from '../storage/database.js';
 import { hashToken } from '../util/hashing.js';
 import { normaliseUserCode } from '../tokens/user-code.js';
 import { readCookie } from './cookies.js';
@@ -37,7 +36,7 @@ export async function lookupUserCode(provider: Provider, request: FastifyRequest
     return { problem: 'unknown' };
   }
   if (record.status !== 'pending') return { problem: 'used' };
-  if (record.expiresAt <= nowSeconds()) return { problem: 'expired' };
+  if (record.expiresAt <= provider.clock.nowSeconds()) return { problem: 'expired' };
   return { found: record };
 }
 

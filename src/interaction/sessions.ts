@@ -17,7 +17,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionRecord, SessionsStore } from '../storage/ports.js';
-import { nowSeconds } from '../storage/database.js';
+import type { Clock } from '../util/clock.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
 import { readCookie, setCookie } from './cookies.js';
@@ -45,6 +45,7 @@ export interface SessionsOptions {
   ttl: number;
   /** Secure cookies (https issuer). */
   secure: boolean;
+  clock: Clock;
 }
 
 export class Sessions {
@@ -57,7 +58,7 @@ export class Sessions {
     const cached = this.cache.get(request);
     if (cached !== undefined) return cached ?? undefined;
     const cookie = readCookie(request, SESSION_COOKIE);
-    const record = cookie ? await this.options.store.findLive(hashToken(cookie), nowSeconds()) : undefined;
+    const record = cookie ? await this.options.store.findLive(hashToken(cookie), this.options.clock.nowSeconds()) : undefined;
     const session = record ? toSession(record) : undefined;
     this.cache.set(request, session ?? null);
     return session;
@@ -69,7 +70,7 @@ export class Sessions {
    * and the old one ends. The cookie value is always new (no session fixation).
    */
   async signIn(request: FastifyRequest, reply: FastifyReply, userId: string, how: { amr: string[]; acr?: string | null }): Promise<Session> {
-    const now = nowSeconds();
+    const now = this.options.clock.nowSeconds();
     const previous = await this.current(request);
     const cookie = randomToken(32);
     const fields = { idHash: hashToken(cookie), authTime: now, amr: how.amr, acr: how.acr ?? null, expiresAt: now + this.options.ttl };
@@ -90,7 +91,7 @@ export class Sessions {
 
   /** Ends the session everywhere (its cookie stops working). */
   async end(sid: string): Promise<void> {
-    await this.options.store.end(sid, nowSeconds());
+    await this.options.store.end(sid, this.options.clock.nowSeconds());
   }
 
   /** Removes the session cookie from the browser. */
@@ -100,7 +101,7 @@ export class Sessions {
 
   async findBySid(sid: string): Promise<Session | undefined> {
     const record = await this.options.store.findBySid(sid);
-    return record && record.endedAt === null && record.expiresAt > nowSeconds() ? toSession(record) : undefined;
+    return record && record.endedAt === null && record.expiresAt > this.options.clock.nowSeconds() ? toSession(record) : undefined;
   }
 
   /** The clients that received a code in this session (for back-channel logout). */

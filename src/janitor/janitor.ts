@@ -23,7 +23,7 @@ export function createJanitor(provider: Provider, logger?: Logger): Janitor & { 
   let running: Promise<PurgeReport> | undefined;
 
   const runOnce = () => {
-    running ??= purgeExpired(steps, { batchSize, pause, signal: abort.signal }).finally(() => {
+    running ??= purgeExpired(steps, { batchSize, pause, signal: abort.signal, clock: provider.clock }).finally(() => {
       running = undefined;
     });
     return running;

@@ -1,5 +1,5 @@
 import type { PurgeStep } from '../storage/ports.js';
-import { nowSeconds } from '../storage/database.js';
+import type { Clock } from '../util/clock.js';
 
 export interface PurgeOptions {
   /** Rows per DELETE: small statements hold locks briefly, so requests are never stalled behind a purge. */
@@ -8,6 +8,7 @@ export interface PurgeOptions {
   pause: number;
   /** Stops between batches when aborted (shutdown). */
   signal?: AbortSignal;
+  clock: Clock;
 }
 
 /** Rows deleted per kind. */
@@ -20,7 +21,7 @@ export async function purgeExpired(steps: PurgeStep[], options: PurgeOptions): P
     report[step.name] = 0;
     for (;;) {
       if (options.signal?.aborted) return report;
-      const deleted = await step.purge(nowSeconds(), options.batchSize);
+      const deleted = await step.purge(options.clock.nowSeconds(), options.batchSize);
       report[step.name] += deleted;
       if (deleted < options.batchSize) break;
       if (options.pause > 0) await new Promise((resolve) => setTimeout(resolve, options.pause));

@@ -1,7 +1,7 @@
 import { importJWK, type CryptoKey, type JWK, type KeyObject } from 'jose';
 import type { SigningKeyRecord, SigningKeysStore } from '../storage/ports.js';
 import type { SecretBox } from '../util/secret-box.js';
-import { nowSeconds } from '../storage/database.js';
+import type { Clock } from '../util/clock.js';
 import { ConfigError } from '../config/config-error.js';
 import type { SigningAlgorithm } from '../jose/algorithms.js';
 import type { SigningKey } from '../jose/sign.js';
@@ -32,6 +32,7 @@ export interface KeySetOptions {
    * which every process reloads, so every JWKS already lists a key before any token carries its kid.
    */
   activationDelay?: number;
+  clock: Clock;
 }
 
 /**
@@ -75,7 +76,7 @@ export class KeySet {
   }
 
   async reload(): Promise<void> {
-    const now = nowSeconds();
+    const now = this.options.clock.nowSeconds();
     this.lastReload = Date.now();
     const stored = (await this.options.store.list()).filter((key) => key.expiresAt === null || key.expiresAt >= now);
     const signing = signingKids(stored, now);
@@ -109,9 +110,9 @@ export class KeySet {
 
   /** Every stored key, newest first, with its state; publication-expired keys are dropped first. */
   async describe(): Promise<KeyInfo[]> {
-    await this.options.store.deleteExpired(nowSeconds());
+    await this.options.store.deleteExpired(this.options.clock.nowSeconds());
     const stored = await this.options.store.list();
-    const activeKids = new Set(signingKids(stored, nowSeconds()).values());
+    const activeKids = new Set(signingKids(stored, this.options.clock.nowSeconds()).values());
     return stored.map((key) => ({
       kid: key.kid,
       alg: key.alg,
@@ -129,9 +130,9 @@ export class KeySet {
    */
   async rotate(alg: SigningAlgorithm = this.options.defaultAlgorithm): Promise<{ kid: string; signsFrom: number; retired: KeyInfo[] }> {
     const before = (await this.describe()).filter((k) => k.alg === alg && k.retiredAt === null);
-    const signsFrom = nowSeconds() + (this.options.activationDelay ?? 0);
+    const signsFrom = this.options.clock.nowSeconds() + (this.options.activationDelay ?? 0);
     const kid = await this.addKey(alg, signsFrom);
-    await this.options.store.deleteExpired(nowSeconds());
+    await this.options.store.deleteExpired(this.options.clock.nowSeconds());
     await this.reload();
     const after = await this.describe();
     return { kid, signsFrom, retired: after.filter((k) => before.some((b) => b.kid === k.kid)) };
@@ -141,7 +142,7 @@ export class KeySet {
    * Adds a key, published at once, signing for its algorithm from `signsFrom` (default now);
    * the previous key is retired then, and stays published for `publishRetiredFor` after.
    */
-  async addKey(alg: SigningAlgorithm, signsFrom = nowSeconds()): Promise<string> {
+  async addKey(alg: SigningAlgorithm, signsFrom = this.options.clock.nowSeconds()): Promise<string> {
     const key = await generateSigningKey(alg);
     const now = signsFrom;
     const previous = (await this.options.store.list()).filter((k) => k.alg === alg && k.retiredAt === null);

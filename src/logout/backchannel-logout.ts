@@ -3,6 +3,7 @@ import type { ClientRegistry } from '../clients/client-registry.js';
 import type { Client } from '../clients/client.js';
 import type { KeySet } from '../keys/key-set.js';
 import type { Sessions } from '../interaction/sessions.js';
+import type { Clock } from '../util/clock.js';
 import { signLogoutToken } from './logout-token.js';
 
 export interface BackchannelLogoutOptions {
@@ -11,6 +12,7 @@ export interface BackchannelLogoutOptions {
   clients: ClientRegistry;
   sessions: Sessions;
   logger: FastifyBaseLogger;
+  clock: Clock;
   /** Milliseconds one delivery attempt may take. */
   timeoutMs?: number;
   /** Attempts after the first one, for network errors and 5xx answers. */
@@ -55,7 +57,7 @@ export class BackchannelLogout {
       clients
         .filter((c): c is Client => c?.metadata.backchannel_logout_uri !== undefined)
         .map(async (client) => {
-          const token = await signLogoutToken(this.options.keys, this.options.issuer, client, session);
+          const token = await signLogoutToken(this.options.keys, this.options.issuer, client, session, this.options.clock.nowSeconds());
           await this.deliver(client, token);
         }),
     );

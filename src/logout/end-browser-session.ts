@@ -1,7 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { Provider } from '../provider.js';
 import type { Session } from '../interaction/sessions.js';
-import { nowSeconds } from '../storage/database.js';
 import type { BackchannelLogout } from './backchannel-logout.js';
 
 /**
@@ -12,7 +11,7 @@ import type { BackchannelLogout } from './backchannel-logout.js';
 export async function endBrowserSession(provider: Provider, reply: FastifyReply, session: Session, backchannel: BackchannelLogout): Promise<void> {
   await provider.sessions.end(session.sid);
   provider.sessions.clearCookie(reply);
-  const now = nowSeconds();
+  const now = provider.clock.nowSeconds();
   for (const grant of await provider.grantsStore.findBySid(session.sid)) {
     // Tokens of the session die with it; offline_access was asked for precisely to outlive it (OIDC Core §11).
     if (grant.revokedAt !== null || grant.scope.split(' ').includes('offline_access')) continue;

@@ -1,7 +1,6 @@
 import type { Client } from '../clients/client.js';
 import { signJwt } from '../jose/sign.js';
 import { signingKeyFor, type SigningKeySource } from '../jose/signing-key-for.js';
-import { nowSeconds } from '../storage/database.js';
 import { randomToken } from '../util/random.js';
 
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
@@ -14,10 +13,9 @@ const LOGOUT_TOKEN_TTL = 120;
  * and sid and sub (both, so that backchannel_logout_session_required clients get sid).
  * It never carries a nonce (§2.4), and its type is logout+jwt (§2.4, RFC 8725 §3.11).
  */
-export async function signLogoutToken(keys: SigningKeySource, issuer: string, client: Client, session: { sid: string; userId: string }): Promise<string> {
+export async function signLogoutToken(keys: SigningKeySource, issuer: string, client: Client, session: { sid: string; userId: string }, now: number): Promise<string> {
   // §2.4: signed like the client's ID tokens.
   const key = await signingKeyFor(keys, client.metadata.id_token_signed_response_alg);
-  const now = nowSeconds();
   return signJwt(key, 'logout+jwt', {
     events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
     sid: session.sid,

@@ -29,7 +29,7 @@ export async function resolveLogoutRequest(provider: Provider, raw: Params): Pro
 
   let hint: IdTokenHint | undefined;
   if (params.id_token_hint !== undefined) {
-    hint = await verifyIdTokenHint(provider.keys, provider.config.issuer, params.id_token_hint);
+    hint = await verifyIdTokenHint(provider.keys, provider.config.issuer, params.id_token_hint, provider.clock.nowSeconds());
     // §2: the OP must be able to trust the hint; alg none or a forged signature is refused.
     if (!hint) throw new InvalidRequestNoRedirect('id_token_hint is not an ID token issued by this server');
   }

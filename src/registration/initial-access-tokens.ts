@@ -1,5 +1,5 @@
 import type { InitialAccessTokensStore } from '../storage/ports.js';
-import { nowSeconds } from '../storage/database.js';
+import type { Clock } from '../util/clock.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
 
@@ -14,12 +14,15 @@ export interface IssuedInitialAccessToken {
  * developer or tool may call the registration endpoint. Each may be used until it expires.
  */
 export class InitialAccessTokens {
-  constructor(private readonly store: InitialAccessTokensStore) {}
+  constructor(
+    private readonly store: InitialAccessTokensStore,
+    private readonly clock: Clock,
+  ) {}
 
   /** A new token; `expiresIn` seconds from now, or never when omitted. */
   async issue(options: { expiresIn?: number; description?: string } = {}): Promise<IssuedInitialAccessToken> {
     const token = randomToken(32);
-    const now = nowSeconds();
+    const now = this.clock.nowSeconds();
     const expiresAt = options.expiresIn ? now + options.expiresIn : null;
     await this.store.insert({ tokenHash: hashToken(token), description: options.description ?? null, createdAt: now, expiresAt });
     return { token, expiresAt };
@@ -30,6 +33,6 @@ export class InitialAccessTokens {
    * random value, so it reveals nothing through timing about any stored token.
    */
   async isValid(token: string): Promise<boolean> {
-    return (await this.store.findValid(hashToken(token), nowSeconds())) !== undefined;
+    return (await this.store.findValid(hashToken(token), this.clock.nowSeconds())) !== undefined;
   }
 }

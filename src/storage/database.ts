@@ -159,8 +159,3 @@ export async function addForeignKeys(db: Kysely<any>, table: string, keys: Forei
 function quote(identifier: string): string {
   return `"${identifier.replaceAll('"', '""')}"`;
 }
-
-/** Epoch seconds: the unit of every time column. */
-export function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
-}

@@ -1,6 +1,6 @@
 import type { KeySet } from '../keys/key-set.js';
 import type { AccessTokensStore, GrantsStore } from '../storage/ports.js';
-import { nowSeconds } from '../storage/database.js';
+import type { Clock } from '../util/clock.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
 import { signJwt } from '../jose/sign.js';
@@ -16,6 +16,7 @@ export interface AccessTokensOptions {
   grants: GrantsStore;
   /** Whether the client still exists: a deleted client's tokens stop working (RFC 7592 §2.3). */
   clientExists: (clientId: string) => Promise<boolean>;
+  clock: Clock;
 }
 
 /**
@@ -29,7 +30,7 @@ export class AccessTokens {
   async issue(request: AccessTokenRequest): Promise<IssuedAccessToken> {
     const format = request.client.metadata.access_token_format ?? this.options.defaultFormat;
     const jti = randomToken(16);
-    const now = nowSeconds();
+    const now = this.options.clock.nowSeconds();
     const exp = now + request.ttl;
     const audience = request.audience ?? this.options.defaultAudience;
     let token: string;
@@ -83,7 +84,7 @@ export class AccessTokens {
   }
 
   private async verifyJwt(token: string): Promise<AccessTokenInfo | undefined> {
-    const payload = await verifyOwnJwt(token, this.options.keys, { issuer: this.options.issuer, kind: 'access', now: nowSeconds() });
+    const payload = await verifyOwnJwt(token, this.options.keys, { issuer: this.options.issuer, kind: 'access', now: this.options.clock.nowSeconds() });
     if (!payload) return undefined;
     const record = await this.options.store.findByJti(payload.jti);
     if (record && record.revokedAt !== null) return undefined;
@@ -104,7 +105,7 @@ export class AccessTokens {
 
   private async verifyOpaque(token: string): Promise<AccessTokenInfo | undefined> {
     const record = await this.options.store.findByHash(hashToken(token));
-    if (!record || record.revokedAt !== null || record.expiresAt <= nowSeconds()) return undefined;
+    if (!record || record.revokedAt !== null || record.expiresAt <= this.options.clock.nowSeconds()) return undefined;
     return {
       jti: record.jti,
       format: 'opaque',
@@ -135,7 +136,7 @@ export class AccessTokens {
         createdAt: info.iat,
         expiresAt: info.exp,
       },
-      nowSeconds(),
+      this.options.clock.nowSeconds(),
     );
   }
 }

@@ -1,4 +1,3 @@
-import { nowSeconds } from '../storage/database.js';
 import { verifyOwnJwt, type VerificationKeys } from '../jose/verify-own.js';
 
 /** What a verified id_token_hint says. */
@@ -15,8 +14,8 @@ export interface IdTokenHint {
  * `iss` is ours and it has the shape of an ID token: never an access or logout token. An
  * expired one is still a good hint (RP-Initiated Logout §4). Anything else is undefined.
  */
-export async function verifyIdTokenHint(keys: VerificationKeys, issuer: string, hint: string): Promise<IdTokenHint | undefined> {
-  const claims = await verifyOwnJwt(hint, keys, { issuer, kind: 'id', now: nowSeconds(), allowExpired: true });
+export async function verifyIdTokenHint(keys: VerificationKeys, issuer: string, hint: string, now: number): Promise<IdTokenHint | undefined> {
+  const claims = await verifyOwnJwt(hint, keys, { issuer, kind: 'id', now, allowExpired: true });
   if (!claims) return undefined;
   const { aud } = claims;
   // OIDC Core §2: azp names the client when the token has several audiences.

@@ -3,7 +3,7 @@ import type { KeySet } from '../keys/key-set.js';
 import type { User } from '../accounts/user.js';
 import type { UserDirectory } from '../accounts/user-directory.js';
 import { idTokenClaims } from '../rules/release-policy.js';
-import { nowSeconds } from '../storage/database.js';
+import type { Clock } from '../util/clock.js';
 import type { ClaimsRequest } from '../storage/ports.js';
 import { tokenHash } from './token-hash.js';
 import { signJwt } from '../jose/sign.js';
@@ -39,6 +39,7 @@ export interface IdTokensOptions {
   includeScopeClaims: boolean;
   keys: KeySet;
   users: UserDirectory;
+  clock: Clock;
 }
 
 /** Issues signed ID tokens (OIDC Core §2), with the algorithm the client registered. */
@@ -51,7 +52,7 @@ export class IdTokens {
     const user = request.user ?? (await this.options.users.findById(request.userId));
     const scopes = request.scope.split(' ').filter(Boolean);
     const userClaims = idTokenClaims(user?.claims ?? {}, scopes, request.claimsRequest, this.options.includeScopeClaims);
-    const now = nowSeconds();
+    const now = this.options.clock.nowSeconds();
     return signJwt(key, 'JWT', {
       ...userClaims,
       // §2: auth_time is always included, so that max_age and prompt=login can be checked.

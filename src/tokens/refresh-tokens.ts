@@ -1,7 +1,7 @@
 import { isPublicClient, type Client } from '../clients/client.js';
 import { InvalidGrant } from '../http/oauth-errors.js';
 import type { ClaimsRequest, GrantsStore, RefreshTokenRecord, RefreshTokensStore } from '../storage/ports.js';
-import { nowSeconds } from '../storage/database.js';
+import type { Clock } from '../util/clock.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
 
@@ -29,6 +29,7 @@ export interface RefreshTokensOptions {
   rotateConfidential: boolean;
   /** Told of reuse (the audit trail). */
   onReuse?: (record: RefreshTokenRecord) => Promise<void>;
+  clock: Clock;
 }
 
 /**
@@ -40,7 +41,7 @@ export class RefreshTokens {
 
   async issue(grant: RefreshTokenGrant): Promise<string> {
     const token = randomToken(32);
-    await this.options.store.insert(this.record(token, grant, nowSeconds()));
+    await this.options.store.insert(this.record(token, grant, this.options.clock.nowSeconds()));
     return token;
   }
 
@@ -55,7 +56,7 @@ export class RefreshTokens {
     if (record.clientId !== client.clientId) throw new InvalidGrant('the refresh token is invalid', `refresh token of ${record.clientId} presented by ${client.clientId}`);
     if (record.revokedAt !== null) throw new InvalidGrant('the refresh token has been revoked');
     if (record.consumedAt !== null) await this.reused(record);
-    if (record.expiresAt <= nowSeconds()) throw new InvalidGrant('the refresh token has expired');
+    if (record.expiresAt <= this.options.clock.nowSeconds()) throw new InvalidGrant('the refresh token has expired');
     const grant = await this.options.grants.find(record.grantId);
     if (!grant || grant.revokedAt !== null) throw new InvalidGrant('the authorization has been revoked');
     return record;
@@ -69,7 +70,7 @@ export class RefreshTokens {
   async status(token: string): Promise<RefreshTokenRecord | undefined> {
     if (token.length > 512) return undefined;
     const record = await this.options.store.findByHash(hashToken(token));
-    if (!record || record.revokedAt !== null || record.consumedAt !== null || record.expiresAt <= nowSeconds()) return undefined;
+    if (!record || record.revokedAt !== null || record.consumedAt !== null || record.expiresAt <= this.options.clock.nowSeconds()) return undefined;
     const grant = await this.options.grants.find(record.grantId);
     if (!grant || grant.revokedAt !== null) return undefined;
     return record;
@@ -82,7 +83,7 @@ export class RefreshTokens {
   async rotate(token: string, record: RefreshTokenRecord, client: Client): Promise<string> {
     if (!isPublicClient(client) && !this.options.rotateConfidential) return token;
     const successor = randomToken(32);
-    const now = nowSeconds();
+    const now = this.options.clock.nowSeconds();
     const next: RefreshTokenRecord = { ...record, tokenHash: hashToken(successor), createdAt: now, expiresAt: now + this.options.ttl, consumedAt: null, revokedAt: null };
     // Two requests racing with the same token: only one rotation wins; the other is reuse.
     if (!(await this.options.store.rotate(record.tokenHash, next, now))) await this.reused(record);
@@ -91,7 +92,7 @@ export class RefreshTokens {
 
   private async reused(record: RefreshTokenRecord): Promise<never> {
     // RFC 9700 §4.14.2: reuse of a rotated token means it leaked; revoke every token of the grant.
-    await this.options.grants.revoke(record.grantId, nowSeconds());
+    await this.options.grants.revoke(record.grantId, this.options.clock.nowSeconds());
     await this.options.onReuse?.(record);
     throw new InvalidGrant('the refresh token has already been used', `reuse of a rotated refresh token of grant ${record.grantId}`);
   }

@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
+import { systemClock } from '../../src/util/clock.js';
 
 const SERVICE = { client_id: 'service', client_secret: 'service-secret-service-secret', grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_post' };
 
@@ -65,7 +66,7 @@ for (const database of DATABASES) {
 
     it('never fails the caller when the trail cannot be written', async () => {
       const { AuditLog } = await import('../../src/audit/audit-log.js');
-      const broken = new AuditLog({ append: async () => Promise.reject(new Error('disk full')), list: async () => [] });
+      const broken = new AuditLog({ append: async () => Promise.reject(new Error('disk full')), list: async () => [] }, systemClock);
       await broken.record({ type: 'signin.success', userId: 'u' });
     });
   });

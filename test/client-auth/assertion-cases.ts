@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { CryptoKey } from 'jose';
-import { nowSeconds } from '../../src/storage/database.js';
+import { systemClock } from '../../src/util/clock.js';
 import { randomToken } from '../../src/util/random.js';
 import { assertion, assertionForm, postForm } from '../support/token-clients.js';
 
@@ -16,7 +16,7 @@ export interface AssertionSetup {
 
 /** RFC 7523 §3 refusals shared by client_secret_jwt and private_key_jwt: each is 401 invalid_client. */
 export function assertionRefusals(setup: AssertionSetup): [string, () => Promise<string>][] {
-  const now = () => nowSeconds();
+  const now = () => systemClock.nowSeconds();
   const make = (claims: Record<string, unknown>, key = setup.key()) => assertion(key, setup.clientId, setup.issuer(), { alg: setup.alg, claims });
   return [
     ['an expired assertion', () => make({ iat: now() - 300, exp: now() - 120 })],

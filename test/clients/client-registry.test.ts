@@ -3,12 +3,13 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DATABASES, useMigratedDatabase } from '../support/databases.js';
 import type { Db } from '../../src/storage/database.js';
+import { systemClock } from '../../src/util/clock.js';
 import { clientsStore } from '../../src/storage/clients-store.js';
 import { ClientRegistry } from '../../src/clients/client-registry.js';
 import { createSecretBox, deriveKey } from '../../src/util/secret-box.js';
 
 const SECRET = 'client-registry-test-secret-0123456789abcdef';
-const registry = (db: Db) => new ClientRegistry({ store: clientsStore(db), secretKey: deriveKey(SECRET, 'client-secrets'), box: createSecretBox(SECRET, 'client-secrets-at-rest') });
+const registry = (db: Db) => new ClientRegistry({ store: clientsStore(db), secretKey: deriveKey(SECRET, 'client-secrets'), box: createSecretBox(SECRET, 'client-secrets-at-rest'), clock: systemClock });
 const metadata = (name: string) => ({
   client_id: 'cached-app',
   client_name: name,

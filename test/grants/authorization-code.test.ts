@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from '../support/test-provider.js';
 import { issueCode, pkcePair, postToken } from '../support/issue-code.js';
 import { aliceId, postCredentials, tokenTestConfig, userinfo } from '../support/token-fixtures.js';
 import { seedDevDemo } from '../../src/seed/dev-demo.js';
-import { nowSeconds } from '../../src/storage/database.js';
+import { systemClock } from '../../src/util/clock.js';
 
 for (const database of DATABASES) {
   describe(`authorization_code grant (${database})`, () => {
@@ -90,7 +90,7 @@ for (const database of DATABASES) {
     });
 
     it('refuses an expired code', async () => {
-      const { code } = await issueCode(server.provider, 'web', sub, { expiresAt: nowSeconds() - 1 });
+      const { code } = await issueCode(server.provider, 'web', sub, { expiresAt: systemClock.nowSeconds() - 1 });
       await refused(await exchange(code), 'invalid_grant');
     });
 
@@ -189,7 +189,7 @@ for (const database of DATABASES) {
 
     it('refuses a code whose grant was revoked', async () => {
       const { code, grantId } = await issueCode(server.provider, 'web', sub);
-      await server.provider.grantsStore.revoke(grantId, nowSeconds());
+      await server.provider.grantsStore.revoke(grantId, systemClock.nowSeconds());
       await refused(await exchange(code), 'invalid_grant');
     });
 

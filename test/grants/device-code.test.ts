@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from '../support/test-provider.js';
 import { DEVICE_TEST_CONFIG, ageDeviceCode, approveDirectly, form, poll, startDeviceFlow } from '../support/device-fixtures.js';
 import { GRANT_DEVICE_CODE } from '../../src/clients/client.js';
 import { normaliseUserCode } from '../../src/tokens/user-code.js';
-import { nowSeconds } from '../../src/storage/database.js';
+import { systemClock } from '../../src/util/clock.js';
 
 const PENDING = { error: 'authorization_pending', error_description: "authorization request is still pending as the end-user hasn't yet completed the user interaction steps" };
 const DENIED = { error: 'access_denied', error_description: 'End-User aborted interaction' };
@@ -77,7 +77,7 @@ for (const database of DATABASES) {
 
     it('answers access_denied, with the walkthrough body, after the end-user denied', async () => {
       const flow = await startDeviceFlow(server.url);
-      assert.equal(await server.provider.deviceCodes.deny(normaliseUserCode(flow.user_code)!, nowSeconds()), true);
+      assert.equal(await server.provider.deviceCodes.deny(normaliseUserCode(flow.user_code)!, systemClock.nowSeconds()), true);
       const { status, body } = await poll(server.url, flow.device_code);
       assert.equal(status, 400);
       assert.deepEqual(body, DENIED);
@@ -154,7 +154,7 @@ for (const database of DATABASES) {
       const flow = await startDeviceFlow(server.url);
       await approveDirectly(server.provider, flow.user_code);
       const record = await server.provider.deviceCodes.findByUserCode(normaliseUserCode(flow.user_code)!);
-      await server.provider.grantsStore.revoke(record!.grantId!, nowSeconds());
+      await server.provider.grantsStore.revoke(record!.grantId!, systemClock.nowSeconds());
       const response = await poll(server.url, flow.device_code);
       assert.equal(response.status, 400);
       assert.equal(response.body.error, 'invalid_grant');

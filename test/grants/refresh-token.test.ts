@@ -5,7 +5,7 @@ import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
 import { issueCode, postToken } from '../support/issue-code.js';
 import { aliceId, postCredentials, tokenTestConfig, userinfo } from '../support/token-fixtures.js';
-import { nowSeconds } from '../../src/storage/database.js';
+import { systemClock } from '../../src/util/clock.js';
 import { hashToken } from '../../src/util/hashing.js';
 
 /** Runs a code exchange and returns its tokens. */
@@ -107,13 +107,13 @@ for (const database of DATABASES) {
 
     it('refuses an expired refresh token', async () => {
       const first = await tokensFor(server, 'web', sub);
-      await server.provider.db.updateTable('refresh_tokens').set({ expires_at: nowSeconds() - 1 }).where('token_hash', '=', hashToken(first.refresh_token)).execute();
+      await server.provider.db.updateTable('refresh_tokens').set({ expires_at: systemClock.nowSeconds() - 1 }).where('token_hash', '=', hashToken(first.refresh_token)).execute();
       assertRefused(await refresh(server, first.refresh_token, 'web'), 'invalid_grant');
     });
 
     it('refuses a refresh token whose grant was revoked', async () => {
       const first = await tokensFor(server, 'web', sub);
-      await server.provider.grantsStore.revoke(first.grantId, nowSeconds());
+      await server.provider.grantsStore.revoke(first.grantId, systemClock.nowSeconds());
       assertRefused(await refresh(server, first.refresh_token, 'web'), 'invalid_grant');
     });
 

@@ -6,16 +6,17 @@ import { join } from 'node:path';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, TEST_SECRET, type TestServer } from '../support/test-provider.js';
 import { createJanitor } from '../../src/janitor/janitor.js';
-import { nowSeconds, type Db } from '../../src/storage/database.js';
+import type { Db } from '../../src/storage/database.js';
+import { systemClock } from '../../src/util/clock.js';
 import { run } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createProvider } from '../../src/provider.js';
 
-const PAST = () => nowSeconds() - 100;
-const FUTURE = () => nowSeconds() + 3600;
+const PAST = () => systemClock.nowSeconds() - 100;
+const FUTURE = () => systemClock.nowSeconds() + 3600;
 
 async function seedRows(db: Db): Promise<void> {
-  const now = nowSeconds();
+  const now = systemClock.nowSeconds();
   const grant = (id: string, expires: number) => ({ id, user_id: 'u', client_id: 'c', scope: 'openid', sid: null, created_at: now - 1000, expires_at: expires, revoked_at: null });
   await db.insertInto('grants').values([grant('g-orphan', PAST()), grant('g-has-refresh', PAST()), grant('g-live', FUTURE())]).execute();
   const code = (hash: string, expires: number, consumed: number | null) => ({ code_hash: hash, grant_id: 'g-live', client_id: 'c', user_id: 'u', redirect_uri: 'https://a/cb', scope: 'openid', nonce: null, code_challenge: null, code_challenge_method: null, claims: null, resource: null, auth_time: now, acr: null, amr: null, sid: null, created_at: now - 60, expires_at: expires, consumed_at: consumed });

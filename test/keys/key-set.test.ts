@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SignJWT, jwtVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
 import { DATABASES, useMigratedDatabase } from '../support/databases.js';
-import { nowSeconds, type Db } from '../../src/storage/database.js';
+import type { Db } from '../../src/storage/database.js';
+import { systemClock } from '../../src/util/clock.js';
 import { signingKeysStore } from '../../src/storage/signing-keys-store.js';
 import { KeySet } from '../../src/keys/key-set.js';
 import { generateSigningKey } from '../../src/keys/generate-signing-key.js';
@@ -34,7 +35,7 @@ for (const kind of DATABASES) {
   describe(`key set on ${kind}`, () => {
     let db: Db;
     const keySet = (secret = SECRET, defaultAlgorithm: 'RS256' | 'ES256' | 'EdDSA' = 'RS256') =>
-      new KeySet({ store: signingKeysStore(db), box: createSecretBox(secret, 'signing-keys'), defaultAlgorithm, publishRetiredFor: 3600 });
+      new KeySet({ store: signingKeysStore(db), box: createSecretBox(secret, 'signing-keys'), defaultAlgorithm, publishRetiredFor: 3600, clock: systemClock });
 
     useMigratedDatabase(kind, (opened) => (db = opened));
 
@@ -80,7 +81,7 @@ for (const kind of DATABASES) {
       await keys.init();
       const oldKid = keys.signingKey().kid;
       const oldJwt = await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'RS256', kid: oldKid }).sign(keys.signingKey().privateKey);
-      const startedAt = nowSeconds();
+      const startedAt = systemClock.nowSeconds();
       const { kid, retired } = await keys.rotate('RS256');
       assert.notEqual(kid, oldKid);
       assert.equal(keys.signingKey().kid, kid);
@@ -98,7 +99,7 @@ for (const kind of DATABASES) {
       const keys = keySet();
       await keys.init();
       const retiredKid = (await keys.describe()).find((k) => k.retiredAt !== null)!.kid;
-      await db.updateTable('signing_keys').set({ expires_at: nowSeconds() - 1 }).where('kid', '=', retiredKid).execute();
+      await db.updateTable('signing_keys').set({ expires_at: systemClock.nowSeconds() - 1 }).where('kid', '=', retiredKid).execute();
       await keys.reload();
       assert.ok(!keys.jwks().includes(retiredKid));
       assert.equal(await keys.verificationKey(retiredKid), undefined);
@@ -124,12 +125,12 @@ for (const kind of DATABASES) {
     });
 
     it('with an activation delay, publishes the rotated key first and lets it sign only after the delay', async () => {
-      const delayed = new KeySet({ store: signingKeysStore(db), box: createSecretBox(SECRET, 'signing-keys'), defaultAlgorithm: 'RS256', publishRetiredFor: 3600, activationDelay: 60 });
+      const delayed = new KeySet({ store: signingKeysStore(db), box: createSecretBox(SECRET, 'signing-keys'), defaultAlgorithm: 'RS256', publishRetiredFor: 3600, activationDelay: 60, clock: systemClock });
       const other = keySet();
       await delayed.init();
       await other.init();
       const oldKid = delayed.signingKey().kid;
-      const startedAt = nowSeconds();
+      const startedAt = systemClock.nowSeconds();
       const { kid, signsFrom } = await delayed.rotate('RS256');
       assert.ok(signsFrom >= startedAt + 60);
       await other.reload();
@@ -142,8 +143,8 @@ for (const kind of DATABASES) {
       assert.equal(info.find((k) => k.kid === oldKid)?.active, true);
       assert.ok(info.find((k) => k.kid === oldKid)!.expiresAt! >= signsFrom + 3600, 'published for the tokens it signs until then');
       // The delay passes (moved back in the database rather than waited for).
-      await db.updateTable('signing_keys').set({ created_at: nowSeconds() - 1 }).where('kid', '=', kid).execute();
-      await db.updateTable('signing_keys').set({ retired_at: nowSeconds() - 1 }).where('kid', '=', oldKid).execute();
+      await db.updateTable('signing_keys').set({ created_at: systemClock.nowSeconds() - 1 }).where('kid', '=', kid).execute();
+      await db.updateTable('signing_keys').set({ retired_at: systemClock.nowSeconds() - 1 }).where('kid', '=', oldKid).execute();
       await other.reload();
       assert.equal(other.signingKey().kid, kid);
       assert.ok(other.jwks().includes(oldKid));

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DATABASES, useMigratedDatabase } from '../support/databases.js';
 import type { Db } from '../../src/storage/database.js';
+import { systemClock } from '../../src/util/clock.js';
 import { databaseRateLimiter } from '../../src/storage/rate-limits-store.js';
 
 for (const kind of DATABASES) {
@@ -10,7 +11,7 @@ for (const kind of DATABASES) {
     useMigratedDatabase(kind, (opened) => (db = opened));
 
     it('allows up to the limit within a window, then refuses with a retry time', async () => {
-      const limiter = databaseRateLimiter(db);
+      const limiter = databaseRateLimiter(db, systemClock);
       for (let i = 1; i <= 3; i++) assert.equal((await limiter.hit('k1', 3, 60)).allowed, true);
       const fourth = await limiter.hit('k1', 3, 60);
       assert.equal(fourth.allowed, false);
@@ -20,14 +21,14 @@ for (const kind of DATABASES) {
     });
 
     it('counts concurrent hits exactly', async () => {
-      const limiter = databaseRateLimiter(db);
+      const limiter = databaseRateLimiter(db, systemClock);
       const results = await Promise.all(Array.from({ length: 20 }, () => limiter.hit('k2', 10, 60)));
       assert.equal(results.filter((r) => r.allowed).length, 10);
       assert.deepEqual(results.map((r) => r.count).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
     });
 
     it('restarts the count when the window has passed, and forgets a reset key', async () => {
-      const limiter = databaseRateLimiter(db);
+      const limiter = databaseRateLimiter(db, systemClock);
       await db.insertInto('rate_limits').values({ key: 'k3', count: 99, reset_at: 1 }).execute();
       assert.equal((await limiter.hit('k3', 5, 60)).count, 1);
       await limiter.reset('k3');

@@ -1,6 +1,6 @@
 import type { Provider } from '../../src/provider.js';
 import { GRANT_DEVICE_CODE } from '../../src/clients/client.js';
-import { nowSeconds } from '../../src/storage/database.js';
+import { systemClock } from '../../src/util/clock.js';
 import { normaliseUserCode } from '../../src/tokens/user-code.js';
 import { randomToken } from '../../src/util/random.js';
 import { browse, CookieJar, DEFAULT_USER, parseForms } from './browser-less.js';
@@ -56,7 +56,7 @@ export async function approveDirectly(provider: Provider, userCode: string, user
   const code = normaliseUserCode(userCode)!;
   const record = await provider.deviceCodes.findByUserCode(code);
   if (!user || !record) throw new Error('no such user or user code');
-  const now = nowSeconds();
+  const now = systemClock.nowSeconds();
   const grant = { id: randomToken(16), userId: user.id, clientId: record.clientId, scope: record.scope, sid: null, createdAt: now, expiresAt: now + 3600, revokedAt: null };
   const ok = await provider.deviceCodes.approve(code, grant, { userId: user.id, authTime: now, acr: null, amr: ['pwd'], sid: null }, now);
   if (!ok) throw new Error('not pending');

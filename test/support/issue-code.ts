@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Provider } from '../../src/provider.js';
-import { nowSeconds } from '../../src/storage/database.js';
+import { systemClock } from '../../src/util/clock.js';
 import type { AuthorizationCodeRecord } from '../../src/storage/ports.js';
 import { hashToken } from '../../src/util/hashing.js';
 import { randomToken } from '../../src/util/random.js';
@@ -17,7 +17,7 @@ export interface IssuedCode {
  * field of the code record.
  */
 export async function issueCode(provider: Provider, clientId: string, userId: string, overrides: Partial<AuthorizationCodeRecord> = {}): Promise<IssuedCode> {
-  const now = nowSeconds();
+  const now = systemClock.nowSeconds();
   const code = randomToken(32);
   const grantId = overrides.grantId ?? randomToken(16);
   const record: AuthorizationCodeRecord = {

@@ -3,7 +3,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'j
 import * as oidc from 'openid-client';
 import type { Provider } from '../../src/provider.js';
 import { issueCode } from './issue-code.js';
-import { nowSeconds } from '../../src/storage/database.js';
+import { systemClock } from '../../src/util/clock.js';
 import { randomToken } from '../../src/util/random.js';
 
 /** Secrets of the confidential test clients. The Basic client's id and secret need form-encoding (RFC 6749 §2.3.1). */
@@ -116,7 +116,7 @@ export async function assertion(
   aud: string | string[],
   options: { claims?: Record<string, unknown>; header?: Record<string, unknown>; alg?: string } = {},
 ): Promise<string> {
-  const now = nowSeconds();
+  const now = systemClock.nowSeconds();
   const claims = { iss: clientId, sub: clientId, aud, jti: randomToken(12), iat: now, exp: now + 60, ...options.claims };
   for (const [k, v] of Object.entries(claims)) if (v === undefined) delete (claims as Record<string, unknown>)[k];
   return new SignJWT(claims).setProtectedHeader({ alg: options.alg ?? 'ES256', ...options.header }).sign(key);
@@ -133,7 +133,7 @@ export function assertionForm(jwt: string, extra: Record<string, string> = {}): 
 export async function userGrant(provider: Provider, clientId: string, scope = 'openid profile') {
   const client = (await provider.clients.find(clientId))!;
   const user = (await provider.users.findByUsername('alice'))!;
-  const now = nowSeconds();
+  const now = systemClock.nowSeconds();
   const { grantId } = await issueCode(provider, clientId, user.id, { scope });
   const refreshToken = await provider.refreshTokens.issue({ client, grantId, userId: user.id, scope, authTime: now });
   const accessToken = await provider.accessTokens.issue({ client, userId: user.id, scope, grantId, ttl: 300 });
