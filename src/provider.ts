@@ -44,7 +44,7 @@ import { refreshTokensStore } from './storage/refresh-tokens-store.js';
 import type { GrantHandler } from './grants/grant-handler.js';
 import { authorizationCodeGrant } from './grants/authorization-code.js';
 import { refreshTokenGrant } from './grants/refresh-token.js';
-import { ProviderMetadata } from './provider-metadata.js';
+import { ProviderMetadata } from './protocol/provider-metadata.js';
 import { createSecretBox, deriveKey } from './util/secret-box.js';
 import { devSecret } from './dev-secret.js';
 import { parseScopeEntry, SCOPE_DESCRIPTIONS } from './rules/scope.js';

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { sanitizeDescription, type OAuthError } from '../http/oauth-errors.js';
+import { sanitizeDescription, type OAuthError } from '../protocol/oauth-errors.js';
 import type { RedirectTarget } from './authorization-request.js';
 import { renderFormPost, FORM_POST_SCRIPT_HASH } from '../interaction/form-post-page.js';
 import { sendPage } from '../interaction/layout.js';

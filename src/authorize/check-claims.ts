@@ -1,5 +1,5 @@
-import { InvalidRequest } from '../http/oauth-errors.js';
-import type { Params } from '../http/params.js';
+import { InvalidRequest } from '../protocol/oauth-errors.js';
+import type { Params } from '../protocol/params.js';
 import type { ClaimsRequest } from '../storage/ports.js';
 
 /**

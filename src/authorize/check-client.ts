@@ -1,6 +1,6 @@
 import type { Provider } from '../provider.js';
 import type { Client } from '../clients/client.js';
-import { InvalidRequestNoRedirect } from '../http/oauth-errors.js';
+import { InvalidRequestNoRedirect } from '../protocol/oauth-errors.js';
 import type { RawAuthorizationParams } from './read-params.js';
 
 /**

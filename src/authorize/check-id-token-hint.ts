@@ -1,7 +1,7 @@
 import type { VerificationKeys } from '../jose/verify-own.js';
 import { verifyIdTokenHint } from '../tokens/id-token-hint.js';
-import { InvalidRequest } from '../http/oauth-errors.js';
-import type { Params } from '../http/params.js';
+import { InvalidRequest } from '../protocol/oauth-errors.js';
+import type { Params } from '../protocol/params.js';
 
 /**
  * OIDC Core §3.1.2.1: id_token_hint is an ID token this server issued. An expired hint is still

@@ -1,5 +1,5 @@
-import { InvalidRequest } from '../http/oauth-errors.js';
-import type { Params } from '../http/params.js';
+import { InvalidRequest } from '../protocol/oauth-errors.js';
+import type { Params } from '../protocol/params.js';
 
 /** OIDC Core §3.1.2.1: max_age is a number of seconds (a non-negative integer). */
 export function checkMaxAge(params: Params): number | undefined {

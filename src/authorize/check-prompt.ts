@@ -1,5 +1,5 @@
-import { InvalidRequest } from '../http/oauth-errors.js';
-import type { Params } from '../http/params.js';
+import { InvalidRequest } from '../protocol/oauth-errors.js';
+import type { Params } from '../protocol/params.js';
 
 export const PROMPT_VALUES = ['none', 'login', 'consent', 'select_account'];
 

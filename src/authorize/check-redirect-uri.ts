@@ -1,5 +1,5 @@
 import type { Client } from '../clients/client.js';
-import { InvalidRequestNoRedirect } from '../http/oauth-errors.js';
+import { InvalidRequestNoRedirect } from '../protocol/oauth-errors.js';
 import type { RawAuthorizationParams } from './read-params.js';
 
 export interface CheckedRedirectUri {

@@ -1,4 +1,4 @@
-import { InvalidRequest } from '../http/oauth-errors.js';
+import { InvalidRequest } from '../protocol/oauth-errors.js';
 
 /** RFC 6749 §3.1: request parameters must not be included more than once. */
 export function checkRepeated(repeated: string[]): void {

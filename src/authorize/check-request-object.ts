@@ -1,5 +1,5 @@
-import { RequestNotSupported, RequestUriNotSupported } from '../http/oauth-errors.js';
-import type { Params } from '../http/params.js';
+import { RequestNotSupported, RequestUriNotSupported } from '../protocol/oauth-errors.js';
+import type { Params } from '../protocol/params.js';
 
 /**
  * OIDC Core §6.1 and §6.2: this server does not process request objects (discovery says

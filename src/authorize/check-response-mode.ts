@@ -1,5 +1,5 @@
-import { InvalidRequest } from '../http/oauth-errors.js';
-import type { Params } from '../http/params.js';
+import { InvalidRequest } from '../protocol/oauth-errors.js';
+import type { Params } from '../protocol/params.js';
 import type { ResponseMode } from './authorization-request.js';
 
 export const RESPONSE_MODES: ResponseMode[] = ['query', 'fragment', 'form_post'];

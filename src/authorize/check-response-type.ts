@@ -1,6 +1,6 @@
 import type { Client } from '../clients/client.js';
-import { InvalidRequest, UnauthorizedClient, UnsupportedResponseType } from '../http/oauth-errors.js';
-import type { Params } from '../http/params.js';
+import { InvalidRequest, UnauthorizedClient, UnsupportedResponseType } from '../protocol/oauth-errors.js';
+import type { Params } from '../protocol/params.js';
 
 /**
  * RFC 6749 §4.1.1: response_type is required and must be `code` here (§4.1.2.1

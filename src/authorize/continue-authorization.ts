@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Provider } from '../provider.js';
 import type { Client } from '../clients/client.js';
-import { ConsentRequired, LoginRequired } from '../http/oauth-errors.js';
+import { ConsentRequired, LoginRequired } from '../protocol/oauth-errors.js';
 import { loginUrl } from '../interaction/sessions.js';
 import { csrfToken } from '../interaction/csrf.js';
 import { csrfOptions } from '../interaction/page-context.js';

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { InvalidRequestNoRedirect } from '../http/oauth-errors.js';
-import type { Params } from '../http/params.js';
+import { InvalidRequestNoRedirect } from '../protocol/oauth-errors.js';
+import type { Params } from '../protocol/params.js';
 import { FORM_MEDIA_TYPE, mediaType } from '../rules/media-type.js';
 
 export interface RawAuthorizationParams {

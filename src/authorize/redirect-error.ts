@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { toOAuthError } from '../http/error-handler.js';
+import { toOAuthError } from '../protocol/to-oauth-error.js';
 import type { RedirectTarget } from './authorization-request.js';
 import { sendAuthorizationError } from './authorization-response.js';
 

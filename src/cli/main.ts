@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../config/config-error.js';
-import { OAuthError } from '../http/oauth-errors.js';
+import { OAuthError } from '../protocol/oauth-errors.js';
 import { CommandError, UsageError, readProcessStdin, type Command, type CommandIO } from './args.js';
 import { serveCommand } from './serve.js';
 import { auditCommand } from './audit.js';

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { Client } from '../clients/client.js';
 import type { ClientRegistry } from '../clients/client-registry.js';
-import { InvalidClient } from '../http/oauth-errors.js';
-import type { Params } from '../http/params.js';
+import { InvalidClient } from '../protocol/oauth-errors.js';
+import type { Params } from '../protocol/params.js';
 import type { ClientAuthMethod, PresentedCredentials } from './client-auth-method.js';
 import { detectCredentials } from './detect-credentials.js';
 import type { ClientAuthThrottle } from './throttle-client-authentication.js';

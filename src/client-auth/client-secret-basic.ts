@@ -1,4 +1,4 @@
-import { InvalidClient } from '../http/oauth-errors.js';
+import { InvalidClient } from '../protocol/oauth-errors.js';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import type { ClientAuthMethod } from './client-auth-method.js';
 

@@ -1,5 +1,5 @@
 import type { ClientRegistry } from '../clients/client-registry.js';
-import { InvalidClient } from '../http/oauth-errors.js';
+import { InvalidClient } from '../protocol/oauth-errors.js';
 import type { UsedJtisStore } from '../storage/ports.js';
 import type { ClientAuthMethod } from './client-auth-method.js';
 import { acceptedAudiences, verifyClientAssertion } from './verify-client-assertion.js';

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { InvalidClient, InvalidRequest } from '../http/oauth-errors.js';
-import type { Params } from '../http/params.js';
+import { InvalidClient, InvalidRequest } from '../protocol/oauth-errors.js';
+import type { Params } from '../protocol/params.js';
 import type { PresentedCredentials } from './client-auth-method.js';
 
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';

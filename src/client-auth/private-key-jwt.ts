@@ -1,6 +1,6 @@
 import { createLocalJWKSet, decodeProtectedHeader, errors, type CryptoKey, type JSONWebKeySet, type JWSHeaderParameters, type KeyObject } from 'jose';
 import type { Client } from '../clients/client.js';
-import { InvalidClient } from '../http/oauth-errors.js';
+import { InvalidClient } from '../protocol/oauth-errors.js';
 import type { UsedJtisStore } from '../storage/ports.js';
 import type { ClientAuthMethod } from './client-auth-method.js';
 import type { ClientJwks } from './client-jwks.js';

@@ -1,4 +1,4 @@
-import { InvalidClient, TooManyRequests } from '../http/oauth-errors.js';
+import { InvalidClient, TooManyRequests } from '../protocol/oauth-errors.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 
 export interface ClientAuthThrottleSettings {

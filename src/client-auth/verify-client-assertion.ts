@@ -1,6 +1,6 @@
 import { errors, jwtVerify, type CryptoKey, type JWTPayload, type KeyObject } from 'jose';
 import type { Client } from '../clients/client.js';
-import { InvalidClient } from '../http/oauth-errors.js';
+import { InvalidClient } from '../protocol/oauth-errors.js';
 import type { UsedJtisStore } from '../storage/ports.js';
 
 /** Clock difference tolerated on `exp` (seconds). */

@@ -1,4 +1,4 @@
-import { InvalidClientMetadata, InvalidRedirectUri } from '../http/oauth-errors.js';
+import { InvalidClientMetadata, InvalidRedirectUri } from '../protocol/oauth-errors.js';
 import { isScopeList } from '../rules/scope.js';
 import {
   GRANT_AUTHORIZATION_CODE,

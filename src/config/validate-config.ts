@@ -3,7 +3,7 @@ import { ConfigError } from './config-error.js';
 import type { Config } from './load-config.js';
 import { validateClientMetadata } from '../clients/validate-client-metadata.js';
 import { validateUserClaims } from '../accounts/validate-user-claims.js';
-import { OAuthError } from '../http/oauth-errors.js';
+import { OAuthError } from '../protocol/oauth-errors.js';
 import { isSigningAlgorithm, SIGNING_ALGORITHMS } from '../jose/algorithms.js';
 import { isBearerTokenSyntax } from '../rules/bearer-token.js';
 import { isScopeEntry } from '../rules/scope.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Provider } from '../provider.js';
-import { InvalidClientMetadata, InvalidRequest } from '../http/oauth-errors.js';
+import { InvalidClientMetadata, InvalidRequest } from '../protocol/oauth-errors.js';
 import { authenticateRegistrationToken } from '../registration/authenticate-registration-token.js';
 import { readMetadataBody } from '../registration/read-metadata-body.js';
 import { checkUnsupportedMetadata } from '../registration/check-unsupported-metadata.js';

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Provider } from '../provider.js';
 import { GRANT_DEVICE_CODE } from '../clients/client.js';
-import { formParams } from '../http/params.js';
-import { UnauthorizedClient } from '../http/oauth-errors.js';
+import { formParams } from '../protocol/params.js';
+import { UnauthorizedClient } from '../protocol/oauth-errors.js';
 import { allowedScopes, refuseUnallowed } from '../rules/scope.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Provider } from '../provider.js';
-import { formParams } from '../http/params.js';
+import { formParams } from '../protocol/params.js';
 import { csrfToken, verifyCsrf } from '../interaction/csrf.js';
 import { csrfOptions } from '../interaction/page-context.js';
 import { sendPage } from '../interaction/layout.js';

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Provider } from '../provider.js';
 import { isPublicClient, type Client } from '../clients/client.js';
 import { ASSERTION_ALGORITHMS } from '../jose/algorithms.js';
-import { InvalidClient } from '../http/oauth-errors.js';
-import { formParams, requireParam } from '../http/params.js';
+import { InvalidClient } from '../protocol/oauth-errors.js';
+import { formParams, requireParam } from '../protocol/params.js';
 import { findToken, type FoundToken } from '../tokens/find-token.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Provider } from '../provider.js';
 import { ASSERTION_ALGORITHMS } from '../jose/algorithms.js';
-import { UnauthorizedClient } from '../http/oauth-errors.js';
-import { formParams, requireParam } from '../http/params.js';
+import { UnauthorizedClient } from '../protocol/oauth-errors.js';
+import { formParams, requireParam } from '../protocol/params.js';
 import { findToken } from '../tokens/find-token.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Provider } from '../provider.js';
-import { formParams, requireParam } from '../http/params.js';
-import { UnauthorizedClient, UnsupportedGrantType } from '../http/oauth-errors.js';
+import { formParams, requireParam } from '../protocol/params.js';
+import { UnauthorizedClient, UnsupportedGrantType } from '../protocol/oauth-errors.js';
 
 /** RFC 6749 §3.2: the token endpoint. Each grant type is a handler in `provider.grants`. */
 export async function tokenEndpoint(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {

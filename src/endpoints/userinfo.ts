@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Provider } from '../provider.js';
-import { InsufficientScope, InvalidRequest, InvalidToken } from '../http/oauth-errors.js';
-import { formParams } from '../http/params.js';
+import { InsufficientScope, InvalidRequest, InvalidToken } from '../protocol/oauth-errors.js';
+import { formParams } from '../protocol/params.js';
 import { userinfoClaims } from '../rules/release-policy.js';
 import { bearerToken } from '../rules/bearer-token.js';
 import { FORM_MEDIA_TYPE, mediaType } from '../rules/media-type.js';

@@ -1,8 +1,8 @@
 import type { Provider } from '../provider.js';
 import type { Client } from '../clients/client.js';
 import { GRANT_AUTHORIZATION_CODE } from '../clients/client.js';
-import { InvalidGrant } from '../http/oauth-errors.js';
-import { requireParam, type Params } from '../http/params.js';
+import { InvalidGrant } from '../protocol/oauth-errors.js';
+import { requireParam, type Params } from '../protocol/params.js';
 import type { AuthorizationCodeRecord } from '../storage/ports.js';
 import { hashToken } from '../util/hashing.js';
 import type { GrantHandler } from './grant-handler.js';

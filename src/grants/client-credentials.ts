@@ -1,5 +1,5 @@
 import { GRANT_CLIENT_CREDENTIALS, isPublicClient } from '../clients/client.js';
-import { UnauthorizedClient } from '../http/oauth-errors.js';
+import { UnauthorizedClient } from '../protocol/oauth-errors.js';
 import { checkResource } from '../rules/resource.js';
 import { clientCredentialsScopes, refuseUnallowed, type KnownScopes } from '../rules/scope.js';
 import type { AccessTokens } from '../tokens/access-tokens.js';

@@ -1,7 +1,7 @@
 import type { Provider } from '../provider.js';
 import { GRANT_DEVICE_CODE } from '../clients/client.js';
-import { requireParam } from '../http/params.js';
-import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, SlowDown } from '../http/oauth-errors.js';
+import { requireParam } from '../protocol/params.js';
+import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, SlowDown } from '../protocol/oauth-errors.js';
 import { hashToken } from '../util/hashing.js';
 import type { GrantHandler } from './grant-handler.js';
 import { issueUserTokens } from './issue-user-tokens.js';

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Client } from '../clients/client.js';
-import type { Params } from '../http/params.js';
+import type { Params } from '../protocol/params.js';
 
 /** The JSON body of a successful token response (RFC 6749 §5.1, OIDC Core §3.1.3.3). */
 export interface TokenResponse {

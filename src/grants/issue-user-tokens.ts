@@ -1,7 +1,7 @@
 import type { Provider } from '../provider.js';
 import type { Client } from '../clients/client.js';
 import { GRANT_REFRESH_TOKEN } from '../clients/client.js';
-import { InvalidGrant } from '../http/oauth-errors.js';
+import { InvalidGrant } from '../protocol/oauth-errors.js';
 import type { ClaimsRequest } from '../storage/ports.js';
 import { userinfoClaimNames } from '../rules/release-policy.js';
 import type { TokenResponse } from './grant-handler.js';

@@ -1,6 +1,6 @@
 import type { Provider } from '../provider.js';
 import { GRANT_REFRESH_TOKEN } from '../clients/client.js';
-import { requireParam } from '../http/params.js';
+import { requireParam } from '../protocol/params.js';
 import { narrowToGranted } from '../rules/scope.js';
 import type { GrantHandler } from './grant-handler.js';
 import { issueUserTokens } from './issue-user-tokens.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Provider } from '../provider.js';
-import { formParams, singleParams } from '../http/params.js';
-import { AccessDenied, InvalidRequestNoRedirect } from '../http/oauth-errors.js';
+import { formParams, singleParams } from '../protocol/params.js';
+import { AccessDenied, InvalidRequestNoRedirect } from '../protocol/oauth-errors.js';
 import { unsealRequest, resumePath } from '../authorize/pending-request.js';
 import type { AuthorizationRequest } from '../authorize/authorization-request.js';
 import { continueAuthorization } from '../authorize/continue-authorization.js';

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { keyedHash, safeEqual } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
 import { readCookie, setCookie } from './cookies.js';
-import { InvalidRequestNoRedirect } from '../http/oauth-errors.js';
+import { InvalidRequestNoRedirect } from '../protocol/oauth-errors.js';
 
 export const CSRF_COOKIE = 'tessera_csrf';
 /** The hidden form field every Tessera form carries. */

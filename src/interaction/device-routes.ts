@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Provider } from '../provider.js';
-import { formParams, singleParams } from '../http/params.js';
+import { formParams, singleParams } from '../protocol/params.js';
 import { formatUserCode } from '../tokens/user-code.js';
 import { csrfToken, verifyCsrf } from './csrf.js';
 import { csrfOptions } from './page-context.js';

@@ -1,4 +1,4 @@
-import type { OAuthError } from '../http/oauth-errors.js';
+import type { OAuthError } from '../protocol/oauth-errors.js';
 import { escapeHtml } from './html.js';
 import { renderPage } from './layout.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Provider } from '../provider.js';
-import { formParams, singleParams } from '../http/params.js';
-import { InvalidRequestNoRedirect } from '../http/oauth-errors.js';
+import { formParams, singleParams } from '../protocol/params.js';
+import { InvalidRequestNoRedirect } from '../protocol/oauth-errors.js';
 import { csrfToken, verifyCsrf } from './csrf.js';
 import { csrfOptions } from './page-context.js';
 import { renderLoginPage } from './login-page.js';

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { InvalidRequest } from '../http/oauth-errors.js';
-import { singleParams, type Params } from '../http/params.js';
+import { InvalidRequest } from '../protocol/oauth-errors.js';
+import { singleParams, type Params } from '../protocol/params.js';
 import { FORM_MEDIA_TYPE, mediaType } from '../rules/media-type.js';
 
 /** The parameters of RP-Initiated Logout §2 that Tessera reads; anything else is ignored. */

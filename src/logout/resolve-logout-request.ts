@@ -1,8 +1,8 @@
 import type { Provider } from '../provider.js';
 import type { Client } from '../clients/client.js';
 import type { Session } from '../interaction/sessions.js';
-import { InvalidRequestNoRedirect } from '../http/oauth-errors.js';
-import type { Params } from '../http/params.js';
+import { InvalidRequestNoRedirect } from '../protocol/oauth-errors.js';
+import type { Params } from '../protocol/params.js';
 import { LOGOUT_PARAMS } from './read-logout-params.js';
 import { verifyIdTokenHint, type IdTokenHint } from '../tokens/id-token-hint.js';
 

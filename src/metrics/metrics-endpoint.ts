@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Provider } from '../provider.js';
-import { InvalidToken } from '../http/oauth-errors.js';
+import { InvalidToken } from '../protocol/oauth-errors.js';
 import { safeEqual } from '../util/hashing.js';
 import { bearerToken } from '../rules/bearer-token.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Client } from '../clients/client.js';
 import type { ClientRegistry } from '../clients/client-registry.js';
-import { InvalidToken } from '../http/oauth-errors.js';
+import { InvalidToken } from '../protocol/oauth-errors.js';
 import { hashToken, safeEqual } from '../util/hashing.js';
 import { bearerToken } from '../rules/bearer-token.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { InvalidToken } from '../http/oauth-errors.js';
+import { InvalidToken } from '../protocol/oauth-errors.js';
 import type { InitialAccessTokens } from './initial-access-tokens.js';
 import { bearerToken } from '../rules/bearer-token.js';
 

@@ -1,4 +1,4 @@
-import { InvalidClientMetadata } from '../http/oauth-errors.js';
+import { InvalidClientMetadata } from '../protocol/oauth-errors.js';
 
 /** Metadata URLs that Tessera itself requests (keys it fetches, logout tokens it POSTs). */
 const SERVER_FETCHED = ['jwks_uri', 'backchannel_logout_uri'];

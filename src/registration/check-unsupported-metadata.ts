@@ -1,5 +1,5 @@
-import { InvalidClientMetadata } from '../http/oauth-errors.js';
-import type { ProviderMetadata } from '../provider-metadata.js';
+import { InvalidClientMetadata } from '../protocol/oauth-errors.js';
+import type { ProviderMetadata } from '../protocol/provider-metadata.js';
 
 const ENCRYPTION_FIELDS = [
   'id_token_encrypted_response_alg',

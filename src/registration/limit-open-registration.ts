@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
-import { TooManyRequests } from '../http/oauth-errors.js';
+import { TooManyRequests } from '../protocol/oauth-errors.js';
 
 const HOUR = 3600;
 

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { InvalidClientMetadata, InvalidRequest } from '../http/oauth-errors.js';
+import { InvalidClientMetadata, InvalidRequest } from '../protocol/oauth-errors.js';
 import { JSON_MEDIA_TYPE, mediaType } from '../rules/media-type.js';
 
 /**

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '../clients/client.js';
 import { isPublicClient } from '../clients/client.js';
-import { InvalidGrant, InvalidRequest } from '../http/oauth-errors.js';
-import type { Params } from '../http/params.js';
+import { InvalidGrant, InvalidRequest } from '../protocol/oauth-errors.js';
+import type { Params } from '../protocol/params.js';
 import { safeEqual } from '../util/hashing.js';
 
 export interface PkceSettings {

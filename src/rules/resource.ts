@@ -1,5 +1,5 @@
-import { InvalidTarget } from '../http/oauth-errors.js';
-import type { Params } from '../http/params.js';
+import { InvalidTarget } from '../protocol/oauth-errors.js';
+import type { Params } from '../protocol/params.js';
 
 /**
  * RFC 8707 §2: the `resource` parameter, at /auth and at the token endpoint, is an absolute

@@ -1,6 +1,6 @@
 import type { Client } from '../clients/client.js';
 import { GRANT_REFRESH_TOKEN } from '../clients/client.js';
-import { InvalidScope } from '../http/oauth-errors.js';
+import { InvalidScope } from '../protocol/oauth-errors.js';
 
 /** The scopes every deployment offers, with what a person reads of each on the consent page. */
 export const SCOPE_DESCRIPTIONS: Record<string, string> = {

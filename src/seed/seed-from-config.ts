@@ -1,6 +1,6 @@
 import type { Provider } from '../provider.js';
 import { ConfigError } from '../config/config-error.js';
-import { OAuthError } from '../http/oauth-errors.js';
+import { OAuthError } from '../protocol/oauth-errors.js';
 
 /**
  * Loads the config file's clients and users. Idempotent: a restart changes nothing, a

@@ -1,5 +1,5 @@
 import { isPublicClient, type Client } from '../clients/client.js';
-import { InvalidGrant } from '../http/oauth-errors.js';
+import { InvalidGrant } from '../protocol/oauth-errors.js';
 import type { ClaimsRequest, GrantsStore, RefreshTokenRecord, RefreshTokensStore } from '../storage/ports.js';
 import type { Clock } from '../util/clock.js';
 import { hashToken } from '../util/hashing.js';

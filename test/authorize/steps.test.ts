@@ -9,8 +9,8 @@ import { loginReason } from '../../src/authorize/login-reason.js';
 import type { AuthorizationRequest } from '../../src/authorize/authorization-request.js';
 import type { Session } from '../../src/interaction/sessions.js';
 import { SCOPE_DESCRIPTIONS } from '../../src/rules/scope.js';
-import { OAuthError } from '../../src/http/oauth-errors.js';
-import type { Params } from '../../src/http/params.js';
+import { OAuthError } from '../../src/protocol/oauth-errors.js';
+import type { Params } from '../../src/protocol/params.js';
 
 function client(metadata: Partial<Client['metadata']> = {}): Client {
   return {

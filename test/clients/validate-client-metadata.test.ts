@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateClientMetadata } from '../../src/clients/validate-client-metadata.js';
-import { OAuthError } from '../../src/http/oauth-errors.js';
+import { OAuthError } from '../../src/protocol/oauth-errors.js';
 
 const web = { client_id: 'app', redirect_uris: ['https://app.example.com/cb'] };
 const JWK = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' };

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { bearerToken, isBearerTokenSyntax } from '../../src/rules/bearer-token.js';
-import { InvalidToken } from '../../src/http/oauth-errors.js';
+import { InvalidToken } from '../../src/protocol/oauth-errors.js';
 
 describe('Bearer Authorization header (RFC 6750 §2.1)', () => {
   it('reads the b64token of the Bearer scheme, whatever the scheme name case', () => {

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { checkCodeVerifier } from '../../src/rules/pkce.js';
-import { InvalidGrant } from '../../src/http/oauth-errors.js';
+import { InvalidGrant } from '../../src/protocol/oauth-errors.js';
 
 const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 const s256 = createHash('sha256').update(verifier).digest('base64url');

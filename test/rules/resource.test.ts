@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkResource } from '../../src/rules/resource.js';
-import { InvalidTarget } from '../../src/http/oauth-errors.js';
+import { InvalidTarget } from '../../src/protocol/oauth-errors.js';
 
 describe('resource indicator (RFC 8707 §2)', () => {
   it('passes an absolute URI through, and no resource as undefined', () => {

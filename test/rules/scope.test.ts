@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client } from '../../src/clients/client.js';
-import { InvalidScope } from '../../src/http/oauth-errors.js';
+import { InvalidScope } from '../../src/protocol/oauth-errors.js';
 import {
   allowedScopes,
   clientCredentialsScopes,

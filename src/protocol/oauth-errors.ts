@@ -1,7 +1,7 @@
 /**
  * The OAuth / OpenID Connect error family. Each class is named after its wire code
  * (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1; RFC 8628 §3.5; OIDC Core §3.1.2.6;
- * RFC 7591 §3.2.2). One serializer (`error-handler.ts`) writes them.
+ * RFC 7591 §3.2.2). One serializer (`http/error-handler.ts`) writes them.
  *
  * `redirectable` says whether the error may be sent to the client's redirect URI;
  * errors about the client or the redirect URI itself never are (RFC 6749 §4.1.2.1).

@@ -5,18 +5,6 @@ import { FORM_MEDIA_TYPE, mediaType } from '../rules/media-type.js';
 /** Request parameters after the RFC 6749 §3.1 checks: each present once, each a string. */
 export type Params = Record<string, string>;
 
-/** Parses an application/x-www-form-urlencoded body, keeping repeated names as arrays. */
-export function parseForm(body: string): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = Object.create(null);
-  for (const [name, value] of new URLSearchParams(body)) {
-    const prev = out[name];
-    if (prev === undefined) out[name] = value;
-    else if (Array.isArray(prev)) prev.push(value);
-    else out[name] = [prev, value];
-  }
-  return out;
-}
-
 /**
  * RFC 6749 §3.1 / §3.2: parameters sent without a value are treated as omitted, and none may
  * be repeated. Returns a plain record of strings.
