@@ -139,3 +139,6 @@ export const defaults = {
 };
 
 export type Defaults = typeof defaults;
+
+/** The one typed config: the defaults' shape, after loadConfig merged and validated the sources. */
+export type Config = Defaults;

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { createRequire } from 'node:module';
-import { defaults, type Defaults } from './defaults.js';
+import { defaults, type Config } from './defaults.js';
 import { ConfigError } from './config-error.js';
 import { validateConfig } from './validate-config.js';
 
-export type Config = Defaults;
+export type { Config };
 
 const require = createRequire(import.meta.url);
 

@@ -1,6 +1,5 @@
-import { defaults } from './defaults.js';
+import { defaults, type Config } from './defaults.js';
 import { ConfigError } from './config-error.js';
-import type { Config } from './load-config.js';
 import { validateClientMetadata } from '../clients/validate-client-metadata.js';
 import { validateUserClaims } from '../accounts/validate-user-claims.js';
 import { OAuthError } from '../protocol/oauth-errors.js';
