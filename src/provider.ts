@@ -50,7 +50,7 @@ import { devSecret } from './dev-secret.js';
 import { parseScopeEntry, SCOPE_DESCRIPTIONS } from './rules/scope.js';
 import { sessionsStore } from './storage/sessions-store.js';
 import { consentsStore } from './storage/consents-store.js';
-import { Sessions } from './interaction/sessions.js';
+import { Sessions } from './session/sessions.js';
 import type { SecretBox } from './util/secret-box.js';
 import { systemClock, type Clock } from './util/clock.js';
 

@@ -1,5 +1,5 @@
 import type { Provider } from '../provider.js';
-import type { Session } from '../interaction/sessions.js';
+import type { Session } from '../session/sessions.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
 import type { AuthorizationRequest } from './authorization-request.js';

@@ -1,4 +1,4 @@
-import type { Session } from '../interaction/sessions.js';
+import type { Session } from '../session/sessions.js';
 import type { AuthorizationRequest } from './authorization-request.js';
 
 /**

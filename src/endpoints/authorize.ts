@@ -48,6 +48,6 @@ export async function authorizeEndpoint(app: FastifyInstance, { provider }: { pr
     }
   };
 
-  app.get('/auth', { config: { html: true } }, handler);
-  app.post('/auth', { config: { html: true } }, handler);
+  app.get('/auth', handler);
+  app.post('/auth', handler);
 }

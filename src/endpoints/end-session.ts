@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Provider } from '../provider.js';
 import { formParams } from '../protocol/params.js';
-import { csrfToken, verifyCsrf } from '../interaction/csrf.js';
+import { csrfToken, verifyCsrf } from '../session/csrf.js';
 import { csrfOptions } from '../interaction/page-context.js';
 import { sendPage } from '../interaction/layout.js';
 import { renderLogoutConfirmation, renderSignedOut, renderStillSignedIn } from '../interaction/logout-pages.js';
@@ -53,10 +53,10 @@ export async function endSessionEndpoint(app: FastifyInstance, { provider }: { p
     });
     return sendPage(reply, page);
   };
-  app.get('/session/end', { config: { html: true } }, start);
-  app.post('/session/end', { config: { html: true } }, start);
+  app.get('/session/end', start);
+  app.post('/session/end', start);
 
-  app.post('/session/end/confirm', { config: { html: true } }, async (request, reply) => {
+  app.post('/session/end/confirm', async (request, reply) => {
     const form = formParams(request);
     verifyCsrf(request, form, csrf);
     // The hidden fields are the original request: every check runs again, nothing is taken on trust.
@@ -67,5 +67,5 @@ export async function endSessionEndpoint(app: FastifyInstance, { provider }: { p
     return finish(reply, logout);
   });
 
-  app.get('/session/end/done', { config: { html: true } }, async (_request, reply) => sendPage(reply, renderSignedOut()));
+  app.get('/session/end/done', async (_request, reply) => sendPage(reply, renderSignedOut()));
 }

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
 import type { Logger } from 'pino';
 import type { Provider } from '../provider.js';
 import { errorHandler } from './error-handler.js';
@@ -22,6 +23,7 @@ import { authorizeEndpoint } from '../endpoints/authorize.js';
 import { authorizationInteractionRoutes } from '../interaction/authorization-interaction-routes.js';
 import { userinfoEndpoint } from '../endpoints/userinfo.js';
 import { cors } from './cors.js';
+import { errorPageHandler } from '../interaction/error-page.js';
 
 export interface AppOptions {
   logger?: Logger | false;
@@ -54,14 +56,19 @@ export async function buildApp(provider: Provider, options: AppOptions = {}): Pr
   await app.register(jwksEndpoint, opts);
   await app.register(tokenEndpoint, opts);
   await app.register(registrationEndpoint, opts);
-  await app.register(endSessionEndpoint, opts);
   await app.register(introspectEndpoint, opts);
   await app.register(revokeEndpoint, opts);
-  await app.register(loginRoutes, opts);
-  await app.register(authorizeEndpoint, opts);
-  await app.register(authorizationInteractionRoutes, opts);
   await app.register(deviceAuthorizationEndpoint, opts);
-  await app.register(deviceRoutes, opts);
   await app.register(userinfoEndpoint, opts);
+  // The pages a person sees: cookies (sessions, CSRF) and errors shown as a page, in this scope only.
+  await app.register(async (pages) => {
+    await pages.register(fastifyCookie);
+    pages.setErrorHandler(errorPageHandler);
+    await pages.register(endSessionEndpoint, opts);
+    await pages.register(loginRoutes, opts);
+    await pages.register(authorizeEndpoint, opts);
+    await pages.register(authorizationInteractionRoutes, opts);
+    await pages.register(deviceRoutes, opts);
+  });
   return app;
 }

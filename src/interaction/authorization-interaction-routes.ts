@@ -9,7 +9,7 @@ import { redirectError } from '../authorize/redirect-error.js';
 import { issueCode } from '../authorize/issue-code.js';
 import { sendAuthorizationResponse } from '../authorize/authorization-response.js';
 import { consentToRemember } from '../rules/release-policy.js';
-import { verifyCsrf } from './csrf.js';
+import { verifyCsrf } from '../session/csrf.js';
 import { csrfOptions } from './page-context.js';
 
 /**
@@ -19,7 +19,6 @@ import { csrfOptions } from './page-context.js';
  */
 export async function authorizationInteractionRoutes(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
   const { issuer } = provider.config;
-  const html = { config: { html: true } };
 
   /** The sealed request and its client, still registered with the same redirect URI. */
   const open = async (sealed: string | undefined) => {
@@ -39,12 +38,12 @@ export async function authorizationInteractionRoutes(app: FastifyInstance, { pro
     }
   };
 
-  app.get('/auth/resume', html, async (request, reply) => {
+  app.get('/auth/resume', async (request, reply) => {
     const { request: pending, client } = await open(singleParams(request.query, 'query').interaction);
     return guarded(request, reply, pending, () => continueAuthorization(provider, request, reply, pending, client));
   });
 
-  app.post('/auth/consent', html, async (request, reply) => {
+  app.post('/auth/consent', async (request, reply) => {
     const form = formParams(request);
     verifyCsrf(request, form, csrfOptions(provider));
     const { request: pending, sid } = await open(form.interaction);

@@ -1,7 +1,7 @@
 import type { ClientMetadata } from '../clients/client.js';
 import { escapeHtml } from './html.js';
 import { renderPage } from './layout.js';
-import { csrfField } from './csrf.js';
+import { csrfField } from './csrf-field.js';
 
 export interface DeviceConsentPageOptions {
   action: string;

@@ -1,6 +1,6 @@
 import type { Provider } from '../provider.js';
 import type { DeviceCodeRecord } from '../storage/ports.js';
-import type { Session } from './sessions.js';
+import type { Session } from '../session/sessions.js';
 import { randomToken } from '../util/random.js';
 
 /**

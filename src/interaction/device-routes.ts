@@ -2,10 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Provider } from '../provider.js';
 import { formParams, singleParams } from '../protocol/params.js';
 import { formatUserCode } from '../tokens/user-code.js';
-import { csrfToken, verifyCsrf } from './csrf.js';
+import { csrfToken, verifyCsrf } from '../session/csrf.js';
 import { csrfOptions } from './page-context.js';
 import { sendPage } from './layout.js';
-import { loginUrl } from './sessions.js';
+import { loginUrl } from '../session/login-url.js';
 import { lookupUserCode, type UserCodeLookup } from './lookup-user-code.js';
 import { renderDeviceCodePage } from './device-code-page.js';
 import { renderDeviceConsentPage } from './device-consent-page.js';
@@ -23,7 +23,6 @@ const PROBLEMS = {
  */
 export async function deviceRoutes(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
   const { issuer } = provider.config;
-  const html = { config: { html: true } };
   const confirmPath = (userCode: string) => `/device/confirm?user_code=${formatUserCode(userCode)}`;
   const confirmUrl = (userCode: string) => `${issuer}${confirmPath(userCode)}`;
 
@@ -45,12 +44,12 @@ export async function deviceRoutes(app: FastifyInstance, { provider }: { provide
   };
 
   // §3.3: the code entry form; verification_uri_complete only prefills it (§5.4).
-  app.get('/device', html, async (request, reply) => {
+  app.get('/device', async (request, reply) => {
     const query = singleParams(request.query, 'query');
     return codePage(request, reply, { userCode: query.user_code?.slice(0, 20) });
   });
 
-  app.post('/device', html, async (request, reply) => {
+  app.post('/device', async (request, reply) => {
     const form = formParams(request);
     verifyCsrf(request, form, csrfOptions(provider));
     const lookup = await lookupUserCode(provider, request, form.user_code);
@@ -58,7 +57,7 @@ export async function deviceRoutes(app: FastifyInstance, { provider }: { provide
     return redirect(reply, confirmUrl(lookup.found.userCode));
   });
 
-  app.get('/device/confirm', html, async (request, reply) => {
+  app.get('/device/confirm', async (request, reply) => {
     const query = singleParams(request.query, 'query');
     const lookup = await lookupUserCode(provider, request, query.user_code);
     if (!('found' in lookup)) return refuse(request, reply, lookup, query.user_code);
@@ -82,7 +81,7 @@ export async function deviceRoutes(app: FastifyInstance, { provider }: { provide
     );
   });
 
-  app.post('/device/confirm', html, async (request, reply) => {
+  app.post('/device/confirm', async (request, reply) => {
     const form = formParams(request);
     verifyCsrf(request, form, csrfOptions(provider));
     const lookup = await lookupUserCode(provider, request, form.user_code);
@@ -99,7 +98,7 @@ export async function deviceRoutes(app: FastifyInstance, { provider }: { provide
     return redirect(reply, `${issuer}/device/done?result=${allow ? 'allowed' : 'denied'}`);
   });
 
-  app.get('/device/done', html, async (request, reply) => {
+  app.get('/device/done', async (request, reply) => {
     const query = singleParams(request.query, 'query');
     return resultPage(reply, query.result === 'allowed' ? 'allowed' : 'denied');
   });

@@ -1,6 +1,7 @@
 import type { OAuthError } from '../protocol/oauth-errors.js';
 import { escapeHtml } from './html.js';
-import { renderPage } from './layout.js';
+import { pageErrorHandler } from '../http/error-handler.js';
+import { renderPage, setPageHeaders } from './layout.js';
 
 /** The page a person sees when a request cannot go back to the app (unknown client, bad redirect URI, ...). */
 export function renderErrorPage(error: OAuthError): string {
@@ -13,3 +14,9 @@ export function renderErrorPage(error: OAuthError): string {
 <p class="muted">You can close this window, or go back to the app you came from and try again.</p>`,
   });
 }
+
+/** The error handler of every page scope: the error as this page, with the page headers. */
+export const errorPageHandler = pageErrorHandler((reply, error) => {
+  setPageHeaders(reply);
+  reply.type('text/html; charset=utf-8').send(renderErrorPage(error));
+});

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Provider } from '../provider.js';
 import { formParams, singleParams } from '../protocol/params.js';
 import { InvalidRequestNoRedirect } from '../protocol/oauth-errors.js';
-import { csrfToken, verifyCsrf } from './csrf.js';
+import { csrfToken, verifyCsrf } from '../session/csrf.js';
 import { csrfOptions } from './page-context.js';
 import { renderLoginPage } from './login-page.js';
 import { renderPage, sendPage } from './layout.js';
@@ -17,7 +17,6 @@ import { describeReturnTo } from './describe-return-to.js';
  */
 export async function loginRoutes(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
   const action = `${provider.config.issuer}/login`;
-  const html = { config: { html: true } };
 
   const show = (request: FastifyRequest, reply: FastifyReply, fields: { returnTo?: string; loginHint?: string; error?: string }, status = 200) =>
     sendPage(
@@ -26,13 +25,13 @@ export async function loginRoutes(app: FastifyInstance, { provider }: { provider
       { status },
     );
 
-  app.get('/login', html, async (request, reply) => {
+  app.get('/login', async (request, reply) => {
     const query = singleParams(request.query, 'query');
     const returnTo = checkedReturnTo(query.return_to);
     return show(request, reply, { returnTo, loginHint: query.login_hint });
   });
 
-  app.post('/login', html, async (request, reply) => {
+  app.post('/login', async (request, reply) => {
     const form = formParams(request);
     verifyCsrf(request, form, csrfOptions(provider));
     const returnTo = checkedReturnTo(form.return_to);

@@ -1,6 +1,6 @@
 import { escapeHtml } from './html.js';
 import { renderPage } from './layout.js';
-import { csrfField } from './csrf.js';
+import { csrfField } from './csrf-field.js';
 
 export interface LogoutConfirmationOptions {
   /** Where the form posts (the issuer's /session/end/confirm). */

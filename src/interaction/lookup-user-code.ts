@@ -3,8 +3,8 @@ import type { Provider } from '../provider.js';
 import type { DeviceCodeRecord } from '../storage/ports.js';
 import { hashToken } from '../util/hashing.js';
 import { normaliseUserCode } from '../tokens/user-code.js';
-import { readCookie } from './cookies.js';
-import { CSRF_COOKIE } from './csrf.js';
+import { readCookie } from '../session/cookies.js';
+import { CSRF_COOKIE } from '../session/csrf.js';
 
 /** What a typed user code turned out to be. */
 export type UserCodeLookup =

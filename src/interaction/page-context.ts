@@ -1,5 +1,5 @@
 import type { Provider } from '../provider.js';
-import type { CsrfOptions } from './csrf.js';
+import type { CsrfOptions } from '../session/csrf.js';
 
 /** The CSRF settings of this provider's pages (key derived from TESSERA_SECRET). */
 export function csrfOptions(provider: Provider): CsrfOptions {

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import type { Client } from '../clients/client.js';
 import type { KeySet } from '../keys/key-set.js';
-import type { Sessions } from '../interaction/sessions.js';
+import type { Sessions } from '../session/sessions.js';
 import type { Clock } from '../util/clock.js';
 import { signLogoutToken } from './logout-token.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { Provider } from '../provider.js';
-import type { Session } from '../interaction/sessions.js';
+import type { Session } from '../session/sessions.js';
 import type { BackchannelLogout } from './backchannel-logout.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Provider } from '../provider.js';
 import type { Client } from '../clients/client.js';
-import type { Session } from '../interaction/sessions.js';
+import type { Session } from '../session/sessions.js';
 import { InvalidRequestNoRedirect } from '../protocol/oauth-errors.js';
 import type { Params } from '../protocol/params.js';
 import { LOGOUT_PARAMS } from './read-logout-params.js';

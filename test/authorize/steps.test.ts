@@ -7,7 +7,7 @@ import { checkPrompt } from '../../src/authorize/check-prompt.js';
 import { checkClaims } from '../../src/authorize/check-claims.js';
 import { loginReason } from '../../src/authorize/login-reason.js';
 import type { AuthorizationRequest } from '../../src/authorize/authorization-request.js';
-import type { Session } from '../../src/interaction/sessions.js';
+import type { Session } from '../../src/session/sessions.js';
 import { SCOPE_DESCRIPTIONS } from '../../src/rules/scope.js';
 import { OAuthError } from '../../src/protocol/oauth-errors.js';
 import type { Params } from '../../src/protocol/params.js';

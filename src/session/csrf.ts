@@ -24,8 +24,6 @@ export function csrfToken(request: FastifyRequest, reply: FastifyReply, options:
   if (!seed || seed.length < 32) {
     seed = randomToken(32);
     setCookie(reply, CSRF_COOKIE, seed, { secure: options.secure });
-    // Later reads within this request (a second form on the page) see the new seed.
-    request.headers.cookie = `${request.headers.cookie ? request.headers.cookie + '; ' : ''}${CSRF_COOKIE}=${seed}`;
   }
   return keyedHash(options.key, seed);
 }
@@ -37,9 +35,4 @@ export function verifyCsrf(request: FastifyRequest, form: Record<string, string>
   if (!seed || !presented || !safeEqual(keyedHash(options.key, seed), presented)) {
     throw new InvalidRequestNoRedirect('the form has expired or was not sent from this site: go back, reload the page and try again');
   }
-}
-
-/** The hidden input carrying the CSRF token. */
-export function csrfField(token: string): string {
-  return `<input type="hidden" name="${CSRF_FIELD}" value="${token}">`;
 }

@@ -1,17 +1,14 @@
 /**
- * Browser sessions: single sign-on across authorizations (issue 3).
+ * Browser sessions: single sign-on across authorizations.
  *
- * Contract for other capabilities (device page, logout, ...):
- * - `provider.sessions.current(request)` is the signed-in person of this browser, or undefined.
+ * Contract for the rooms that use them (authorize, device pages, logout):
+ * - `sessions.current(request)` is the signed-in person of this browser, or undefined.
  *   `Session.userId` is the user's id, which is the `sub` of every token; `sid` is the public
  *   session id (ID token and logout token `sid`).
- * - `provider.sessions.end(sid)` ends a session (logout); `clearCookie(reply)` forgets it in the
+ * - `sessions.end(sid)` ends a session (logout); `clearCookie(reply)` forgets it in the
  *   browser. `clientsOf(sid)` lists the clients that received codes in the session.
- * - To make a person sign in, send them (303) to `GET /login?return_to=<path>` where the path
- *   starts with a single `/` (see `loginUrl()`); after a successful sign-in the login page
- *   answers 303 to that path. Anything else as return_to is refused (no open redirect).
- * - Pages use `renderPage()` / `sendPage()` from layout.ts and `csrfToken()` / `verifyCsrf()`
- *   from csrf.ts with `csrfOptions(provider)` from page-context.ts.
+ * - To make a person sign in, send them (303) to `loginUrl()` (login-url.ts) with a local
+ *   return path; after a successful sign-in the login page answers 303 to that path.
  *
  * The cookie holds 32 random bytes; only their SHA-256 is stored (`sessions.id_hash`).
  */
@@ -112,11 +109,4 @@ export class Sessions {
 
 function toSession(record: SessionRecord): Session {
   return { sid: record.sid, userId: record.userId, authTime: record.authTime, amr: record.amr, acr: record.acr, expiresAt: record.expiresAt, signInId: record.idHash };
-}
-
-/** The sign-in page URL that comes back to `returnTo` (a local path such as `/device`) afterwards. */
-export function loginUrl(issuer: string, returnTo: string, loginHint?: string): string {
-  const query = new URLSearchParams({ return_to: returnTo });
-  if (loginHint) query.set('login_hint', loginHint);
-  return `${issuer}/login?${query}`;
 }
