@@ -51,7 +51,8 @@ import { parseScopeEntry, SCOPE_DESCRIPTIONS } from './rules/scope.js';
 import { sessionsStore } from './storage/sessions-store.js';
 import { consentsStore } from './storage/consents-store.js';
 import { Sessions } from './session/sessions.js';
-import type { SecretBox } from './util/secret-box.js';
+import type { CsrfOptions } from './session/csrf.js';
+import { pendingRequests, type PendingRequests } from './authorize/pending-request.js';
 import { systemClock, type Clock } from './util/clock.js';
 
 /**
@@ -95,8 +96,10 @@ export interface Provider {
   sessions: Sessions;
   /** Remembered consent per user and client. */
   consents: ConsentsStore;
-  /** Keys of the pages: the CSRF HMAC key and the box that seals pending authorization requests. */
-  interactionSecrets: { csrfKey: Buffer; box: SecretBox };
+  /** The pages' CSRF protection (HMAC key derived from the secret). */
+  csrf: CsrfOptions;
+  /** Authorization requests sealed while the person is on a page. */
+  pendingRequests: PendingRequests;
   close(): Promise<void>;
 }
 
@@ -207,7 +210,8 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     clientTokens: clientTokensStore(db),
     sessions: new Sessions({ store: sessionsStore(db), ttl: config.ttl.session, secure: config.issuer.startsWith('https:'), clock }),
     consents: consentsStore(db),
-    interactionSecrets: { csrfKey: deriveKey(secret, 'csrf'), box: createSecretBox(secret, 'interactions') },
+    csrf: { key: deriveKey(secret, 'csrf'), secure: config.issuer.startsWith('https:') },
+    pendingRequests: pendingRequests({ box: createSecretBox(secret, 'interactions'), ttl: config.ttl.interaction, clock }),
     async close() {
       clearInterval(refresh);
       await redisLimiter?.close();

@@ -1,52 +1,82 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Provider } from '../provider.js';
-import type { Client } from '../clients/client.js';
+import type { UserDirectory } from '../accounts/user-directory.js';
+import type { Client, ClientMetadata } from '../clients/client.js';
 import { ConsentRequired, LoginRequired } from '../protocol/oauth-errors.js';
 import { loginUrl } from '../session/login-url.js';
-import { csrfToken } from '../session/csrf.js';
-import { csrfOptions } from '../interaction/page-context.js';
-import { renderConsentPage } from '../interaction/consent-page.js';
-import { sendPage } from '../interaction/layout.js';
-import type { AuthorizationRequest } from './authorization-request.js';
-import { loginReason } from './login-reason.js';
-import { resumePath, sealRequest } from './pending-request.js';
-import { issueCode } from './issue-code.js';
+import type { Session } from '../session/sessions.js';
 import { consentNeeded } from '../rules/release-policy.js';
-import { sendAuthorizationResponse } from './authorization-response.js';
+import type { ConsentsStore } from '../storage/ports.js';
+import type { AuthorizationRequest } from './authorization-request.js';
+import { authorizationResponse, type AuthorizationResponse } from './authorization-response.js';
+import { issueCode, type IssueCodeDeps } from './issue-code.js';
+import { loginReason } from './login-reason.js';
+import type { PendingRequests } from './pending-request.js';
+import { resumePath } from './resume-path.js';
+
+/** What the consent page shows: which app, for which scopes, to whom, and the sealed request. */
+export interface ConsentView {
+  /** The sealed pending request, bound to the session that is shown the page. */
+  interaction: string;
+  client: ClientMetadata;
+  /** Scope name → what it means, in plain words. */
+  scopes: { name: string; description: string }[];
+  username: string;
+}
+
+/** Where an authorization request goes next; the route turns it into a 303 or a page. */
+export type AuthorizationDecision =
+  /** The person must sign in: the sign-in page, which comes back to the resume route. */
+  | { kind: 'login'; url: string }
+  /** Start the request over from the resume route (the session changed under the consent page). */
+  | { kind: 'resume'; url: string }
+  | { kind: 'consent'; view: ConsentView }
+  | { kind: 'respond'; response: AuthorizationResponse };
+
+export interface ContinueAuthorizationDeps extends IssueCodeDeps {
+  issuer: string;
+  users: Pick<UserDirectory, 'findById'>;
+  consents: Pick<ConsentsStore, 'scopes'>;
+  /** Scopes this provider knows, with what the consent page says of each. */
+  scopes: ReadonlyMap<string, string>;
+  pendingRequests: Pick<PendingRequests, 'seal'>;
+}
 
 /**
  * After validation: sign-in, then consent, then the code (OIDC Core §3.1.2.3 - §3.1.2.5).
  * With prompt=none no page may be shown, so a needed page becomes login_required or
  * consent_required instead (§3.1.2.6).
  */
-export async function continueAuthorization(provider: Provider, request: FastifyRequest, reply: FastifyReply, pending: AuthorizationRequest, client: Client): Promise<FastifyReply> {
-  const { issuer } = provider.config;
-  let session = await provider.sessions.current(request);
-  const user = session && (await provider.users.findById(session.userId));
+export async function continueAuthorization(
+  deps: ContinueAuthorizationDeps,
+  pending: AuthorizationRequest,
+  client: Client,
+  current: Session | undefined,
+): Promise<AuthorizationDecision> {
+  let session = current;
+  const user = session && (await deps.users.findById(session.userId));
   if (!user) session = undefined;
 
-  const reason = loginReason(pending, session, provider.clock.nowSeconds());
+  const reason = loginReason(pending, session, deps.clock.nowSeconds());
   if (reason || !session || !user) {
     if (pending.prompt.includes('none')) throw new LoginRequired('the person must sign in', reason);
     const next = { ...pending, staleSignIn: session?.signInId ?? '' };
-    const hint = pending.loginHint ?? (pending.hintSub ? (await provider.users.findById(pending.hintSub))?.username : undefined);
-    return reply.status(303).header('location', loginUrl(issuer, resumePath(provider, next), hint)).header('cache-control', 'no-store').send();
+    const hint = pending.loginHint ?? (pending.hintSub ? (await deps.users.findById(pending.hintSub))?.username : undefined);
+    return { kind: 'login', url: loginUrl(deps.issuer, resumePath(deps.pendingRequests.seal(next)), hint) };
   }
 
-  const remembered = await provider.consents.scopes(session.userId, client.clientId);
+  const remembered = await deps.consents.scopes(session.userId, client.clientId);
   if (consentNeeded(pending, remembered)) {
     if (pending.prompt.includes('none')) throw new ConsentRequired('the person has not allowed this application these scopes');
-    const page = renderConsentPage({
-      action: `${issuer}/auth/consent`,
-      csrf: csrfToken(request, reply, csrfOptions(provider)),
-      interaction: sealRequest(provider, pending, session.sid),
-      client: client.metadata,
-      scopes: pending.scopes.map((name) => ({ name, description: provider.scopes.get(name) ?? name })),
-      username: user.username,
-    });
-    return sendPage(reply, page);
+    return {
+      kind: 'consent',
+      view: {
+        interaction: deps.pendingRequests.seal(pending, session.sid),
+        client: client.metadata,
+        scopes: pending.scopes.map((name) => ({ name, description: deps.scopes.get(name) ?? name })),
+        username: user.username,
+      },
+    };
   }
 
-  const code = await issueCode(provider, pending, session);
-  return sendAuthorizationResponse(reply, pending, issuer, { code });
+  const code = await issueCode(deps, pending, session);
+  return { kind: 'respond', response: authorizationResponse(pending, deps.issuer, { code }) };
 }

@@ -1,22 +1,34 @@
-import type { Provider } from '../provider.js';
 import type { Session } from '../session/sessions.js';
+import type { AuthorizationCodesStore } from '../storage/ports.js';
+import type { Clock } from '../util/clock.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
 import type { AuthorizationRequest } from './authorization-request.js';
 
+export interface IssueCodeDeps {
+  codes: Pick<AuthorizationCodesStore, 'issue'>;
+  ttl: {
+    /** Seconds a code may be redeemed (config.ttl.authorizationCode). */
+    authorizationCode: number;
+    /** Seconds the grant lives: the longest any of its refresh tokens may (config.ttl.refreshToken). */
+    refreshToken: number;
+  };
+  clock: Clock;
+}
+
 /**
  * Creates the grant and its authorization code (RFC 6749 §4.1.2): 256 random bits, stored
- * only as a hash, short-lived (config.ttl.authorizationCode), bound to the client, the
- * redirect_uri as sent and the PKCE challenge. Both are stored together, with the session's
- * sign-in to the client (for back-channel logout), or not at all. Returns the code.
+ * only as a hash, short-lived (ttl.authorizationCode), bound to the client, the redirect_uri as
+ * sent and the PKCE challenge. Both are stored together, with the session's sign-in to the
+ * client (for back-channel logout), or not at all. Returns the code.
  */
-export async function issueCode(provider: Provider, request: AuthorizationRequest, session: Session): Promise<string> {
-  const now = provider.clock.nowSeconds();
+export async function issueCode(deps: IssueCodeDeps, request: AuthorizationRequest, session: Session): Promise<string> {
+  const now = deps.clock.nowSeconds();
   const grantId = randomToken(16);
   const scope = request.scopes.join(' ');
   const code = randomToken(32);
-  await provider.codes.issue(
-    { id: grantId, userId: session.userId, clientId: request.clientId, scope, sid: session.sid, createdAt: now, expiresAt: now + provider.config.ttl.refreshToken, revokedAt: null },
+  await deps.codes.issue(
+    { id: grantId, userId: session.userId, clientId: request.clientId, scope, sid: session.sid, createdAt: now, expiresAt: now + deps.ttl.refreshToken, revokedAt: null },
     {
       codeHash: hashToken(code),
       grantId,
@@ -34,7 +46,7 @@ export async function issueCode(provider: Provider, request: AuthorizationReques
       amr: session.amr,
       sid: session.sid,
       createdAt: now,
-      expiresAt: now + provider.config.ttl.authorizationCode,
+      expiresAt: now + deps.ttl.authorizationCode,
       consumedAt: null,
     },
   );

@@ -1,4 +1,5 @@
-import type { Provider } from '../provider.js';
+import type { Clock } from '../util/clock.js';
+import type { SecretBox } from '../util/secret-box.js';
 import type { AuthorizationRequest } from './authorization-request.js';
 
 interface Sealed {
@@ -8,29 +9,42 @@ interface Sealed {
   exp: number;
 }
 
+/** A sealed value longer than this was not made here (a request seals to a few kilobytes). */
+const MAX_SEALED_LENGTH = 20000;
+
+export interface PendingRequestsDeps {
+  /** AES-256-GCM under a key derived from TESSERA_SECRET. */
+  box: SecretBox;
+  /** Seconds a pending request stays usable (config.ttl.interaction). */
+  ttl: number;
+  clock: Clock;
+}
+
+export interface PendingRequests {
+  seal(request: AuthorizationRequest, sid?: string): string;
+  /** The sealed request, or undefined when it was altered, is not ours, or has expired. */
+  unseal(value: string | undefined): { request: AuthorizationRequest; sid?: string } | undefined;
+}
+
 /**
- * Pending authorization requests travel between the pages sealed (AES-256-GCM under a key
- * derived from TESSERA_SECRET): the browser cannot read or change them, and they expire after
- * config.ttl.interaction. Nothing is stored server-side until a code is issued.
+ * Pending authorization requests travel between the pages sealed: the browser cannot read or
+ * change them, and they expire after `ttl`. Nothing is stored server-side until a code is issued.
  */
-export function sealRequest(provider: Provider, request: AuthorizationRequest, sid?: string): string {
-  const sealed: Sealed = { request, sid, exp: provider.clock.nowSeconds() + provider.config.ttl.interaction };
-  return provider.interactionSecrets.box.encrypt(JSON.stringify(sealed));
-}
-
-/** The sealed request, or undefined when it was altered, is not ours, or has expired. */
-export function unsealRequest(provider: Provider, value: string | undefined): { request: AuthorizationRequest; sid?: string } | undefined {
-  if (!value || value.length > 20000) return undefined;
-  try {
-    const sealed = JSON.parse(provider.interactionSecrets.box.decrypt(value)) as Sealed;
-    if (typeof sealed.exp !== 'number' || sealed.exp < provider.clock.nowSeconds()) return undefined;
-    return { request: sealed.request, sid: sealed.sid };
-  } catch {
-    return undefined;
-  }
-}
-
-/** The local path that resumes a sealed request after sign-in. */
-export function resumePath(provider: Provider, request: AuthorizationRequest): string {
-  return `/auth/resume?interaction=${encodeURIComponent(sealRequest(provider, request))}`;
+export function pendingRequests({ box, ttl, clock }: PendingRequestsDeps): PendingRequests {
+  return {
+    seal(request, sid) {
+      const sealed: Sealed = { request, sid, exp: clock.nowSeconds() + ttl };
+      return box.encrypt(JSON.stringify(sealed));
+    },
+    unseal(value) {
+      if (!value || value.length > MAX_SEALED_LENGTH) return undefined;
+      try {
+        const sealed = JSON.parse(box.decrypt(value)) as Sealed;
+        if (typeof sealed.exp !== 'number' || sealed.exp < clock.nowSeconds()) return undefined;
+        return { request: sealed.request, sid: sealed.sid };
+      } catch {
+        return undefined;
+      }
+    },
+  };
 }

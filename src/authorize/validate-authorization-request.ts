@@ -1,5 +1,6 @@
-import type { Provider } from '../provider.js';
 import type { Client } from '../clients/client.js';
+import type { VerificationKeys } from '../jose/verify-own.js';
+import type { Clock } from '../util/clock.js';
 import type { AuthorizationRequest, RedirectTarget } from './authorization-request.js';
 import type { RawAuthorizationParams } from './read-params.js';
 import { checkResponseMode } from './check-response-mode.js';
@@ -7,30 +8,40 @@ import { checkRepeated } from './check-repeated.js';
 import { checkRequestObject } from './check-request-object.js';
 import { checkResponseType } from './check-response-type.js';
 import { checkPrompt } from './check-prompt.js';
-import { allowedScopes, narrowToAllowed } from '../rules/scope.js';
-import { checkCodeChallenge } from '../rules/pkce.js';
+import { allowedScopes, narrowToAllowed, type KnownScopes } from '../rules/scope.js';
+import { checkCodeChallenge, type PkceSettings } from '../rules/pkce.js';
 import { checkMaxAge } from './check-max-age.js';
 import { checkClaims } from './check-claims.js';
 import { checkResource } from '../rules/resource.js';
 import { checkIdTokenHint } from './check-id-token-hint.js';
 
+export interface ValidationDeps {
+  issuer: string;
+  /** Scopes this provider knows. */
+  scopes: KnownScopes;
+  pkce: PkceSettings;
+  /** To verify an id_token_hint. */
+  keys: VerificationKeys;
+  clock: Clock;
+}
+
 /**
  * The checks that may be answered at the redirect URI (RFC 6749 §4.1.2.1), in the order of
  * the specs. The client and redirect URI were checked before: `target` is trusted.
  */
-export async function validateAuthorizationRequest(provider: Provider, client: Client, raw: RawAuthorizationParams, target: RedirectTarget & { sent: string }): Promise<AuthorizationRequest> {
+export async function validateAuthorizationRequest(deps: ValidationDeps, client: Client, raw: RawAuthorizationParams, target: RedirectTarget & { sent: string }): Promise<AuthorizationRequest> {
   const { params } = raw;
   const responseMode = checkResponseMode(params);
   checkRepeated(raw.repeated);
   checkRequestObject(params);
   checkResponseType(client, params);
   const prompt = checkPrompt(params);
-  const scopes = narrowToAllowed(params.scope, client, allowedScopes(client, provider.scopes), prompt);
-  const pkce = checkCodeChallenge(client, params, provider.config.pkce);
+  const scopes = narrowToAllowed(params.scope, client, allowedScopes(client, deps.scopes), prompt);
+  const pkce = checkCodeChallenge(client, params, deps.pkce);
   const maxAge = checkMaxAge(params);
   const claims = checkClaims(params);
   const resource = checkResource(params);
-  const hintSub = await checkIdTokenHint(provider.keys, provider.config.issuer, params, provider.clock.nowSeconds());
+  const hintSub = await checkIdTokenHint(deps.keys, deps.issuer, params, deps.clock.nowSeconds());
   return {
     clientId: client.clientId,
     clientName: client.metadata.client_name,
@@ -49,6 +60,6 @@ export async function validateAuthorizationRequest(provider: Provider, client: C
     acrValues: params.acr_values,
     claims,
     resource,
-    requestedAt: provider.clock.nowSeconds(),
+    requestedAt: deps.clock.nowSeconds(),
   };
 }

@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Provider } from '../provider.js';
 import { formParams } from '../protocol/params.js';
 import { csrfToken, verifyCsrf } from '../session/csrf.js';
-import { csrfOptions } from '../interaction/page-context.js';
 import { sendPage } from '../interaction/layout.js';
 import { renderLogoutConfirmation, renderSignedOut, renderStillSignedIn } from '../interaction/logout-pages.js';
 import { readLogoutParams } from '../logout/read-logout-params.js';
@@ -24,7 +23,7 @@ export async function endSessionEndpoint(app: FastifyInstance, { provider }: { p
 
   const backchannel = new BackchannelLogout({ issuer: config.issuer, keys: provider.keys, clients: provider.clients, sessions: provider.sessions, logger: app.log, clock: provider.clock });
   app.addHook('onClose', () => backchannel.close());
-  const csrf = csrfOptions(provider);
+  const csrf = provider.csrf;
 
   // §3: after logout, back to the verified post_logout_redirect_uri (with state), else our page.
   const finish = (reply: FastifyReply, logout: LogoutRequest) => reply.redirect(logout.redirectTo ?? signedOutPage, 303);

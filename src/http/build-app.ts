@@ -19,8 +19,9 @@ import { deviceRoutes } from '../interaction/device-routes.js';
 import { introspectEndpoint } from '../endpoints/introspect.js';
 import { revokeEndpoint } from '../endpoints/revoke.js';
 import { loginRoutes } from '../interaction/login-routes.js';
-import { authorizeEndpoint } from '../endpoints/authorize.js';
-import { authorizationInteractionRoutes } from '../interaction/authorization-interaction-routes.js';
+import { authorizationRoutes } from '../authorize/authorization-routes.js';
+import { describeReturnTo } from '../authorize/describe-return-to.js';
+import { authorizationPages } from '../app/authorization-pages.js';
 import { userinfoEndpoint } from '../endpoints/userinfo.js';
 import { cors } from './cors.js';
 import { errorPageHandler } from '../interaction/error-page.js';
@@ -65,9 +66,35 @@ export async function buildApp(provider: Provider, options: AppOptions = {}): Pr
     await pages.register(fastifyCookie);
     pages.setErrorHandler(errorPageHandler);
     await pages.register(endSessionEndpoint, opts);
-    await pages.register(loginRoutes, opts);
-    await pages.register(authorizeEndpoint, opts);
-    await pages.register(authorizationInteractionRoutes, opts);
+    await pages.register(loginRoutes, {
+      issuer: provider.config.issuer,
+      config: provider.config,
+      csrf: provider.csrf,
+      sessions: provider.sessions,
+      rateLimiter: provider.rateLimiter,
+      users: provider.users,
+      audit: provider.audit,
+      metrics: provider.metrics,
+      describeReturnTo: (returnTo) => describeReturnTo(provider.pendingRequests, returnTo),
+    });
+    await pages.register(authorizationRoutes, {
+      issuer: provider.config.issuer,
+      metadata: provider.metadata,
+      scopes: provider.scopes,
+      pkce: provider.config.pkce,
+      keys: provider.keys,
+      clients: provider.clients,
+      users: provider.users,
+      sessions: provider.sessions,
+      consents: provider.consents,
+      audit: provider.audit,
+      codes: provider.codes,
+      ttl: provider.config.ttl,
+      pendingRequests: provider.pendingRequests,
+      csrf: provider.csrf,
+      pages: authorizationPages,
+      clock: provider.clock,
+    });
     await pages.register(deviceRoutes, opts);
   });
   return app;

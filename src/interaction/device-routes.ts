@@ -3,7 +3,6 @@ import type { Provider } from '../provider.js';
 import { formParams, singleParams } from '../protocol/params.js';
 import { formatUserCode } from '../tokens/user-code.js';
 import { csrfToken, verifyCsrf } from '../session/csrf.js';
-import { csrfOptions } from './page-context.js';
 import { sendPage } from './layout.js';
 import { loginUrl } from '../session/login-url.js';
 import { lookupUserCode, type UserCodeLookup } from './lookup-user-code.js';
@@ -27,7 +26,7 @@ export async function deviceRoutes(app: FastifyInstance, { provider }: { provide
   const confirmUrl = (userCode: string) => `${issuer}${confirmPath(userCode)}`;
 
   const codePage = (request: FastifyRequest, reply: FastifyReply, fields: { userCode?: string; error?: string }, status = 200) =>
-    sendPage(reply, renderDeviceCodePage({ action: `${issuer}/device`, csrf: csrfToken(request, reply, csrfOptions(provider)), ...fields }), { status });
+    sendPage(reply, renderDeviceCodePage({ action: `${issuer}/device`, csrf: csrfToken(request, reply, provider.csrf), ...fields }), { status });
   const resultPage = (reply: FastifyReply, result: DeviceResult, status = 200) => sendPage(reply, renderDeviceResultPage(result, `${issuer}/device`), { status });
   // After a POST, 303 so the browser continues with GET (RFC 9110 §15.4.4).
   const redirect = (reply: FastifyReply, url: string) => reply.status(303).header('location', url).header('cache-control', 'no-store').send();
@@ -51,7 +50,7 @@ export async function deviceRoutes(app: FastifyInstance, { provider }: { provide
 
   app.post('/device', async (request, reply) => {
     const form = formParams(request);
-    verifyCsrf(request, form, csrfOptions(provider));
+    verifyCsrf(request, form, provider.csrf);
     const lookup = await lookupUserCode(provider, request, form.user_code);
     if (!('found' in lookup)) return refuse(request, reply, lookup, form.user_code);
     return redirect(reply, confirmUrl(lookup.found.userCode));
@@ -72,7 +71,7 @@ export async function deviceRoutes(app: FastifyInstance, { provider }: { provide
       reply,
       renderDeviceConsentPage({
         action: `${issuer}/device/confirm`,
-        csrf: csrfToken(request, reply, csrfOptions(provider)),
+        csrf: csrfToken(request, reply, provider.csrf),
         client: client.metadata,
         userCode: formatUserCode(record.userCode),
         scopes,
@@ -83,7 +82,7 @@ export async function deviceRoutes(app: FastifyInstance, { provider }: { provide
 
   app.post('/device/confirm', async (request, reply) => {
     const form = formParams(request);
-    verifyCsrf(request, form, csrfOptions(provider));
+    verifyCsrf(request, form, provider.csrf);
     const lookup = await lookupUserCode(provider, request, form.user_code);
     if (!('found' in lookup)) return refuse(request, reply, lookup, form.user_code);
     const session = await provider.sessions.current(request);

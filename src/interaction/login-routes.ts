@@ -1,27 +1,34 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Provider } from '../provider.js';
 import { formParams, singleParams } from '../protocol/params.js';
 import { InvalidRequestNoRedirect } from '../protocol/oauth-errors.js';
-import { csrfToken, verifyCsrf } from '../session/csrf.js';
-import { csrfOptions } from './page-context.js';
+import { csrfToken, verifyCsrf, type CsrfOptions } from '../session/csrf.js';
+import type { Sessions } from '../session/sessions.js';
 import { renderLoginPage } from './login-page.js';
 import { renderPage, sendPage } from './layout.js';
 import { isSafeReturnTo } from './return-to.js';
-import { signIn } from './sign-in.js';
+import { signIn, type SignInDeps } from './sign-in.js';
 import { escapeHtml } from './html.js';
-import { describeReturnTo } from './describe-return-to.js';
 
 /**
  * The sign-in page, shared by every flow: `GET /login?return_to=/local/path[&login_hint=...]`
  * shows the form; a successful `POST /login` answers 303 to the issuer + return_to.
  */
-export async function loginRoutes(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
-  const action = `${provider.config.issuer}/login`;
+export interface LoginRoutesOptions extends SignInDeps {
+  issuer: string;
+  csrf: CsrfOptions;
+  sessions: Pick<Sessions, 'signIn'>;
+  /** The name of the app a sign-in is for, read from its return_to by the room that made it. */
+  describeReturnTo: (returnTo: string | undefined) => string | undefined;
+}
+
+export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOptions): Promise<void> {
+  const { issuer, csrf } = options;
+  const action = `${issuer}/login`;
 
   const show = (request: FastifyRequest, reply: FastifyReply, fields: { returnTo?: string; loginHint?: string; error?: string }, status = 200) =>
     sendPage(
       reply,
-      renderLoginPage({ action, csrf: csrfToken(request, reply, csrfOptions(provider)), clientName: describeReturnTo(provider, fields.returnTo), ...fields }),
+      renderLoginPage({ action, csrf: csrfToken(request, reply, csrf), clientName: options.describeReturnTo(fields.returnTo), ...fields }),
       { status },
     );
 
@@ -33,13 +40,13 @@ export async function loginRoutes(app: FastifyInstance, { provider }: { provider
 
   app.post('/login', async (request, reply) => {
     const form = formParams(request);
-    verifyCsrf(request, form, csrfOptions(provider));
+    verifyCsrf(request, form, csrf);
     const returnTo = checkedReturnTo(form.return_to);
     const username = (form.login ?? '').trim();
     const password = form.password ?? '';
     if (!username || !password) return show(request, reply, { returnTo, loginHint: username, error: 'Enter your username and password.' }, 400);
 
-    const result = await signIn(provider, username, password, request.ip);
+    const result = await signIn(options, username, password, request.ip);
     if ('failure' in result) {
       if (result.failure === 'throttled') {
         reply.header('retry-after', String(Math.max(1, result.retryAfter)));
@@ -49,9 +56,9 @@ export async function loginRoutes(app: FastifyInstance, { provider }: { provider
       return show(request, reply, { returnTo, loginHint: username, error: 'That username and password do not match. Please try again.' });
     }
 
-    await provider.sessions.signIn(request, reply, result.user.id, { amr: ['pwd'] });
+    await options.sessions.signIn(request, reply, result.user.id, { amr: ['pwd'] });
     // A redirect after a POST is 303, so the browser follows it with GET (RFC 9110 §15.4.4).
-    if (returnTo) return reply.status(303).header('location', `${provider.config.issuer}${returnTo}`).header('cache-control', 'no-store').send();
+    if (returnTo) return reply.status(303).header('location', `${issuer}${returnTo}`).header('cache-control', 'no-store').send();
     return sendPage(reply, renderPage({ title: 'Signed in', body: `<div class="brand">Tessera</div><h1>You are signed in</h1><p>Signed in as <strong>${escapeHtml(result.user.username)}</strong>. You can close this window.</p>` }));
   });
 }
