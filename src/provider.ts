@@ -35,15 +35,12 @@ import { clientSecretJwt } from './client-auth/client-secret-jwt.js';
 import { privateKeyJwt } from './client-auth/private-key-jwt.js';
 import { ClientJwks } from './client-auth/client-jwks.js';
 import { usedJtisStore } from './storage/used-jtis-store.js';
-import { clientCredentialsGrant } from './grants/client-credentials.js';
-import { GRANT_CLIENT_CREDENTIALS } from './clients/client.js';
 import { AccessTokens } from './tokens/access-tokens.js';
 import { IdTokens } from './tokens/id-tokens.js';
 import { RefreshTokens } from './tokens/refresh-tokens.js';
 import { refreshTokensStore } from './storage/refresh-tokens-store.js';
 import type { GrantHandler } from './grants/grant-handler.js';
-import { authorizationCodeGrant } from './grants/authorization-code.js';
-import { refreshTokenGrant } from './grants/refresh-token.js';
+import { grantHandlers } from './grants/index.js';
 import { ProviderMetadata } from './protocol/provider-metadata.js';
 import { createSecretBox, deriveKey } from './util/secret-box.js';
 import { devSecret } from './dev-secret.js';
@@ -203,7 +200,7 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     idTokens,
     refreshTokens,
     clientAuth,
-    grants: new Map([[GRANT_CLIENT_CREDENTIALS, clientCredentialsGrant({ accessTokens, scopes, ttl: config.ttl.clientCredentialsAccessToken })]]),
+    grants: new Map(),
     metadata,
     scopes,
     initialAccessTokens: new InitialAccessTokens(initialAccessTokensStore(db), clock),
@@ -218,7 +215,6 @@ export async function createProvider(config: Config, options: ProviderOptions = 
       await db.destroy();
     },
   };
-  // User grants issue access, ID and refresh tokens: they take the whole provider.
-  for (const grant of [authorizationCodeGrant(provider), refreshTokenGrant(provider)]) provider.grants.set(grant.grantType, grant);
+  provider.grants = grantHandlers(provider);
   return provider;
 }

@@ -7,7 +7,6 @@ import { allowedScopes, refuseUnallowed } from '../rules/scope.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
 import { formatUserCode, generateUserCode } from '../tokens/user-code.js';
-import { deviceCodeGrant } from '../grants/device-code.js';
 
 /** RFC 8628 §3.2: what the device shows and how it polls. */
 export interface DeviceAuthorizationResponse {
@@ -20,15 +19,14 @@ export interface DeviceAuthorizationResponse {
 }
 
 /**
- * RFC 8628 §3.1: the device authorization endpoint, `POST /device/auth`. It also registers the
- * device_code grant with the token endpoint: the grant only exists where this endpoint does.
+ * RFC 8628 §3.1: the device authorization endpoint, `POST /device/auth`. The device_code
+ * grant it starts is redeemed at the token endpoint (grants/device-code.ts).
  */
 export async function deviceAuthorizationEndpoint(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
   const { issuer } = provider.config;
   const url = `${issuer}/device/auth`;
   // RFC 8628 §4: advertised in the authorization server metadata.
   provider.metadata.set('device_authorization_endpoint', url);
-  provider.grants.set(GRANT_DEVICE_CODE, deviceCodeGrant(provider));
 
   app.post('/device/auth', async (request, reply) => {
     const params = formParams(request);

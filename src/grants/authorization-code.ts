@@ -1,27 +1,35 @@
-import type { Provider } from '../provider.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { Client } from '../clients/client.js';
 import { GRANT_AUTHORIZATION_CODE } from '../clients/client.js';
 import { InvalidGrant } from '../protocol/oauth-errors.js';
 import { requireParam, type Params } from '../protocol/params.js';
-import type { AuthorizationCodeRecord } from '../storage/ports.js';
+import type { AuthorizationCodeRecord, AuthorizationCodesStore, GrantsStore } from '../storage/ports.js';
+import type { Clock } from '../util/clock.js';
 import { hashToken } from '../util/hashing.js';
 import type { GrantHandler } from './grant-handler.js';
 import { checkCodeVerifier } from '../rules/pkce.js';
-import { issueUserTokens } from './issue-user-tokens.js';
+import { issueUserTokens, type UserTokensDeps } from './issue-user-tokens.js';
+
+export interface AuthorizationCodeGrantDeps extends UserTokensDeps {
+  codes: Pick<AuthorizationCodesStore, 'consume'>;
+  grantsStore: Pick<GrantsStore, 'find' | 'revoke'>;
+  audit: Pick<AuditLog, 'record'>;
+  clock: Clock;
+}
 
 /** RFC 6749 §4.1.3 with RFC 7636 §4.6: exchanging an authorization code for tokens. */
-export function authorizationCodeGrant(provider: Provider): GrantHandler {
+export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): GrantHandler {
   return {
     grantType: GRANT_AUTHORIZATION_CODE,
     async handle({ params, client }) {
       const code = requireParam(params, 'code');
-      const now = provider.clock.nowSeconds();
+      const now = deps.clock.nowSeconds();
       // STYLE.md §7: the code is marked used atomically before anything else is checked.
-      const { record, replayed } = await provider.codes.consume(hashToken(code), now);
+      const { record, replayed } = await deps.codes.consume(hashToken(code), now);
       if (replayed) {
         // RFC 6749 §4.1.2: a code used twice is refused and every token issued from it revoked.
-        await provider.grantsStore.revoke(replayed.grantId, now);
-        await provider.audit.record({ type: 'code.reuse_detected', clientId: client.clientId, userId: replayed.userId, detail: { grant_id: replayed.grantId } });
+        await deps.grantsStore.revoke(replayed.grantId, now);
+        await deps.audit.record({ type: 'code.reuse_detected', clientId: client.clientId, userId: replayed.userId, detail: { grant_id: replayed.grantId } });
         throw new InvalidGrant('the authorization code has already been used', `code replay, grant ${replayed.grantId} revoked`);
       }
       if (!record) throw new InvalidGrant('the authorization code is invalid');
@@ -30,10 +38,10 @@ export function authorizationCodeGrant(provider: Provider): GrantHandler {
       if (record.clientId !== client.clientId) throw new InvalidGrant('the authorization code is invalid', `code of ${record.clientId} presented by ${client.clientId}`);
       checkRedirectUri(record, client, params);
       checkCodeVerifier(record.codeChallenge, record.codeChallengeMethod, params.code_verifier);
-      const grant = await provider.grantsStore.find(record.grantId);
+      const grant = await deps.grantsStore.find(record.grantId);
       if (!grant || grant.revokedAt !== null) throw new InvalidGrant('the authorization has been revoked');
 
-      return issueUserTokens(provider, {
+      return issueUserTokens(deps, {
         client,
         grantId: record.grantId,
         userId: record.userId,
@@ -47,7 +55,7 @@ export function authorizationCodeGrant(provider: Provider): GrantHandler {
         resource: record.resource,
       });
     },
-  };
+  } satisfies GrantHandler;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { AccessTokens } from '../tokens/access-tokens.js';
 import type { GrantHandler } from './grant-handler.js';
 
 export interface ClientCredentialsOptions {
-  accessTokens: AccessTokens;
+  accessTokens: Pick<AccessTokens, 'issue'>;
   /** Scopes the provider knows: the limit for clients without `scope` metadata. */
   scopes: KnownScopes;
   /** Default access-token lifetime (config ttl.clientCredentialsAccessToken). */
@@ -37,5 +37,5 @@ export function clientCredentialsGrant(options: ClientCredentialsOptions): Grant
         ...(scope ? { scope } : {}),
       };
     },
-  };
+  } satisfies GrantHandler;
 }

@@ -1,27 +1,34 @@
-import type { Provider } from '../provider.js';
 import { GRANT_DEVICE_CODE } from '../clients/client.js';
 import { requireParam } from '../protocol/params.js';
 import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, SlowDown } from '../protocol/oauth-errors.js';
+import type { DeviceCodesStore, GrantsStore } from '../storage/ports.js';
+import type { Clock } from '../util/clock.js';
 import { hashToken } from '../util/hashing.js';
 import type { GrantHandler } from './grant-handler.js';
-import { issueUserTokens } from './issue-user-tokens.js';
+import { issueUserTokens, type UserTokensDeps } from './issue-user-tokens.js';
 
 /** The walkthrough's wording for the two answers a polling device sees most. */
 export const PENDING_DESCRIPTION = "authorization request is still pending as the end-user hasn't yet completed the user interaction steps";
 export const DENIED_DESCRIPTION = 'End-User aborted interaction';
+
+export interface DeviceCodeGrantDeps extends UserTokensDeps {
+  deviceCodes: Pick<DeviceCodesStore, 'findByDeviceCode' | 'recordPoll' | 'consume'>;
+  grantsStore: Pick<GrantsStore, 'find'>;
+  clock: Clock;
+}
 
 /**
  * RFC 8628 §3.4: the device polls the token endpoint with its device code. The answers are
  * §3.5's: authorization_pending, slow_down, access_denied, expired_token, or the tokens, once.
  * All polling state is in the database, so any process of a deployment can answer.
  */
-export function deviceCodeGrant(provider: Provider): GrantHandler {
-  const store = provider.deviceCodes;
+export function deviceCodeGrant(deps: DeviceCodeGrantDeps): GrantHandler {
+  const store = deps.deviceCodes;
   return {
     grantType: GRANT_DEVICE_CODE,
     async handle({ params, client }) {
       const hash = hashToken(requireParam(params, 'device_code'));
-      const now = provider.clock.nowSeconds();
+      const now = deps.clock.nowSeconds();
       const found = await store.findByDeviceCode(hash);
       // RFC 6749 §5.2: a code this client was not issued is invalid_grant, whoever it belongs to.
       if (!found || found.clientId !== client.clientId) {
@@ -49,10 +56,10 @@ export function deviceCodeGrant(provider: Provider): GrantHandler {
       if (!approved || !approved.userId || !approved.grantId || approved.authTime === null) {
         throw new InvalidGrant('the device code has already been used');
       }
-      const grant = await provider.grantsStore.find(approved.grantId);
+      const grant = await deps.grantsStore.find(approved.grantId);
       if (!grant || grant.revokedAt !== null) throw new InvalidGrant('the authorization was revoked');
 
-      return issueUserTokens(provider, {
+      return issueUserTokens(deps, {
         client,
         grantId: approved.grantId,
         userId: approved.userId,
@@ -63,5 +70,5 @@ export function deviceCodeGrant(provider: Provider): GrantHandler {
         sid: approved.sid,
       });
     },
-  };
+  } satisfies GrantHandler;
 }

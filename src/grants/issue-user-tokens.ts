@@ -1,10 +1,24 @@
-import type { Provider } from '../provider.js';
+import type { UserDirectory } from '../accounts/user-directory.js';
 import type { Client } from '../clients/client.js';
+import type { Config } from '../config/load-config.js';
 import { GRANT_REFRESH_TOKEN } from '../clients/client.js';
 import { InvalidGrant } from '../protocol/oauth-errors.js';
 import type { ClaimsRequest } from '../storage/ports.js';
 import { userinfoClaimNames } from '../rules/release-policy.js';
+import type { AccessTokens } from '../tokens/access-tokens.js';
+import type { IdTokens } from '../tokens/id-tokens.js';
+import type { RefreshTokens } from '../tokens/refresh-tokens.js';
 import type { TokenResponse } from './grant-handler.js';
+
+/** What issuing a user's tokens uses. */
+export interface UserTokensDeps {
+  /** The default access-token lifetime (ttl.accessToken). */
+  config: { ttl: Pick<Config['ttl'], 'accessToken'> };
+  users: Pick<UserDirectory, 'findById'>;
+  accessTokens: Pick<AccessTokens, 'issue'>;
+  idTokens: Pick<IdTokens, 'issue'>;
+  refreshTokens: Pick<RefreshTokens, 'issue'>;
+}
 
 /** What a user grant (authorization code, refresh token, device code) knows when it issues tokens. */
 export interface UserTokensRequest {
@@ -36,22 +50,22 @@ export interface UserTokensRequest {
  * OIDC Core §3.1.3.3): an access token, an ID token when `openid` was granted, and a refresh
  * token when `offline_access` was granted to a client allowed the refresh_token grant.
  */
-export async function issueUserTokens(provider: Provider, request: UserTokensRequest): Promise<TokenResponse> {
+export async function issueUserTokens(deps: UserTokensDeps, request: UserTokensRequest): Promise<TokenResponse> {
   const { client, scope } = request;
   const scopes = scope.split(' ').filter(Boolean);
-  const user = await provider.users.findById(request.userId);
+  const user = await deps.users.findById(request.userId);
   if (!user) throw new InvalidGrant('the end-user of this authorization no longer exists', `user ${request.userId} not found`);
   const claimsRequest = request.claims ?? undefined;
   const userinfoClaims = userinfoClaimNames(claimsRequest);
   const amr = request.amr && request.amr.length > 0 ? request.amr : undefined;
 
-  const accessToken = await provider.accessTokens.issue({
+  const accessToken = await deps.accessTokens.issue({
     client,
     userId: user.id,
     scope,
     audience: request.resource || undefined,
     grantId: request.grantId,
-    ttl: client.metadata.access_token_ttl ?? provider.config.ttl.accessToken,
+    ttl: client.metadata.access_token_ttl ?? deps.config.ttl.accessToken,
     extra: {
       authTime: request.authTime,
       acr: request.acr || undefined,
@@ -64,7 +78,7 @@ export async function issueUserTokens(provider: Provider, request: UserTokensReq
 
   // OIDC Core §3.1.3.3: an ID token whenever the openid scope was granted.
   if (scopes.includes('openid')) {
-    response.id_token = await provider.idTokens.issue({
+    response.id_token = await deps.idTokens.issue({
       client,
       userId: user.id,
       user,
@@ -83,7 +97,7 @@ export async function issueUserTokens(provider: Provider, request: UserTokensReq
     response.refresh_token = request.refreshToken;
   } else if (scopes.includes('offline_access') && client.metadata.grant_types.includes(GRANT_REFRESH_TOKEN)) {
     // OIDC Core §11: offline_access is what asks for a refresh token.
-    response.refresh_token = await provider.refreshTokens.issue({
+    response.refresh_token = await deps.refreshTokens.issue({
       client,
       grantId: request.grantId,
       userId: user.id,

@@ -1,25 +1,29 @@
-import type { Provider } from '../provider.js';
 import { GRANT_REFRESH_TOKEN } from '../clients/client.js';
 import { requireParam } from '../protocol/params.js';
 import { narrowToGranted } from '../rules/scope.js';
+import type { RefreshTokens } from '../tokens/refresh-tokens.js';
 import type { GrantHandler } from './grant-handler.js';
-import { issueUserTokens } from './issue-user-tokens.js';
+import { issueUserTokens, type UserTokensDeps } from './issue-user-tokens.js';
+
+export interface RefreshTokenGrantDeps extends UserTokensDeps {
+  refreshTokens: Pick<RefreshTokens, 'find' | 'rotate' | 'issue'>;
+}
 
 /**
  * RFC 6749 §6: a refresh token for a new access token (and, with openid, a new ID token with
  * the same sub and auth_time, OIDC Core §12.2). Rotation and reuse detection live in
- * `provider.refreshTokens`.
+ * `RefreshTokens`.
  */
-export function refreshTokenGrant(provider: Provider): GrantHandler {
+export function refreshTokenGrant(deps: RefreshTokenGrantDeps): GrantHandler {
   return {
     grantType: GRANT_REFRESH_TOKEN,
     async handle({ params, client }) {
       const token = requireParam(params, 'refresh_token');
-      const record = await provider.refreshTokens.find(token, client);
+      const record = await deps.refreshTokens.find(token, client);
       const scope = narrowToGranted(record.scope, params.scope);
       // Checked before rotation, so a refused request leaves the token usable.
-      const refreshToken = await provider.refreshTokens.rotate(token, record, client);
-      return issueUserTokens(provider, {
+      const refreshToken = await deps.refreshTokens.rotate(token, record, client);
+      return issueUserTokens(deps, {
         client,
         grantId: record.grantId,
         userId: record.userId,
@@ -35,5 +39,5 @@ export function refreshTokenGrant(provider: Provider): GrantHandler {
         refreshToken,
       });
     },
-  };
+  } satisfies GrantHandler;
 }
