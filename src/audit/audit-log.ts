@@ -32,7 +32,7 @@ export interface AuditEvent {
 const SECRET_FIELD = /secret|password|passwd|credential|assertion|verifier|cookie|authorization|^code$|_code$|code_hash|^token$|_token$|token_hash|hint|jwt|private/i;
 
 /**
- * The audit trail (`provider.audit`). `record` never throws: a trail that cannot be written
+ * The audit trail. `record` never throws: a trail that cannot be written
  * is logged, and the request that caused the event is not failed for it.
  */
 export class AuditLog {

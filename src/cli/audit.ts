@@ -1,5 +1,5 @@
 import { CONFIG_FLAGS, CONFIG_FLAGS_HELP, UsageError, isoTime, parseFlags, positionals, table, type CommandIO } from './args.js';
-import { withProvider } from './open-provider.js';
+import { withServices } from './open-services.js';
 import type { AuditRecord } from '../storage/ports.js';
 
 export const AUDIT_HELP = `Usage: tessera audit [--since WHEN] [--type TYPE] [--user USER] [--client ID] [--limit N] [--json]
@@ -32,9 +32,9 @@ export async function auditCommand(argv: string[], io: CommandIO): Promise<numbe
   const since = values.since === undefined ? undefined : parseSince(values.since);
   const limit = values.limit === undefined ? 50 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, got ${values.limit}`);
-  return withProvider(values.config, io, async (provider) => {
-    const user = values.user ? ((await provider.users.findByUsername(values.user))?.id ?? values.user) : undefined;
-    const events = await provider.audit.list({ since, type: values.type, userId: user, clientId: values.client, limit });
+  return withServices(values.config, io, async (services) => {
+    const user = values.user ? ((await services.users.findByUsername(values.user))?.id ?? values.user) : undefined;
+    const events = await services.audit.list({ since, type: values.type, userId: user, clientId: values.client, limit });
     io.out(values.json ? JSON.stringify(events) : eventTable(events));
     return 0;
   });

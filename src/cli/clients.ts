@@ -3,7 +3,7 @@ import { usesSecret } from '../clients/client.js';
 import { randomToken } from '../util/random.js';
 import { CONFIG_FLAGS, CONFIG_FLAGS_HELP, CommandError, commandGroup, isoTime, parseFlags, positionals, table, type CommandIO } from './args.js';
 import { CLIENT_METADATA_FLAGS, CLIENT_METADATA_HELP, metadataFromFlags } from './client-flags.js';
-import { withProvider } from './open-provider.js';
+import { withServices } from './open-services.js';
 
 /** `tessera clients ...`: register and manage clients. Every path validates like the config does. */
 export const clientsCommand = commandGroup('clients', {
@@ -29,9 +29,9 @@ async function createClient(argv: string[], io: CommandIO): Promise<number> {
   positionals(rest, []);
   const metadata = metadataFromFlags(values);
   metadata.client_id ??= randomToken(16);
-  return withProvider(values.config, io, async (provider) => {
-    if (await provider.clients.find(metadata.client_id as string)) throw new CommandError(`client ${metadata.client_id} already exists (use clients update)`);
-    const { client, secret } = await provider.clients.save(metadata, 'cli');
+  return withServices(values.config, io, async (services) => {
+    if (await services.clients.find(metadata.client_id as string)) throw new CommandError(`client ${metadata.client_id} already exists (use clients update)`);
+    const { client, secret } = await services.clients.save(metadata, 'cli');
     printSaved(io, values.json, 'created', client, secret);
     return 0;
   });
@@ -45,8 +45,8 @@ async function listClients(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals: rest } = parseFlags(argv, CONFIG_FLAGS);
   if (values.help) return help(io, LIST_HELP);
   positionals(rest, []);
-  return withProvider(values.config, io, async (provider) => {
-    const clients = await provider.clients.list();
+  return withServices(values.config, io, async (services) => {
+    const clients = await services.clients.list();
     if (values.json) io.out(JSON.stringify(clients.map(describe)));
     else if (clients.length === 0) io.out('no clients');
     else {
@@ -65,8 +65,8 @@ async function showClient(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals: rest } = parseFlags(argv, CONFIG_FLAGS);
   if (values.help) return help(io, SHOW_HELP);
   const [clientId] = positionals(rest, ['client_id']);
-  return withProvider(values.config, io, async (provider) => {
-    const client = await findOrFail(provider.clients.find(clientId), clientId);
+  return withServices(values.config, io, async (services) => {
+    const client = await findOrFail(services.clients.find(clientId), clientId);
     io.out(values.json ? JSON.stringify(describe(client)) : JSON.stringify(describe(client), null, 2));
     return 0;
   });
@@ -87,13 +87,13 @@ async function updateClient(argv: string[], io: CommandIO): Promise<number> {
   const [clientId] = positionals(rest, ['client_id']);
   const changes = metadataFromFlags(values);
   if (changes.client_id !== undefined && changes.client_id !== clientId) throw new CommandError('the client_id of a client cannot change');
-  return withProvider(values.config, io, async (provider) => {
-    const existing = await findOrFail(provider.clients.find(clientId), clientId);
-    let { client, secret } = await provider.clients.save({ ...existing.metadata, ...changes, client_id: clientId }, existing.origin);
+  return withServices(values.config, io, async (services) => {
+    const existing = await findOrFail(services.clients.find(clientId), clientId);
+    let { client, secret } = await services.clients.save({ ...existing.metadata, ...changes, client_id: clientId }, existing.origin);
     if (values['rotate-secret']) {
       if (!usesSecret(client.metadata.token_endpoint_auth_method)) throw new CommandError(`client ${clientId} uses ${client.metadata.token_endpoint_auth_method}, which has no secret`);
-      secret = await provider.clients.rotateSecret(clientId);
-      client = (await provider.clients.find(clientId)) ?? client;
+      secret = await services.clients.rotateSecret(clientId);
+      client = (await services.clients.find(clientId)) ?? client;
     }
     printSaved(io, values.json, 'updated', client, secret);
     return 0;
@@ -108,8 +108,8 @@ async function deleteClient(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals: rest } = parseFlags(argv, CONFIG_FLAGS);
   if (values.help) return help(io, DELETE_HELP);
   const [clientId] = positionals(rest, ['client_id']);
-  return withProvider(values.config, io, async (provider) => {
-    if (!(await provider.clients.delete(clientId))) throw new CommandError(`no client ${clientId}`);
+  return withServices(values.config, io, async (services) => {
+    if (!(await services.clients.delete(clientId))) throw new CommandError(`no client ${clientId}`);
     io.out(values.json ? JSON.stringify({ deleted: clientId }) : `deleted client ${clientId}`);
     return 0;
   });

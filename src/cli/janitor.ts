@@ -1,6 +1,5 @@
 import { CONFIG_FLAGS, CONFIG_FLAGS_HELP, parseFlags, positionals, table, type CommandIO } from './args.js';
-import { withProvider } from './open-provider.js';
-import { createJanitor } from '../janitor/janitor.js';
+import { withServices } from './open-services.js';
 
 export const JANITOR_HELP = `Usage: tessera janitor [--json]
 
@@ -19,8 +18,8 @@ export async function janitorCommand(argv: string[], io: CommandIO): Promise<num
     return 0;
   }
   positionals(rest, []);
-  return withProvider(values.config, io, async (provider) => {
-    const report = await createJanitor(provider).runOnce();
+  return withServices(values.config, io, async (services) => {
+    const report = await services.janitor.runOnce();
     io.out(values.json ? JSON.stringify(report) : table(['TABLE', 'DELETED'], Object.entries(report).map(([name, n]) => [name, String(n)])));
     return 0;
   });

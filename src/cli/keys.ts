@@ -1,7 +1,7 @@
 import { isSigningAlgorithm, SIGNING_ALGORITHMS, type SigningAlgorithm } from '../jose/algorithms.js';
 import type { KeyInfo } from '../keys/key-set.js';
 import { CONFIG_FLAGS, CONFIG_FLAGS_HELP, UsageError, commandGroup, isoTime, parseFlags, positionals, table, type CommandIO } from './args.js';
-import { withProvider } from './open-provider.js';
+import { withServices } from './open-services.js';
 
 /** `tessera keys ...`: the signing keys every server process shares through the database. */
 export const keysCommand = commandGroup('keys', {
@@ -21,8 +21,8 @@ async function listKeys(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals: rest } = parseFlags(argv, CONFIG_FLAGS);
   if (values.help) return help(io, LIST_HELP);
   positionals(rest, []);
-  return withProvider(values.config, io, async (provider) => {
-    const keys = await provider.keys.describe();
+  return withServices(values.config, io, async (services) => {
+    const keys = await services.keys.describe();
     io.out(values.json ? JSON.stringify(keys.map(toJson)) : keyTable(keys));
     return 0;
   });
@@ -45,9 +45,9 @@ async function rotateKeys(argv: string[], io: CommandIO): Promise<number> {
   if (values.alg !== undefined && !isSigningAlgorithm(values.alg)) {
     throw new UsageError(`--alg must be one of ${SIGNING_ALGORITHMS.join(', ')}, got ${values.alg}`);
   }
-  return withProvider(values.config, io, async (provider) => {
-    const { kid, signsFrom, retired } = await provider.keys.rotate(values.alg as SigningAlgorithm | undefined);
-    const alg = values.alg ?? provider.keys.defaultAlgorithm;
+  return withServices(values.config, io, async (services) => {
+    const { kid, signsFrom, retired } = await services.keys.rotate(values.alg as SigningAlgorithm | undefined);
+    const alg = values.alg ?? services.keys.defaultAlgorithm;
     if (values.json) io.out(JSON.stringify({ kid, alg, signs_from: signsFrom, retired: retired.map(toJson) }));
     else {
       io.out(`new ${alg} signing key ${kid}: published now, signs from ${isoTime(signsFrom)}`);

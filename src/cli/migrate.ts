@@ -1,7 +1,7 @@
 import { migrate, openDatabase } from '../storage/database.js';
 import type { SqliteDriverChoice } from '../storage/open-sqlite.js';
 import { parseFlags, positionals, CONFIG_FLAGS, CONFIG_FLAGS_HELP, type CommandIO } from './args.js';
-import { loadCliConfig } from './open-provider.js';
+import { loadCliConfig } from './open-services.js';
 
 export const MIGRATE_HELP = `Usage: tessera migrate [--config FILE] [--json]
 

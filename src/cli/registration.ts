@@ -1,5 +1,5 @@
 import { CONFIG_FLAGS, CONFIG_FLAGS_HELP, UsageError, commandGroup, isoTime, parseFlags, positionals, type CommandIO } from './args.js';
-import { withProvider } from './open-provider.js';
+import { withServices } from './open-services.js';
 
 const CREATE_HELP = `Usage: tessera registration tokens create [--expires-in SECONDS] [--description TEXT] [--json]
 
@@ -24,13 +24,13 @@ async function createToken(argv: string[], io: CommandIO): Promise<number> {
     expiresIn = Number(values['expires-in']);
     if (!/^\d+$/.test(values['expires-in']) || expiresIn <= 0) throw new UsageError(`--expires-in must be a positive whole number of seconds, got ${values['expires-in']}`);
   }
-  return withProvider(values.config, io, async (provider) => {
-    const { token, expiresAt } = await provider.initialAccessTokens.issue({ expiresIn, description: values.description });
+  return withServices(values.config, io, async (services) => {
+    const { token, expiresAt } = await services.initialAccessTokens.issue({ expiresIn, description: values.description });
     if (values.json) {
-      io.out(JSON.stringify({ initial_access_token: token, expires_at: expiresAt, registration_endpoint: `${provider.config.issuer}/reg` }));
+      io.out(JSON.stringify({ initial_access_token: token, expires_at: expiresAt, registration_endpoint: `${services.config.issuer}/reg` }));
     } else {
       io.out(token);
-      io.err(`initial access token for ${provider.config.issuer}/reg, expires: ${expiresAt ? isoTime(expiresAt) : 'never'} (shown once)`);
+      io.err(`initial access token for ${services.config.issuer}/reg, expires: ${expiresAt ? isoTime(expiresAt) : 'never'} (shown once)`);
     }
     return 0;
   });

@@ -4,9 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../config/load-config.js';
 import { createLogger } from '../logger.js';
-import { createProvider, type Provider } from '../provider.js';
-import { buildApp } from '../http/build-app.js';
-import { createJanitor } from '../janitor/janitor.js';
+import { createServices, type Services } from '../app/create-services.js';
+import { buildApp } from '../app/build-app.js';
 import { seedFromConfig } from '../seed/seed-from-config.js';
 import { seedDevDemo } from '../seed/dev-demo.js';
 import { UsageError, parseFlags, positionals, type CommandIO } from './args.js';
@@ -47,8 +46,8 @@ export async function serveCommand(argv: string[], io: CommandIO): Promise<numbe
 
   if (cluster.isWorker) {
     // The primary has migrated and seeded; a worker only serves.
-    const provider = await createProvider(config, { logger });
-    await listen(config, logger, '', provider, await buildApp(provider, { logger }));
+    const services = await createServices(config, { logger });
+    await listen(config, logger, '', services, await buildApp(services, { logger }));
     return -1;
   }
   if (workers > 1) {
@@ -57,18 +56,18 @@ export async function serveCommand(argv: string[], io: CommandIO): Promise<numbe
     runClusterPrimary({ workers, logger, onListening: () => banner && io.out(banner) });
     return -1;
   }
-  // One process: the provider that migrates and seeds also serves (a second one would migrate
+  // One process: the services that migrate and seed also serve (a second set would migrate
   // and load the keys again), and the app is built while argon2 checks the config users'
-  // passwords on the thread pool. Cold start is a benchmark target (issue 6, scenario 8).
-  const provider = await createProvider(config, { logger });
+  // passwords on the thread pool, for a short cold start.
+  const services = await createServices(config, { logger });
   let ready: [string, FastifyInstance];
   try {
-    ready = await Promise.all([seed(provider), buildApp(provider, { logger })]);
+    ready = await Promise.all([seed(services), buildApp(services, { logger })]);
   } catch (err) {
-    await provider.close(); // a bad config entry: nothing may keep the process from exiting
+    await services.close(); // a bad config entry: nothing may keep the process from exiting
     throw err;
   }
-  await listen(config, logger, ready[0], provider, ready[1], io);
+  await listen(config, logger, ready[0], services, ready[1], io);
   return -1; // keep running
 }
 
@@ -79,30 +78,29 @@ function integerFlag(flag: string, value: string): number {
 
 /** Migrates, creates the first signing keys, loads config clients and users (and dev demo data). */
 async function prepare(config: Config, logger: Logger): Promise<string> {
-  const provider = await createProvider(config, { logger });
+  const services = await createServices(config, { logger });
   try {
-    return await seed(provider);
+    return await seed(services);
   } finally {
-    await provider.close();
+    await services.close();
   }
 }
 
 /** Config clients and users, then dev mode's demo data; returns the dev banner. */
-async function seed(provider: Provider): Promise<string> {
-  await seedFromConfig(provider);
-  return provider.config.dev ? await seedDevDemo(provider) : '';
+async function seed(services: Services): Promise<string> {
+  await seedFromConfig(services);
+  return services.config.dev ? await seedDevDemo(services) : '';
 }
 
-async function listen(config: Config, logger: Logger, banner: string, provider: Provider, app: FastifyInstance, io?: CommandIO): Promise<void> {
+async function listen(config: Config, logger: Logger, banner: string, services: Services, app: FastifyInstance, io?: CommandIO): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   if (banner) io?.out(banner);
   logger.info({ issuer: config.issuer, port: config.port, pid: process.pid }, 'tessera is listening');
-  // Expired rows are purged in the background, in small batches (issue 7).
-  const janitor = createJanitor(provider, logger);
-  janitor.schedule();
+  // Expired rows are purged in the background, in small batches.
+  services.janitor.schedule();
   drainOnSignals(app, async () => {
-    janitor.stop();
-    await provider.close();
+    services.janitor.stop();
+    await services.close();
   });
 }
 

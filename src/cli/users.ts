@@ -1,6 +1,6 @@
 import type { User } from '../accounts/user.js';
 import { CONFIG_FLAGS, CONFIG_FLAGS_HELP, CommandError, UsageError, commandGroup, isoTime, jsonObjectFlag, parseFlags, positionals, readProcessStdin, table, type CommandIO } from './args.js';
-import { withProvider } from './open-provider.js';
+import { withServices } from './open-services.js';
 
 /** `tessera users ...`: the people who sign in. Passwords are stored as argon2id only. */
 export const usersCommand = commandGroup('users', {
@@ -43,9 +43,9 @@ async function createUser(argv: string[], io: CommandIO): Promise<number> {
   if (values.name !== undefined) claims.name = values.name;
   if (values.email !== undefined) claims.email = values.email;
   const password = await passwordFrom(values, io);
-  return withProvider(values.config, io, async (provider) => {
-    if (await provider.users.findByUsername(username)) throw new CommandError(`user ${username} already exists (use users set-password)`);
-    const user = await provider.users.create(username, password, claims);
+  return withServices(values.config, io, async (services) => {
+    if (await services.users.findByUsername(username)) throw new CommandError(`user ${username} already exists (use users set-password)`);
+    const user = await services.users.create(username, password, claims);
     io.out(values.json ? JSON.stringify(describe(user)) : `created user ${user.username} (sub ${user.id})`);
     return 0;
   });
@@ -59,8 +59,8 @@ async function listUsers(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals: rest } = parseFlags(argv, CONFIG_FLAGS);
   if (values.help) return help(io, LIST_HELP);
   positionals(rest, []);
-  return withProvider(values.config, io, async (provider) => {
-    const users = await provider.users.list();
+  return withServices(values.config, io, async (services) => {
+    const users = await services.users.list();
     if (values.json) io.out(JSON.stringify(users.map(describe)));
     else if (users.length === 0) io.out('no users');
     else {
@@ -79,8 +79,8 @@ async function deleteUser(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals: rest } = parseFlags(argv, CONFIG_FLAGS);
   if (values.help) return help(io, DELETE_HELP);
   const [username] = positionals(rest, ['username']);
-  return withProvider(values.config, io, async (provider) => {
-    if (!(await provider.users.delete(username))) throw new CommandError(`no user ${username}`);
+  return withServices(values.config, io, async (services) => {
+    if (!(await services.users.delete(username))) throw new CommandError(`no user ${username}`);
     io.out(values.json ? JSON.stringify({ deleted: username }) : `deleted user ${username}`);
     return 0;
   });
@@ -96,8 +96,8 @@ async function setPassword(argv: string[], io: CommandIO): Promise<number> {
   if (values.help) return help(io, SET_PASSWORD_HELP);
   const [username] = positionals(rest, ['username']);
   const password = await passwordFrom(values, io);
-  return withProvider(values.config, io, async (provider) => {
-    if (!(await provider.users.setPassword(username, password))) throw new CommandError(`no user ${username}`);
+  return withServices(values.config, io, async (services) => {
+    if (!(await services.users.setPassword(username, password))) throw new CommandError(`no user ${username}`);
     io.out(values.json ? JSON.stringify({ username, password_changed: true }) : `changed the password of ${username}`);
     return 0;
   });

@@ -1,9 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import type { Provider } from '../provider.js';
+import type { ClientAuthenticator } from '../client-auth/authenticate-client.js';
+import type { Config } from '../config/load-config.js';
 import { GRANT_DEVICE_CODE } from '../clients/client.js';
 import { formParams } from '../protocol/params.js';
 import { UnauthorizedClient } from '../protocol/oauth-errors.js';
-import { allowedScopes, refuseUnallowed } from '../rules/scope.js';
+import type { ProviderMetadata } from '../protocol/provider-metadata.js';
+import { allowedScopes, refuseUnallowed, type KnownScopes } from '../rules/scope.js';
+import type { DeviceCodesStore } from '../storage/ports.js';
+import type { Clock } from '../util/clock.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
 import { formatUserCode, generateUserCode } from '../tokens/user-code.js';
@@ -18,33 +22,44 @@ export interface DeviceAuthorizationResponse {
   interval: number;
 }
 
+export interface DeviceAuthorizationOptions {
+  config: Pick<Config, 'issuer' | 'device'> & { ttl: Pick<Config['ttl'], 'deviceCode'> };
+  metadata: ProviderMetadata;
+  clientAuth: Pick<ClientAuthenticator, 'authenticate'>;
+  deviceCodes: Pick<DeviceCodesStore, 'create' | 'findByUserCode'>;
+  /** Scopes this provider knows. */
+  scopes: KnownScopes;
+  clock: Clock;
+}
+
 /**
  * RFC 8628 §3.1: the device authorization endpoint, `POST /device/auth`. The device_code
  * grant it starts is redeemed at the token endpoint (grants/device-code.ts).
  */
-export async function deviceAuthorizationEndpoint(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
-  const { issuer } = provider.config;
+export async function deviceAuthorizationEndpoint(app: FastifyInstance, options: DeviceAuthorizationOptions): Promise<void> {
+  const { config, deviceCodes } = options;
+  const { issuer } = config;
   const url = `${issuer}/device/auth`;
   // RFC 8628 §4: advertised in the authorization server metadata.
-  provider.metadata.set('device_authorization_endpoint', url);
+  options.metadata.set('device_authorization_endpoint', url);
 
   app.post('/device/auth', async (request, reply) => {
     const params = formParams(request);
     // §3.1: confidential clients authenticate as at the token endpoint (RFC 6749 §2.3).
-    const client = await provider.clientAuth.authenticate(request, params, url);
+    const client = await options.clientAuth.authenticate(request, params, url);
     // §3.2 → RFC 6749 §5.2: unauthorized_client for a client not registered for this grant.
     if (!client.metadata.grant_types.includes(GRANT_DEVICE_CODE)) {
       throw new UnauthorizedClient('the client is not allowed to use the device authorization grant');
     }
     // RFC 8628 §3.1 scope, RFC 6749 §3.3: only scopes the server offers and the client is registered for.
-    const scope = refuseUnallowed(params.scope, client, allowedScopes(client, provider.scopes));
+    const scope = refuseUnallowed(params.scope, client, allowedScopes(client, options.scopes));
 
     const deviceCode = randomToken(32); // §5.2: high entropy, stored only as a hash
-    const now = provider.clock.nowSeconds();
-    const ttl = provider.config.ttl.deviceCode;
-    const interval = provider.config.device.interval;
-    const userCode = await createWithFreshUserCode(provider, async (code) =>
-      provider.deviceCodes.create({
+    const now = options.clock.nowSeconds();
+    const ttl = config.ttl.deviceCode;
+    const interval = config.device.interval;
+    const userCode = await createWithFreshUserCode(deviceCodes, async (code) =>
+      deviceCodes.create({
         deviceCodeHash: hashToken(deviceCode),
         userCode: code,
         clientId: client.clientId,
@@ -80,10 +95,10 @@ export async function deviceAuthorizationEndpoint(app: FastifyInstance, { provid
 }
 
 /** Stores a new device code under a fresh user code, drawing again on the rare unique-key collision. */
-async function createWithFreshUserCode(provider: Provider, create: (userCode: string) => Promise<void>): Promise<string> {
+async function createWithFreshUserCode(deviceCodes: Pick<DeviceCodesStore, 'findByUserCode'>, create: (userCode: string) => Promise<void>): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     const userCode = generateUserCode();
-    if (await provider.deviceCodes.findByUserCode(userCode)) continue;
+    if (await deviceCodes.findByUserCode(userCode)) continue;
     try {
       await create(userCode);
       return userCode;

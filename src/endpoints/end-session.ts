@@ -1,36 +1,47 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Provider } from '../provider.js';
+import type { ClientRegistry } from '../clients/client-registry.js';
+import type { KeySet } from '../keys/key-set.js';
+import type { ProviderMetadata } from '../protocol/provider-metadata.js';
+import type { Sessions } from '../session/sessions.js';
 import { formParams } from '../protocol/params.js';
-import { csrfToken, verifyCsrf } from '../session/csrf.js';
+import { csrfToken, verifyCsrf, type CsrfOptions } from '../session/csrf.js';
 import { sendPage } from '../interaction/layout.js';
 import { renderLogoutConfirmation, renderSignedOut, renderStillSignedIn } from '../interaction/logout-pages.js';
 import { readLogoutParams } from '../logout/read-logout-params.js';
-import { isHintOfSession, resolveLogoutRequest, type LogoutRequest } from '../logout/resolve-logout-request.js';
-import { endBrowserSession } from '../logout/end-browser-session.js';
+import { isHintOfSession, resolveLogoutRequest, type LogoutRequest, type ResolveLogoutDeps } from '../logout/resolve-logout-request.js';
+import { endBrowserSession, type EndBrowserSessionDeps } from '../logout/end-browser-session.js';
 import { BackchannelLogout } from '../logout/backchannel-logout.js';
+
+export interface EndSessionOptions extends ResolveLogoutDeps, EndBrowserSessionDeps {
+  metadata: ProviderMetadata;
+  /** Signs the logout tokens (OIDC Back-Channel Logout §2.4). */
+  keys: KeySet;
+  clients: Pick<ClientRegistry, 'find'>;
+  sessions: Pick<Sessions, 'current' | 'end' | 'clearCookie' | 'clientsOf'>;
+  csrf: CsrfOptions;
+}
 
 /**
  * OIDC RP-Initiated Logout 1.0 at /session/end (GET and POST), with the confirmation form at
  * /session/end/confirm, and OIDC Back-Channel Logout 1.0 to the clients of the session.
  */
-export async function endSessionEndpoint(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
-  const { config, metadata } = provider;
-  const endpoint = `${config.issuer}/session/end`;
+export async function endSessionEndpoint(app: FastifyInstance, options: EndSessionOptions): Promise<void> {
+  const { issuer, metadata, sessions, csrf } = options;
+  const endpoint = `${issuer}/session/end`;
   const signedOutPage = `${endpoint}/done`;
   metadata.set('end_session_endpoint', endpoint);
   metadata.set('backchannel_logout_supported', true);
   metadata.set('backchannel_logout_session_supported', true);
 
-  const backchannel = new BackchannelLogout({ issuer: config.issuer, keys: provider.keys, clients: provider.clients, sessions: provider.sessions, logger: app.log, clock: provider.clock });
+  const backchannel = new BackchannelLogout({ issuer, keys: options.keys, clients: options.clients, sessions, logger: app.log, clock: options.clock });
   app.addHook('onClose', () => backchannel.close());
-  const csrf = provider.csrf;
 
   // §3: after logout, back to the verified post_logout_redirect_uri (with state), else our page.
   const finish = (reply: FastifyReply, logout: LogoutRequest) => reply.redirect(logout.redirectTo ?? signedOutPage, 303);
 
   const start = async (request: FastifyRequest, reply: FastifyReply) => {
-    const logout = await resolveLogoutRequest(provider, readLogoutParams(request));
-    const session = await provider.sessions.current(request);
+    const logout = await resolveLogoutRequest(options, readLogoutParams(request));
+    const session = await sessions.current(request);
     if (!session) {
       // A cross-site form POST carries no SameSite=Lax cookie: continue as a top-level GET, which does.
       if (request.method === 'POST') {
@@ -40,7 +51,7 @@ export async function endSessionEndpoint(app: FastifyInstance, { provider }: { p
     }
     // §2: a valid id_token_hint of this session is proof enough; otherwise the person confirms.
     if (isHintOfSession(logout.hint, session)) {
-      await endBrowserSession(provider, reply, session, backchannel);
+      await endBrowserSession(options, reply, session, backchannel);
       return finish(reply, logout);
     }
     const page = renderLogoutConfirmation({
@@ -59,10 +70,10 @@ export async function endSessionEndpoint(app: FastifyInstance, { provider }: { p
     const form = formParams(request);
     verifyCsrf(request, form, csrf);
     // The hidden fields are the original request: every check runs again, nothing is taken on trust.
-    const logout = await resolveLogoutRequest(provider, form);
+    const logout = await resolveLogoutRequest(options, form);
     if (form.logout !== 'yes') return sendPage(reply, renderStillSignedIn());
-    const session = await provider.sessions.current(request);
-    if (session) await endBrowserSession(provider, reply, session, backchannel);
+    const session = await sessions.current(request);
+    if (session) await endBrowserSession(options, reply, session, backchannel);
     return finish(reply, logout);
   });
 

@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { Provider } from '../provider.js';
-import { ping } from '../storage/database.js';
+
+export interface HealthOptions {
+  /** Resolves when the database answers. */
+  ping: () => Promise<void>;
+}
 
 /** /healthz: the process is up. /readyz: it can reach its database (a load balancer routes on this). */
-export async function healthEndpoints(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
+export async function healthEndpoints(app: FastifyInstance, { ping }: HealthOptions): Promise<void> {
   app.get('/healthz', async (_request, reply) => {
     reply.header('cache-control', 'no-store');
     return { status: 'ok' };
@@ -11,7 +14,7 @@ export async function healthEndpoints(app: FastifyInstance, { provider }: { prov
   app.get('/readyz', async (request, reply) => {
     reply.header('cache-control', 'no-store');
     try {
-      await ping(provider.db);
+      await ping();
       return { status: 'ready' };
     } catch (err) {
       request.log.warn({ err }, 'database not reachable');

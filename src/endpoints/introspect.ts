@@ -1,10 +1,20 @@
 import type { FastifyInstance } from 'fastify';
-import type { Provider } from '../provider.js';
+import type { UserDirectory } from '../accounts/user-directory.js';
+import type { ClientAuthenticator } from '../client-auth/authenticate-client.js';
 import { isPublicClient, type Client } from '../clients/client.js';
 import { ASSERTION_ALGORITHMS } from '../jose/algorithms.js';
 import { InvalidClient } from '../protocol/oauth-errors.js';
 import { formParams, requireParam } from '../protocol/params.js';
-import { findToken, type FoundToken } from '../tokens/find-token.js';
+import type { ProviderMetadata } from '../protocol/provider-metadata.js';
+import { findToken, type FoundToken, type TokenSources } from '../tokens/find-token.js';
+
+export interface IntrospectOptions {
+  issuer: string;
+  metadata: ProviderMetadata;
+  clientAuth: Pick<ClientAuthenticator, 'authenticate'>;
+  tokenSources: TokenSources;
+  users: Pick<UserDirectory, 'findById'>;
+}
 
 /**
  * RFC 7662 token introspection. Callers must authenticate as confidential clients.
@@ -14,24 +24,24 @@ import { findToken, type FoundToken } from '../tokens/find-token.js';
  * the URI it uses as `resource`). Any other token answers `{"active": false}`, exactly as an
  * unknown one would (§2.2), so a caller learns nothing about tokens that are not its business.
  */
-export async function introspectEndpoint(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
-  const url = `${provider.config.issuer}/introspect`;
-  provider.metadata.set('introspection_endpoint', url);
-  provider.metadata.set('introspection_endpoint_auth_signing_alg_values_supported', ASSERTION_ALGORITHMS);
-  const sources = { accessTokens: provider.accessTokens, refreshTokens: provider.refreshTokens };
+export async function introspectEndpoint(app: FastifyInstance, options: IntrospectOptions): Promise<void> {
+  const { issuer, metadata, clientAuth, tokenSources } = options;
+  const url = `${issuer}/introspect`;
+  metadata.set('introspection_endpoint', url);
+  metadata.set('introspection_endpoint_auth_signing_alg_values_supported', ASSERTION_ALGORITHMS);
 
   app.post('/introspect', async (request, reply) => {
     // §2.1: POST with form parameters.
     const params = formParams(request);
     // §2.1: the endpoint MUST require authorization; a public client has no credential to show.
-    const client = await provider.clientAuth.authenticate(request, params, url);
+    const client = await clientAuth.authenticate(request, params, url);
     if (isPublicClient(client)) throw new InvalidClient('introspection requires client authentication', `public client ${client.clientId}`);
     const token = requireParam(params, 'token');
-    const found = await findToken(sources, token, params.token_type_hint);
+    const found = await findToken(tokenSources, token, params.token_type_hint);
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     // §2.2: anything inactive or not visible is {"active": false} and nothing more.
     if (!found || !visibleTo(found, client)) return { active: false };
-    return describe(provider, found);
+    return describe(options, found);
   });
 }
 
@@ -43,15 +53,15 @@ function visibleTo(found: FoundToken, client: Client): boolean {
 }
 
 /** §2.2: the members of an active token's description. */
-async function describe(provider: Provider, found: FoundToken): Promise<Record<string, unknown>> {
-  const iss = provider.config.issuer;
+async function describe(options: IntrospectOptions, found: FoundToken): Promise<Record<string, unknown>> {
+  const iss = options.issuer;
   if (found.type === 'access_token') {
     const { info } = found;
     return {
       active: true,
       ...(info.scope ? { scope: info.scope } : {}),
       client_id: info.clientId,
-      ...(await username(provider, info.userId)),
+      ...(await username(options.users, info.userId)),
       token_type: 'Bearer',
       exp: info.exp,
       iat: info.iat,
@@ -66,7 +76,7 @@ async function describe(provider: Provider, found: FoundToken): Promise<Record<s
     active: true,
     ...(record.scope ? { scope: record.scope } : {}),
     client_id: record.clientId,
-    ...(await username(provider, record.userId)),
+    ...(await username(options.users, record.userId)),
     token_type: 'refresh_token',
     exp: record.expiresAt,
     iat: record.createdAt,
@@ -75,8 +85,8 @@ async function describe(provider: Provider, found: FoundToken): Promise<Record<s
   };
 }
 
-async function username(provider: Provider, userId: string | undefined): Promise<{ username?: string }> {
+async function username(users: Pick<UserDirectory, 'findById'>, userId: string | undefined): Promise<{ username?: string }> {
   if (!userId) return {};
-  const user = await provider.users.findById(userId);
+  const user = await users.findById(userId);
   return user ? { username: user.username } : {};
 }

@@ -1,9 +1,25 @@
 import type { FastifyInstance } from 'fastify';
-import type { Provider } from '../provider.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { ClientAuthenticator } from '../client-auth/authenticate-client.js';
 import { ASSERTION_ALGORITHMS } from '../jose/algorithms.js';
 import { UnauthorizedClient } from '../protocol/oauth-errors.js';
 import { formParams, requireParam } from '../protocol/params.js';
-import { findToken } from '../tokens/find-token.js';
+import type { ProviderMetadata } from '../protocol/provider-metadata.js';
+import type { GrantsStore } from '../storage/ports.js';
+import type { AccessTokens } from '../tokens/access-tokens.js';
+import { findToken, type TokenSources } from '../tokens/find-token.js';
+import type { Clock } from '../util/clock.js';
+
+export interface RevokeOptions {
+  issuer: string;
+  metadata: ProviderMetadata;
+  clientAuth: Pick<ClientAuthenticator, 'authenticate'>;
+  tokenSources: TokenSources;
+  grantsStore: Pick<GrantsStore, 'revoke'>;
+  accessTokens: Pick<AccessTokens, 'revoke'>;
+  audit: Pick<AuditLog, 'record'>;
+  clock: Clock;
+}
 
 /**
  * RFC 7009 token revocation. Confidential clients authenticate as at the token endpoint;
@@ -15,18 +31,18 @@ import { findToken } from '../tokens/find-token.js';
  * orders the search, whatever its value: Tessera can revoke every token type it issues, so
  * it never answers unsupported_token_type (§2.2.1).
  */
-export async function revokeEndpoint(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
-  const url = `${provider.config.issuer}/revoke`;
-  provider.metadata.set('revocation_endpoint', url);
-  provider.metadata.set('revocation_endpoint_auth_signing_alg_values_supported', ASSERTION_ALGORITHMS);
-  const sources = { accessTokens: provider.accessTokens, refreshTokens: provider.refreshTokens };
+export async function revokeEndpoint(app: FastifyInstance, options: RevokeOptions): Promise<void> {
+  const { issuer, metadata, clientAuth, tokenSources, grantsStore, accessTokens, audit, clock } = options;
+  const url = `${issuer}/revoke`;
+  metadata.set('revocation_endpoint', url);
+  metadata.set('revocation_endpoint_auth_signing_alg_values_supported', ASSERTION_ALGORITHMS);
 
   app.post('/revoke', async (request, reply) => {
     // §2.1: POST with form parameters, and client authentication.
     const params = formParams(request);
-    const client = await provider.clientAuth.authenticate(request, params, url);
+    const client = await clientAuth.authenticate(request, params, url);
     const token = requireParam(params, 'token');
-    const found = await findToken(sources, token, params.token_type_hint);
+    const found = await findToken(tokenSources, token, params.token_type_hint);
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     // §2.2: an invalid, unknown or already revoked token is not an error.
     if (!found) return reply.code(200).send();
@@ -36,11 +52,11 @@ export async function revokeEndpoint(app: FastifyInstance, { provider }: { provi
     }
     if (found.type === 'refresh_token') {
       // §2.1: revoking a refresh token revokes the grant, and with it its access tokens.
-      await provider.grantsStore.revoke(found.record.grantId, provider.clock.nowSeconds());
+      await grantsStore.revoke(found.record.grantId, clock.nowSeconds());
     } else {
-      await provider.accessTokens.revoke(found.info);
+      await accessTokens.revoke(found.info);
     }
-    await provider.audit.record({ type: 'token.revoked', clientId: client.clientId, address: request.ip, detail: { token_type: found.type } });
+    await audit.record({ type: 'token.revoked', clientId: client.clientId, address: request.ip, detail: { token_type: found.type } });
     return reply.code(200).send();
   });
 }

@@ -1,29 +1,43 @@
 import type { FastifyInstance } from 'fastify';
-import type { Provider } from '../provider.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { ClientAuthenticator } from '../client-auth/authenticate-client.js';
+import type { GrantHandler } from '../grants/grant-handler.js';
+import type { ProviderMetrics } from '../metrics/provider-metrics.js';
+import type { ProviderMetadata } from '../protocol/provider-metadata.js';
 import { formParams, requireParam } from '../protocol/params.js';
 import { UnauthorizedClient, UnsupportedGrantType } from '../protocol/oauth-errors.js';
 
-/** RFC 6749 §3.2: the token endpoint. Each grant type is a handler in `provider.grants`. */
-export async function tokenEndpoint(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
-  const url = `${provider.config.issuer}/token`;
-  provider.metadata.set('token_endpoint', url);
+export interface TokenEndpointOptions {
+  issuer: string;
+  metadata: ProviderMetadata;
+  clientAuth: Pick<ClientAuthenticator, 'authenticate'>;
+  /** The grant registry (grants/index.ts), keyed by grant_type. */
+  grants: ReadonlyMap<string, GrantHandler>;
+  metrics: Pick<ProviderMetrics, 'tokenIssued'>;
+  audit: Pick<AuditLog, 'record'>;
+}
+
+/** RFC 6749 §3.2: the token endpoint. Each grant type is a handler in the grant registry. */
+export async function tokenEndpoint(app: FastifyInstance, { issuer, metadata, clientAuth, grants, metrics, audit }: TokenEndpointOptions): Promise<void> {
+  const url = `${issuer}/token`;
+  metadata.set('token_endpoint', url);
 
   app.post('/token', async (request, reply) => {
     // §3.2: POST with form parameters, each at most once.
     const params = formParams(request);
     // §3.2.1: authenticate the client before anything about the grant is revealed.
-    const client = await provider.clientAuth.authenticate(request, params, url);
+    const client = await clientAuth.authenticate(request, params, url);
     // §5.2: unsupported_grant_type for a grant this server does not know.
     const grantType = requireParam(params, 'grant_type');
-    const handler = provider.grants.get(grantType);
+    const handler = grants.get(grantType);
     if (!handler) throw new UnsupportedGrantType(`grant type ${grantType} is not supported`);
     // §5.2: unauthorized_client when the client may not use this grant type.
     if (!client.metadata.grant_types.includes(grantType)) {
       throw new UnauthorizedClient(`the client is not allowed to use the ${grantType} grant`);
     }
     const body = await handler.handle({ params, client, request });
-    provider.metrics.tokenIssued(grantType);
-    await provider.audit.record({ type: 'token.issued', clientId: client.clientId, address: request.ip, detail: { grant_type: grantType, scope: typeof body.scope === 'string' ? body.scope : undefined, refresh: 'refresh_token' in body } });
+    metrics.tokenIssued(grantType);
+    await audit.record({ type: 'token.issued', clientId: client.clientId, address: request.ip, detail: { grant_type: grantType, scope: typeof body.scope === 'string' ? body.scope : undefined, refresh: 'refresh_token' in body } });
     // §5.1: tokens must not be cached.
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     return body;

@@ -1,14 +1,23 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Provider } from '../provider.js';
+import type { UserDirectory } from '../accounts/user-directory.js';
+import type { ProviderMetadata } from '../protocol/provider-metadata.js';
+import type { AccessTokens } from '../tokens/access-tokens.js';
 import { InsufficientScope, InvalidRequest, InvalidToken } from '../protocol/oauth-errors.js';
 import { formParams } from '../protocol/params.js';
 import { userinfoClaims } from '../rules/release-policy.js';
 import { bearerToken } from '../rules/bearer-token.js';
 import { FORM_MEDIA_TYPE, mediaType } from '../rules/media-type.js';
 
+export interface UserinfoOptions {
+  issuer: string;
+  metadata: ProviderMetadata;
+  accessTokens: Pick<AccessTokens, 'verify'>;
+  users: Pick<UserDirectory, 'findById'>;
+}
+
 /** OIDC Core §5.3: the userinfo endpoint, GET or POST with a bearer access token. */
-export async function userinfoEndpoint(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
-  provider.metadata.set('userinfo_endpoint', `${provider.config.issuer}/userinfo`);
+export async function userinfoEndpoint(app: FastifyInstance, { issuer, metadata, accessTokens, users }: UserinfoOptions): Promise<void> {
+  metadata.set('userinfo_endpoint', `${issuer}/userinfo`);
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
@@ -17,14 +26,14 @@ export async function userinfoEndpoint(app: FastifyInstance, { provider }: { pro
       // RFC 6750 §3.1: a request without any authentication gets the challenge, no error code.
       return reply.code(401).header('www-authenticate', 'Bearer realm="tessera"').send();
     }
-    const info = await provider.accessTokens.verify(token);
+    const info = await accessTokens.verify(token);
     if (!info) throw new InvalidToken('the access token is invalid, expired or revoked');
     // A client_credentials token names no end-user: there is nobody to describe.
     if (!info.userId) throw new InvalidToken('the access token was not issued for an end-user');
     const scopes = info.scope.split(' ').filter(Boolean);
     // OIDC Core §5.3.3 / RFC 6750 §3.1: userinfo needs the openid scope.
     if (!scopes.includes('openid')) throw new InsufficientScope('the access token lacks the openid scope', 'openid');
-    const user = await provider.users.findById(info.userId);
+    const user = await users.findById(info.userId);
     if (!user) throw new InvalidToken('the end-user of this access token no longer exists');
     // §5.3.2: sub always; the claims of granted scopes (§5.4) and of the claims request (§5.5).
     const claims = userinfoClaims(user.claims, scopes, info.extra.userinfoClaims ?? []);

@@ -9,10 +9,6 @@ import { isSafeReturnTo } from './return-to.js';
 import { signIn, type SignInDeps } from './sign-in.js';
 import { escapeHtml } from './html.js';
 
-/**
- * The sign-in page, shared by every flow: `GET /login?return_to=/local/path[&login_hint=...]`
- * shows the form; a successful `POST /login` answers 303 to the issuer + return_to.
- */
 export interface LoginRoutesOptions extends SignInDeps {
   issuer: string;
   csrf: CsrfOptions;
@@ -21,6 +17,10 @@ export interface LoginRoutesOptions extends SignInDeps {
   describeReturnTo: (returnTo: string | undefined) => string | undefined;
 }
 
+/**
+ * The sign-in page, shared by every flow: `GET /login?return_to=/local/path[&login_hint=...]`
+ * shows the form; a successful `POST /login` answers 303 to the issuer + return_to.
+ */
 export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOptions): Promise<void> {
   const { issuer, csrf } = options;
   const action = `${issuer}/login`;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import type { Provider } from '../provider.js';
-import { expiredRowsStore } from '../storage/expired-rows-store.js';
+import type { Config } from '../config/load-config.js';
+import type { PurgeStep } from '../storage/ports.js';
+import type { Clock } from '../util/clock.js';
 import { purgeExpired, type PurgeReport } from './purge-expired.js';
 
 export interface Janitor {
@@ -10,20 +11,26 @@ export interface Janitor {
   stop(): void;
 }
 
+export interface JanitorDeps {
+  /** What to purge, table by table (storage/expired-rows-store.ts). */
+  steps: PurgeStep[];
+  config: Pick<Config, 'janitor'>;
+  clock: Clock;
+}
+
 /**
  * Purges expired rows of the provider's database, every `janitor.interval` seconds when
  * started with `schedule`. Every instance may run one: deletes are idempotent, and a run
  * never overlaps the previous one in the same process. The timer does not keep the process alive.
  */
-export function createJanitor(provider: Provider, logger?: Logger): Janitor & { schedule(): void } {
-  const { batchSize, pause, interval, auditRetentionDays } = provider.config.janitor;
-  const steps = expiredRowsStore(provider.db, { auditRetentionDays });
+export function createJanitor({ steps, config, clock }: JanitorDeps, logger?: Logger): Janitor & { schedule(): void } {
+  const { batchSize, pause, interval } = config.janitor;
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<PurgeReport> | undefined;
 
   const runOnce = () => {
-    running ??= purgeExpired(steps, { batchSize, pause, signal: abort.signal, clock: provider.clock }).finally(() => {
+    running ??= purgeExpired(steps, { batchSize, pause, signal: abort.signal, clock }).finally(() => {
       running = undefined;
     });
     return running;

@@ -9,8 +9,8 @@ import { signLogoutToken } from './logout-token.js';
 export interface BackchannelLogoutOptions {
   issuer: string;
   keys: KeySet;
-  clients: ClientRegistry;
-  sessions: Sessions;
+  clients: Pick<ClientRegistry, 'find'>;
+  sessions: Pick<Sessions, 'clientsOf'>;
   logger: FastifyBaseLogger;
   clock: Clock;
   /** Milliseconds one delivery attempt may take. */

@@ -1,21 +1,28 @@
 import type { FastifyReply } from 'fastify';
-import type { Provider } from '../provider.js';
-import type { Session } from '../session/sessions.js';
+import type { Session, Sessions } from '../session/sessions.js';
+import type { GrantsStore } from '../storage/ports.js';
+import type { Clock } from '../util/clock.js';
 import type { BackchannelLogout } from './backchannel-logout.js';
+
+export interface EndBrowserSessionDeps {
+  sessions: Pick<Sessions, 'end' | 'clearCookie'>;
+  grantsStore: Pick<GrantsStore, 'findBySid' | 'revoke'>;
+  clock: Clock;
+}
 
 /**
  * Ends the browser session everywhere: the session row (so prompt=none now answers
  * login_required), the cookie, the tokens bound to it, and the clients that took part
  * (back-channel, in the background).
  */
-export async function endBrowserSession(provider: Provider, reply: FastifyReply, session: Session, backchannel: BackchannelLogout): Promise<void> {
-  await provider.sessions.end(session.sid);
-  provider.sessions.clearCookie(reply);
-  const now = provider.clock.nowSeconds();
-  for (const grant of await provider.grantsStore.findBySid(session.sid)) {
+export async function endBrowserSession(deps: EndBrowserSessionDeps, reply: FastifyReply, session: Session, backchannel: BackchannelLogout): Promise<void> {
+  await deps.sessions.end(session.sid);
+  deps.sessions.clearCookie(reply);
+  const now = deps.clock.nowSeconds();
+  for (const grant of await deps.grantsStore.findBySid(session.sid)) {
     // Tokens of the session die with it; offline_access was asked for precisely to outlive it (OIDC Core §11).
     if (grant.revokedAt !== null || grant.scope.split(' ').includes('offline_access')) continue;
-    await provider.grantsStore.revoke(grant.id, now);
+    await deps.grantsStore.revoke(grant.id, now);
   }
   backchannel.notify({ sid: session.sid, userId: session.userId });
 }

@@ -1,5 +1,7 @@
-import type { Provider } from '../provider.js';
+import type { ClientRegistry } from '../clients/client-registry.js';
 import type { Client } from '../clients/client.js';
+import type { VerificationKeys } from '../jose/verify-own.js';
+import type { Clock } from '../util/clock.js';
 import type { Session } from '../session/sessions.js';
 import { InvalidRequestNoRedirect } from '../protocol/oauth-errors.js';
 import type { Params } from '../protocol/params.js';
@@ -17,19 +19,27 @@ export interface LogoutRequest {
   redirectTo?: string;
 }
 
+export interface ResolveLogoutDeps {
+  issuer: string;
+  /** To verify an id_token_hint. */
+  keys: VerificationKeys;
+  clients: Pick<ClientRegistry, 'find'>;
+  clock: Clock;
+}
+
 /**
  * Checks a logout request. Problems that mean "someone is trying to redirect the person
  * somewhere unverified" are error pages (never a redirect): an id_token_hint that is not ours,
  * a client_id that contradicts it or does not exist, an unregistered post_logout_redirect_uri.
  * A post_logout_redirect_uri without any way to identify the client is simply not used.
  */
-export async function resolveLogoutRequest(provider: Provider, raw: Params): Promise<LogoutRequest> {
+export async function resolveLogoutRequest(deps: ResolveLogoutDeps, raw: Params): Promise<LogoutRequest> {
   const params: Params = {};
   for (const name of LOGOUT_PARAMS) if (raw[name] !== undefined) params[name] = raw[name];
 
   let hint: IdTokenHint | undefined;
   if (params.id_token_hint !== undefined) {
-    hint = await verifyIdTokenHint(provider.keys, provider.config.issuer, params.id_token_hint, provider.clock.nowSeconds());
+    hint = await verifyIdTokenHint(deps.keys, deps.issuer, params.id_token_hint, deps.clock.nowSeconds());
     // §2: the OP must be able to trust the hint; alg none or a forged signature is refused.
     if (!hint) throw new InvalidRequestNoRedirect('id_token_hint is not an ID token issued by this server');
   }
@@ -38,7 +48,7 @@ export async function resolveLogoutRequest(provider: Provider, raw: Params): Pro
     throw new InvalidRequestNoRedirect('client_id does not match the audience of id_token_hint');
   }
   const clientId = hint?.clientId ?? params.client_id;
-  const client = clientId === undefined ? undefined : await provider.clients.find(clientId);
+  const client = clientId === undefined ? undefined : await deps.clients.find(clientId);
   if (params.client_id !== undefined && !client) throw new InvalidRequestNoRedirect('client_id is not a registered client');
 
   let redirectTo: string | undefined;

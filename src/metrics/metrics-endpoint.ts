@@ -1,17 +1,23 @@
 import type { FastifyInstance } from 'fastify';
-import type { Provider } from '../provider.js';
+import type { Config } from '../config/load-config.js';
+import type { ProviderMetrics } from './provider-metrics.js';
 import { InvalidToken } from '../protocol/oauth-errors.js';
 import { safeEqual } from '../util/hashing.js';
 import { bearerToken } from '../rules/bearer-token.js';
+
+export interface MetricsEndpointOptions {
+  config: Pick<Config, 'metrics'>;
+  metrics: Pick<ProviderMetrics, 'registry'>;
+}
 
 /**
  * GET /metrics in the Prometheus text format. Off when `metrics.enabled` is false; when
  * `metrics.token` is set, the scraper must send it as a Bearer token (RFC 6750 §2.1).
  */
-export async function metricsEndpoint(app: FastifyInstance, { provider }: { provider: Provider }): Promise<void> {
-  const { enabled, token } = provider.config.metrics;
+export async function metricsEndpoint(app: FastifyInstance, { config, metrics }: MetricsEndpointOptions): Promise<void> {
+  const { enabled, token } = config.metrics;
   if (!enabled) return;
-  const registry = provider.metrics.registry;
+  const registry = metrics.registry;
   app.get('/metrics', async (request, reply) => {
     if (token) {
       const presented = bearerToken(request.headers.authorization);

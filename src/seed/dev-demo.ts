@@ -1,4 +1,6 @@
-import type { Provider } from '../provider.js';
+import type { UserDirectory } from '../accounts/user-directory.js';
+import type { ClientRegistry } from '../clients/client-registry.js';
+import type { Config } from '../config/load-config.js';
 import { GRANT_DEVICE_CODE } from '../clients/client.js';
 
 /** Dev mode's demo clients: the ones the walkthrough uses, with the secrets it shows. */
@@ -62,14 +64,20 @@ export const DEMO_USER = {
   },
 };
 
+export interface DevDemoDeps {
+  config: Pick<Config, 'issuer'>;
+  clients: Pick<ClientRegistry, 'save'>;
+  users: Pick<UserDirectory, 'upsert'>;
+}
+
 /** Seeds the demo clients and user (idempotent) and returns the text printed at startup. */
-export async function seedDevDemo(provider: Provider): Promise<string> {
+export async function seedDevDemo(deps: DevDemoDeps): Promise<string> {
   for (const client of DEMO_CLIENTS) {
     // The walkthrough's web client redirects to http://example.local; only dev mode allows that.
-    await provider.clients.save(client, 'dev', {}, { allowInsecureHttp: true });
+    await deps.clients.save(client, 'dev', {}, { allowInsecureHttp: true });
   }
-  await provider.users.upsert(DEMO_USER.username, DEMO_USER.password, DEMO_USER.claims);
-  const { issuer } = provider.config;
+  await deps.users.upsert(DEMO_USER.username, DEMO_USER.password, DEMO_USER.claims);
+  const { issuer } = deps.config;
   const lines = [
     '',
     `Tessera (dev mode) is running.`,

@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/cli/main.js';
-import { loadCliConfig } from '../../src/cli/open-provider.js';
+import { loadCliConfig } from '../../src/cli/open-services.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/config/config-error.js';
-import { createProvider } from '../../src/provider.js';
+import { createServices } from '../../src/app/create-services.js';
 import { openDatabase } from '../../src/storage/database.js';
 import { TEST_SECRET } from '../support/test-provider.js';
 
@@ -36,12 +36,12 @@ async function json(argv: string[], stdin = ''): Promise<any> {
 }
 
 /** Opens the same database the CLI used, as the server would. */
-async function withServerView<T>(work: (provider: Awaited<ReturnType<typeof createProvider>>) => Promise<T>): Promise<T> {
-  const provider = await createProvider(loadConfig({ file: configFile, env: {} }));
+async function withServerView<T>(work: (services: Awaited<ReturnType<typeof createServices>>) => Promise<T>): Promise<T> {
+  const services = await createServices(loadConfig({ file: configFile, env: {} }));
   try {
-    return await work(provider);
+    return await work(services);
   } finally {
-    await provider.close();
+    await services.close();
   }
 }
 

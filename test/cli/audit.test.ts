@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { createProvider } from '../../src/provider.js';
+import { createServices } from '../../src/app/create-services.js';
 import { TEST_SECRET } from '../support/test-provider.js';
 
 describe('tessera audit', () => {
@@ -15,15 +15,15 @@ describe('tessera audit', () => {
     dir = mkdtempSync(join(tmpdir(), 'tessera-cli-audit-'));
     configFile = join(dir, 'tessera.json');
     writeFileSync(configFile, JSON.stringify({ databaseUrl: `sqlite:${join(dir, 'db.sqlite')}`, secret: TEST_SECRET }));
-    const provider = await createProvider(loadConfig({ file: configFile, env: {} }));
+    const services = await createServices(loadConfig({ file: configFile, env: {} }));
     try {
-      await provider.users.create('alice', 'alice-password-1');
-      const alice = await provider.users.findByUsername('alice');
-      await provider.audit.record({ type: 'signin.failure', userId: alice?.id, address: '192.0.2.7', detail: { reason: 'bad_credentials' } });
-      await provider.audit.record({ type: 'signin.success', userId: alice?.id, address: '192.0.2.7' });
-      await provider.audit.record({ type: 'token.issued', clientId: 'app', detail: { grant_type: 'client_credentials' } });
+      await services.users.create('alice', 'alice-password-1');
+      const alice = await services.users.findByUsername('alice');
+      await services.audit.record({ type: 'signin.failure', userId: alice?.id, address: '192.0.2.7', detail: { reason: 'bad_credentials' } });
+      await services.audit.record({ type: 'signin.success', userId: alice?.id, address: '192.0.2.7' });
+      await services.audit.record({ type: 'token.issued', clientId: 'app', detail: { grant_type: 'client_credentials' } });
     } finally {
-      await provider.close();
+      await services.close();
     }
   });
   after(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { createProvider } from '../../src/provider.js';
+import { createServices } from '../../src/app/create-services.js';
 import { TEST_SECRET } from '../support/test-provider.js';
 
 // The CLI opens the database named in its config file; SQLite keeps this to one temporary file.
@@ -32,15 +32,15 @@ describe('tessera registration tokens create', () => {
     const printed = JSON.parse(out) as { initial_access_token: string; expires_at: number; registration_endpoint: string };
     assert.equal(printed.registration_endpoint, 'https://id.example.com/reg');
     assert.ok(printed.expires_at > Date.now() / 1000);
-    const provider = await createProvider(loadConfig({ file: configFile, env: {} }));
+    const services = await createServices(loadConfig({ file: configFile, env: {} }));
     try {
-      assert.equal(await provider.initialAccessTokens.isValid(printed.initial_access_token), true);
-      const rows = await provider.db.selectFrom('initial_access_tokens').selectAll().execute();
+      assert.equal(await services.initialAccessTokens.isValid(printed.initial_access_token), true);
+      const rows = await services.db.selectFrom('initial_access_tokens').selectAll().execute();
       assert.equal(rows.length, 1);
       assert.notEqual(rows[0].token_hash, printed.initial_access_token);
       assert.equal(rows[0].description, 'for the mobile team');
     } finally {
-      await provider.close();
+      await services.close();
     }
   });
 

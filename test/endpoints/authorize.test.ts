@@ -153,7 +153,7 @@ for (const database of DATABASES) {
       await refused(webRequest({ response_mode: 'web_message' }), 'invalid_request');
     });
     it('a client not registered for the code flow: unauthorized_client', async () => {
-      await server.provider.clients.save({ client_id: 'cc-with-uri', client_secret: 'x'.repeat(32), redirect_uris: ['https://cc.example/cb'], grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_basic' }, 'test');
+      await server.services.clients.save({ client_id: 'cc-with-uri', client_secret: 'x'.repeat(32), redirect_uris: ['https://cc.example/cb'], grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_basic' }, 'test');
       await refused(webRequest({ client_id: 'cc-with-uri', redirect_uri: 'https://cc.example/cb' }), 'unauthorized_client');
     });
     it('prompt=none without a session: login_required, no page', async () => {
@@ -230,7 +230,7 @@ for (const database of DATABASES) {
     });
     after(() => server.close());
 
-    const codeRow = (code: string) => server.provider.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', hashToken(code)).executeTakeFirstOrThrow();
+    const codeRow = (code: string) => server.services.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', hashToken(code)).executeTakeFirstOrThrow();
 
     it('signs in, consents and returns code, state and iss; stores the code hashed with the request bound to it', async () => {
       const claims = JSON.stringify({ userinfo: { name: { essential: true } } });
@@ -242,7 +242,7 @@ for (const database of DATABASES) {
       assert.equal(result.iss, server.url);
       assert.deepEqual([...result.params.keys()].sort(), ['code', 'iss', 'state']);
       const row = await codeRow(result.code);
-      const user = await server.provider.users.findByUsername('alice');
+      const user = await server.services.users.findByUsername('alice');
       assert.equal(row.client_id, 'web');
       assert.equal(row.user_id, user!.id);
       assert.equal(row.redirect_uri, 'https://rp.example/cb');
@@ -254,13 +254,13 @@ for (const database of DATABASES) {
       assert.equal(row.resource, 'https://api.example/');
       assert.equal(row.amr, '["pwd"]');
       assert.equal(row.consumed_at, null);
-      assert.equal(row.expires_at - row.created_at, server.provider.config.ttl.authorizationCode);
-      const grant = await server.provider.grantsStore.find(row.grant_id);
+      assert.equal(row.expires_at - row.created_at, server.services.config.ttl.authorizationCode);
+      const grant = await server.services.grantsStore.find(row.grant_id);
       assert.equal(grant!.scope, 'openid profile');
       assert.equal(grant!.sid, row.sid);
-      assert.equal(grant!.expiresAt - grant!.createdAt, server.provider.config.ttl.refreshToken);
-      assert.deepEqual(await server.provider.sessions.clientsOf(row.sid!), ['web']);
-      const session = await server.provider.sessions.findBySid(row.sid!);
+      assert.equal(grant!.expiresAt - grant!.createdAt, server.services.config.ttl.refreshToken);
+      assert.deepEqual(await server.services.sessions.clientsOf(row.sid!), ['web']);
+      const session = await server.services.sessions.findBySid(row.sid!);
       assert.equal(session!.authTime, row.auth_time);
     });
 

@@ -33,12 +33,12 @@ for (const database of DATABASES) {
 
     it('stores the device code hashed and the user code normalised', async () => {
       const body = (await (await fetch(`${server.url}/device/auth`, form({ client_id: 'tv', scope: 'openid' }))).json()) as Record<string, string>;
-      const record = await server.provider.deviceCodes.findByDeviceCode(hashToken(body.device_code));
+      const record = await server.services.deviceCodes.findByDeviceCode(hashToken(body.device_code));
       assert.ok(record);
       assert.equal(record.userCode, body.user_code.replace('-', ''));
       assert.equal(record.status, 'pending');
       assert.equal(record.scope, 'openid');
-      const raw = await server.provider.db.selectFrom('device_codes').selectAll().execute();
+      const raw = await server.services.db.selectFrom('device_codes').selectAll().execute();
       assert.ok(raw.every((r) => r.device_code_hash !== body.device_code));
     });
 
@@ -101,7 +101,7 @@ for (const database of DATABASES) {
 
     it('defaults a missing scope to the client registration', async () => {
       const body = (await (await fetch(`${server.url}/device/auth`, form({ client_id: 'tv_limited' }))).json()) as Record<string, string>;
-      const record = await server.provider.deviceCodes.findByDeviceCode(hashToken(body.device_code));
+      const record = await server.services.deviceCodes.findByDeviceCode(hashToken(body.device_code));
       assert.equal(record?.scope, 'openid profile');
     });
 

@@ -115,7 +115,7 @@ for (const database of DATABASES) {
     it('accepts an expired id_token_hint of ours', async () => {
       const signedIn = await signInAndGetTokens(server.url);
       const claims = decodeJwt(signedIn.idToken);
-      const key = server.provider.keys.signingKey('RS256');
+      const key = server.services.keys.signingKey('RS256');
       const expired = await new SignJWT({ ...claims, iat: 1000, exp: 2000 }).setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
       const response = await endSession(signedIn.jar, { id_token_hint: expired, post_logout_redirect_uri: 'https://rp.example/bye', state: 's' });
       assert.equal(response.status, 303);
@@ -221,11 +221,11 @@ for (const database of DATABASES) {
 
     it('revokes the grants of the session except offline_access ones', async () => {
       const signedIn = await signInAndGetTokens(server.url);
-      const online = await issueCode(server.provider, 'rp', signedIn.sub, { sid: signedIn.sid, scope: 'openid' });
-      const offline = await issueCode(server.provider, 'rp', signedIn.sub, { sid: signedIn.sid, scope: 'openid offline_access' });
+      const online = await issueCode(server.services, 'rp', signedIn.sub, { sid: signedIn.sid, scope: 'openid' });
+      const offline = await issueCode(server.services, 'rp', signedIn.sub, { sid: signedIn.sid, scope: 'openid offline_access' });
       await endSession(signedIn.jar, { id_token_hint: signedIn.idToken });
-      assert.notEqual((await server.provider.grantsStore.find(online.grantId))?.revokedAt, null);
-      assert.equal((await server.provider.grantsStore.find(offline.grantId))?.revokedAt, null);
+      assert.notEqual((await server.services.grantsStore.find(online.grantId))?.revokedAt, null);
+      assert.equal((await server.services.grantsStore.find(offline.grantId))?.revokedAt, null);
     });
 
     it('without a session, goes straight to the verified URI or the signed-out page', async () => {

@@ -83,7 +83,7 @@ for (const database of DATABASES) {
     });
 
     it('describes a user access token with sub and username, and an opaque one', async () => {
-      const { accessToken, user } = await userGrant(server.provider, 'web_app');
+      const { accessToken, user } = await userGrant(server.services, 'web_app');
       const result = (await introspect(accessToken, 'web_app')).json;
       assert.equal(result.active, true);
       assert.equal(result.sub, user.id);
@@ -97,7 +97,7 @@ for (const database of DATABASES) {
     });
 
     it('describes an active refresh token with token_type refresh_token', async () => {
-      const { refreshToken, user } = await userGrant(server.provider, 'web_app');
+      const { refreshToken, user } = await userGrant(server.services, 'web_app');
       const result = (await introspect(refreshToken, 'web_app')).json;
       assert.equal(result.active, true);
       assert.equal(result.token_type, 'refresh_token');
@@ -108,21 +108,21 @@ for (const database of DATABASES) {
     });
 
     it('finds the token whatever token_type_hint says (§2.1)', async () => {
-      const { refreshToken, accessToken } = await userGrant(server.provider, 'web_app');
+      const { refreshToken, accessToken } = await userGrant(server.services, 'web_app');
       assert.equal((await introspect(refreshToken, 'web_app', { token_type_hint: 'access_token' })).json.active, true);
       assert.equal((await introspect(accessToken, 'web_app', { token_type_hint: 'refresh_token' })).json.active, true);
       assert.equal((await introspect(accessToken, 'web_app', { token_type_hint: 'something_else' })).json.active, true);
     });
 
     it('answers exactly {"active": false} for expired tokens', async () => {
-      const client = (await server.provider.clients.find('svc_post'))!;
-      const expiredJwt = await server.provider.accessTokens.issue({ client, scope: '', ttl: -10 });
+      const client = (await server.services.clients.find('svc_post'))!;
+      const expiredJwt = await server.services.accessTokens.issue({ client, scope: '', ttl: -10 });
       assertInactive(await introspect(expiredJwt.token), 'expired JWT');
-      const opaqueClient = (await server.provider.clients.find('svc_opaque'))!;
-      const expiredOpaque = await server.provider.accessTokens.issue({ client: opaqueClient, scope: '', ttl: -10 });
+      const opaqueClient = (await server.services.clients.find('svc_opaque'))!;
+      const expiredOpaque = await server.services.accessTokens.issue({ client: opaqueClient, scope: '', ttl: -10 });
       assertInactive(await introspect(expiredOpaque.token, 'svc_opaque'), 'expired opaque');
-      const { refreshToken } = await userGrant(server.provider, 'web_app');
-      await server.provider.db.updateTable('refresh_tokens').set({ expires_at: 1 }).where('client_id', '=', 'web_app').execute();
+      const { refreshToken } = await userGrant(server.services, 'web_app');
+      await server.services.db.updateTable('refresh_tokens').set({ expires_at: 1 }).where('client_id', '=', 'web_app').execute();
       assertInactive(await introspect(refreshToken, 'web_app'), 'expired refresh token');
     });
 
@@ -139,8 +139,8 @@ for (const database of DATABASES) {
     });
 
     it('answers {"active": false} for every token of a revoked grant', async () => {
-      const { refreshToken, accessToken, grantId } = await userGrant(server.provider, 'web_app');
-      await server.provider.grantsStore.revoke(grantId, Math.floor(Date.now() / 1000));
+      const { refreshToken, accessToken, grantId } = await userGrant(server.services, 'web_app');
+      await server.services.grantsStore.revoke(grantId, Math.floor(Date.now() / 1000));
       assertInactive(await introspect(refreshToken, 'web_app'));
       assertInactive(await introspect(accessToken, 'web_app'));
     });
@@ -148,7 +148,7 @@ for (const database of DATABASES) {
     it('hides tokens of other clients unless the caller is in their audience', async () => {
       const token = await serviceToken();
       assertInactive(await introspect(token, 'svc_scoped'), 'other client');
-      const { refreshToken } = await userGrant(server.provider, 'web_app');
+      const { refreshToken } = await userGrant(server.services, 'web_app');
       assertInactive(await introspect(refreshToken, 'svc_post'), 'refresh token of another client');
       const forApi = await serviceToken('svc_post', { resource: 'https://api.example.com' });
       const seen = (await introspect(forApi, 'https://api.example.com')).json;

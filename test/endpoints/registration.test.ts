@@ -62,12 +62,12 @@ for (const database of DATABASES) {
       assert.equal(metadata.logo_uri, WEB_METADATA.logo_uri);
       assert.equal(metadata.policy_uri, WEB_METADATA.policy_uri);
       assert.equal(metadata.tos_uri, WEB_METADATA.tos_uri);
-      const stored = await server.provider.clients.find(metadata.client_id);
+      const stored = await server.services.clients.find(metadata.client_id);
       assert.ok(stored);
       assert.equal(stored.origin, 'registration');
       // Secrets and registration tokens are stored hashed only.
       assert.notEqual(stored.secretHash, metadata.client_secret);
-      assert.ok(server.provider.clients.checkSecret(stored, metadata.client_secret as string));
+      assert.ok(server.services.clients.checkSecret(stored, metadata.client_secret as string));
       assert.notEqual(stored.registrationTokenHash, metadata.registration_access_token);
     });
 
@@ -79,7 +79,7 @@ for (const database of DATABASES) {
       assert.notEqual(body.client_id, 'i-choose-this');
       assert.notEqual(body.client_secret, 'and-this');
       assert.equal(body.software_flavour, undefined);
-      assert.equal(await server.provider.clients.find('i-choose-this'), undefined);
+      assert.equal(await server.services.clients.find('i-choose-this'), undefined);
     });
 
     it('registers a public native client without a secret', async () => {
@@ -198,7 +198,7 @@ for (const database of DATABASES) {
         const other = (await (await register(server, WEB_METADATA)).json()) as Record<string, unknown>;
         await assertError(await manage('GET', other.registration_access_token as string), 401, 'invalid_token');
         // A client that was not registered dynamically has no registration access token.
-        await server.provider.clients.save({ client_id: 'configured', redirect_uris: ['https://c.example.com/cb'] }, 'config');
+        await server.services.clients.save({ client_id: 'configured', redirect_uris: ['https://c.example.com/cb'] }, 'config');
         const configured = await fetch(`${server.url}/reg/configured`, { headers: { authorization: 'Bearer anything' } });
         await assertError(configured, 401, 'invalid_token');
       });
@@ -214,8 +214,8 @@ for (const database of DATABASES) {
         assert.equal(body.logo_uri, undefined);
         assert.deepEqual(body.post_logout_redirect_uris, []);
         assert.equal(body.client_secret, undefined);
-        const stored = await server.provider.clients.find(registered.client_id as string);
-        assert.ok(stored && server.provider.clients.checkSecret(stored, registered.client_secret as string));
+        const stored = await server.services.clients.find(registered.client_id as string);
+        assert.ok(stored && server.services.clients.checkSecret(stored, registered.client_secret as string));
       });
 
       it('refuses an update with another client_id, a wrong secret, server-managed fields or bad metadata', async () => {
@@ -235,7 +235,7 @@ for (const database of DATABASES) {
         const response = await manage('DELETE', token);
         assert.equal(response.status, 204);
         assert.equal(await response.text(), '');
-        assert.equal(await server.provider.clients.find(clientId), undefined);
+        assert.equal(await server.services.clients.find(clientId), undefined);
         await assertError(await manage('GET', token), 401, 'invalid_token');
         // The client can no longer authenticate at the token endpoint.
         const tokenResponse = await fetch(`${server.url}/token`, {
@@ -293,13 +293,13 @@ for (const database of DATABASES) {
       });
       assert.equal(tokenResponse.status, 200);
       const { access_token: accessToken } = (await tokenResponse.json()) as { access_token: string };
-      assert.ok(await server.provider.accessTokens.verify(accessToken));
-      await issueCode(server.provider, registered.client_id, 'u1', { grantId: 'grant-of-deleted' });
+      assert.ok(await server.services.accessTokens.verify(accessToken));
+      await issueCode(server.services, registered.client_id, 'u1', { grantId: 'grant-of-deleted' });
 
       const deleted = await fetch(registered.registration_client_uri, { method: 'DELETE', headers: { authorization: `Bearer ${registered.registration_access_token}` } });
       assert.equal(deleted.status, 204);
-      assert.equal(await server.provider.accessTokens.verify(accessToken), undefined);
-      assert.notEqual((await server.provider.grantsStore.find('grant-of-deleted'))?.revokedAt, null);
+      assert.equal(await server.services.accessTokens.verify(accessToken), undefined);
+      assert.notEqual((await server.services.grantsStore.find('grant-of-deleted'))?.revokedAt, null);
     });
   });
 
@@ -311,7 +311,7 @@ for (const database of DATABASES) {
     after(() => server.close());
 
     it('requires an initial access token by default outside dev mode', async () => {
-      assert.equal(server.provider.config.registration.initialAccessToken, 'required');
+      assert.equal(server.services.config.registration.initialAccessToken, 'required');
       const response = await register(server, WEB_METADATA);
       await assertError(response, 401, 'invalid_token');
       assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer /);
@@ -320,7 +320,7 @@ for (const database of DATABASES) {
     });
 
     it('registers with a valid token through openid-client', async () => {
-      const { token } = await server.provider.initialAccessTokens.issue({ expiresIn: 3600 });
+      const { token } = await server.services.initialAccessTokens.issue({ expiresIn: 3600 });
       const config = await client.dynamicClientRegistration(new URL(server.url), WEB_METADATA, undefined, {
         execute: [client.allowInsecureRequests],
         initialAccessToken: token,
@@ -329,9 +329,9 @@ for (const database of DATABASES) {
     });
 
     it('refuses an expired token', async () => {
-      const { token } = await server.provider.initialAccessTokens.issue({ expiresIn: 1 });
+      const { token } = await server.services.initialAccessTokens.issue({ expiresIn: 1 });
       // Expire it without waiting: move its expiry into the past.
-      await server.provider.db.updateTable('initial_access_tokens').set({ expires_at: 1 }).execute();
+      await server.services.db.updateTable('initial_access_tokens').set({ expires_at: 1 }).execute();
       await assertError(await register(server, WEB_METADATA, { authorization: `Bearer ${token}` }), 401, 'invalid_token');
     });
   });
@@ -349,7 +349,7 @@ for (const database of DATABASES) {
       const limited = await register(server, WEB_METADATA);
       await assertError(limited, 429, 'invalid_request');
       assert.ok(Number(limited.headers.get('retry-after')) > 0);
-      const { token } = await server.provider.initialAccessTokens.issue();
+      const { token } = await server.services.initialAccessTokens.issue();
       assert.equal((await register(server, WEB_METADATA, { authorization: `Bearer ${token}` })).status, 201);
     });
   });

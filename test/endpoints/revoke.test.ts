@@ -37,7 +37,7 @@ for (const database of DATABASES) {
     });
 
     it('revokes a refresh token with 200 and the whole grant with it: refresh fails, access token inactive (§2.1)', async () => {
-      const { refreshToken, accessToken } = await userGrant(server.provider, 'web_app', 'openid offline_access');
+      const { refreshToken, accessToken } = await userGrant(server.services, 'web_app', 'openid offline_access');
       assertEmpty200(await revoke(refreshToken, 'web_app'));
       const refresh = await postForm(`${server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'web_app', client_secret: SECRETS.post });
       assert.equal(refresh.status, 400);
@@ -52,7 +52,7 @@ for (const database of DATABASES) {
       assert.equal(await active(token), true);
       await oidc.tokenRevocation(config, token);
       assert.equal(await active(token), false);
-      assert.equal(await server.provider.accessTokens.verify(token), undefined);
+      assert.equal(await server.services.accessTokens.verify(token), undefined);
     });
 
     it('revokes with every confidential authentication method (openid-client)', async () => {
@@ -65,7 +65,7 @@ for (const database of DATABASES) {
         const config = await rpConfig(server.url, clientId, auth);
         const token = (await oidc.clientCredentialsGrant(config)).access_token;
         await oidc.tokenRevocation(config, token, { token_type_hint: 'access_token' });
-        assert.equal(await server.provider.accessTokens.verify(token), undefined, clientId);
+        assert.equal(await server.services.accessTokens.verify(token), undefined, clientId);
       }
     });
 
@@ -84,7 +84,7 @@ for (const database of DATABASES) {
     });
 
     it('finds and revokes the token whatever token_type_hint says, never unsupported_token_type (§2.1)', async () => {
-      const { refreshToken } = await userGrant(server.provider, 'web_app');
+      const { refreshToken } = await userGrant(server.services, 'web_app');
       assertEmpty200(await revoke(refreshToken, 'web_app', { token_type_hint: 'access_token' }));
       assert.equal(await active(refreshToken, 'web_app'), false);
       for (const hint of ['refresh_token', 'id_token', 'urn:example:unknown']) {
@@ -100,7 +100,7 @@ for (const database of DATABASES) {
       assert.equal(response.status, 400);
       assert.equal(response.json.error, 'unauthorized_client');
       assert.equal(await active(token), true);
-      const { refreshToken } = await userGrant(server.provider, 'web_app');
+      const { refreshToken } = await userGrant(server.services, 'web_app');
       const other = await revoke(refreshToken, 'svc_post');
       assert.equal(other.status, 400);
       assert.equal(other.json.error, 'unauthorized_client');
@@ -108,10 +108,10 @@ for (const database of DATABASES) {
     });
 
     it('lets a public client revoke its own refresh token with client_id alone, but not another client’s', async () => {
-      const own = await userGrant(server.provider, 'public_app');
+      const own = await userGrant(server.services, 'public_app');
       assertEmpty200(await postForm(url, { token: own.refreshToken, client_id: 'public_app' }));
-      assert.equal((await server.provider.grantsStore.find(own.grantId))?.revokedAt !== null, true);
-      const theirs = await userGrant(server.provider, 'web_app');
+      assert.equal((await server.services.grantsStore.find(own.grantId))?.revokedAt !== null, true);
+      const theirs = await userGrant(server.services, 'web_app');
       const refused = await postForm(url, { token: theirs.refreshToken, client_id: 'public_app' });
       assert.equal(refused.status, 400);
       assert.equal(refused.json.error, 'unauthorized_client');

@@ -16,7 +16,7 @@ for (const database of DATABASES) {
     after(() => server.close());
 
     async function accessToken(scope: string, overrides: Record<string, unknown> = {}, clientId = 'web'): Promise<string> {
-      const { code } = await issueCode(server.provider, clientId, sub, { scope, ...overrides });
+      const { code } = await issueCode(server.services, clientId, sub, { scope, ...overrides });
       const result = await postToken(server.url, { grant_type: 'authorization_code', code, redirect_uri: 'https://app.example/cb', ...postCredentials(clientId) });
       assert.equal(result.status, 200, JSON.stringify(result.body));
       return result.body.access_token;
@@ -102,18 +102,18 @@ for (const database of DATABASES) {
     });
 
     it('refuses the token of a user who no longer exists', async () => {
-      const carol = await server.provider.users.create('carol', 'carol-password');
-      const { code } = await issueCode(server.provider, 'web', carol.id, { scope: 'openid' });
+      const carol = await server.services.users.create('carol', 'carol-password');
+      const { code } = await issueCode(server.services, 'web', carol.id, { scope: 'openid' });
       const result = await postToken(server.url, { grant_type: 'authorization_code', code, redirect_uri: 'https://app.example/cb', ...postCredentials('web') });
-      await server.provider.users.delete('carol');
+      await server.services.users.delete('carol');
       const response = await get({ authorization: `Bearer ${result.body.access_token}` });
       assert.equal(response.status, 401);
       assert.match(response.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
     });
 
     it('refuses a token issued to a client for itself (client_credentials: no end-user)', async () => {
-      const client = await server.provider.clients.find('web');
-      const { token } = await server.provider.accessTokens.issue({ client: client!, scope: 'openid', ttl: 60 });
+      const client = await server.services.clients.find('web');
+      const { token } = await server.services.accessTokens.issue({ client: client!, scope: 'openid', ttl: 60 });
       const response = await get({ authorization: `Bearer ${token}` });
       assert.equal(response.status, 401);
       assert.match(response.headers.get('www-authenticate') ?? '', /error="invalid_token"/);

@@ -5,8 +5,8 @@ import { DATABASES, createTestDatabase, POSTGRES_URL, type TestDatabase } from '
 import { TEST_SECRET, freePort } from '../support/test-provider.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { createProvider, type Provider } from '../../src/provider.js';
-import { buildApp } from '../../src/http/build-app.js';
+import { createServices, type Services } from '../../src/app/create-services.js';
+import { buildApp } from '../../src/app/build-app.js';
 import { seedFromConfig } from '../../src/seed/seed-from-config.js';
 
 const SERVICE = { client_id: 'service', client_secret: 'service-secret-service-secret', grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_post' };
@@ -19,7 +19,7 @@ const WEB = { client_id: 'web', client_secret: 'web-secret-web-secret-web', redi
 describe('PostgreSQL unavailable', { skip: !DATABASES.includes('postgres') && 'PostgreSQL is not in TEST_DATABASES' }, () => {
   let database: TestDatabase;
   let proxy: TcpProxy;
-  let provider: Provider;
+  let services: Services;
   let app: FastifyInstance;
   let url: string;
   before(async () => {
@@ -29,15 +29,15 @@ describe('PostgreSQL unavailable', { skip: !DATABASES.includes('postgres') && 'P
     const proxied = new URL(POSTGRES_URL);
     proxied.port = String(proxy.port);
     const config = loadConfig({ env: {}, overrides: { issuer: `http://127.0.0.1:${port}`, port, databaseUrl: proxied.toString(), secret: TEST_SECRET, logLevel: 'silent', clients: [SERVICE, WEB] } });
-    provider = await createProvider(config, { schema: database.schema });
-    await seedFromConfig(provider);
-    app = await buildApp(provider);
+    services = await createServices(config, { schema: database.schema });
+    await seedFromConfig(services);
+    app = await buildApp(services);
     await app.listen({ port, host: '127.0.0.1' });
     url = config.issuer;
   });
   after(async () => {
     await app.close();
-    await provider.close();
+    await services.close();
     await proxy.close();
     await database.drop();
   });

@@ -14,7 +14,7 @@ async function forgedJwts(fuzz: FuzzServer): Promise<Record<string, string>> {
   const foreign = await generateKeyPair('RS256');
   const right = new TextEncoder().encode(fuzz.secrets.jwtClientSecret);
   const claims = { iss: 'jwt', sub: 'jwt', aud: tokenUrl, jti: `j-${Math.random()}` };
-  const own = fuzz.server.provider.keys.signingKey();
+  const own = fuzz.server.services.keys.signingKey();
   return {
     unsigned: new UnsecuredJWT({ ...claims, exp: now + 60 }).encode(),
     wrongSecret: await new SignJWT({ ...claims, exp: now + 60 }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('guessed-secret-guessed-secret-guessed')),

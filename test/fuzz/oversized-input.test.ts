@@ -12,7 +12,7 @@ for (const database of DATABASES) {
     after(() => fuzz.server.close());
 
     it('answers a body over the limit with 413 on every POST endpoint', async () => {
-      const huge = 'a='.padEnd(fuzz.server.provider.config.bodyLimit + 10, 'x');
+      const huge = 'a='.padEnd(fuzz.server.services.config.bodyLimit + 10, 'x');
       for (const path of fuzz.paths) {
         for (const type of ['application/x-www-form-urlencoded', 'application/json']) {
           const req = { method: 'POST', path, headers: { 'content-type': type }, body: huge };

@@ -28,7 +28,7 @@ for (const database of DATABASES) {
     };
 
     it('exchanges a code for an access token and an ID token, not cacheable (RFC 6749 §5.1)', async () => {
-      const { code } = await issueCode(server.provider, 'web', sub, { scope: 'openid profile' });
+      const { code } = await issueCode(server.services, 'web', sub, { scope: 'openid profile' });
       const result = await exchange(code);
       assert.equal(result.status, 200);
       assert.equal(result.headers.get('cache-control'), 'no-store');
@@ -43,10 +43,10 @@ for (const database of DATABASES) {
     });
 
     it('answers the walkthrough token request of the demo web_application (client_secret_post, body credentials)', async () => {
-      await seedDevDemo(server.provider);
-      const demoUser = await server.provider.users.findByUsername('demo');
+      await seedDevDemo(server.services);
+      const demoUser = await server.services.users.findByUsername('demo');
       const { verifier, challenge } = pkcePair();
-      const { code } = await issueCode(server.provider, 'web_application', demoUser!.id, {
+      const { code } = await issueCode(server.services, 'web_application', demoUser!.id, {
         redirectUri: 'http://example.local:3000/autorization',
         scope: 'openid profile phone email',
         codeChallenge: challenge,
@@ -66,17 +66,17 @@ for (const database of DATABASES) {
     });
 
     it('issues a refresh token only for offline_access to a client allowed the refresh_token grant (OIDC Core §11)', async () => {
-      const withOffline = await exchange((await issueCode(server.provider, 'web', sub, { scope: 'openid offline_access' })).code);
+      const withOffline = await exchange((await issueCode(server.services, 'web', sub, { scope: 'openid offline_access' })).code);
       assert.equal(withOffline.status, 200);
       assert.equal(typeof withOffline.body.refresh_token, 'string');
       assert.ok(withOffline.body.refresh_token.length >= 43);
-      const notAllowed = await exchange((await issueCode(server.provider, 'no-refresh', sub, { scope: 'openid offline_access' })).code, {}, 'no-refresh');
+      const notAllowed = await exchange((await issueCode(server.services, 'no-refresh', sub, { scope: 'openid offline_access' })).code, {}, 'no-refresh');
       assert.equal(notAllowed.status, 200);
       assert.equal(notAllowed.body.refresh_token, undefined);
     });
 
     it('issues no ID token without the openid scope', async () => {
-      const result = await exchange((await issueCode(server.provider, 'web', sub, { scope: 'profile' })).code);
+      const result = await exchange((await issueCode(server.services, 'web', sub, { scope: 'profile' })).code);
       assert.equal(result.status, 200);
       assert.equal(result.body.id_token, undefined);
     });
@@ -90,12 +90,12 @@ for (const database of DATABASES) {
     });
 
     it('refuses an expired code', async () => {
-      const { code } = await issueCode(server.provider, 'web', sub, { expiresAt: systemClock.nowSeconds() - 1 });
+      const { code } = await issueCode(server.services, 'web', sub, { expiresAt: systemClock.nowSeconds() - 1 });
       await refused(await exchange(code), 'invalid_grant');
     });
 
     it('refuses a second use and revokes every token issued from the code (RFC 6749 §4.1.2)', async () => {
-      const { code } = await issueCode(server.provider, 'web', sub, { scope: 'openid offline_access' });
+      const { code } = await issueCode(server.services, 'web', sub, { scope: 'openid offline_access' });
       const first = await exchange(code);
       assert.equal(first.status, 200);
       assert.equal((await userinfo(server.url, first.body.access_token)).status, 200);
@@ -107,101 +107,101 @@ for (const database of DATABASES) {
     });
 
     it('refuses a code issued to another client', async () => {
-      const { code } = await issueCode(server.provider, 'web', sub);
+      const { code } = await issueCode(server.services, 'web', sub);
       await refused(await exchange(code, {}, 'no-refresh'), 'invalid_grant');
     });
 
     it('refuses a redirect_uri different from the authorization request (RFC 6749 §4.1.3)', async () => {
-      const { code } = await issueCode(server.provider, 'web', sub);
+      const { code } = await issueCode(server.services, 'web', sub);
       await refused(await exchange(code, { redirect_uri: 'https://app.example/other' }), 'invalid_grant');
     });
 
     it('requires redirect_uri when the authorization request had one', async () => {
-      const { code } = await issueCode(server.provider, 'web', sub);
+      const { code } = await issueCode(server.services, 'web', sub);
       await refused(await postToken(server.url, { grant_type: 'authorization_code', code, ...postCredentials('web') }), 'invalid_grant');
     });
 
     it('accepts a code whose request omitted redirect_uri, with or without the single registered URI', async () => {
       const auth = { authorization: `Basic ${Buffer.from('basic:basic-secret-basic-secret').toString('base64')}` };
-      const without = await issueCode(server.provider, 'basic', sub, { redirectUri: '' });
+      const without = await issueCode(server.services, 'basic', sub, { redirectUri: '' });
       assert.equal((await postToken(server.url, { grant_type: 'authorization_code', code: without.code }, auth)).status, 200);
-      const withIt = await issueCode(server.provider, 'basic', sub, { redirectUri: '' });
+      const withIt = await issueCode(server.services, 'basic', sub, { redirectUri: '' });
       assert.equal((await postToken(server.url, { grant_type: 'authorization_code', code: withIt.code, redirect_uri: 'https://basic.example/cb' }, auth)).status, 200);
-      const wrong = await issueCode(server.provider, 'basic', sub, { redirectUri: '' });
+      const wrong = await issueCode(server.services, 'basic', sub, { redirectUri: '' });
       await refused(await postToken(server.url, { grant_type: 'authorization_code', code: wrong.code, redirect_uri: 'https://basic.example/cb2' }, auth), 'invalid_grant');
     });
 
     describe('PKCE (RFC 7636 §4.6)', () => {
       it('accepts the S256 verifier of a public client', async () => {
         const { verifier, challenge } = pkcePair();
-        const { code } = await issueCode(server.provider, 'spa', sub, { redirectUri: 'https://spa.example/cb', codeChallenge: challenge, codeChallengeMethod: 'S256' });
+        const { code } = await issueCode(server.services, 'spa', sub, { redirectUri: 'https://spa.example/cb', codeChallenge: challenge, codeChallengeMethod: 'S256' });
         const result = await postToken(server.url, { grant_type: 'authorization_code', code, redirect_uri: 'https://spa.example/cb', client_id: 'spa', code_verifier: verifier });
         assert.equal(result.status, 200, JSON.stringify(result.body));
       });
 
       it('accepts a plain verifier', async () => {
         const { verifier } = pkcePair();
-        const { code } = await issueCode(server.provider, 'web', sub, { codeChallenge: verifier, codeChallengeMethod: 'plain' });
+        const { code } = await issueCode(server.services, 'web', sub, { codeChallenge: verifier, codeChallengeMethod: 'plain' });
         assert.equal((await exchange(code, { code_verifier: verifier })).status, 200);
       });
 
       it('refuses a wrong S256 verifier', async () => {
         const { challenge } = pkcePair();
-        const { code } = await issueCode(server.provider, 'web', sub, { codeChallenge: challenge, codeChallengeMethod: 'S256' });
+        const { code } = await issueCode(server.services, 'web', sub, { codeChallenge: challenge, codeChallengeMethod: 'S256' });
         await refused(await exchange(code, { code_verifier: pkcePair().verifier }), 'invalid_grant');
       });
 
       it('refuses a wrong plain verifier, and the S256 challenge itself sent as verifier', async () => {
         const { verifier, challenge } = pkcePair();
-        const plain = await issueCode(server.provider, 'web', sub, { codeChallenge: verifier, codeChallengeMethod: 'plain' });
+        const plain = await issueCode(server.services, 'web', sub, { codeChallenge: verifier, codeChallengeMethod: 'plain' });
         await refused(await exchange(plain.code, { code_verifier: pkcePair().verifier }), 'invalid_grant');
-        const s256 = await issueCode(server.provider, 'web', sub, { codeChallenge: challenge, codeChallengeMethod: 'S256' });
+        const s256 = await issueCode(server.services, 'web', sub, { codeChallenge: challenge, codeChallengeMethod: 'S256' });
         await refused(await exchange(s256.code, { code_verifier: challenge }), 'invalid_grant');
       });
 
       it('treats a challenge without a method as plain (RFC 7636 §4.3)', async () => {
         const { verifier } = pkcePair();
-        const { code } = await issueCode(server.provider, 'web', sub, { codeChallenge: verifier, codeChallengeMethod: null });
+        const { code } = await issueCode(server.services, 'web', sub, { codeChallenge: verifier, codeChallengeMethod: null });
         assert.equal((await exchange(code, { code_verifier: verifier })).status, 200);
       });
 
       it('refuses a missing verifier when the code has a challenge', async () => {
         const { challenge } = pkcePair();
-        const { code } = await issueCode(server.provider, 'web', sub, { codeChallenge: challenge, codeChallengeMethod: 'S256' });
+        const { code } = await issueCode(server.services, 'web', sub, { codeChallenge: challenge, codeChallengeMethod: 'S256' });
         await refused(await exchange(code), 'invalid_grant');
       });
 
       it('refuses a verifier for a code issued without a challenge (RFC 9700 §2.1.1)', async () => {
-        const { code } = await issueCode(server.provider, 'web', sub);
+        const { code } = await issueCode(server.services, 'web', sub);
         await refused(await exchange(code, { code_verifier: pkcePair().verifier }), 'invalid_grant');
       });
 
       it('refuses verifiers outside 43-128 unreserved characters (RFC 7636 §4.1)', async () => {
         for (const bad of ['a'.repeat(42), 'a'.repeat(129), 'a'.repeat(42) + '+', 'a'.repeat(42) + '=']) {
-          const { code } = await issueCode(server.provider, 'web', sub, { codeChallenge: bad, codeChallengeMethod: 'plain' });
+          const { code } = await issueCode(server.services, 'web', sub, { codeChallenge: bad, codeChallengeMethod: 'plain' });
           await refused(await exchange(code, { code_verifier: bad }), 'invalid_grant');
         }
         const longest = 'A-._~'.repeat(25) + 'abc';
-        const { code } = await issueCode(server.provider, 'web', sub, { codeChallenge: longest, codeChallengeMethod: 'plain' });
+        const { code } = await issueCode(server.services, 'web', sub, { codeChallenge: longest, codeChallengeMethod: 'plain' });
         assert.equal((await exchange(code, { code_verifier: longest })).status, 200);
       });
     });
 
     it('refuses a code whose grant was revoked', async () => {
-      const { code, grantId } = await issueCode(server.provider, 'web', sub);
-      await server.provider.grantsStore.revoke(grantId, systemClock.nowSeconds());
+      const { code, grantId } = await issueCode(server.services, 'web', sub);
+      await server.services.grantsStore.revoke(grantId, systemClock.nowSeconds());
       await refused(await exchange(code), 'invalid_grant');
     });
 
     it('refuses a code whose user no longer exists', async () => {
-      const bob = await server.provider.users.create('bob', 'bob-password');
-      const { code } = await issueCode(server.provider, 'web', bob.id);
-      await server.provider.users.delete('bob');
+      const bob = await server.services.users.create('bob', 'bob-password');
+      const { code } = await issueCode(server.services, 'web', bob.id);
+      await server.services.users.delete('bob');
       await refused(await exchange(code), 'invalid_grant');
     });
 
     it('uses the client access_token_ttl and carries the resource as audience', async () => {
-      const { code } = await issueCode(server.provider, 'web', sub, { resource: 'https://api.example/' });
+      const { code } = await issueCode(server.services, 'web', sub, { resource: 'https://api.example/' });
       const result = await exchange(code);
       const payload = JSON.parse(Buffer.from(result.body.access_token.split('.')[1], 'base64url').toString());
       assert.equal(payload.aud, 'https://api.example/');

@@ -103,7 +103,7 @@ for (const database of DATABASES) {
       assert.equal(response.json.expires_in, 120);
       const token = response.json.access_token as string;
       assert.equal(token.split('.').length, 1, 'not a JWT');
-      const info = await server.provider.accessTokens.verify(token);
+      const info = await server.services.accessTokens.verify(token);
       assert.equal(info?.clientId, 'svc_opaque');
       assert.equal(info!.exp - info!.iat, 120);
     });
@@ -121,8 +121,8 @@ for (const database of DATABASES) {
     });
 
     it('answers the handler refusal for a public client even if its metadata listed the grant', async () => {
-      const handler = server.provider.grants.get('client_credentials')!;
-      const client = (await server.provider.clients.find('public_app'))!;
+      const handler = server.services.grants.get('client_credentials')!;
+      const client = (await server.services.clients.find('public_app'))!;
       await assert.rejects(handler.handle({ params: {}, client, request: undefined as never }), { error: 'unauthorized_client' });
     });
   });

@@ -36,20 +36,20 @@ for (const database of DATABASES) {
       assert.equal(fast.status, 400);
       assert.equal(fast.body.error, 'slow_down');
       const code = normaliseUserCode(flow.user_code)!;
-      assert.equal((await server.provider.deviceCodes.findByUserCode(code))?.interval, 10);
+      assert.equal((await server.services.deviceCodes.findByUserCode(code))?.interval, 10);
       // §3.5: "for this and all subsequent requests": still too fast after the old 5 s
-      await ageDeviceCode(server.provider, flow.user_code, 6);
+      await ageDeviceCode(server.services, flow.user_code, 6);
       assert.equal((await poll(server.url, flow.device_code)).body.error, 'slow_down');
-      assert.equal((await server.provider.deviceCodes.findByUserCode(code))?.interval, 15);
+      assert.equal((await server.services.deviceCodes.findByUserCode(code))?.interval, 15);
       // honouring the grown interval is pending again, and the interval stays
-      await ageDeviceCode(server.provider, flow.user_code, 15);
+      await ageDeviceCode(server.services, flow.user_code, 15);
       assert.equal((await poll(server.url, flow.device_code)).body.error, 'authorization_pending');
-      assert.equal((await server.provider.deviceCodes.findByUserCode(code))?.interval, 15);
+      assert.equal((await server.services.deviceCodes.findByUserCode(code))?.interval, 15);
     });
 
     it('issues tokens after approval: access token, ID token, scope, like the walkthrough', async () => {
       const flow = await startDeviceFlow(server.url, 'tv', 'openid profile');
-      const userId = await approveDirectly(server.provider, flow.user_code);
+      const userId = await approveDirectly(server.services, flow.user_code);
       const { status, body } = await poll(server.url, flow.device_code);
       assert.equal(status, 200);
       assert.deepEqual(Object.keys(body).sort(), ['access_token', 'expires_in', 'id_token', 'scope', 'token_type']);
@@ -67,9 +67,9 @@ for (const database of DATABASES) {
 
     it('redeems a device code once: a second redemption is invalid_grant', async () => {
       const flow = await startDeviceFlow(server.url);
-      await approveDirectly(server.provider, flow.user_code);
+      await approveDirectly(server.services, flow.user_code);
       assert.equal((await poll(server.url, flow.device_code)).status, 200);
-      await ageDeviceCode(server.provider, flow.user_code, 10);
+      await ageDeviceCode(server.services, flow.user_code, 10);
       const again = await poll(server.url, flow.device_code);
       assert.equal(again.status, 400);
       assert.equal(again.body.error, 'invalid_grant');
@@ -77,7 +77,7 @@ for (const database of DATABASES) {
 
     it('answers access_denied, with the walkthrough body, after the end-user denied', async () => {
       const flow = await startDeviceFlow(server.url);
-      assert.equal(await server.provider.deviceCodes.deny(normaliseUserCode(flow.user_code)!, systemClock.nowSeconds()), true);
+      assert.equal(await server.services.deviceCodes.deny(normaliseUserCode(flow.user_code)!, systemClock.nowSeconds()), true);
       const { status, body } = await poll(server.url, flow.device_code);
       assert.equal(status, 400);
       assert.deepEqual(body, DENIED);
@@ -85,14 +85,14 @@ for (const database of DATABASES) {
 
     it('answers expired_token once the device code has expired, approved or not', async () => {
       const pending = await startDeviceFlow(server.url);
-      await ageDeviceCode(server.provider, pending.user_code, 601);
+      await ageDeviceCode(server.services, pending.user_code, 601);
       const response = await poll(server.url, pending.device_code);
       assert.equal(response.status, 400);
       assert.equal(response.body.error, 'expired_token');
 
       const approved = await startDeviceFlow(server.url);
-      await approveDirectly(server.provider, approved.user_code);
-      await ageDeviceCode(server.provider, approved.user_code, 601);
+      await approveDirectly(server.services, approved.user_code);
+      await ageDeviceCode(server.services, approved.user_code, 601);
       assert.equal((await poll(server.url, approved.device_code)).body.error, 'expired_token');
     });
 
@@ -102,7 +102,7 @@ for (const database of DATABASES) {
       assert.equal(unknown.body.error, 'invalid_grant');
 
       const flow = await startDeviceFlow(server.url, 'tv');
-      await approveDirectly(server.provider, flow.user_code);
+      await approveDirectly(server.services, flow.user_code);
       const stolen = await poll(server.url, flow.device_code, 'tv_no_refresh');
       assert.equal(stolen.status, 400);
       assert.equal(stolen.body.error, 'invalid_grant');
@@ -124,7 +124,7 @@ for (const database of DATABASES) {
       const basic = `Basic ${Buffer.from('tv_confidential:tv-confidential-secret').toString('base64')}`;
       const start = await fetch(`${server.url}/device/auth`, { ...form({ scope: 'openid' }), headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic } });
       const flow = (await start.json()) as Record<string, string>;
-      await approveDirectly(server.provider, flow.user_code);
+      await approveDirectly(server.services, flow.user_code);
       const unauthenticated = await poll(server.url, flow.device_code, 'tv_confidential');
       assert.equal(unauthenticated.status, 401);
       assert.equal(unauthenticated.body.error, 'invalid_client');
@@ -134,17 +134,17 @@ for (const database of DATABASES) {
 
     it('issues a refresh token for offline_access only to clients allowed the refresh_token grant', async () => {
       const withRefresh = await startDeviceFlow(server.url, 'tv', 'openid offline_access');
-      await approveDirectly(server.provider, withRefresh.user_code);
+      await approveDirectly(server.services, withRefresh.user_code);
       const granted = await poll(server.url, withRefresh.device_code);
       assert.equal(granted.status, 200);
       assert.equal(typeof granted.body.refresh_token, 'string');
 
       const withoutOffline = await startDeviceFlow(server.url, 'tv', 'openid');
-      await approveDirectly(server.provider, withoutOffline.user_code);
+      await approveDirectly(server.services, withoutOffline.user_code);
       assert.equal((await poll(server.url, withoutOffline.device_code)).body.refresh_token, undefined);
 
       const noRefreshGrant = await startDeviceFlow(server.url, 'tv_no_refresh', 'openid offline_access');
-      await approveDirectly(server.provider, noRefreshGrant.user_code);
+      await approveDirectly(server.services, noRefreshGrant.user_code);
       const refused = await poll(server.url, noRefreshGrant.device_code, 'tv_no_refresh');
       assert.equal(refused.status, 200);
       assert.equal(refused.body.refresh_token, undefined);
@@ -152,9 +152,9 @@ for (const database of DATABASES) {
 
     it('records the grant, so revoking it refuses the device code', async () => {
       const flow = await startDeviceFlow(server.url);
-      await approveDirectly(server.provider, flow.user_code);
-      const record = await server.provider.deviceCodes.findByUserCode(normaliseUserCode(flow.user_code)!);
-      await server.provider.grantsStore.revoke(record!.grantId!, systemClock.nowSeconds());
+      await approveDirectly(server.services, flow.user_code);
+      const record = await server.services.deviceCodes.findByUserCode(normaliseUserCode(flow.user_code)!);
+      await server.services.grantsStore.revoke(record!.grantId!, systemClock.nowSeconds());
       const response = await poll(server.url, flow.device_code);
       assert.equal(response.status, 400);
       assert.equal(response.body.error, 'invalid_grant');

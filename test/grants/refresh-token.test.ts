@@ -11,7 +11,7 @@ import { hashToken } from '../../src/util/hashing.js';
 /** Runs a code exchange and returns its tokens. */
 async function tokensFor(server: TestServer, clientId: string, sub: string, overrides: Record<string, unknown> = {}) {
   const redirect = clientId === 'spa' ? 'https://spa.example/cb' : 'https://app.example/cb';
-  const { code, grantId } = await issueCode(server.provider, clientId, sub, { scope: 'openid profile email offline_access', redirectUri: redirect, nonce: 'n-1', sid: 'sid-1', ...overrides });
+  const { code, grantId } = await issueCode(server.services, clientId, sub, { scope: 'openid profile email offline_access', redirectUri: redirect, nonce: 'n-1', sid: 'sid-1', ...overrides });
   const result = await postToken(server.url, { grant_type: 'authorization_code', code, redirect_uri: redirect, ...postCredentials(clientId) });
   assert.equal(result.status, 200, JSON.stringify(result.body));
   return { ...result.body, grantId } as Record<string, any>;
@@ -67,7 +67,7 @@ for (const database of DATABASES) {
       assertRefused(await refresh(server, second.body.refresh_token, 'web'), 'invalid_grant');
       assert.equal((await userinfo(server.url, second.body.access_token)).status, 401);
       assert.equal((await userinfo(server.url, first.access_token)).status, 401);
-      assert.notEqual((await server.provider.grantsStore.find(first.grantId))?.revokedAt, null);
+      assert.notEqual((await server.services.grantsStore.find(first.grantId))?.revokedAt, null);
     });
 
     it('refuses a refresh token of another client and leaves it usable by its own (RFC 6749 §6)', async () => {
@@ -107,20 +107,20 @@ for (const database of DATABASES) {
 
     it('refuses an expired refresh token', async () => {
       const first = await tokensFor(server, 'web', sub);
-      await server.provider.db.updateTable('refresh_tokens').set({ expires_at: systemClock.nowSeconds() - 1 }).where('token_hash', '=', hashToken(first.refresh_token)).execute();
+      await server.services.db.updateTable('refresh_tokens').set({ expires_at: systemClock.nowSeconds() - 1 }).where('token_hash', '=', hashToken(first.refresh_token)).execute();
       assertRefused(await refresh(server, first.refresh_token, 'web'), 'invalid_grant');
     });
 
     it('refuses a refresh token whose grant was revoked', async () => {
       const first = await tokensFor(server, 'web', sub);
-      await server.provider.grantsStore.revoke(first.grantId, systemClock.nowSeconds());
+      await server.services.grantsStore.revoke(first.grantId, systemClock.nowSeconds());
       assertRefused(await refresh(server, first.refresh_token, 'web'), 'invalid_grant');
     });
 
     it('refuses a refresh token whose end-user no longer exists', async () => {
-      const bob = await server.provider.users.create('bob-refresh', 'bob-password');
+      const bob = await server.services.users.create('bob-refresh', 'bob-password');
       const first = await tokensFor(server, 'web', bob.id);
-      await server.provider.users.delete('bob-refresh');
+      await server.services.users.delete('bob-refresh');
       assertRefused(await refresh(server, first.refresh_token, 'web'), 'invalid_grant');
     });
 
@@ -145,7 +145,7 @@ for (const database of DATABASES) {
 
     it('stores refresh tokens hashed', async () => {
       const first = await tokensFor(server, 'web', sub);
-      const rows = await server.provider.db.selectFrom('refresh_tokens').select('token_hash').execute();
+      const rows = await server.services.db.selectFrom('refresh_tokens').select('token_hash').execute();
       assert.ok(rows.every((r) => r.token_hash !== first.refresh_token));
       assert.ok(rows.some((r) => r.token_hash === hashToken(first.refresh_token)));
     });

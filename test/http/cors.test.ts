@@ -15,7 +15,7 @@ describe('CORS for the token and userinfo endpoints', () => {
   after(() => server.close());
 
   it('allows any origin, without credentials, on token responses and errors', async () => {
-    const { code } = await issueCode(server.provider, 'web', await aliceId(server));
+    const { code } = await issueCode(server.services, 'web', await aliceId(server));
     const ok = await postToken(server.url, { grant_type: 'authorization_code', code, redirect_uri: 'https://app.example/cb', ...postCredentials('web') }, { origin: ORIGIN });
     assert.equal(ok.status, 200);
     assert.equal(ok.headers.get('access-control-allow-origin'), '*');

@@ -2,8 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
-import { buildApp } from '../../src/http/build-app.js';
-import { openDatabase } from '../../src/storage/database.js';
+import { buildApp } from '../../src/app/build-app.js';
+import { openDatabase, ping } from '../../src/storage/database.js';
 
 const CLIENT = { client_id: 'basic-client', client_secret: 'basic-client-secret', grant_types: ['client_credentials'] };
 
@@ -34,9 +34,9 @@ for (const database of DATABASES) {
     });
 
     it('/readyz answers 503 JSON when the database is not reachable', async () => {
-      // The same provider, but its pool points at a port where no database listens.
+      // The same services, but readiness asks a pool at a port where no database listens.
       const unreachable = openDatabase('postgres://postgres@127.0.0.1:1/test');
-      const app = await buildApp({ ...server.provider, db: unreachable });
+      const app = await buildApp({ ...server.services, ping: () => ping(unreachable) });
       try {
         const response = await app.inject({ method: 'GET', url: '/readyz' });
         assert.equal(response.statusCode, 503);

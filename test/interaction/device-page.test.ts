@@ -52,7 +52,7 @@ for (const database of DATABASES) {
       const html = await response.text();
       assert.equal(parseForms(html)[0].fields.user_code, flow.user_code);
       assert.match(html, /Check that this code is the one shown on your device/);
-      assert.equal((await server.provider.deviceCodes.findByUserCode(normaliseUserCode(flow.user_code)!))?.status, 'pending');
+      assert.equal((await server.services.deviceCodes.findByUserCode(normaliseUserCode(flow.user_code)!))?.status, 'pending');
       assert.equal((await poll(server.url, flow.device_code)).body.error, 'authorization_pending');
     });
 
@@ -76,14 +76,14 @@ for (const database of DATABASES) {
       assertPageHeaders(done);
       assert.match(await done.text(), /You can return to your device/);
 
-      const record = await server.provider.deviceCodes.findByUserCode(normaliseUserCode(flow.user_code)!);
-      const user = await server.provider.users.findByUsername('alice');
+      const record = await server.services.deviceCodes.findByUserCode(normaliseUserCode(flow.user_code)!);
+      const user = await server.services.users.findByUsername('alice');
       assert.equal(record?.status, 'approved');
       assert.equal(record?.userId, user?.id);
       assert.deepEqual(record!.amr, ['pwd']);
       assert.ok(record?.sid);
       assert.ok(record?.authTime);
-      const grant = await server.provider.grantsStore.find(record!.grantId!);
+      const grant = await server.services.grantsStore.find(record!.grantId!);
       assert.equal(grant?.userId, user?.id);
       assert.equal(grant?.clientId, 'tv');
       assert.equal(grant?.scope, 'openid profile email');
@@ -106,7 +106,7 @@ for (const database of DATABASES) {
       const walk = await walkDevicePage(server.url, flow.user_code, { decision: 'deny' });
       assert.deepEqual(walk.pages, ['code', 'login', 'consent', 'result']);
       assert.match(walk.html, /Access denied/);
-      assert.equal((await server.provider.deviceCodes.findByUserCode(normaliseUserCode(flow.user_code)!))?.status, 'denied');
+      assert.equal((await server.services.deviceCodes.findByUserCode(normaliseUserCode(flow.user_code)!))?.status, 'denied');
       assert.deepEqual((await poll(server.url, flow.device_code)).body, { error: 'access_denied', error_description: 'End-User aborted interaction' });
     });
 
@@ -126,7 +126,7 @@ for (const database of DATABASES) {
 
     it('says so when the code has expired or was already used', async () => {
       const expired = await startDeviceFlow(server.url);
-      await ageDeviceCode(server.provider, expired.user_code, 601);
+      await ageDeviceCode(server.services, expired.user_code, 601);
       const walkExpired = await walkDevicePage(server.url, expired.user_code);
       assert.equal(walkExpired.response.status, 400);
       assert.match(walkExpired.html, /This code has expired/);
@@ -146,7 +146,7 @@ for (const database of DATABASES) {
       assert.match(await entered.text(), /form has expired/);
       const decided = await browse(jar, `${server.url}/device/confirm`, { form: { user_code: flow.user_code, decision: 'allow', csrf_token: 'forged' } });
       assert.equal(decided.status, 400);
-      assert.equal((await server.provider.deviceCodes.findByUserCode(normaliseUserCode(flow.user_code)!))?.status, 'pending');
+      assert.equal((await server.services.deviceCodes.findByUserCode(normaliseUserCode(flow.user_code)!))?.status, 'pending');
     });
 
     it('sends a person who is not signed in to the sign-in page, returning to the confirmation', async () => {
@@ -166,14 +166,14 @@ for (const database of DATABASES) {
       const decided = await browse(jar, `${server.url}/device/confirm`, { form: { ...form.fields, user_code: flow.user_code, decision: 'allow' } });
       assert.equal(decided.status, 303);
       assert.equal(new URL(decided.headers.get('location')!).pathname, '/login');
-      assert.equal((await server.provider.deviceCodes.findByUserCode(normaliseUserCode(flow.user_code)!))?.status, 'pending');
+      assert.equal((await server.services.deviceCodes.findByUserCode(normaliseUserCode(flow.user_code)!))?.status, 'pending');
     });
 
     it('escapes the prefilled code and the client name', async () => {
       const prefilled = await browse(new CookieJar(), `${server.url}/device?user_code=${encodeURIComponent('"><script>alert(1)</script>')}`);
       const html = await prefilled.text();
       assert.doesNotMatch(html, /<script>/);
-      await server.provider.clients.save({ client_id: 'tv_evil', client_name: '<img src=x onerror=alert(1)>', grant_types: ['urn:ietf:params:oauth:grant-type:device_code'], response_types: [], token_endpoint_auth_method: 'none' }, 'config');
+      await server.services.clients.save({ client_id: 'tv_evil', client_name: '<img src=x onerror=alert(1)>', grant_types: ['urn:ietf:params:oauth:grant-type:device_code'], response_types: [], token_endpoint_auth_method: 'none' }, 'config');
       const flow = await startDeviceFlow(server.url, 'tv_evil', 'openid');
       const consent = await walkDevicePage(server.url, flow.user_code);
       assert.deepEqual(consent.pages, ['code', 'login', 'consent']);

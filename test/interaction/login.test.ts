@@ -100,7 +100,7 @@ for (const database of DATABASES) {
       assert.equal(response.status, 303);
     });
 
-    it('the sessions service sees the signed-in browser (provider.sessions.current)', async () => {
+    it('the sessions service sees the signed-in browser (sessions.current)', async () => {
       const { jar } = await signInWithForm(server.url);
       assert.ok(jar.get('tessera_session'));
       const app = server.app;
@@ -108,7 +108,7 @@ for (const database of DATABASES) {
       // The contract other capabilities use: current(request) from the cookie.
       const response = await app.inject({ method: 'GET', url: '/login', headers: { cookie: jar.header() } });
       assert.equal(response.statusCode, 200);
-      const rows = await server.provider.db.selectFrom('sessions').selectAll().execute();
+      const rows = await server.services.db.selectFrom('sessions').selectAll().execute();
       seen = rows.length;
       assert.ok((seen as number) >= 1);
       for (const row of rows) assert.notEqual(row.id_hash, jar.get('tessera_session'));

@@ -18,29 +18,29 @@ for (const database of DATABASES) {
     after(() => server.close());
 
     it('a success clears the account counter', async () => {
-      assert.deepEqual((await signIn(server.provider, 'carol', 'wrong-password', '10.0.0.9')) as object, { failure: 'invalid', retryAfter: 0 });
-      assert.ok('user' in (await signIn(server.provider, 'carol', 'carol-password', '10.0.0.9')));
-      assert.equal(((await signIn(server.provider, 'carol', 'wrong-password', '10.0.0.9')) as { failure: string }).failure, 'invalid');
+      assert.deepEqual((await signIn(server.services, 'carol', 'wrong-password', '10.0.0.9')) as object, { failure: 'invalid', retryAfter: 0 });
+      assert.ok('user' in (await signIn(server.services, 'carol', 'carol-password', '10.0.0.9')));
+      assert.equal(((await signIn(server.services, 'carol', 'wrong-password', '10.0.0.9')) as { failure: string }).failure, 'invalid');
     });
 
     it('throttles an account after its failures, even with the right password, from any address', async () => {
-      await signIn(server.provider, 'alice', 'wrong-1', '10.0.0.1');
-      await signIn(server.provider, 'alice', 'wrong-2', '10.0.0.2');
-      const result = await signIn(server.provider, 'alice', DEFAULT_USER.password, '10.0.0.3');
+      await signIn(server.services, 'alice', 'wrong-1', '10.0.0.1');
+      await signIn(server.services, 'alice', 'wrong-2', '10.0.0.2');
+      const result = await signIn(server.services, 'alice', DEFAULT_USER.password, '10.0.0.3');
       assert.equal((result as { failure: string }).failure, 'throttled');
       assert.ok((result as { retryAfter: number }).retryAfter > 0);
     });
 
     it('throttles unknown usernames exactly like known ones', async () => {
-      await signIn(server.provider, 'nobody', 'wrong-1', '10.0.1.1');
-      await signIn(server.provider, 'nobody', 'wrong-2', '10.0.1.1');
-      assert.equal(((await signIn(server.provider, 'nobody', 'wrong-3', '10.0.1.2')) as { failure: string }).failure, 'throttled');
+      await signIn(server.services, 'nobody', 'wrong-1', '10.0.1.1');
+      await signIn(server.services, 'nobody', 'wrong-2', '10.0.1.1');
+      assert.equal(((await signIn(server.services, 'nobody', 'wrong-3', '10.0.1.2')) as { failure: string }).failure, 'throttled');
     });
 
     it('throttles an address that tries many accounts', async () => {
-      for (const name of ['u1', 'u2', 'u3', 'u4']) await signIn(server.provider, name, 'wrong', '10.0.2.1');
-      assert.equal(((await signIn(server.provider, 'carol', 'carol-password', '10.0.2.1')) as { failure: string }).failure, 'throttled');
-      assert.ok('user' in (await signIn(server.provider, 'carol', 'carol-password', '10.0.2.2')));
+      for (const name of ['u1', 'u2', 'u3', 'u4']) await signIn(server.services, name, 'wrong', '10.0.2.1');
+      assert.equal(((await signIn(server.services, 'carol', 'carol-password', '10.0.2.1')) as { failure: string }).failure, 'throttled');
+      assert.ok('user' in (await signIn(server.services, 'carol', 'carol-password', '10.0.2.2')));
     });
   });
 }

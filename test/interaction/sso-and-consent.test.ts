@@ -14,9 +14,9 @@ for (const database of DATABASES) {
     });
     after(() => server.close());
 
-    const userId = async (username: string) => (await server.provider.users.findByUsername(username))!.id;
+    const userId = async (username: string) => (await server.services.users.findByUsername(username))!.id;
     const idToken = async (sub: string, options: { expired?: boolean; issuer?: string } = {}) => {
-      const key = server.provider.keys.signingKey('RS256');
+      const key = server.services.keys.signingKey('RS256');
       const now = Math.floor(Date.now() / 1000);
       return new SignJWT({ sub, aud: 'web' })
         .setProtectedHeader({ alg: 'RS256', kid: key.kid })
@@ -87,10 +87,10 @@ for (const database of DATABASES) {
       const recent = await authorize(server.url, webRequest({ max_age: '10000' }), { jar: first.jar });
       assert.deepEqual(recent.pages, []);
       // Age the session instead of waiting.
-      await server.provider.db.updateTable('sessions').set({ auth_time: Math.floor(Date.now() / 1000) - 60 }).execute();
+      await server.services.db.updateTable('sessions').set({ auth_time: Math.floor(Date.now() / 1000) - 60 }).execute();
       const old = await authorize(server.url, webRequest({ max_age: '30' }), { jar: first.jar });
       assert.deepEqual(old.pages, ['login']);
-      await server.provider.db.updateTable('sessions').set({ auth_time: Math.floor(Date.now() / 1000) - 5 }).execute();
+      await server.services.db.updateTable('sessions').set({ auth_time: Math.floor(Date.now() / 1000) - 5 }).execute();
       const silentOld = await silent(first.jar, { max_age: '1' });
       assert.equal(silentOld.get('error'), 'login_required');
     });
@@ -115,7 +115,7 @@ for (const database of DATABASES) {
 
     it('id_token_hint signed by another key or issuer: invalid_request', async () => {
       const { privateKey } = await generateKeyPair('RS256');
-      const kid = server.provider.keys.signingKey('RS256').kid;
+      const kid = server.services.keys.signingKey('RS256').kid;
       const forged = await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'RS256', kid }).setIssuer(server.url).sign(privateKey);
       const response = await fetch(`${server.url}/auth?${new URLSearchParams(webRequest({ id_token_hint: forged }))}`, { redirect: 'manual' });
       assert.equal(new URL(response.headers.get('location')!).searchParams.get('error'), 'invalid_request');
@@ -125,7 +125,7 @@ for (const database of DATABASES) {
     });
 
     it('id_token_hint that is an access token of ours: invalid_request (RFC 8725 §3.11)', async () => {
-      const key = server.provider.keys.signingKey('RS256');
+      const key = server.services.keys.signingKey('RS256');
       const now = Math.floor(Date.now() / 1000);
       const accessToken = await new SignJWT({ client_id: 'web', jti: 'j', scope: 'openid' })
         .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'at+jwt' })
@@ -173,7 +173,7 @@ for (const database of DATABASES) {
       assert.match(html, /href="https:\/\/rp.example\/privacy"/);
       assert.match(html, /href="https:\/\/rp.example\/terms"/);
       assert.match(html, /href="https:\/\/rp.example\/"/);
-      for (const scope of ['openid', 'email', 'phone']) assert.ok(html.includes(server.provider.scopes.get(scope)!), scope);
+      for (const scope of ['openid', 'email', 'phone']) assert.ok(html.includes(server.services.scopes.get(scope)!), scope);
       assert.match(html, /name="decision" value="allow"/);
       assert.match(html, /name="decision" value="deny"/);
 
@@ -213,7 +213,7 @@ for (const database of DATABASES) {
       const again = await authorize(server.url, webRequest({ prompt: 'login' }), { jar: first.jar, username: 'bob', password: 'bob-password-1' });
       assert.notEqual(first.jar.get('tessera_session'), before);
       assert.deepEqual(again.pages, ['login', 'consent']);
-      const sessions = await server.provider.db.selectFrom('sessions').selectAll().where('ended_at', 'is not', null).execute();
+      const sessions = await server.services.db.selectFrom('sessions').selectAll().where('ended_at', 'is not', null).execute();
       assert.ok(sessions.length >= 1);
     });
   });

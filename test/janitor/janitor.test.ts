@@ -5,12 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, TEST_SECRET, type TestServer } from '../support/test-provider.js';
-import { createJanitor } from '../../src/janitor/janitor.js';
 import type { Db } from '../../src/storage/database.js';
 import { systemClock } from '../../src/util/clock.js';
 import { run } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { createProvider } from '../../src/provider.js';
+import { createServices } from '../../src/app/create-services.js';
 
 const PAST = () => systemClock.nowSeconds() - 100;
 const FUTURE = () => systemClock.nowSeconds() + 3600;
@@ -49,13 +48,13 @@ for (const database of DATABASES) {
     let server: TestServer;
     before(async () => {
       server = await startTestServer({ database, listen: false, config: { janitor: { interval: 0, batchSize: 500, pause: 1, auditRetentionDays: 90 } } });
-      await seedRows(server.provider.db);
+      await seedRows(server.services.db);
     });
     after(() => server.close());
 
     it('purges expired rows in batches and keeps what is still needed', async () => {
-      const report = await createJanitor(server.provider).runOnce();
-      const db = server.provider.db;
+      const report = await server.services.janitor.runOnce();
+      const db = server.services.db;
       assert.equal(report.used_jtis, 1203);
       assert.deepEqual(await keys(db, 'used_jtis', 'key'), ['c:jti-live']);
       // Consumed codes and rotated refresh tokens stay until they expire: a replay is still detected.
@@ -71,12 +70,12 @@ for (const database of DATABASES) {
       assert.deepEqual(await keys(db, 'audit_events', 'id'), ['new']);
       const kids = (await db.selectFrom('signing_keys').select('kid').execute()).map((r) => r.kid);
       assert.ok(!kids.includes('retired-past'));
-      assert.ok(kids.includes(server.provider.keys.signingKey().kid), 'the active key stays');
+      assert.ok(kids.includes(server.services.keys.signingKey().kid), 'the active key stays');
       assert.equal(report.grants, 1);
     });
 
     it('finds nothing left on a second run', async () => {
-      const report = await createJanitor(server.provider).runOnce();
+      const report = await server.services.janitor.runOnce();
       assert.equal(Object.values(report).reduce((a, b) => a + b, 0), 0);
     });
   });
@@ -89,9 +88,9 @@ describe('tessera janitor', () => {
     dir = mkdtempSync(join(tmpdir(), 'tessera-cli-janitor-'));
     configFile = join(dir, 'tessera.json');
     writeFileSync(configFile, JSON.stringify({ databaseUrl: `sqlite:${join(dir, 'db.sqlite')}`, secret: TEST_SECRET }));
-    const provider = await createProvider(loadConfig({ file: configFile, env: {} }));
-    await provider.db.insertInto('rate_limits').values([{ key: 'old', count: 1, reset_at: PAST() }]).execute();
-    await provider.close();
+    const services = await createServices(loadConfig({ file: configFile, env: {} }));
+    await services.db.insertInto('rate_limits').values([{ key: 'old', count: 1, reset_at: PAST() }]).execute();
+    await services.close();
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

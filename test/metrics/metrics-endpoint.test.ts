@@ -47,8 +47,8 @@ for (const database of DATABASES) {
     });
 
     it('counts rate-limit refusals and sign-in failures by name, and database query latency', async () => {
-      for (let i = 0; i < 3; i++) await server.provider.rateLimiter.hit('metrics-test:k', 2, 60);
-      server.provider.metrics.signInFailed('bad_credentials');
+      for (let i = 0; i < 3; i++) await server.services.rateLimiter.hit('metrics-test:k', 2, 60);
+      server.services.metrics.signInFailed('bad_credentials');
       const text = await scrape(server);
       assert.equal(sample(text, 'tessera_rate_limit_hits_total{limit="metrics-test"}'), 1);
       assert.equal(sample(text, 'tessera_signin_failures_total{reason="bad_credentials"}'), 1);

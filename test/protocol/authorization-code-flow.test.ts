@@ -157,7 +157,7 @@ for (const database of DATABASES) {
     });
 
     it("answers the walkthrough's token request for the demo web_application", async () => {
-      await seedDevDemo(server.provider);
+      await seedDevDemo(server.services);
       const verifier = client.randomPKCECodeVerifier();
       const front = await authorize(
         server.url,

@@ -7,8 +7,8 @@ import { startTestServer, type TestServer } from '../support/test-provider.js';
 import { DEFAULT_USER } from '../support/browser-less.js';
 import { DEVICE_TEST_CONFIG, approveDirectly, poll, startDeviceFlow, walkDevicePage } from '../support/device-fixtures.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { createProvider } from '../../src/provider.js';
-import { buildApp } from '../../src/http/build-app.js';
+import { createServices } from '../../src/app/create-services.js';
+import { buildApp } from '../../src/app/build-app.js';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -43,7 +43,7 @@ for (const database of DATABASES) {
       assert.equal(tokens.scope, 'openid profile offline_access');
       assert.ok(tokens.refresh_token);
       const claims = tokens.claims();
-      const user = await server.provider.users.findByUsername(DEFAULT_USER.username);
+      const user = await server.services.users.findByUsername(DEFAULT_USER.username);
       assert.equal(claims?.sub, user?.id);
       assert.equal(claims?.aud, 'tv');
       // the access token works at userinfo, like a code-flow token
@@ -118,7 +118,7 @@ for (const database of DATABASES) {
 
     it('gives the tokens to exactly one of many concurrent polls after approval', async () => {
       const flow = await startDeviceFlow(server.url);
-      await approveDirectly(server.provider, flow.user_code);
+      await approveDirectly(server.services, flow.user_code);
       const results = await Promise.all(Array.from({ length: 20 }, () => poll(server.url, flow.device_code)));
       const successes = results.filter((r) => r.status === 200);
       assert.equal(successes.length, 1);
@@ -133,23 +133,23 @@ for (const database of DATABASES) {
     it('shares polling state: slow_down, approval and single use hold across instances', async () => {
       const first = await startTestServer({ database, config: { ...DEVICE_TEST_CONFIG, device: { interval: 5 } } });
       // A second provider and app on the same database, as another process of the deployment.
-      const config = loadConfig({ env: {}, overrides: { ...first.provider.config, port: 0, logLevel: 'silent' } });
+      const config = loadConfig({ env: {}, overrides: { ...first.services.config, port: 0, logLevel: 'silent' } });
       const schema = await schemaOf(first);
-      const provider = await createProvider(config, { schema });
-      const app = await buildApp(provider);
+      const services = await createServices(config, { schema });
+      const app = await buildApp(services);
       await app.listen({ port: 0, host: '127.0.0.1' });
       const secondUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
       try {
         const flow = await startDeviceFlow(first.url);
         assert.equal((await poll(secondUrl, flow.device_code)).body.error, 'authorization_pending');
         assert.equal((await poll(first.url, flow.device_code)).body.error, 'slow_down');
-        await approveDirectly(provider, flow.user_code);
-        await first.provider.db.updateTable('device_codes').set({ last_polled_at: 0 }).execute();
+        await approveDirectly(services, flow.user_code);
+        await first.services.db.updateTable('device_codes').set({ last_polled_at: 0 }).execute();
         const polls = await Promise.all([poll(first.url, flow.device_code), poll(secondUrl, flow.device_code)]);
         assert.deepEqual(polls.map((p) => p.status).sort(), [200, 400]);
       } finally {
         await app.close();
-        await provider.close();
+        await services.close();
         await first.close();
       }
     });
@@ -158,7 +158,7 @@ for (const database of DATABASES) {
 
 /** The PostgreSQL schema a test server uses (undefined for SQLite, whose file is in the URL). */
 async function schemaOf(server: TestServer): Promise<string | undefined> {
-  if (!server.provider.config.databaseUrl.startsWith('postgres')) return undefined;
-  const { rows } = await (await import('kysely')).sql<{ schema: string }>`select current_schema() as schema`.execute(server.provider.db);
+  if (!server.services.config.databaseUrl.startsWith('postgres')) return undefined;
+  const { rows } = await (await import('kysely')).sql<{ schema: string }>`select current_schema() as schema`.execute(server.services.db);
   return rows[0].schema;
 }

@@ -6,7 +6,7 @@ import { connectRedis, redisRateLimiter, type ClosableRateLimiter } from '../../
 import { DATABASES, createTestDatabase } from '../support/databases.js';
 import { TEST_SECRET } from '../support/test-provider.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { createProvider, type Provider } from '../../src/provider.js';
+import { createServices, type Services } from '../../src/app/create-services.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -96,7 +96,7 @@ describe('Redis rate limiter', () => {
 for (const backend of ['database', 'redis'] as const) {
   for (const kind of DATABASES) {
     describe(`rate limits across two provider instances (${backend} backend, ${kind})`, () => {
-      const providers: Provider[] = [];
+      const servicesList: Services[] = [];
       let drop: () => Promise<void>;
       before(async () => {
         const database = await createTestDatabase(kind);
@@ -105,16 +105,16 @@ for (const backend of ['database', 'redis'] as const) {
           env: {},
           overrides: { databaseUrl: database.url, secret: TEST_SECRET, redisUrl: backend === 'redis' ? REDIS_URL : '', redisKeyPrefix: uniquePrefix() },
         });
-        providers.push(await createProvider(config, { schema: database.schema }));
-        providers.push(await createProvider(config, { schema: database.schema }));
+        servicesList.push(await createServices(config, { schema: database.schema }));
+        servicesList.push(await createServices(config, { schema: database.schema }));
       });
       after(async () => {
-        for (const p of providers) await p.close();
+        for (const p of servicesList) await p.close();
         await drop();
       });
 
       it('counts hits from both instances against one limit', async () => {
-        const [a, b] = providers;
+        const [a, b] = servicesList;
         const results = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).rateLimiter.hit('signin:user:u1', 6, 60)));
         assert.equal(results.filter((r) => r.allowed).length, 6);
         assert.equal((await a.rateLimiter.peek('signin:user:u1', 6)).count, 12);

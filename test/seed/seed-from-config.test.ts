@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DATABASES, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { TEST_SECRET } from '../support/test-provider.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { createProvider, type Provider } from '../../src/provider.js';
+import { createServices, type Services } from '../../src/app/create-services.js';
 import { seedFromConfig } from '../../src/seed/seed-from-config.js';
 
 const CLIENT = { client_id: 'config-app', client_secret: 'first-secret', client_name: 'Config app', redirect_uris: ['https://app.example.com/cb'] };
@@ -18,14 +18,14 @@ for (const kind of DATABASES) {
     after(() => database.drop());
 
     /** One start of the server with this config: open, seed, inspect, close. */
-    async function start<T>(clients: Record<string, unknown>[], users: Record<string, unknown>[], inspect: (provider: Provider) => Promise<T>): Promise<T> {
+    async function start<T>(clients: Record<string, unknown>[], users: Record<string, unknown>[], inspect: (services: Services) => Promise<T>): Promise<T> {
       const config = loadConfig({ env: {}, overrides: { databaseUrl: database.url, secret: TEST_SECRET, clients, users } });
-      const provider = await createProvider(config, { schema: database.schema });
+      const services = await createServices(config, { schema: database.schema });
       try {
-        await seedFromConfig(provider);
-        return await inspect(provider);
+        await seedFromConfig(services);
+        return await inspect(services);
       } finally {
-        await provider.close();
+        await services.close();
       }
     }
 

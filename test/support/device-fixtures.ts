@@ -1,4 +1,4 @@
-import type { Provider } from '../../src/provider.js';
+import type { Services } from '../../src/app/create-services.js';
 import { GRANT_DEVICE_CODE } from '../../src/clients/client.js';
 import { systemClock } from '../../src/util/clock.js';
 import { normaliseUserCode } from '../../src/tokens/user-code.js';
@@ -51,24 +51,24 @@ export async function poll(url: string, deviceCode: string, clientId = 'tv'): Pr
 }
 
 /** What the verification page does on Allow, without the browser: for grant-side suites. */
-export async function approveDirectly(provider: Provider, userCode: string, username = 'alice'): Promise<string> {
-  const user = await provider.users.findByUsername(username);
+export async function approveDirectly(services: Services, userCode: string, username = 'alice'): Promise<string> {
+  const user = await services.users.findByUsername(username);
   const code = normaliseUserCode(userCode)!;
-  const record = await provider.deviceCodes.findByUserCode(code);
+  const record = await services.deviceCodes.findByUserCode(code);
   if (!user || !record) throw new Error('no such user or user code');
   const now = systemClock.nowSeconds();
   const grant = { id: randomToken(16), userId: user.id, clientId: record.clientId, scope: record.scope, sid: null, createdAt: now, expiresAt: now + 3600, revokedAt: null };
-  const ok = await provider.deviceCodes.approve(code, grant, { userId: user.id, authTime: now, acr: null, amr: ['pwd'], sid: null }, now);
+  const ok = await services.deviceCodes.approve(code, grant, { userId: user.id, authTime: now, acr: null, amr: ['pwd'], sid: null }, now);
   if (!ok) throw new Error('not pending');
   return user.id;
 }
 
 /** Moves the clock of a device code back by `seconds` (instead of sleeping through intervals). */
-export async function ageDeviceCode(provider: Provider, userCode: string, seconds: number): Promise<void> {
+export async function ageDeviceCode(services: Services, userCode: string, seconds: number): Promise<void> {
   const code = normaliseUserCode(userCode)!;
-  const record = await provider.deviceCodes.findByUserCode(code);
+  const record = await services.deviceCodes.findByUserCode(code);
   if (!record) throw new Error('no such user code');
-  await provider.db
+  await services.db
     .updateTable('device_codes')
     .set({
       created_at: record.createdAt - seconds,

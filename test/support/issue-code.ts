@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Provider } from '../../src/provider.js';
+import type { Services } from '../../src/app/create-services.js';
 import { systemClock } from '../../src/util/clock.js';
 import type { AuthorizationCodeRecord } from '../../src/storage/ports.js';
 import { hashToken } from '../../src/util/hashing.js';
@@ -16,7 +16,7 @@ export interface IssuedCode {
  * provider.codes.issue), so the token side can be tested on its own. `overrides` change any
  * field of the code record.
  */
-export async function issueCode(provider: Provider, clientId: string, userId: string, overrides: Partial<AuthorizationCodeRecord> = {}): Promise<IssuedCode> {
+export async function issueCode(services: Services, clientId: string, userId: string, overrides: Partial<AuthorizationCodeRecord> = {}): Promise<IssuedCode> {
   const now = systemClock.nowSeconds();
   const code = randomToken(32);
   const grantId = overrides.grantId ?? randomToken(16);
@@ -42,7 +42,7 @@ export async function issueCode(provider: Provider, clientId: string, userId: st
     ...overrides,
   };
   const grant = { id: grantId, userId, clientId, scope: record.scope, sid: record.sid, createdAt: now, expiresAt: now + 86400, revokedAt: null };
-  await provider.codes.issue(grant, record);
+  await services.codes.issue(grant, record);
   return { code, grantId, record };
 }
 

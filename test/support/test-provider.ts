@@ -1,15 +1,15 @@
 import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config/load-config.js';
-import { createProvider, type Provider } from '../../src/provider.js';
-import { buildApp } from '../../src/http/build-app.js';
+import { createServices, type Services } from '../../src/app/create-services.js';
+import { buildApp } from '../../src/app/build-app.js';
 import { seedFromConfig } from '../../src/seed/seed-from-config.js';
 import { createTestDatabase, SQLITE_DRIVER, type DatabaseKind } from './databases.js';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
 export interface TestServer {
-  provider: Provider;
+  services: Services;
   app: FastifyInstance;
   /** The issuer, which is also the base URL the server listens on. */
   url: string;
@@ -44,18 +44,18 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     env: {},
     overrides: { issuer: `http://127.0.0.1:${port}`, port, databaseUrl: database.url, sqliteDriver: SQLITE_DRIVER, secret: TEST_SECRET, logLevel: 'silent', ...options.config },
   });
-  const provider = await createProvider(config, { schema: database.schema });
-  await seedFromConfig(provider);
-  const app = await buildApp(provider);
+  const services = await createServices(config, { schema: database.schema });
+  await seedFromConfig(services);
+  const app = await buildApp(services);
   if (options.listen !== false) await app.listen({ port, host: '127.0.0.1' });
   else await app.ready();
   return {
-    provider,
+    services,
     app,
     url: config.issuer,
     async close() {
       await app.close();
-      await provider.close();
+      await services.close();
       await database.drop();
     },
   };

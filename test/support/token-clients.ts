@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import * as oidc from 'openid-client';
-import type { Provider } from '../../src/provider.js';
+import type { Services } from '../../src/app/create-services.js';
 import { issueCode } from './issue-code.js';
 import { systemClock } from '../../src/util/clock.js';
 import { randomToken } from '../../src/util/random.js';
@@ -130,13 +130,13 @@ export function assertionForm(jwt: string, extra: Record<string, string> = {}): 
  * A user grant with a refresh token and an access token, created the way the user grants do
  * (codes.issue, refreshTokens.issue, accessTokens.issue), for introspection and revocation.
  */
-export async function userGrant(provider: Provider, clientId: string, scope = 'openid profile') {
-  const client = (await provider.clients.find(clientId))!;
-  const user = (await provider.users.findByUsername('alice'))!;
+export async function userGrant(services: Services, clientId: string, scope = 'openid profile') {
+  const client = (await services.clients.find(clientId))!;
+  const user = (await services.users.findByUsername('alice'))!;
   const now = systemClock.nowSeconds();
-  const { grantId } = await issueCode(provider, clientId, user.id, { scope });
-  const refreshToken = await provider.refreshTokens.issue({ client, grantId, userId: user.id, scope, authTime: now });
-  const accessToken = await provider.accessTokens.issue({ client, userId: user.id, scope, grantId, ttl: 300 });
+  const { grantId } = await issueCode(services, clientId, user.id, { scope });
+  const refreshToken = await services.refreshTokens.issue({ client, grantId, userId: user.id, scope, authTime: now });
+  const accessToken = await services.accessTokens.issue({ client, userId: user.id, scope, grantId, ttl: 300 });
   return { grantId, refreshToken, accessToken: accessToken.token, user };
 }
 

@@ -79,7 +79,7 @@ export function postCredentials(clientId: string): Record<string, string> {
 }
 
 export async function aliceId(server: TestServer): Promise<string> {
-  const user = await server.provider.users.findByUsername(ALICE.username);
+  const user = await server.services.users.findByUsername(ALICE.username);
   if (!user) throw new Error('alice was not seeded');
   return user.id;
 }

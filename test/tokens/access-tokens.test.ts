@@ -15,15 +15,15 @@ for (const database of DATABASES) {
     before(async () => {
       const pk = await clientKey('pk-1');
       server = await startTestServer({ database, config: { clients: tokenClients({ pk, jwksUri: 'https://jwks.invalid/keys' }), scopes: TOKEN_TEST_SCOPES, users: TEST_USERS } });
-      service = (await server.provider.clients.find('svc_post'))!;
-      opaqueClient = (await server.provider.clients.find('svc_opaque'))!;
+      service = (await server.services.clients.find('svc_post'))!;
+      opaqueClient = (await server.services.clients.find('svc_opaque'))!;
     });
     after(() => server.close());
 
-    const tokens = () => server.provider.accessTokens;
+    const tokens = () => server.services.accessTokens;
 
     it('signs a user token per RFC 9068 §2: typ at+jwt, kid, and iss exp aud sub client_id iat jti scope', async () => {
-      const { accessToken, user } = await userGrant(server.provider, 'web_app', 'openid read_api');
+      const { accessToken, user } = await userGrant(server.services, 'web_app', 'openid read_api');
       const header = decodeProtectedHeader(accessToken);
       assert.equal(header.typ, 'at+jwt');
       assert.equal(header.alg, 'RS256');
@@ -33,7 +33,7 @@ for (const database of DATABASES) {
       assert.equal(payload.sub, user.id);
       assert.equal(payload.client_id, 'web_app');
       assert.equal(payload.scope, 'openid read_api');
-      assert.equal(header.kid, server.provider.keys.signingKey().kid);
+      assert.equal(header.kid, server.services.keys.signingKey().kid);
     });
 
     it('gives every token its own jti and verifies it back to the same facts', async () => {
@@ -50,7 +50,7 @@ for (const database of DATABASES) {
     });
 
     it('refuses JWTs that are not its access tokens: another typ, issuer, key, alg none, expired, oversized', async () => {
-      const key = server.provider.keys.signingKey();
+      const key = server.services.keys.signingKey();
       const claims = { client_id: 'svc_post', jti: 'x1', sub: 'svc_post' };
       const sign = (typ: string, issuer: string, signingKey = key.privateKey, exp = '1m') =>
         new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ }).setIssuer(issuer).setAudience(server.url).setIssuedAt().setExpirationTime(exp).sign(signingKey);
@@ -73,7 +73,7 @@ for (const database of DATABASES) {
       await tokens().revoke(info);
       await tokens().revoke(info);
       assert.equal(await tokens().verify(issued.token), undefined);
-      const row = await server.provider.db.selectFrom('access_tokens').selectAll().where('jti', '=', issued.jti).executeTakeFirst();
+      const row = await server.services.db.selectFrom('access_tokens').selectAll().where('jti', '=', issued.jti).executeTakeFirst();
       assert.equal(row?.expires_at, info.exp, 'kept until the token expires, then cleaned up');
       const jwks = createRemoteJWKSet(new URL(`${server.url}/jwks`));
       await jwtVerify(issued.token, jwks, { issuer: server.url, typ: 'at+jwt' });
@@ -83,7 +83,7 @@ for (const database of DATABASES) {
       const issued = await tokens().issue({ client: opaqueClient, scope: 'read_api', ttl: 60 });
       assert.equal(issued.format, 'opaque');
       assert.throws(() => decodeJwt(issued.token));
-      const rows = await server.provider.db.selectFrom('access_tokens').selectAll().where('client_id', '=', 'svc_opaque').execute();
+      const rows = await server.services.db.selectFrom('access_tokens').selectAll().where('client_id', '=', 'svc_opaque').execute();
       assert.ok(rows.some((r) => r.token_hash === hashToken(issued.token)));
       assert.ok(rows.every((r) => !JSON.stringify(r).includes(issued.token)));
       const info = (await tokens().verify(issued.token))!;
@@ -93,27 +93,27 @@ for (const database of DATABASES) {
     });
 
     it('stops honouring the tokens of a client that was deleted (RFC 7592 §2.3), JWT and opaque alike', async () => {
-      const { client } = await server.provider.clients.save({ client_id: 'svc_doomed', client_secret: 'doomed-secret', grant_types: ['client_credentials'], response_types: [] }, 'cli');
+      const { client } = await server.services.clients.save({ client_id: 'svc_doomed', client_secret: 'doomed-secret', grant_types: ['client_credentials'], response_types: [] }, 'cli');
       const jwt = await tokens().issue({ client, scope: 'read_api', ttl: 60 });
       const opaque = await tokens().issue({ client: { ...client, metadata: { ...client.metadata, access_token_format: 'opaque' } }, scope: 'read_api', ttl: 60 });
       assert.ok(await tokens().verify(jwt.token));
       assert.ok(await tokens().verify(opaque.token));
-      await server.provider.clients.delete('svc_doomed');
+      await server.services.clients.delete('svc_doomed');
       assert.equal(await tokens().verify(jwt.token), undefined);
       assert.equal(await tokens().verify(opaque.token), undefined);
     });
 
     it('stops honouring a user JWT when its grant is revoked', async () => {
-      const { accessToken, grantId } = await userGrant(server.provider, 'web_app');
+      const { accessToken, grantId } = await userGrant(server.services, 'web_app');
       assert.ok(await tokens().verify(accessToken));
-      await server.provider.grantsStore.revoke(grantId, Math.floor(Date.now() / 1000));
+      await server.services.grantsStore.revoke(grantId, Math.floor(Date.now() / 1000));
       assert.equal(await tokens().verify(accessToken), undefined);
     });
 
     it('still verifies tokens signed by a key that rotation retired, and signs new ones with the new key', async () => {
       const old = await tokens().issue({ client: service, scope: '', ttl: 60 });
-      const newKid = await server.provider.keys.addKey('RS256');
-      await server.provider.keys.reload();
+      const newKid = await server.services.keys.addKey('RS256');
+      await server.services.keys.reload();
       assert.ok(await tokens().verify(old.token));
       const fresh = await tokens().issue({ client: service, scope: '', ttl: 60 });
       assert.equal(decodeProtectedHeader(fresh.token).kid, newKid);

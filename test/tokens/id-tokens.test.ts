@@ -14,7 +14,7 @@ function leftHalf(token: string, hash: string): string {
 }
 
 async function codeTokens(server: TestServer, clientId: string, sub: string, overrides: Record<string, unknown> = {}) {
-  const { code } = await issueCode(server.provider, clientId, sub, overrides);
+  const { code } = await issueCode(server.services, clientId, sub, overrides);
   const result = await postToken(server.url, { grant_type: 'authorization_code', code, redirect_uri: 'https://app.example/cb', ...postCredentials(clientId) });
   assert.equal(result.status, 200, JSON.stringify(result.body));
   return result.body as Record<string, any>;

@@ -1,62 +1,66 @@
 import type { Logger } from 'pino';
-import type { Config } from './config/load-config.js';
-import { ConfigError } from './config/config-error.js';
-import { openDatabase, migrate, type Db } from './storage/database.js';
-import type { SqliteDriverChoice } from './storage/open-sqlite.js';
-import { signingKeysStore } from './storage/signing-keys-store.js';
-import { clientsStore } from './storage/clients-store.js';
-import { usersStore } from './storage/users-store.js';
-import { accessTokensStore } from './storage/access-tokens-store.js';
-import { grantsStore } from './storage/grants-store.js';
-import { authorizationCodesStore } from './storage/authorization-codes-store.js';
-import { deviceCodesStore } from './storage/device-codes-store.js';
-import { databaseRateLimiter } from './storage/rate-limits-store.js';
-import type { RateLimiter } from './rate-limit/rate-limiter.js';
-import { connectRedis, redisRateLimiter } from './rate-limit/redis-rate-limiter.js';
-import { createProviderMetrics, type ProviderMetrics } from './metrics/provider-metrics.js';
-import { countedRateLimiter } from './metrics/counted-rate-limiter.js';
-import { clientAuthThrottle } from './client-auth/throttle-client-authentication.js';
-import { AuditLog } from './audit/audit-log.js';
-import { auditedClientsStore, auditedSigningKeysStore } from './audit/audited-stores.js';
-import { auditEventsStore } from './storage/audit-events-store.js';
-import { initialAccessTokensStore } from './storage/initial-access-tokens-store.js';
-import { clientTokensStore } from './storage/client-tokens-store.js';
-import type { AuthorizationCodesStore, ClientTokensStore, ConsentsStore, DeviceCodesStore, GrantsStore } from './storage/ports.js';
-import { InitialAccessTokens } from './registration/initial-access-tokens.js';
-import { KeySet } from './keys/key-set.js';
-import { ASSERTION_ALGORITHMS, type SigningAlgorithm } from './jose/algorithms.js';
-import { ClientRegistry } from './clients/client-registry.js';
-import { UserDirectory } from './accounts/user-directory.js';
-import { ClientAuthenticator } from './client-auth/authenticate-client.js';
-import { clientSecretBasic } from './client-auth/client-secret-basic.js';
-import { clientSecretPost } from './client-auth/client-secret-post.js';
-import { noClientAuthentication } from './client-auth/none.js';
-import { clientSecretJwt } from './client-auth/client-secret-jwt.js';
-import { privateKeyJwt } from './client-auth/private-key-jwt.js';
-import { ClientJwks } from './client-auth/client-jwks.js';
-import { usedJtisStore } from './storage/used-jtis-store.js';
-import { AccessTokens } from './tokens/access-tokens.js';
-import { IdTokens } from './tokens/id-tokens.js';
-import { RefreshTokens } from './tokens/refresh-tokens.js';
-import { refreshTokensStore } from './storage/refresh-tokens-store.js';
-import type { GrantHandler } from './grants/grant-handler.js';
-import { grantHandlers } from './grants/index.js';
-import { ProviderMetadata } from './protocol/provider-metadata.js';
-import { createSecretBox, deriveKey } from './util/secret-box.js';
-import { devSecret } from './dev-secret.js';
-import { parseScopeEntry, SCOPE_DESCRIPTIONS } from './rules/scope.js';
-import { sessionsStore } from './storage/sessions-store.js';
-import { consentsStore } from './storage/consents-store.js';
-import { Sessions } from './session/sessions.js';
-import type { CsrfOptions } from './session/csrf.js';
-import { pendingRequests, type PendingRequests } from './authorize/pending-request.js';
-import { systemClock, type Clock } from './util/clock.js';
+import type { Config } from '../config/load-config.js';
+import { ConfigError } from '../config/config-error.js';
+import { openDatabase, migrate, ping, type Db } from '../storage/database.js';
+import type { SqliteDriverChoice } from '../storage/open-sqlite.js';
+import { signingKeysStore } from '../storage/signing-keys-store.js';
+import { clientsStore } from '../storage/clients-store.js';
+import { usersStore } from '../storage/users-store.js';
+import { accessTokensStore } from '../storage/access-tokens-store.js';
+import { grantsStore } from '../storage/grants-store.js';
+import { authorizationCodesStore } from '../storage/authorization-codes-store.js';
+import { deviceCodesStore } from '../storage/device-codes-store.js';
+import { databaseRateLimiter } from '../storage/rate-limits-store.js';
+import type { RateLimiter } from '../rate-limit/rate-limiter.js';
+import { connectRedis, redisRateLimiter } from '../rate-limit/redis-rate-limiter.js';
+import { createProviderMetrics, type ProviderMetrics } from '../metrics/provider-metrics.js';
+import { countedRateLimiter } from '../metrics/counted-rate-limiter.js';
+import { clientAuthThrottle } from '../client-auth/throttle-client-authentication.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { auditedClientsStore, auditedSigningKeysStore } from '../audit/audited-stores.js';
+import { auditEventsStore } from '../storage/audit-events-store.js';
+import { initialAccessTokensStore } from '../storage/initial-access-tokens-store.js';
+import { clientTokensStore } from '../storage/client-tokens-store.js';
+import type { AuthorizationCodesStore, ClientTokensStore, ConsentsStore, DeviceCodesStore, GrantsStore } from '../storage/ports.js';
+import { InitialAccessTokens } from '../registration/initial-access-tokens.js';
+import { KeySet } from '../keys/key-set.js';
+import { ASSERTION_ALGORITHMS, type SigningAlgorithm } from '../jose/algorithms.js';
+import { ClientRegistry } from '../clients/client-registry.js';
+import { UserDirectory } from '../accounts/user-directory.js';
+import { ClientAuthenticator } from '../client-auth/authenticate-client.js';
+import { clientSecretBasic } from '../client-auth/client-secret-basic.js';
+import { clientSecretPost } from '../client-auth/client-secret-post.js';
+import { noClientAuthentication } from '../client-auth/none.js';
+import { clientSecretJwt } from '../client-auth/client-secret-jwt.js';
+import { privateKeyJwt } from '../client-auth/private-key-jwt.js';
+import { ClientJwks } from '../client-auth/client-jwks.js';
+import { usedJtisStore } from '../storage/used-jtis-store.js';
+import { AccessTokens } from '../tokens/access-tokens.js';
+import { IdTokens } from '../tokens/id-tokens.js';
+import { RefreshTokens } from '../tokens/refresh-tokens.js';
+import { refreshTokensStore } from '../storage/refresh-tokens-store.js';
+import type { GrantHandler } from '../grants/grant-handler.js';
+import { grantHandlers } from '../grants/index.js';
+import type { TokenSources } from '../tokens/find-token.js';
+import { createJanitor, type Janitor } from '../janitor/janitor.js';
+import { expiredRowsStore } from '../storage/expired-rows-store.js';
+import { ProviderMetadata } from '../protocol/provider-metadata.js';
+import { createSecretBox, deriveKey } from '../util/secret-box.js';
+import { devSecret } from '../dev-secret.js';
+import { parseScopeEntry, SCOPE_DESCRIPTIONS } from '../rules/scope.js';
+import { sessionsStore } from '../storage/sessions-store.js';
+import { consentsStore } from '../storage/consents-store.js';
+import { Sessions } from '../session/sessions.js';
+import type { CsrfOptions } from '../session/csrf.js';
+import { pendingRequests, type PendingRequests } from '../authorize/pending-request.js';
+import { systemClock, type Clock } from '../util/clock.js';
 
 /**
- * Everything the endpoints share, built once at startup and passed explicitly
- * (STYLE.md §9, §14). Protocol code reaches storage only through the stores named here.
+ * The composition root's services, built once at startup. Only src/app/ and the CLI see this
+ * object: every module declares the few of them it uses, and build-app.ts hands each plugin
+ * those. Protocol code reaches storage only through the stores named here.
  */
-export interface Provider {
+export interface Services {
   config: Config;
   db: Db;
   /** The one source of the current time. */
@@ -80,8 +84,10 @@ export interface Provider {
   /** Refresh tokens: issued hashed, rotated with reuse detection (RFC 9700 §4.14.2). */
   refreshTokens: RefreshTokens;
   clientAuth: ClientAuthenticator;
-  /** Grant handlers keyed by grant_type (STYLE.md §1). */
-  grants: Map<string, GrantHandler>;
+  /** Grant handlers keyed by grant_type: the token endpoint's lookup and discovery's list. */
+  grants: ReadonlyMap<string, GrantHandler>;
+  /** Where introspection and revocation look a presented token up. */
+  tokenSources: TokenSources;
   /** Initial access tokens for the registration endpoint (RFC 7591 §3). */
   initialAccessTokens: InitialAccessTokens;
   /** Revokes everything issued to a client (RFC 7592 §2.3 delete). */
@@ -89,7 +95,7 @@ export interface Provider {
   metadata: ProviderMetadata;
   /** Scopes this provider knows, with what the consent page says of each. */
   scopes: Map<string, string>;
-  /** Browser sessions (SSO); the contract is described in src/interaction/sessions.ts. */
+  /** Browser sessions (SSO); the contract is described in src/session/sessions.ts. */
   sessions: Sessions;
   /** Remembered consent per user and client. */
   consents: ConsentsStore;
@@ -97,17 +103,21 @@ export interface Provider {
   csrf: CsrfOptions;
   /** Authorization requests sealed while the person is on a page. */
   pendingRequests: PendingRequests;
+  /** Purges expired rows; `serve` schedules it, `tessera janitor` runs it once. */
+  janitor: Janitor & { schedule(): void };
+  /** Resolves when the database answers (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-export interface ProviderOptions {
+export interface ServicesOptions {
   logger?: Logger;
   /** PostgreSQL schema (tests). */
   schema?: string;
 }
 
 /** Opens storage, runs migrations, loads keys and builds the shared services. */
-export async function createProvider(config: Config, options: ProviderOptions = {}): Promise<Provider> {
+export async function createServices(config: Config, options: ServicesOptions = {}): Promise<Services> {
   const secret = config.secret || (config.dev ? devSecret(config.dataDir) : '');
   if (!secret) throw new ConfigError('secret', 'is required outside dev mode: set TESSERA_SECRET to at least 32 random characters');
 
@@ -160,7 +170,7 @@ export async function createProvider(config: Config, options: ProviderOptions = 
   });
   const usedJtis = usedJtisStore(db);
   const tokenEndpoint = `${config.issuer}/token`;
-  // Rate limits live in Redis when REDIS_URL is set, else in the shared database (issue 7).
+  // Rate limits live in Redis when REDIS_URL is set, else in the shared database.
   const redisLimiter = config.redisUrl ? redisRateLimiter(connectRedis(config.redisUrl), { keyPrefix: config.redisKeyPrefix }) : undefined;
   const rateLimiter: RateLimiter = countedRateLimiter(redisLimiter ?? databaseRateLimiter(db, clock), metrics);
   const clientAuth = new ClientAuthenticator(clients, [
@@ -178,12 +188,16 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     const { name, description } = parseScopeEntry(entry);
     scopes.set(name, description);
   }
-
+  const codes = authorizationCodesStore(db);
+  const deviceCodes = deviceCodesStore(db);
+  const sessions = new Sessions({ store: sessionsStore(db), ttl: config.ttl.session, secure: config.issuer.startsWith('https:'), clock });
+  const grantHandlersByType = grantHandlers({ config, users, accessTokens, idTokens, refreshTokens, codes, deviceCodes, grantsStore: grants, audit, scopes, clock });
+  const janitor = createJanitor({ steps: expiredRowsStore(db, { auditRetentionDays: config.janitor.auditRetentionDays }), config, clock }, options.logger);
 
   const refresh = setInterval(() => keys.reload().catch((err) => options.logger?.warn({ err }, 'key reload failed')), config.keys.refreshInterval * 1000);
   refresh.unref();
 
-  const provider: Provider = {
+  return {
     config,
     db,
     clock,
@@ -191,8 +205,8 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     clients,
     users,
     grantsStore: grants,
-    codes: authorizationCodesStore(db),
-    deviceCodes: deviceCodesStore(db),
+    codes,
+    deviceCodes,
     rateLimiter,
     metrics,
     audit,
@@ -200,21 +214,23 @@ export async function createProvider(config: Config, options: ProviderOptions = 
     idTokens,
     refreshTokens,
     clientAuth,
-    grants: new Map(),
+    grants: grantHandlersByType,
+    tokenSources: { accessTokens, refreshTokens },
     metadata,
     scopes,
     initialAccessTokens: new InitialAccessTokens(initialAccessTokensStore(db), clock),
     clientTokens: clientTokensStore(db),
-    sessions: new Sessions({ store: sessionsStore(db), ttl: config.ttl.session, secure: config.issuer.startsWith('https:'), clock }),
+    sessions,
     consents: consentsStore(db),
     csrf: { key: deriveKey(secret, 'csrf'), secure: config.issuer.startsWith('https:') },
     pendingRequests: pendingRequests({ box: createSecretBox(secret, 'interactions'), ttl: config.ttl.interaction, clock }),
+    janitor,
+    ping: () => ping(db),
     async close() {
       clearInterval(refresh);
+      janitor.stop();
       await redisLimiter?.close();
       await db.destroy();
     },
   };
-  provider.grants = grantHandlers(provider);
-  return provider;
 }

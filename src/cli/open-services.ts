@@ -1,5 +1,5 @@
 import { loadConfig, type Config } from '../config/load-config.js';
-import { createProvider, type Provider } from '../provider.js';
+import { createServices, type Services } from '../app/create-services.js';
 import type { CommandIO } from './args.js';
 
 /**
@@ -21,11 +21,11 @@ export function loadCliConfig(configFile: string | undefined, io: CommandIO, env
 }
 
 /** Opens the provider's storage for an admin command and closes it afterwards. */
-export async function withProvider<T>(configFile: string | undefined, io: CommandIO, work: (provider: Provider) => Promise<T>): Promise<T> {
-  const provider = await createProvider(loadCliConfig(configFile, io));
+export async function withServices<T>(configFile: string | undefined, io: CommandIO, work: (services: Services) => Promise<T>): Promise<T> {
+  const services = await createServices(loadCliConfig(configFile, io));
   try {
-    return await work(provider);
+    return await work(services);
   } finally {
-    await provider.close();
+    await services.close();
   }
 }

@@ -1,0 +1,164 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import type { Logger } from 'pino';
+import type { Services } from './create-services.js';
+import { authorizationPages } from './authorization-pages.js';
+import { authorizationRoutes } from '../authorize/authorization-routes.js';
+import { describeReturnTo } from '../authorize/describe-return-to.js';
+import { deviceAuthorizationEndpoint } from '../endpoints/device-authorization.js';
+import { discoveryEndpoint } from '../endpoints/discovery.js';
+import { endSessionEndpoint } from '../endpoints/end-session.js';
+import { healthEndpoints } from '../endpoints/health.js';
+import { introspectEndpoint } from '../endpoints/introspect.js';
+import { jwksEndpoint } from '../endpoints/jwks.js';
+import { registrationEndpoint } from '../endpoints/registration.js';
+import { revokeEndpoint } from '../endpoints/revoke.js';
+import { tokenEndpoint } from '../endpoints/token.js';
+import { userinfoEndpoint } from '../endpoints/userinfo.js';
+import { clientErrorHandler } from '../http/client-error.js';
+import { cors } from '../http/cors.js';
+import { errorHandler } from '../http/error-handler.js';
+import { parseForm } from '../http/parse-form.js';
+import { deviceRoutes } from '../interaction/device-routes.js';
+import { errorPageHandler } from '../interaction/error-page.js';
+import { loginRoutes } from '../interaction/login-routes.js';
+import { metricsEndpoint } from '../metrics/metrics-endpoint.js';
+import { requestMetrics } from '../metrics/request-metrics.js';
+import { NotFound } from '../protocol/oauth-errors.js';
+
+export interface AppOptions {
+  logger?: Logger | false;
+}
+
+/**
+ * The HTTP application, without `listen` (tests use `app.inject` or listen on port 0). Each
+ * plugin receives the few services it declares in its options, and nothing else.
+ */
+export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
+  const { config, metadata, clock } = services;
+  const { issuer } = config;
+  const app = Fastify({
+    loggerInstance: (options.logger || undefined) as FastifyBaseLogger | undefined,
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    clientErrorHandler,
+  });
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, parseForm(body as string));
+  });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => errorHandler(new NotFound(`no such endpoint: ${request.method} ${request.url.split('?')[0]}`), request, reply));
+
+  // Before the endpoints, so its hooks reach their routes; never lists /auth (RFC 9700 §2.6).
+  await app.register(cors, { routes: { '/token': ['POST'], '/userinfo': ['GET', 'POST'], '/device/auth': ['POST'] } });
+  requestMetrics(app, services.metrics);
+  await app.register(healthEndpoints, { ping: services.ping });
+  await app.register(metricsEndpoint, { config, metrics: services.metrics });
+  await app.register(discoveryEndpoint, {
+    issuer,
+    metadata,
+    scopes: services.scopes,
+    grantTypes: [...services.grants.keys()],
+    clientAuth: services.clientAuth,
+  });
+  await app.register(jwksEndpoint, { keys: services.keys });
+  await app.register(tokenEndpoint, {
+    issuer,
+    metadata,
+    clientAuth: services.clientAuth,
+    grants: services.grants,
+    metrics: services.metrics,
+    audit: services.audit,
+  });
+  await app.register(registrationEndpoint, {
+    config,
+    metadata,
+    clients: services.clients,
+    initialAccessTokens: services.initialAccessTokens,
+    rateLimiter: services.rateLimiter,
+    clientTokens: services.clientTokens,
+    clock,
+  });
+  await app.register(introspectEndpoint, { issuer, metadata, clientAuth: services.clientAuth, tokenSources: services.tokenSources, users: services.users });
+  await app.register(revokeEndpoint, {
+    issuer,
+    metadata,
+    clientAuth: services.clientAuth,
+    tokenSources: services.tokenSources,
+    grantsStore: services.grantsStore,
+    accessTokens: services.accessTokens,
+    audit: services.audit,
+    clock,
+  });
+  await app.register(deviceAuthorizationEndpoint, {
+    config,
+    metadata,
+    clientAuth: services.clientAuth,
+    deviceCodes: services.deviceCodes,
+    scopes: services.scopes,
+    clock,
+  });
+  await app.register(userinfoEndpoint, { issuer, metadata, accessTokens: services.accessTokens, users: services.users });
+
+  // The pages a person sees: cookies (sessions, CSRF) and errors shown as a page, in this scope only.
+  await app.register(async (pages) => {
+    await pages.register(fastifyCookie);
+    pages.setErrorHandler(errorPageHandler);
+    await pages.register(endSessionEndpoint, {
+      issuer,
+      metadata,
+      keys: services.keys,
+      clients: services.clients,
+      sessions: services.sessions,
+      grantsStore: services.grantsStore,
+      csrf: services.csrf,
+      clock,
+    });
+    await pages.register(loginRoutes, {
+      issuer,
+      config,
+      csrf: services.csrf,
+      sessions: services.sessions,
+      rateLimiter: services.rateLimiter,
+      users: services.users,
+      audit: services.audit,
+      metrics: services.metrics,
+      describeReturnTo: (returnTo) => describeReturnTo(services.pendingRequests, returnTo),
+    });
+    await pages.register(authorizationRoutes, {
+      issuer,
+      metadata,
+      scopes: services.scopes,
+      pkce: config.pkce,
+      keys: services.keys,
+      clients: services.clients,
+      users: services.users,
+      sessions: services.sessions,
+      consents: services.consents,
+      audit: services.audit,
+      codes: services.codes,
+      ttl: config.ttl,
+      pendingRequests: services.pendingRequests,
+      csrf: services.csrf,
+      pages: authorizationPages,
+      clock,
+    });
+    await pages.register(deviceRoutes, {
+      issuer,
+      config,
+      csrf: services.csrf,
+      sessions: services.sessions,
+      rateLimiter: services.rateLimiter,
+      deviceCodes: services.deviceCodes,
+      clients: services.clients,
+      users: services.users,
+      audit: services.audit,
+      scopes: services.scopes,
+      clock,
+    });
+  });
+  return app;
+}
