@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { addForeignKeys, inMigrationTransaction } from '../database.js';
+import { addForeignKeys, inMigrationTransaction } from './migration-steps.js';
 
 /** The tables whose rows belong to a grant: revoking or purging the grant concerns them all. */
 const CHILDREN = ['authorization_codes', 'refresh_tokens', 'access_tokens', 'device_codes'] as const;
