@@ -116,6 +116,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       grantsStore: services.grantsStore,
       csrf: services.csrf,
       clock,
+      outbound: services.outbound,
     });
     await pages.register(loginRoutes, {
       issuer,

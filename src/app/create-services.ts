@@ -34,6 +34,8 @@ import { noClientAuthentication } from '../client-auth/none.js';
 import { clientSecretJwt } from '../client-auth/client-secret-jwt.js';
 import { privateKeyJwt } from '../client-auth/private-key-jwt.js';
 import { ClientJwks } from '../client-auth/client-jwks.js';
+import { createOutboundFetch, type OutboundFetch } from '../outbound/outbound-fetch.js';
+import { outboundPolicy } from '../outbound/address-policy.js';
 import { usedJtisStore } from '../storage/used-jtis-store.js';
 import { AccessTokens } from '../tokens/access-tokens.js';
 import { IdTokens } from '../tokens/id-tokens.js';
@@ -84,6 +86,8 @@ export interface Services {
   /** Refresh tokens: issued hashed, rotated with reuse detection (RFC 9700 §4.14.2). */
   refreshTokens: RefreshTokens;
   clientAuth: ClientAuthenticator;
+  /** The one way the server requests a URL a client registered (jwks_uri, backchannel_logout_uri): SSRF-safe. */
+  outbound: OutboundFetch;
   /** Grant handlers keyed by grant_type: the token endpoint's lookup and discovery's list. */
   grants: ReadonlyMap<string, GrantHandler>;
   /** Where introspection and revocation look a presented token up. */
@@ -173,11 +177,12 @@ export async function createServices(config: Config, options: ServicesOptions = 
   // Rate limits live in Redis when REDIS_URL is set, else in the shared database.
   const redisLimiter = config.redisUrl ? redisRateLimiter(connectRedis(config.redisUrl), { keyPrefix: config.redisKeyPrefix }) : undefined;
   const rateLimiter: RateLimiter = countedRateLimiter(redisLimiter ?? databaseRateLimiter(db, clock), metrics);
+  const outbound = createOutboundFetch({ policy: outboundPolicy(config), timeoutMs: config.outbound.timeout * 1000, maxBytes: config.outbound.maxResponseBytes });
   const clientAuth = new ClientAuthenticator(clients, [
     clientSecretBasic(clients),
     clientSecretPost(clients),
     clientSecretJwt({ registry: clients, usedJtis, issuer: config.issuer, tokenEndpoint, clock }),
-    privateKeyJwt({ usedJtis, jwks: new ClientJwks(), issuer: config.issuer, tokenEndpoint, clock }),
+    privateKeyJwt({ usedJtis, jwks: new ClientJwks({ fetch: outbound }), issuer: config.issuer, tokenEndpoint, clock }),
     noClientAuthentication(),
   ], clientAuthThrottle(rateLimiter, config.clientAuthentication));
   const metadata = new ProviderMetadata();
@@ -214,6 +219,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     idTokens,
     refreshTokens,
     clientAuth,
+    outbound,
     grants: grantHandlersByType,
     tokenSources: { accessTokens, refreshTokens },
     metadata,

@@ -1,11 +1,9 @@
 import type { JSONWebKeySet } from 'jose';
-import { isLoopback } from '../clients/validate-client-metadata.js';
+import type { OutboundFetch } from '../outbound/outbound-fetch.js';
 
 export interface ClientJwksOptions {
-  /** Abort a jwks_uri fetch after this many milliseconds. */
-  timeoutMs?: number;
-  /** Largest accepted JWKS document, in bytes. */
-  maxBytes?: number;
+  /** The SSRF-safe fetcher: address policy, no redirects, deadline and size cap. */
+  fetch: OutboundFetch;
   /** How long a fetched JWKS is used before it is fetched again, in milliseconds. */
   maxAgeMs?: number;
   /** At most one re-fetch for an unknown key per uri within this many milliseconds. */
@@ -22,21 +20,20 @@ interface Entry {
 
 /**
  * The key sets of private_key_jwt clients that publish a `jwks_uri` (OIDC Registration §2).
- * Fetched with a short timeout and a size limit, cached, and fetched again when an assertion
+ * Fetched through the outbound fetcher (public addresses only, a deadline and a size
+ * limit, no redirects), cached, and fetched again when an assertion
  * names a key the cached copy lacks (the client rotated), at most once per cooldown so that
  * made-up `kid`s cannot turn into a stream of requests to the client's server.
  */
 export class ClientJwks {
   private readonly cache = new Map<string, Entry>();
-  private readonly timeoutMs: number;
-  private readonly maxBytes: number;
+  private readonly send: OutboundFetch;
   private readonly maxAgeMs: number;
   private readonly cooldownMs: number;
   private readonly maxEntries: number;
 
-  constructor(options: ClientJwksOptions = {}) {
-    this.timeoutMs = options.timeoutMs ?? 3000;
-    this.maxBytes = options.maxBytes ?? 64 * 1024;
+  constructor(options: ClientJwksOptions) {
+    this.send = options.fetch;
     this.maxAgeMs = options.maxAgeMs ?? 5 * 60 * 1000;
     this.cooldownMs = options.cooldownMs ?? 10 * 1000;
     this.maxEntries = options.maxEntries ?? 1000;
@@ -68,30 +65,15 @@ export class ClientJwks {
   }
 
   private async fetch(uri: string): Promise<JSONWebKeySet> {
-    const url = new URL(uri);
-    // Registration already enforces this; checked again because the fetch goes out from here.
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-      throw new Error('jwks_uri must use https');
-    }
-    const response = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs), redirect: 'error', headers: { accept: 'application/json, application/jwk-set+json' } });
+    const response = await this.send(uri, { headers: { accept: 'application/json, application/jwk-set+json' } });
     if (response.status !== 200) throw new Error(`jwks_uri answered ${response.status}`);
-    const declared = Number(response.headers.get('content-length') ?? 0);
-    if (declared > this.maxBytes) throw new Error('jwks_uri document is too large');
-    const body = await readLimited(response, this.maxBytes);
-    const jwks = JSON.parse(body) as JSONWebKeySet;
+    let jwks: JSONWebKeySet;
+    try {
+      jwks = JSON.parse(response.body.toString('utf8')) as JSONWebKeySet;
+    } catch {
+      throw new Error('jwks_uri did not return JSON');
+    }
     if (!jwks || typeof jwks !== 'object' || !Array.isArray(jwks.keys)) throw new Error('jwks_uri did not return a JWK Set');
     return jwks;
   }
-}
-
-async function readLimited(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw new Error('jwks_uri document is too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

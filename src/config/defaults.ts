@@ -114,6 +114,18 @@ export const defaults = {
     /** Throttle window. */
     window: 900,
   },
+  outbound: {
+    /**
+     * Hosts the server may fetch from or post to (`jwks_uri`, `backchannel_logout_uri`) although they resolve to
+     * loopback, private or other non-public addresses: exact host names or address ranges (`jwks.internal.example`,
+     * `10.1.0.0/16`, `127.0.0.1`). Plain http is allowed to these hosts only (and to loopback in dev mode).
+     */
+    allowedHosts: [] as string[],
+    /** Seconds one outbound request (connect, answer and body) may take. */
+    timeout: 5,
+    /** Largest response body accepted from an outbound request, in bytes. */
+    maxResponseBytes: 65536,
+  },
   metrics: {
     /** Serve Prometheus metrics at GET /metrics. */
     enabled: true,

@@ -7,6 +7,7 @@ import { isSigningAlgorithm, SIGNING_ALGORITHMS } from '../jose/algorithms.js';
 import { isBearerTokenSyntax } from '../rules/bearer-token.js';
 import { isScopeEntry } from '../rules/scope.js';
 import { SQLITE_DRIVER_CHOICES, type SqliteDriverChoice } from '../storage/open-sqlite.js';
+import { isAllowedHostEntry } from '../outbound/address-policy.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -77,6 +78,15 @@ export function validateConfig(raw: Record<string, unknown>): Config {
   if (config.janitor.batchSize < 1) throw new ConfigError('janitor.batchSize', 'must be at least 1');
   for (const name of ['maxFailuresPerAddress', 'window'] as const) {
     if (!Number.isInteger(config.clientAuthentication[name]) || config.clientAuthentication[name] < 1) throw new ConfigError(`clientAuthentication.${name}`, 'must be a whole number, at least 1');
+  }
+  for (const [i, entry] of config.outbound.allowedHosts.entries()) {
+    if (typeof entry !== 'string' || !isAllowedHostEntry(entry)) {
+      throw new ConfigError(`outbound.allowedHosts[${i}]`, 'must be a host name, an IP address or a CIDR range (10.1.0.0/16)');
+    }
+  }
+  if (!Number.isInteger(config.outbound.timeout) || config.outbound.timeout < 1) throw new ConfigError('outbound.timeout', 'must be a whole number of seconds, at least 1');
+  if (!Number.isInteger(config.outbound.maxResponseBytes) || config.outbound.maxResponseBytes < 1024) {
+    throw new ConfigError('outbound.maxResponseBytes', 'must be a whole number of bytes, at least 1024');
   }
   for (const [i, scope] of config.scopes.entries()) {
     if (typeof scope !== 'string' || !isScopeEntry(scope)) {

@@ -12,7 +12,7 @@ import type { ClientTokensStore } from '../storage/ports.js';
 import type { Clock } from '../util/clock.js';
 
 export interface ClientConfigurationOptions {
-  config: Pick<Config, 'dev'>;
+  config: Pick<Config, 'dev' | 'outbound'>;
   metadata: ProviderMetadata;
   clients: Pick<ClientRegistry, 'save' | 'find' | 'checkSecret' | 'delete'>;
   /** RFC 7592 §2.3: deleting a registration revokes what was issued to the client. */
@@ -52,7 +52,7 @@ export async function clientConfigurationRoutes(app: FastifyInstance, options: C
       throw new InvalidRequest('client_secret does not match the current client secret');
     }
     checkUnsupportedMetadata(metadata, options.metadata);
-    checkServerFetchedUrls(metadata, config.dev);
+    checkServerFetchedUrls(metadata, config);
     const { client: updated, secret } = await clients.save(metadata, 'registration');
     reply.headers(noStore);
     return clientInformation(updated, { secret, registrationAccessToken: token, registrationClientUri: clientUri(updated.clientId) });

@@ -11,6 +11,7 @@ import { readLogoutParams } from '../logout/read-logout-params.js';
 import { isHintOfSession, resolveLogoutRequest, type LogoutRequest, type ResolveLogoutDeps } from '../logout/resolve-logout-request.js';
 import { endBrowserSession, type EndBrowserSessionDeps } from '../logout/end-browser-session.js';
 import { BackchannelLogout } from '../logout/backchannel-logout.js';
+import type { OutboundFetch } from '../outbound/outbound-fetch.js';
 
 export interface EndSessionOptions extends ResolveLogoutDeps, EndBrowserSessionDeps {
   metadata: ProviderMetadata;
@@ -19,6 +20,8 @@ export interface EndSessionOptions extends ResolveLogoutDeps, EndBrowserSessionD
   clients: Pick<ClientRegistry, 'find'>;
   sessions: Pick<Sessions, 'current' | 'end' | 'clearCookie' | 'clientsOf'>;
   csrf: CsrfOptions;
+  /** Posts the logout tokens to backchannel_logout_uri, under the outbound address policy. */
+  outbound: OutboundFetch;
 }
 
 /**
@@ -33,7 +36,7 @@ export async function endSessionEndpoint(app: FastifyInstance, options: EndSessi
   metadata.set('backchannel_logout_supported', true);
   metadata.set('backchannel_logout_session_supported', true);
 
-  const backchannel = new BackchannelLogout({ issuer, keys: options.keys, clients: options.clients, sessions, logger: app.log, clock: options.clock });
+  const backchannel = new BackchannelLogout({ issuer, keys: options.keys, clients: options.clients, sessions, logger: app.log, clock: options.clock, fetch: options.outbound });
   app.addHook('onClose', () => backchannel.close());
 
   // §3: after logout, back to the verified post_logout_redirect_uri (with state), else our page.

@@ -13,7 +13,7 @@ import { clientInformation, SERVER_MANAGED_FIELDS } from '../registration/client
 import { clientConfigurationRoutes, type ClientConfigurationOptions } from './client-configuration.js';
 
 export interface RegistrationOptions extends ClientConfigurationOptions {
-  config: Pick<Config, 'issuer' | 'dev' | 'registration'>;
+  config: Pick<Config, 'issuer' | 'dev' | 'registration' | 'outbound'>;
   initialAccessTokens: Pick<InitialAccessTokens, 'isValid'>;
   rateLimiter: RateLimiter;
 }
@@ -39,7 +39,7 @@ export async function registrationEndpoint(app: FastifyInstance, options: Regist
     if (!invited) await limitOpenRegistration(request, options.rateLimiter, config.registration.openRegistrationsPerHour);
     const input = readMetadataBody(request);
     checkUnsupportedMetadata(input, options.metadata);
-    checkServerFetchedUrls(input, config.dev);
+    checkServerFetchedUrls(input, config);
     // RFC 7591 §3.2.1: the server issues client_id and client_secret; the client chooses neither.
     const { client_id: _chosenId, client_secret: _chosenSecret, ...metadata } = input;
     for (const field of SERVER_MANAGED_FIELDS) delete metadata[field];

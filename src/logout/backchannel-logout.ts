@@ -4,6 +4,8 @@ import type { Client } from '../clients/client.js';
 import type { KeySet } from '../keys/key-set.js';
 import type { Sessions } from '../session/sessions.js';
 import type { Clock } from '../util/clock.js';
+import type { OutboundFetch } from '../outbound/outbound-fetch.js';
+import { OutboundRefused } from '../outbound/checked-lookup.js';
 import { signLogoutToken } from './logout-token.js';
 
 export interface BackchannelLogoutOptions {
@@ -13,7 +15,9 @@ export interface BackchannelLogoutOptions {
   sessions: Pick<Sessions, 'clientsOf'>;
   logger: FastifyBaseLogger;
   clock: Clock;
-  /** Milliseconds one delivery attempt may take. */
+  /** The SSRF-safe fetcher: address policy, no redirects, deadline and size cap. */
+  fetch: OutboundFetch;
+  /** Milliseconds one delivery attempt may take (default: the fetcher's, `outbound.timeout`). */
   timeoutMs?: number;
   /** Attempts after the first one, for network errors and 5xx answers. */
   retries?: number;
@@ -72,16 +76,15 @@ export class BackchannelLogout {
       let outcome: string;
       try {
         // §2.5: POST, form-encoded, the token as the only parameter logout_token. Redirects are not followed.
-        const response = await fetch(uri, {
+        const response = await this.options.fetch(uri, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body: new URLSearchParams({ logout_token: token }).toString(),
-          redirect: 'manual',
-          signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.timeoutMs ?? 5000)]),
+          signal: this.abort.signal,
+          timeoutMs: this.options.timeoutMs,
         });
-        await response.body?.cancel();
         // §2.8: 200 (or 204) means done; a 4xx means the client refused this token, so retrying is useless.
-        if (response.ok) {
+        if (response.status >= 200 && response.status < 300) {
           this.options.logger.info({ client_id: client.clientId }, 'back-channel logout delivered');
           return;
         }
@@ -91,7 +94,12 @@ export class BackchannelLogout {
         }
         outcome = `HTTP ${response.status}`;
       } catch (err) {
-        outcome = (err as Error).name === 'TimeoutError' ? 'timeout' : (err as Error).message;
+        // An address the policy refuses stays refused: no retry.
+        if (err instanceof OutboundRefused) {
+          this.options.logger.warn({ client_id: client.clientId, reason: (err as Error).message }, 'back-channel logout not sent: address refused');
+          return;
+        }
+        outcome = (err as Error).message;
       }
       this.options.logger.warn({ client_id: client.clientId, attempt, outcome }, 'back-channel logout attempt failed');
       if (attempt < attempts) {

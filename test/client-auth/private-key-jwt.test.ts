@@ -30,7 +30,7 @@ for (const database of DATABASES) {
         { client_id: 'svc_pk_unreachable', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'http://127.0.0.1:9/jwks.json', ...cc },
         { client_id: 'svc_pk_huge', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: hugeHost.url, ...cc },
       ];
-      server = await startTestServer({ database, config: { clients, scopes: TOKEN_TEST_SCOPES } });
+      server = await startTestServer({ database, config: { clients, scopes: TOKEN_TEST_SCOPES, outbound: { allowedHosts: ['127.0.0.1'] } } });
       tokenUrl = `${server.url}/token`;
     });
     after(async () => {

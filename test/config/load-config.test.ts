@@ -179,6 +179,13 @@ describe('bad config stops startup, naming the setting', () => {
     refuses('scopes[0]', /valid scope name/, () => load({}, { scopes: ['bad scope: x'] }));
   });
 
+  it('outbound.allowedHosts: host names, addresses and CIDR ranges, from the file or the environment', () => {
+    assert.deepEqual(load({ TESSERA_OUTBOUND_ALLOWED_HOSTS: 'jwks.internal.example,10.1.0.0/16' }).outbound.allowedHosts, ['jwks.internal.example', '10.1.0.0/16']);
+    refuses('outbound.allowedHosts[1]', /host name, an IP address or a CIDR range/, () => load({}, { outbound: { allowedHosts: ['ok.example', 'https://keys.example/'] } }));
+    refuses('outbound.timeout', /at least 1/, () => load({ TESSERA_OUTBOUND_TIMEOUT: '0' }));
+    refuses('outbound.maxResponseBytes', /at least 1024/, () => load({ TESSERA_OUTBOUND_MAX_RESPONSE_BYTES: '10' }));
+  });
+
   it('a bad client entry, naming clients[i]', () => {
     const good = { client_id: 'ok', redirect_uris: ['https://ok.example.com/cb'] };
     refuses('clients[1] (web)', /invalid_redirect_uri: .*must use https/, () => load({}, { clients: [good, { client_id: 'web', redirect_uris: ['http://web.example.com/cb'] }] }));

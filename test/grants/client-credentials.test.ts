@@ -14,7 +14,7 @@ for (const database of DATABASES) {
     before(async () => {
       const pk = await clientKey('pk-1');
       host = await startJwksHost([pk.publicJwk]);
-      server = await startTestServer({ database, config: { clients: tokenClients({ pk, jwksUri: host.url }), scopes: TOKEN_TEST_SCOPES } });
+      server = await startTestServer({ database, config: { clients: tokenClients({ pk, jwksUri: host.url }), scopes: TOKEN_TEST_SCOPES, outbound: { allowedHosts: ['127.0.0.1'] } } });
       tokenUrl = `${server.url}/token`;
     });
     after(async () => {

@@ -77,6 +77,8 @@ for (const database of DATABASES) {
             { ...BC, backchannel_logout_uri: receiver.url, backchannel_logout_session_required: true },
             { ...DEAD, backchannel_logout_uri: dead.url },
           ],
+          // The receivers listen on loopback, which the outbound policy refuses unless allow-listed.
+          outbound: { allowedHosts: ['127.0.0.1'] },
         }),
       });
     });
