@@ -178,11 +178,12 @@ export async function createServices(config: Config, options: ServicesOptions = 
   const redisLimiter = config.redisUrl ? redisRateLimiter(connectRedis(config.redisUrl), { keyPrefix: config.redisKeyPrefix }) : undefined;
   const rateLimiter: RateLimiter = countedRateLimiter(redisLimiter ?? databaseRateLimiter(db, clock), metrics);
   const outbound = createOutboundFetch({ policy: outboundPolicy(config), timeoutMs: config.outbound.timeout * 1000, maxBytes: config.outbound.maxResponseBytes });
+  const assertionAudience = { issuer: config.issuer, tokenEndpoint, acceptTokenEndpointAudience: config.clientAuthentication.acceptTokenEndpointAudience };
   const clientAuth = new ClientAuthenticator(clients, [
     clientSecretBasic(clients),
     clientSecretPost(clients),
-    clientSecretJwt({ registry: clients, usedJtis, issuer: config.issuer, tokenEndpoint, clock }),
-    privateKeyJwt({ usedJtis, jwks: new ClientJwks({ fetch: outbound }), issuer: config.issuer, tokenEndpoint, clock }),
+    clientSecretJwt({ registry: clients, usedJtis, ...assertionAudience, clock }),
+    privateKeyJwt({ usedJtis, jwks: new ClientJwks({ fetch: outbound }), ...assertionAudience, clock }),
     noClientAuthentication(),
   ], clientAuthThrottle(rateLimiter, config.clientAuthentication));
   const metadata = new ProviderMetadata();

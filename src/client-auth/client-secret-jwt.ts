@@ -12,6 +12,8 @@ export interface ClientSecretJwtOptions {
   issuer: string;
   tokenEndpoint: string;
   clock: Clock;
+  /** Accept the token endpoint URL as `aud` too (`clientAuthentication.acceptTokenEndpointAudience`). */
+  acceptTokenEndpointAudience: boolean;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface ClientSecretJwtOptions {
 export function clientSecretJwt(options: ClientSecretJwtOptions): ClientAuthMethod {
   return {
     name: 'client_secret_jwt',
-    async verify(presented, client, endpointUrl) {
+    async verify(presented, client) {
       const fail = (detail: string) => new InvalidClient('client authentication failed', detail);
       if (!presented.assertion) throw fail('no client assertion');
       const secret = options.registry.recoverSecret(client);
@@ -30,7 +32,7 @@ export function clientSecretJwt(options: ClientSecretJwtOptions): ClientAuthMeth
       await verifyClientAssertion({
         assertion: presented.assertion,
         client,
-        audiences: acceptedAudiences(options, endpointUrl),
+        audiences: acceptedAudiences(options),
         algorithms: assertionAlgorithms(HMAC_ASSERTION_ALGORITHMS, client.metadata.token_endpoint_auth_signing_alg),
         keys: [new TextEncoder().encode(secret)],
         usedJtis: options.usedJtis,

@@ -14,6 +14,8 @@ export interface PrivateKeyJwtOptions {
   issuer: string;
   tokenEndpoint: string;
   clock: Clock;
+  /** Accept the token endpoint URL as `aud` too (`clientAuthentication.acceptTokenEndpointAudience`). */
+  acceptTokenEndpointAudience: boolean;
 }
 
 type PublicKey = CryptoKey | KeyObject;
@@ -25,7 +27,7 @@ type PublicKey = CryptoKey | KeyObject;
 export function privateKeyJwt(options: PrivateKeyJwtOptions): ClientAuthMethod {
   return {
     name: 'private_key_jwt',
-    async verify(presented, client, endpointUrl) {
+    async verify(presented, client) {
       const fail = (detail: string) => new InvalidClient('client authentication failed', `private_key_jwt ${client.clientId}: ${detail}`);
       if (!presented.assertion) throw fail('no client assertion');
       const algorithms = assertionAlgorithms(ASYMMETRIC_ASSERTION_ALGORITHMS, client.metadata.token_endpoint_auth_signing_alg);
@@ -51,7 +53,7 @@ export function privateKeyJwt(options: PrivateKeyJwtOptions): ClientAuthMethod {
       await verifyClientAssertion({
         assertion: presented.assertion,
         client,
-        audiences: acceptedAudiences(options, endpointUrl),
+        audiences: acceptedAudiences(options),
         algorithms,
         keys,
         usedJtis: options.usedJtis,

@@ -10,26 +10,40 @@ const FUTURE_LIMIT = 60;
 /** Longest accepted assertion lifetime: jti records are kept that long. */
 const MAX_LIFETIME = 3600;
 
-/** Where this server is reached, as a client may name it in an assertion's `aud`. */
+/** How this server may be named in a client assertion's `aud`. */
 export interface AssertionAudience {
   issuer: string;
   tokenEndpoint: string;
+  /** Also accept the token endpoint URL, for clients written before draft-ietf-oauth-rfc7523bis. */
+  acceptTokenEndpointAudience: boolean;
 }
 
 /**
- * RFC 7523 §3 item 3: the `aud` values that identify this server to a client assertion: the
- * issuer, the token endpoint, and the endpoint called (introspection, revocation, device
- * authorization), as a string or anywhere in an array. draft-ietf-oauth-rfc7523bis asks for the
- * issuer alone, as a string: that change is made here.
+ * draft-ietf-oauth-rfc7523bis §4 (replacing RFC 7523 §3 item 3): a client assertion's `aud`
+ * is the issuer identifier; the token endpoint URL "MUST NOT be used", and no other endpoint
+ * URL identifies this server either. The token endpoint stays acceptable only when the
+ * operator opts in for older clients (§6: stricter servers break clients that send it).
  */
-export function acceptedAudiences(server: AssertionAudience, endpointUrl: string): string[] {
-  return [server.issuer, server.tokenEndpoint, endpointUrl];
+export function acceptedAudiences(server: AssertionAudience): string[] {
+  return server.acceptTokenEndpointAudience ? [server.issuer, server.tokenEndpoint] : [server.issuer];
+}
+
+/**
+ * draft-ietf-oauth-rfc7523bis §4: "The authorization server MUST reject any JWT that does not
+ * contain its issuer identifier as its sole audience value." A one-member array is the same
+ * sole value (the draft does not restrict aud's JSON type); an array with anything beside it
+ * is refused, which is what closes the audience-injection attack.
+ */
+export function isSoleAudience(aud: unknown, accepted: string[]): boolean {
+  const sole = Array.isArray(aud) && aud.length === 1 ? aud[0] : aud;
+  // RFC 3986 §6.2.1 simple string comparison, as RFC 7523 §3 asks.
+  return typeof sole === 'string' && accepted.includes(sole);
 }
 
 export interface AssertionCheck {
   assertion: string;
   client: Client;
-  /** The values accepted as `aud` (see acceptedAudiences). */
+  /** The values accepted as the sole `aud` (see acceptedAudiences). */
   audiences: string[];
   /** From jose/algorithms.ts, narrowed to what the client registered. */
   algorithms: string[];
@@ -53,6 +67,7 @@ export async function verifyClientAssertion(check: AssertionCheck): Promise<void
 
   const claims = await verifiedClaims(check, now, fail);
   if (!claims) throw fail('signature not verified');
+  if (!isSoleAudience(claims.aud, check.audiences)) throw fail(`aud must be ${check.audiences.join(' or ')} alone, got ${JSON.stringify(claims.aud)}`);
   const exp = claims.exp!;
   // RFC 7523 §3 item 4: not expired. jose's one tolerance is nbf's; expiry keeps its own, shorter skew.
   if (exp <= now - EXPIRY_SKEW) throw fail('the assertion has expired');
@@ -81,7 +96,6 @@ async function verifiedClaims(check: AssertionCheck, now: number, fail: (detail:
         // RFC 7523 §3 items 1-2, OIDC Core §9: iss and sub are both the client_id.
         issuer: clientId,
         subject: clientId,
-        audience: check.audiences,
         // RFC 7523 §3 items 4 and 7: exp and jti are required.
         requiredClaims: ['exp', 'jti'],
         // RFC 7523 §3 item 5: nbf may be this far ahead of our clock.

@@ -113,6 +113,11 @@ export const defaults = {
     maxFailuresPerAddress: 20,
     /** Throttle window. */
     window: 900,
+    /**
+     * Also accept the token endpoint URL as a client assertion's `aud` (alone), for clients written to RFC 7523 /
+     * OIDC Core §9 before draft-ietf-oauth-rfc7523bis. Off: the issuer is the only audience, as the draft requires.
+     */
+    acceptTokenEndpointAudience: false,
   },
   outbound: {
     /**

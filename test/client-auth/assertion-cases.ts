@@ -26,6 +26,10 @@ export function assertionRefusals(setup: AssertionSetup): [string, () => Promise
     ['an assertion living for hours', () => make({ exp: now() + 7200 })],
     ['a wrong aud', () => make({ aud: 'https://elsewhere.example' })],
     ['an aud array without this server', () => make({ aud: ['https://elsewhere.example', `${setup.issuer()}/other`] })],
+    // draft-ietf-oauth-rfc7523bis §4: the issuer as the sole audience value.
+    ['an aud array holding the issuer beside another audience', () => make({ aud: ['https://other-as.example', setup.issuer()] })],
+    ['the token endpoint URL as aud', () => make({ aud: setup.tokenUrl() })],
+    ['another endpoint URL as aud', () => make({ aud: `${setup.issuer()}/introspect` })],
     ['iss different from the client', () => make({ iss: 'someone-else' })],
     ['no jti', () => make({ jti: undefined })],
     ['a bad signature (another key)', () => make({}, setup.wrongKey())],

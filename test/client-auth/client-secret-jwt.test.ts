@@ -30,9 +30,9 @@ for (const database of DATABASES) {
       assert.equal(typeof tokens.access_token, 'string');
     });
 
-    it('accepts the issuer, the token endpoint URL, or an array holding one of them as aud; HS384 and HS512 too', async () => {
-      await assertAccepted(tokenUrl, await assertion(secretKey, 'svc_jwt', tokenUrl, { alg: 'HS256' }), 'aud token endpoint');
-      await assertAccepted(tokenUrl, await assertion(secretKey, 'svc_jwt', ['https://other.example', server.url], { alg: 'HS384' }), 'aud array');
+    it('accepts the issuer as aud, alone or as a one-member array; HS384 and HS512 too', async () => {
+      await assertAccepted(tokenUrl, await assertion(secretKey, 'svc_jwt', server.url, { alg: 'HS256' }), 'aud issuer');
+      await assertAccepted(tokenUrl, await assertion(secretKey, 'svc_jwt', [server.url], { alg: 'HS384' }), 'aud [issuer]');
       await assertAccepted(tokenUrl, await assertion(secretKey, 'svc_jwt', server.url, { alg: 'HS512' }), 'HS512');
     });
 
@@ -88,6 +88,29 @@ for (const database of DATABASES) {
     it('refuses an assertion that is not a JWT with 401 invalid_client', async () => {
       await assertRefused(tokenUrl, 'not-a-jwt', 'garbage');
       await assertRefused(tokenUrl, 'a.b.c', 'garbage with dots');
+    });
+  });
+
+  describe(`client assertion audience with clientAuthentication.acceptTokenEndpointAudience (${database})`, () => {
+    let server: TestServer;
+    let tokenUrl: string;
+    before(async () => {
+      const clients = tokenClients({ pk: await clientKey('pk-1'), jwksUri: 'https://jwks.invalid/keys' });
+      server = await startTestServer({ database, config: { clients, scopes: TOKEN_TEST_SCOPES, clientAuthentication: { acceptTokenEndpointAudience: true } } });
+      tokenUrl = `${server.url}/token`;
+    });
+    after(() => server.close());
+
+    it('accepts the token endpoint URL as the sole aud, besides the issuer', async () => {
+      await assertAccepted(tokenUrl, await assertion(secretKey, 'svc_jwt', tokenUrl, { alg: 'HS256' }), 'aud token endpoint');
+      await assertAccepted(tokenUrl, await assertion(secretKey, 'svc_jwt', [tokenUrl], { alg: 'HS256' }), 'aud [token endpoint]');
+      await assertAccepted(tokenUrl, await assertion(secretKey, 'svc_jwt', server.url, { alg: 'HS256' }), 'aud issuer');
+    });
+
+    it('still refuses arrays of several audiences and other endpoint URLs', async () => {
+      await assertRefused(tokenUrl, await assertion(secretKey, 'svc_jwt', [server.url, tokenUrl], { alg: 'HS256' }), 'issuer and token endpoint');
+      await assertRefused(tokenUrl, await assertion(secretKey, 'svc_jwt', `${server.url}/introspect`, { alg: 'HS256' }), 'introspection endpoint');
+      await assertRefused(tokenUrl, await assertion(secretKey, 'svc_jwt', `${server.url}/device/auth`, { alg: 'HS256' }), 'device authorization endpoint');
     });
   });
 }

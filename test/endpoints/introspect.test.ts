@@ -70,16 +70,16 @@ for (const database of DATABASES) {
       }
     });
 
-    it('accepts a private_key_jwt assertion whose aud is the introspection endpoint or the token endpoint', async () => {
+    it('accepts a private_key_jwt assertion whose aud is the issuer, and no endpoint URL (draft-ietf-oauth-rfc7523bis §4)', async () => {
       const token = await serviceToken();
-      for (const aud of [url, `${server.url}/token`]) {
-        const jwt = await assertion(pk.privateKey, 'svc_pk', aud, { header: { kid: pk.kid } });
-        const response = await postForm(url, { token, ...assertionForm(jwt) });
-        assert.equal(response.status, 200, aud);
-        assert.deepEqual(response.json, { active: false }, 'svc_pk may not see the token of svc_post');
+      const jwt = await assertion(pk.privateKey, 'svc_pk', server.url, { header: { kid: pk.kid } });
+      const response = await postForm(url, { token, ...assertionForm(jwt) });
+      assert.equal(response.status, 200);
+      assert.deepEqual(response.json, { active: false }, 'svc_pk may not see the token of svc_post');
+      for (const aud of [url, `${server.url}/token`, `${server.url}/revoke`]) {
+        const refused = await assertion(pk.privateKey, 'svc_pk', aud, { header: { kid: pk.kid } });
+        assert.equal((await postForm(url, { token, ...assertionForm(refused) })).status, 401, aud);
       }
-      const jwt = await assertion(pk.privateKey, 'svc_pk', `${server.url}/revoke`, { header: { kid: pk.kid } });
-      assert.equal((await postForm(url, { token, ...assertionForm(jwt) })).status, 401, 'another endpoint as aud');
     });
 
     it('describes a user access token with sub and username, and an opaque one', async () => {
