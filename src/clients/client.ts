@@ -26,6 +26,8 @@ export interface ClientMetadata {
   access_token_ttl?: number;
   /** Tessera extension: require PKCE even for this confidential client. */
   require_pkce?: boolean;
+  /** Tessera extension: require PKCE with S256 of this client (plain, and a challenge without a method, are refused). */
+  require_pkce_s256?: boolean;
 }
 
 export interface Client {

@@ -86,6 +86,8 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
   }
   const requirePkce = input.require_pkce;
   if (requirePkce !== undefined && typeof requirePkce !== 'boolean') throw new InvalidClientMetadata('require_pkce must be a boolean');
+  const requireS256 = input.require_pkce_s256;
+  if (requireS256 !== undefined && typeof requireS256 !== 'boolean') throw new InvalidClientMetadata('require_pkce_s256 must be a boolean');
   const clientName = optionalString(input, 'client_name');
   if (clientName !== undefined && clientName.length > 200) throw new InvalidClientMetadata('client_name is longer than 200 characters');
 
@@ -113,6 +115,7 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
     access_token_format: format as ClientMetadata['access_token_format'],
     access_token_ttl: ttl as number | undefined,
     require_pkce: requirePkce as boolean | undefined,
+    require_pkce_s256: requireS256 as boolean | undefined,
   });
 }
 

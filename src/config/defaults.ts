@@ -55,8 +55,10 @@ export const defaults = {
   pkce: {
     /** Require PKCE of every client, not only public ones. */
     requiredForAll: false,
-    /** Accept code_challenge_method=plain (and a missing method, which means plain, RFC 7636 §4.3). */
+    /** Accept code_challenge_method=plain (and a missing method, which means plain, RFC 7636 §4.3). Per client: metadata `require_pkce_s256`. */
     allowPlain: true,
+    /** Refuse plain (and a missing method) from public clients, whatever `allowPlain` says: they must use S256 (RFC 9700 §2.1.1). */
+    requireS256ForPublicClients: true,
   },
   refreshTokens: {
     /** Rotate refresh tokens of confidential clients on every use (public clients always rotate). */

@@ -8,6 +8,7 @@ import { safeEqual } from '../util/hashing.js';
 export interface PkceSettings {
   requiredForAll: boolean;
   allowPlain: boolean;
+  requireS256ForPublicClients: boolean;
 }
 
 export type CodeChallengeMethod = 'S256' | 'plain';
@@ -17,9 +18,24 @@ const UNRESERVED_43_128 = /^[A-Za-z0-9\-._~]{43,128}$/;
 
 const GRAMMAR = '43 to 128 characters of A-Z a-z 0-9 - . _ ~';
 
+/** Whether `client` must send a code challenge: public clients (RFC 9700 §2.1.1), and whoever the settings or its metadata name. */
+export function pkceRequired(client: Client, settings: PkceSettings): boolean {
+  return isPublicClient(client) || settings.requiredForAll || client.metadata.require_pkce === true || client.metadata.require_pkce_s256 === true;
+}
+
 /**
- * At /auth, RFC 7636 §4.3 and §4.4.1: the challenge and its method. A missing method means plain.
- * Public clients must use PKCE (RFC 9700 §2.1.1), and so must every client when configured.
+ * Whether `client` may use the plain method: not when `pkce.allowPlain` is off, not for public
+ * clients under `pkce.requireS256ForPublicClients`, not for a client registered with
+ * `require_pkce_s256`. RFC 9700 §2.1.1: plain protects nothing once the request leaks.
+ */
+export function plainAllowed(client: Client, settings: PkceSettings): boolean {
+  if (!settings.allowPlain || client.metadata.require_pkce_s256 === true) return false;
+  return !(settings.requireS256ForPublicClients && isPublicClient(client));
+}
+
+/**
+ * At /auth, RFC 7636 §4.3 and §4.4.1: the challenge and its method. A missing method means plain,
+ * so it is refused wherever plain is. PKCE is required as `pkceRequired` says.
  */
 export function checkCodeChallenge(client: Client, params: Params, settings: PkceSettings): { codeChallenge?: string; codeChallengeMethod?: CodeChallengeMethod } {
   const challenge = params.code_challenge;
@@ -27,16 +43,18 @@ export function checkCodeChallenge(client: Client, params: Params, settings: Pkc
   if (challenge === undefined) {
     if (method !== undefined) throw new InvalidRequest('code_challenge_method was sent without code_challenge');
     // RFC 7636 §4.4.1: a server that requires PKCE answers invalid_request when it is missing.
-    if (isPublicClient(client) || settings.requiredForAll || client.metadata.require_pkce) {
-      throw new InvalidRequest('PKCE is required: send code_challenge and code_challenge_method=S256');
-    }
+    if (pkceRequired(client, settings)) throw new InvalidRequest('PKCE is required: send code_challenge and code_challenge_method=S256');
     return {};
   }
   // RFC 7636 §4.3: "defaults to plain if not present in the request".
   const effective = method ?? 'plain';
   // RFC 7636 §4.4.1: an unsupported transformation is invalid_request.
   if (effective !== 'S256' && effective !== 'plain') throw new InvalidRequest(`code_challenge_method ${effective} is not supported: use S256`);
-  if (effective === 'plain' && !settings.allowPlain) throw new InvalidRequest('code_challenge_method plain is not allowed: use S256');
+  if (effective === 'plain' && !plainAllowed(client, settings)) {
+    throw new InvalidRequest(method === undefined
+      ? 'code_challenge_method is missing, which means plain (RFC 7636 §4.3), and plain is not allowed here: send code_challenge_method=S256'
+      : 'code_challenge_method plain is not allowed here: use S256');
+  }
   // RFC 7636 §4.2: code_challenge = 43*128unreserved.
   if (!UNRESERVED_43_128.test(challenge)) throw new InvalidRequest(`code_challenge must be ${GRAMMAR}`);
   return { codeChallenge: challenge, codeChallengeMethod: effective };

@@ -44,7 +44,7 @@ const checkScope = (scopes: Map<string, string>, c: Client, params: Params, prom
 const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 
 describe('check-pkce (RFC 7636)', () => {
-  const settings = { requiredForAll: false, allowPlain: true };
+  const settings = { requiredForAll: false, allowPlain: true, requireS256ForPublicClients: false };
   it('accepts S256 and plain, and reads a missing method as plain (§4.3)', () => {
     assert.deepEqual(checkPkce(client(), { code_challenge: challenge, code_challenge_method: 'S256' }, settings), { codeChallenge: challenge, codeChallengeMethod: 'S256' });
     assert.deepEqual(checkPkce(client(), { code_challenge: challenge }, settings), { codeChallenge: challenge, codeChallengeMethod: 'plain' });
@@ -64,6 +64,22 @@ describe('check-pkce (RFC 7636)', () => {
     assert.ok(checkPkce(client(), { code_challenge: 'a'.repeat(128) }, settings).codeChallenge);
     fails(() => checkPkce(client(), { code_challenge: 'a'.repeat(129) }, settings), 'invalid_request');
     fails(() => checkPkce(client(), { code_challenge: `${'a'.repeat(42)}=` }, settings), 'invalid_request');
+  });
+  it('pkce.requireS256ForPublicClients: plain, and a challenge without a method, are refused of public clients only', () => {
+    const strict = { ...settings, requireS256ForPublicClients: true };
+    const spa = client({ token_endpoint_auth_method: 'none' });
+    fails(() => checkPkce(spa, { code_challenge: challenge }, strict), 'invalid_request');
+    fails(() => checkPkce(spa, { code_challenge: challenge, code_challenge_method: 'plain' }, strict), 'invalid_request');
+    assert.equal(checkPkce(spa, { code_challenge: challenge, code_challenge_method: 'S256' }, strict).codeChallengeMethod, 'S256');
+    assert.equal(checkPkce(client(), { code_challenge: challenge }, strict).codeChallengeMethod, 'plain');
+    assert.equal(checkPkce(spa, { code_challenge: challenge }, settings).codeChallengeMethod, 'plain', 'off: plain stays allowed');
+  });
+  it('require_pkce_s256 metadata: PKCE with S256 only, for that client', () => {
+    const s256 = client({ require_pkce_s256: true });
+    fails(() => checkPkce(s256, {}, settings), 'invalid_request');
+    fails(() => checkPkce(s256, { code_challenge: challenge }, settings), 'invalid_request');
+    fails(() => checkPkce(s256, { code_challenge: challenge, code_challenge_method: 'plain' }, settings), 'invalid_request');
+    assert.equal(checkPkce(s256, { code_challenge: challenge, code_challenge_method: 'S256' }, settings).codeChallengeMethod, 'S256');
   });
 });
 

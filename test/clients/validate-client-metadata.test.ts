@@ -60,6 +60,7 @@ describe('client metadata validation: refused', () => {
     refused({ ...web, redirect_uris: 'https://app.example.com/cb' }, 'invalid_client_metadata', /redirect_uris must be an array of strings/);
     refused({ ...web, client_name: 7 }, 'invalid_client_metadata', /client_name must be a string/);
     refused({ ...web, require_pkce: 'yes' }, 'invalid_client_metadata', /require_pkce must be a boolean/);
+    refused({ ...web, require_pkce_s256: 1 }, 'invalid_client_metadata', /require_pkce_s256 must be a boolean/);
   });
   it('an unsupported ID token algorithm (none)', () => refused({ ...web, id_token_signed_response_alg: 'none' }, 'invalid_client_metadata', /id_token_signed_response_alg/));
   it('a bad application_type', () => refused({ ...web, application_type: 'desktop' }, 'invalid_client_metadata', /web or native/));

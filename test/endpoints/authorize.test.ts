@@ -223,6 +223,44 @@ for (const database of DATABASES) {
     });
   });
 
+  describe(`authorization endpoint: who may use PKCE plain, with the default settings (${database})`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startTestServer({ database, config: { clients: AUTHORIZE_CLIENTS, users: AUTHORIZE_USERS } });
+    });
+    after(() => server.close());
+
+    const answer = async (params: Record<string, string>) => new URL((await fetch(`${server.url}/auth?${new URLSearchParams(params)}`, { redirect: 'manual' })).headers.get('location')!);
+    const assertRefused = async (params: Record<string, string>, description: RegExp) => {
+      const location = await answer(params);
+      assert.equal(location.origin + location.pathname, params.redirect_uri, 'the error goes back to the client');
+      assert.equal(location.searchParams.get('error'), 'invalid_request');
+      assert.match(location.searchParams.get('error_description')!, description);
+    };
+    const goesToSignIn = async (params: Record<string, string>) => assert.equal((await answer(params)).pathname, '/login');
+    const spa = { client_id: 'spa', redirect_uri: 'https://spa.example/cb' };
+    const s256 = { client_id: 's256', redirect_uri: 'https://s256.example/cb' };
+    const challenge = 'a'.repeat(43);
+
+    it('a public client sending a challenge without a method (plain, RFC 7636 §4.3) is refused with a clear error', async () => {
+      await assertRefused(webRequest({ ...spa, code_challenge: challenge }), /code_challenge_method is missing, which means plain/);
+      await assertRefused(webRequest({ ...spa, code_challenge: challenge, code_challenge_method: 'plain' }), /plain is not allowed/);
+      await goesToSignIn(webRequest({ ...spa, code_challenge: S256_CHALLENGE, code_challenge_method: 'S256' }));
+    });
+
+    it('a confidential client may still use plain, as the walkthrough does', async () => {
+      await goesToSignIn(webRequest({ code_challenge: challenge }));
+      await goesToSignIn(webRequest({ code_challenge: challenge, code_challenge_method: 'plain' }));
+    });
+
+    it('a client registered with require_pkce_s256 must send an S256 challenge', async () => {
+      await assertRefused(webRequest({ ...s256 }), /PKCE is required/);
+      await assertRefused(webRequest({ ...s256, code_challenge: challenge }), /missing, which means plain/);
+      await assertRefused(webRequest({ ...s256, code_challenge: challenge, code_challenge_method: 'plain' }), /plain is not allowed/);
+      await goesToSignIn(webRequest({ ...s256, code_challenge: S256_CHALLENGE, code_challenge_method: 'S256' }));
+    });
+  });
+
   describe(`authorization endpoint: codes (${database})`, () => {
     let server: TestServer;
     before(async () => {

@@ -50,6 +50,15 @@ export const AUTHORIZE_CLIENTS = [
     require_pkce: true,
   },
   {
+    client_id: 's256',
+    client_secret: 's256-secret-s256-secret-s256-secret',
+    redirect_uris: ['https://s256.example/cb'],
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+    require_pkce_s256: true,
+  },
+  {
     client_id: 'service',
     client_secret: 'service-secret-service-secret-service',
     grant_types: ['client_credentials'],
