@@ -10,8 +10,6 @@ import {
 } from './client.js';
 import { ASSERTION_ALGORITHMS, DEFAULT_SIGNING_ALGORITHM, isSigningAlgorithm, SIGNING_ALGORITHMS } from '../jose/algorithms.js';
 
-const FORBIDDEN_SCHEMES = ['javascript:', 'data:', 'file:', 'vbscript:', 'about:', 'blob:'];
-
 /**
  * Validates and normalises client metadata on every path (config, CLI, registration).
  * Throws `invalid_redirect_uri` or `invalid_client_metadata` (RFC 7591 §3.2.2).
@@ -49,12 +47,12 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
   if (applicationType !== 'web' && applicationType !== 'native') throw new InvalidClientMetadata('application_type must be web or native');
 
   const redirectUris = stringArray(input, 'redirect_uris') ?? [];
-  for (const uri of redirectUris) checkRedirectUri(uri, 'redirect_uris', options);
+  for (const uri of redirectUris) checkRedirectUri(uri, 'redirect_uris', applicationType, options);
   if (responseTypes.includes('code') && redirectUris.length === 0) {
     throw new InvalidRedirectUri('redirect_uris is required for the authorization_code grant');
   }
   const postLogout = stringArray(input, 'post_logout_redirect_uris') ?? [];
-  for (const uri of postLogout) checkRedirectUri(uri, 'post_logout_redirect_uris', options);
+  for (const uri of postLogout) checkRedirectUri(uri, 'post_logout_redirect_uris', applicationType, options);
 
   const jwks = input.jwks;
   if (jwks !== undefined && (typeof jwks !== 'object' || jwks === null || !Array.isArray((jwks as { keys?: unknown }).keys))) {
@@ -119,8 +117,14 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
   });
 }
 
-/** RFC 9700 §2.6 / RFC 8252 §7: https, loopback http, or a native app's private-use scheme; never a fragment. */
-function checkRedirectUri(uri: string, field: string, options: ValidationOptions): void {
+/**
+ * An allowlist of redirect URI forms, per OIDC Registration §2 `application_type`, never a
+ * fragment (RFC 6749 §3.1.2) or credentials:
+ * - web: https, or http on a loopback host (RFC 9700 §2.6);
+ * - native: the same, or a private-use scheme in reverse domain name form (RFC 8252 §7.1),
+ *   which is how javascript:, data:, ms-settings: and the like stay out of every client.
+ */
+function checkRedirectUri(uri: string, field: string, applicationType: string, options: ValidationOptions): void {
   let url: URL;
   try {
     url = new URL(uri);
@@ -128,12 +132,19 @@ function checkRedirectUri(uri: string, field: string, options: ValidationOptions
     throw new InvalidRedirectUri(`${field}: ${uri} is not an absolute URI`);
   }
   if (uri.includes('#')) throw new InvalidRedirectUri(`${field}: ${uri} must not contain a fragment (RFC 6749 §3.1.2)`);
-  if (FORBIDDEN_SCHEMES.includes(url.protocol)) throw new InvalidRedirectUri(`${field}: the ${url.protocol} scheme is not allowed`);
-  if (url.protocol === 'http:' && !isLoopback(url.hostname) && !options.allowInsecureHttp) {
-    throw new InvalidRedirectUri(`${field}: ${uri} must use https (http only for loopback addresses)`);
+  if (url.protocol === 'https:' || url.protocol === 'http:') {
+    if (url.protocol === 'http:' && !isLoopback(url.hostname) && !options.allowInsecureHttp) {
+      throw new InvalidRedirectUri(`${field}: ${uri} must use https (http only for loopback addresses)`);
+    }
+    if (url.username || url.password) throw new InvalidRedirectUri(`${field}: ${uri} must not carry credentials`);
+    return;
   }
-  if ((url.protocol === 'http:' || url.protocol === 'https:') && (url.username || url.password)) {
-    throw new InvalidRedirectUri(`${field}: ${uri} must not carry credentials`);
+  if (applicationType !== 'native') {
+    throw new InvalidRedirectUri(`${field}: the ${url.protocol} scheme is not allowed for a web client (https only; private-use schemes need application_type native, RFC 8252 §7.1)`);
+  }
+  // RFC 8252 §7.1: a private-use scheme is a reverse domain name the app controls, so it has a period.
+  if (!url.protocol.slice(0, -1).includes('.')) {
+    throw new InvalidRedirectUri(`${field}: the ${url.protocol} scheme is not allowed: a native app's private-use scheme is a reverse domain name such as com.example.app (RFC 8252 §7.1)`);
   }
 }
 

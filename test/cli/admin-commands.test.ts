@@ -135,6 +135,9 @@ describe('tessera admin commands', () => {
       const result = await tessera(['clients', 'create', '--id', 'bad', '--redirect-uri', 'http://app.example.com/cb']);
       assert.equal(result.code, 1);
       assert.match(result.err, /invalid_redirect_uri: .*must use https/);
+      const scheme = await tessera(['clients', 'create', '--id', 'bad-scheme', '--redirect-uri', 'myapp://cb']);
+      assert.equal(scheme.code, 1);
+      assert.match(scheme.err, /invalid_redirect_uri: .*myapp: scheme is not allowed for a web client/);
       const update = await tessera(['clients', 'update', 'cli-app', '--grant-type', 'password']);
       assert.equal(update.code, 1);
       assert.match(update.err, /grant type password is not supported/);

@@ -27,6 +27,19 @@ describe('client metadata validation: refused', () => {
   it('http on a non-loopback host', () => refused({ ...web, redirect_uris: ['http://app.example.com/cb'] }, 'invalid_redirect_uri', /must use https/));
   it('the javascript: scheme', () => refused({ ...web, redirect_uris: ['javascript:alert(1)'] }, 'invalid_redirect_uri', /javascript: scheme/));
   it('the data: scheme', () => refused({ ...web, redirect_uris: ['data:text/html,hi'] }, 'invalid_redirect_uri', /data: scheme/));
+  it('a private-use or OS-handler scheme for a web client (RFC 8252 §7.1 schemes are for native apps)', () => {
+    for (const uri of ['myapp://cb', 'ms-settings:x', 'com.example.app:/callback', 'intent://x', 'ftp://app.example.com/cb']) {
+      refused({ ...web, redirect_uris: [uri] }, 'invalid_redirect_uri', /not allowed for a web client/);
+      refused({ ...web, application_type: 'web', post_logout_redirect_uris: [uri] }, 'invalid_redirect_uri', /post_logout_redirect_uris: .*not allowed for a web client/);
+    }
+  });
+  it('a native scheme that is not a reverse domain name, and javascript:/data:/file: for native apps too', () => {
+    const native = { ...web, application_type: 'native', token_endpoint_auth_method: 'none' };
+    for (const uri of ['myapp://cb', 'ms-settings:x', 'javascript:alert(1)', 'JAVASCRIPT:alert(1)', 'java\tscript:alert(1)', 'data:text/html,hi', 'file:///etc/passwd', 'vbscript:x', 'about:blank', 'blob:https://a.example/x']) {
+      refused({ ...native, redirect_uris: [uri] }, 'invalid_redirect_uri', /reverse domain name/);
+    }
+    refused({ ...native, redirect_uris: ['http://app.example.com/cb'] }, 'invalid_redirect_uri', /must use https/);
+  });
   it('credentials in the URI', () => refused({ ...web, redirect_uris: ['https://user:pw@app.example.com/cb'] }, 'invalid_redirect_uri', /credentials/));
   it('a post-logout redirect URI over http', () =>
     refused({ ...web, post_logout_redirect_uris: ['http://app.example.com/'] }, 'invalid_redirect_uri', /post_logout_redirect_uris: .*https/));
@@ -80,9 +93,10 @@ describe('client metadata validation: accepted', () => {
     const uris = ['http://localhost/cb', 'http://127.0.0.1:8080/cb', 'http://[::1]:9000/cb'];
     assert.deepEqual(validateClientMetadata({ ...web, redirect_uris: uris }).redirect_uris, uris);
   });
-  it("a native app's private-use scheme (RFC 8252 §7.1)", () => {
-    const metadata = validateClientMetadata({ ...web, redirect_uris: ['com.example.app:/callback'], application_type: 'native', token_endpoint_auth_method: 'none' });
-    assert.deepEqual(metadata.redirect_uris, ['com.example.app:/callback']);
+  it("a native app's private-use scheme (RFC 8252 §7.1), claimed https (§7.2) and loopback http (§7.3)", () => {
+    const uris = ['com.example.app:/callback', 'com.example.app://oauth/cb', 'https://app.example.com/cb', 'http://127.0.0.1:51000/cb', 'http://[::1]/cb'];
+    const metadata = validateClientMetadata({ ...web, redirect_uris: uris, application_type: 'native', token_endpoint_auth_method: 'none' });
+    assert.deepEqual(metadata.redirect_uris, uris);
   });
   it('a query in the redirect URI (RFC 6749 §3.1.2)', () => {
     assert.deepEqual(validateClientMetadata({ ...web, redirect_uris: ['https://app.example.com/cb?tenant=1'] }).redirect_uris, ['https://app.example.com/cb?tenant=1']);

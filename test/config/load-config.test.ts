@@ -189,6 +189,7 @@ describe('bad config stops startup, naming the setting', () => {
   it('a bad client entry, naming clients[i]', () => {
     const good = { client_id: 'ok', redirect_uris: ['https://ok.example.com/cb'] };
     refuses('clients[1] (web)', /invalid_redirect_uri: .*must use https/, () => load({}, { clients: [good, { client_id: 'web', redirect_uris: ['http://web.example.com/cb'] }] }));
+    refuses('clients[0] (app)', /invalid_redirect_uri: .*myapp: scheme is not allowed for a web client/, () => load({}, { clients: [{ client_id: 'app', redirect_uris: ['myapp://cb'] }] }));
     refuses('clients[0] (svc)', /invalid_client_metadata: grant type password is not supported/, () => load({}, { clients: [{ client_id: 'svc', grant_types: ['password'] }] }));
     refuses('clients[0]', /client_id must be/, () => load({}, { clients: [{ redirect_uris: ['https://a.example.com/cb'] }] }));
     refuses('clients[1] (ok)', /declared twice/, () => load({}, { clients: [good, good] }));

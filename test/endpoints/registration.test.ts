@@ -115,6 +115,15 @@ for (const database of DATABASES) {
       await assertError(await register(server, { ...WEB_METADATA, redirect_uris: ['http://rp.example.com/cb'] }), 400, 'invalid_redirect_uri');
     });
 
+    it('refuses private-use and OS-handler schemes for a web client, and non-reverse-DNS schemes for a native one: invalid_redirect_uri', async () => {
+      for (const uri of ['myapp://cb', 'ms-settings:x', 'com.example.app:/cb']) {
+        await assertError(await register(server, { ...WEB_METADATA, application_type: 'web', redirect_uris: [uri] }), 400, 'invalid_redirect_uri');
+      }
+      for (const uri of ['myapp://cb', 'ms-settings:x']) {
+        await assertError(await register(server, { ...WEB_METADATA, application_type: 'native', token_endpoint_auth_method: 'none', redirect_uris: [uri] }), 400, 'invalid_redirect_uri');
+      }
+    });
+
     it('refuses a code client without redirect URIs: invalid_redirect_uri', async () => {
       await assertError(await register(server, { ...WEB_METADATA, redirect_uris: [] }), 400, 'invalid_redirect_uri');
     });
