@@ -43,6 +43,9 @@ function expect(ok: boolean, what: string): void {
   if (!ok) throw new Error(what);
 }
 
+/** /metrics is served outside dev mode only with a token. */
+const METRICS_TOKEN = 'soak-metrics-token-0123456789';
+
 /** The four walkthrough flows; each starts on one instance and finishes on the next. */
 const FLOWS: Record<string, { weight: number; run: Flow }> = {
   authorization_code: {
@@ -91,7 +94,7 @@ const FLOWS: Record<string, { weight: number; run: Flow }> = {
 };
 
 async function rssMb(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   const line = text.split('\n').find((l) => l.startsWith('process_resident_memory_bytes '));
   return line ? Math.round(Number(line.split(' ')[1]) / 1048576) : NaN;
 }
@@ -109,7 +112,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-soak-'));
   const shared = options.instances > 1 ? await createSharedSchema() : undefined;
   const databaseUrl = shared?.url ?? `sqlite:${join(dir, 'soak.db')}`;
-  const config = flowConfig({ databaseUrl, issuer, device: { interval: 1 }, signIn: { maxFailuresPerAccount: 1000, maxFailuresPerAddress: 100000, window: 60 } });
+  const config = flowConfig({ databaseUrl, issuer, device: { interval: 1 }, metrics: { enabled: true, token: METRICS_TOKEN }, signIn: { maxFailuresPerAccount: 1000, maxFailuresPerAddress: 100000, window: 60 } });
   const servers: SpawnedTessera[] = [];
   const realFetch = globalThis.fetch;
   try {

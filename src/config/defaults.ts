@@ -134,9 +134,9 @@ export const defaults = {
     maxResponseBytes: 65536,
   },
   metrics: {
-    /** Serve Prometheus metrics at GET /metrics. */
+    /** Serve Prometheus metrics at GET /metrics (outside dev mode only once `metrics.token` is set). */
     enabled: true,
-    /** When set, /metrics requires `Authorization: Bearer <token>` (env TESSERA_METRICS_TOKEN). Set it, or keep /metrics off the public network. */
+    /** The Bearer token /metrics requires (`Authorization: Bearer <token>`, env TESSERA_METRICS_TOKEN). Outside dev mode /metrics answers 404 until it is set. */
     token: '',
   },
   janitor: {

@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
 
+const TOKEN = 'metrics-token-0123456789abcdef';
 const SERVICE = { client_id: 'service', client_secret: 'service-secret-service-secret', grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_post' };
 
-async function scrape(server: TestServer, headers: Record<string, string> = {}): Promise<string> {
+async function scrape(server: TestServer, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }): Promise<string> {
   const response = await fetch(`${server.url}/metrics`, { headers });
   assert.equal(response.status, 200);
   assert.match(response.headers.get('content-type') ?? '', /^text\/plain/);
@@ -22,7 +23,7 @@ for (const database of DATABASES) {
   describe(`Prometheus metrics (${database})`, () => {
     let server: TestServer;
     before(async () => {
-      server = await startTestServer({ database, config: { clients: [SERVICE] } });
+      server = await startTestServer({ database, config: { clients: [SERVICE], metrics: { enabled: true, token: TOKEN } } });
     });
     after(() => server.close());
 
@@ -60,8 +61,29 @@ for (const database of DATABASES) {
 }
 
 describe('protecting /metrics', () => {
+  it('is not public by default: outside dev mode, without metrics.token, it is not served (404)', async () => {
+    const server = await startTestServer({ config: {} });
+    try {
+      assert.equal(server.services.config.dev, false);
+      const response = await fetch(`${server.url}/metrics`);
+      assert.equal(response.status, 404);
+      assert.doesNotMatch(await response.text(), /tessera_/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('dev mode serves it without a token', async () => {
+    const server = await startTestServer({ config: { dev: true } });
+    try {
+      assert.match(await scrape(server, {}), /tessera_http_requests_total/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('requires the configured Bearer token when metrics.token is set', async () => {
-    const token = 'metrics-token-0123456789abcdef';
+    const token = TOKEN;
     const server = await startTestServer({ config: { metrics: { enabled: true, token } } });
     try {
       const anonymous = await fetch(`${server.url}/metrics`);
