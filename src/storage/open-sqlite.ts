@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
@@ -23,10 +23,21 @@ const require = createRequire(import.meta.url);
 
 const PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL', 'busy_timeout = 5000', 'foreign_keys = ON'];
 
+/**
+ * The SQLite file holds password hashes, client-secret HMACs, consents and the audit trail:
+ * its folder is created 0700 and the file 0600 before SQLite opens it, whatever the umask.
+ * SQLite gives the -wal and -shm files the mode of the database file.
+ */
+function createPrivately(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  // 'a' creates the file if it is missing and leaves an existing one as it is.
+  closeSync(openSync(file, 'a', 0o600));
+}
+
 /** Opens (creating it and its folder if needed) the SQLite file `file`, or `:memory:`. */
 export function openSqlite(file: string, choice: SqliteDriverChoice = 'auto'): OpenedSqlite {
   const driver = chooseSqliteDriver(choice);
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') createPrivately(file);
   let database: SqliteDatabase & { exec(sql: string): unknown };
   if (driver === 'node:sqlite') {
     const raw = new (nodeSqlite() as NodeSqliteModule).DatabaseSync(file);
