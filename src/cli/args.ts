@@ -32,8 +32,9 @@ export const CONFIG_FLAGS = {
 
 /** The help lines of CONFIG_FLAGS, shared by every subcommand's usage text. */
 export const CONFIG_FLAGS_HELP = `  -c, --config FILE   config file (default: $TESSERA_CONFIG); same settings and environment as serve
-                      (with no config file and no TESSERA_SECRET, or with TESSERA_DEV=true: the
-                      dev-mode database and secret in ./data, as npm start)
+                      (with no config file, DATABASE_URL or TESSERA_SECRET, or with TESSERA_DEV=true:
+                      the dev-mode database and secret in ./data, as npm start; with a config file
+                      or DATABASE_URL, TESSERA_SECRET is required)
       --json          machine-readable JSON output
   -h, --help          this help`;
 

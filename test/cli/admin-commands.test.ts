@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/cli/main.js';
@@ -309,5 +310,45 @@ describe('which database and secret an admin command uses', () => {
     const noSecret = join(dir, 'no-secret.json');
     writeFileSync(noSecret, JSON.stringify({ databaseUrl }));
     assert.throws(() => loadCliConfig(noSecret, io, {}), (err: unknown) => err instanceof ConfigError && err.setting === 'secret');
+  });
+
+  it('with DATABASE_URL, TESSERA_CONFIG or --config but no TESSERA_SECRET: refuses, naming TESSERA_SECRET, never dev mode', () => {
+    const noSecret = join(dir, 'no-secret-either.json');
+    writeFileSync(noSecret, JSON.stringify({ databaseUrl }));
+    const attempts: [string, () => unknown][] = [
+      ['DATABASE_URL', () => loadCliConfig(undefined, io, { DATABASE_URL: databaseUrl })],
+      ['DATABASE_URL', () => loadCliConfig(undefined, io, { TESSERA_DATABASE_URL: databaseUrl })],
+      ['TESSERA_CONFIG', () => loadCliConfig(undefined, io, { TESSERA_CONFIG: noSecret })],
+      [`--config ${noSecret}`, () => loadCliConfig(noSecret, io, {})],
+    ];
+    for (const [named, attempt] of attempts) {
+      assert.throws(attempt, (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.equal(err.setting, 'secret');
+        assert.match(err.message, /TESSERA_SECRET/);
+        assert.ok(err.message.includes(`${named} is given`), err.message);
+        return true;
+      });
+    }
+  });
+
+  it('`clients create` with DATABASE_URL and no secret exits 1 with that message and writes nothing', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'tessera-cli-nosecret-'));
+    try {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'clients', 'create', '--id', 'would-be-lost', '--redirect-uri', 'https://app.example.com/cb'], {
+        cwd: new URL('../..', import.meta.url).pathname,
+        // A fallback to dev mode would create the database here and the secret under TESSERA_DATA_DIR.
+        env: { PATH: process.env.PATH, DATABASE_URL: `sqlite:${join(scratch, 'server.db')}`, TESSERA_DATA_DIR: join(scratch, 'data') },
+        encoding: 'utf8',
+      });
+      assert.equal(result.status, 1, result.stderr);
+      assert.match(result.stderr, /^tessera clients: config: secret: is required outside dev mode: set TESSERA_SECRET/);
+      assert.match(result.stderr, /DATABASE_URL is given/);
+      assert.equal(result.stdout, '');
+      assert.deepEqual(readdirSync(scratch), [], 'no database, no data folder, no secret');
+      assert.equal(existsSync(join(scratch, 'data')), false);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });
