@@ -1,4 +1,4 @@
-import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { createServer, type RequestListener, type Server } from 'node:http';
 
 /**
@@ -30,14 +30,19 @@ export async function startCountingListener(kind: 'http' | 'tcp', host = '127.0.
       socket.on('error', () => {});
     });
   }
-  server.on('connection', () => listener.connections++);
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    listener.connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
   listener.port = (server.address() as { port: number }).port;
   listener.close = () => {
-    if ('closeAllConnections' in server) server.closeAllConnections();
+    for (const socket of sockets) socket.destroy();
     return new Promise((resolve) => server.close(() => resolve()));
   };
   return listener;
