@@ -78,7 +78,7 @@ export async function compare(
     if (!target) continue;
     try {
       prepared[side] = await scenario.prepare(target);
-      await runOnce(load, prepared[side] as Prepared, { connections: options.connections, duration: options.warmup });
+      await runOnce(load, prepared[side], { connections: options.connections, duration: options.warmup });
     } catch (err) {
       options.log(`  ${scenario.id} ${variant} ${side}: could not prepare: ${(err as Error).message.split('\n')[0]}`);
       row.skipped = `${side}: ${(err as Error).message.split('\n')[0].slice(0, 160)}`;
@@ -92,7 +92,7 @@ export async function compare(
       if (!prepared[side]) continue;
       const stop = during?.(side);
       try {
-        results[side].push(await runOnce(load, prepared[side] as Prepared, { connections: options.connections, duration: options.duration }));
+        results[side].push(await runOnce(load, prepared[side], { connections: options.connections, duration: options.duration }));
       } finally {
         stop?.();
       }

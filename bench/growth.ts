@@ -30,7 +30,7 @@ function statements(p: (n: number) => string, range: string): string[] {
   ].map((s) => s.replace(/\$FROM|\$TO/g, (m) => p(m === '$FROM' ? 0 : 1)));
 }
 
-function sqliteSeeder(server: TesseraServer): { seed: Seed; close: () => void } {
+function sqliteSeeder(server: TesseraServer): { seed: Seed; close: () => Promise<void> } {
   const { database: db } = openSqlite(server.databaseUrl.slice('sqlite:'.length));
   db.prepare('pragma busy_timeout = 10000').all([]);
   const range = `(with recursive seq(i) as (select $FROM union all select i + 1 from seq where i < $TO) select i from seq)`;
@@ -38,7 +38,7 @@ function sqliteSeeder(server: TesseraServer): { seed: Seed; close: () => void } 
     async seed(from, to) {
       for (const sql of statements(() => '?', range)) db.prepare(sql).run([from, to]);
     },
-    close: () => db.close(),
+    close: async () => db.close(),
   };
 }
 

@@ -56,7 +56,7 @@ const FLOWS: Record<string, { weight: number; run: Flow }> = {
       expect(tokens.status === 200, `code exchange: ${tokens.status} ${JSON.stringify(tokens.body)}`);
       const userinfo = await fetch(`${on}/userinfo`, { headers: { authorization: `Bearer ${tokens.body.access_token}` } });
       expect(userinfo.status === 200, `userinfo: ${userinfo.status}`);
-      const refreshed = await refresh(on, tokens.body.refresh_token);
+      const refreshed = await refresh(on, tokens.body.refresh_token as string);
       expect(refreshed.status === 200, `refresh: ${refreshed.status} ${JSON.stringify(refreshed.body)}`);
     },
   },
@@ -66,7 +66,7 @@ const FLOWS: Record<string, { weight: number; run: Flow }> = {
       const { code, verifier } = await getCode(issuer);
       let tokens = (await redeemCode(on, code, verifier)).body;
       for (const target of [next, on, next]) {
-        const refreshed = await refresh(target, tokens.refresh_token);
+        const refreshed = await refresh(target, tokens.refresh_token as string);
         expect(refreshed.status === 200, `refresh chain: ${refreshed.status} ${JSON.stringify(refreshed.body)}`);
         tokens = refreshed.body;
       }
@@ -82,7 +82,7 @@ const FLOWS: Record<string, { weight: number; run: Flow }> = {
   device_code: {
     weight: 1,
     async run(on, next) {
-      const device = await startDevice(on);
+      const device = (await startDevice(on)) as { device_code: string; user_code: string; interval: number };
       const pending = await pollDevice(next, device.device_code);
       expect(pending.body.error === 'authorization_pending', `first poll: ${JSON.stringify(pending.body)}`);
       await approveDevice(next, device.user_code);

@@ -22,13 +22,16 @@ interface DeviceAuthorization {
   interval?: number;
 }
 
-async function post(url: string, params: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+/** A JSON answer; on failure, the OAuth error members (RFC 6749 §5.2). */
+type Answer = Record<string, unknown> & { error?: string; error_description?: string };
+
+async function post(url: string, params: Record<string, string>): Promise<{ status: number; body: Answer }> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
     body: new URLSearchParams(params),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  return { status: response.status, body: (await response.json()) as Answer };
 }
 
 const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
@@ -71,6 +74,7 @@ async function main(): Promise<number> {
       case 'expired_token':
         console.log('\nThe code expired before it was used. Run again for a new one.');
         return 3;
+      case undefined:
       default:
         console.error(`\nToken request failed: ${body.error} (${body.error_description})`);
         return 1;

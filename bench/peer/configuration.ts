@@ -28,7 +28,7 @@ export function peerConfiguration(jwks: { keys: Record<string, unknown>[] }, alg
         ...confidential,
       },
     ],
-    jwks: jwks as Configuration['jwks'],
+    jwks,
     cookies: { keys: ['bench-cookie-key-0123456789abcdef'] },
     scopes: ['openid', 'offline_access', 'profile', 'email'],
     claims: { openid: ['sub'], profile: ['name'], email: ['email', 'email_verified'] },

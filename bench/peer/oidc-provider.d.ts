@@ -2,7 +2,7 @@
 declare module 'oidc-provider' {
   import type { IncomingMessage, ServerResponse } from 'node:http';
 
-  export type Configuration = Record<string, any>;
+  export type Configuration = Record<string, unknown>;
 
   export interface InteractionDetails {
     uid: string;

@@ -10,7 +10,7 @@ import { autoInteraction } from './auto-interaction.js';
  */
 const port = Number(process.env.PEER_PORT);
 const algorithm = (process.env.PEER_ALG ?? 'RS256') as 'RS256' | 'ES256';
-const jwks = JSON.parse(readFileSync(process.env.PEER_KEYS as string, 'utf8'));
+const jwks = JSON.parse(readFileSync(process.env.PEER_KEYS as string, 'utf8')) as { keys: Record<string, unknown>[] };
 
 const provider = new Provider(`http://127.0.0.1:${port}`, peerConfiguration(jwks, algorithm));
 const callback = provider.callback();

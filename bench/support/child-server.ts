@@ -44,7 +44,7 @@ export async function startChild(name: string, args: string[], env: NodeJS.Proce
   let output = '';
   child.stdout?.on('data', (d) => (output = (output + d).slice(-4000)));
   child.stderr?.on('data', (d) => (output = (output + d).slice(-4000)));
-  let exited: number | null = null;
+  let exited = null as number | null;
   child.on('exit', (code) => (exited = code ?? -1));
   const deadline = started + (options.timeoutMs ?? 60_000);
   const probe = `${baseUrl}/.well-known/openid-configuration`;

@@ -30,7 +30,7 @@ export async function postForm(url: string, body: string, authorization: string)
   const text = await response.text();
   let json: Record<string, unknown> = {};
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text) as Record<string, unknown>;
   } catch {
     json = { text };
   }

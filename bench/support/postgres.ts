@@ -5,7 +5,7 @@ export const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_P
 
 export interface BenchDatabase {
   url: string;
-  drop(): Promise<void>;
+  drop: () => Promise<void>;
 }
 
 /** A fresh PostgreSQL database next to the test database (dropped afterwards), or undefined if PostgreSQL does not answer. */

@@ -8,7 +8,7 @@ import { freePort, startChild, type ChildServer } from './child-server.js';
 
 export interface TesseraOptions {
   /** `sqlite` (a file in a fresh temp folder, or `databaseUrl` to reuse one) or a postgres:// URL. */
-  database: 'sqlite' | string;
+  database: string;
   algorithm: 'RS256' | 'ES256';
   workers?: number;
   /** Reuse this folder's SQLite file and config (a restart: cold start with keys already stored). */

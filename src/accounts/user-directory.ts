@@ -72,6 +72,7 @@ export class UserDirectory {
 }
 
 function checkUsername(username: string): void {
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   if (!/^[^\s\x00-\x1f]{1,100}$/.test(username)) throw new TypeError('username must be 1 to 100 characters without spaces');
 }
 

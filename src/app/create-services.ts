@@ -110,7 +110,7 @@ export interface Services {
   /** Purges expired rows; `serve` schedules it, `tessera janitor` runs it once. */
   janitor: Janitor & { schedule(): void };
   /** Resolves when the database answers (readiness). */
-  ping(): Promise<void>;
+  ping: () => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -200,7 +200,10 @@ export async function createServices(config: Config, options: ServicesOptions = 
   const grantHandlersByType = grantHandlers({ config, users, accessTokens, idTokens, refreshTokens, codes, deviceCodes, grantsStore: grants, audit, scopes, clock });
   const janitor = createJanitor({ steps: expiredRowsStore(db, { auditRetentionDays: config.janitor.auditRetentionDays }), config, clock }, options.logger);
 
-  const refresh = setInterval(() => keys.reload().catch((err) => options.logger?.warn({ err }, 'key reload failed')), config.keys.refreshInterval * 1000);
+  const reloadKeys = () => {
+    keys.reload().catch((err) => options.logger?.warn({ err }, 'key reload failed'));
+  };
+  const refresh = setInterval(reloadKeys, config.keys.refreshInterval * 1000);
   refresh.unref();
 
   return {

@@ -21,7 +21,7 @@ export function readAuthorizationParams(request: FastifyRequest): RawAuthorizati
     if (mediaType(request.headers['content-type']) !== FORM_MEDIA_TYPE) throw new InvalidRequestNoRedirect('the authorization request body must be application/x-www-form-urlencoded');
     raw = request.body;
   }
-  const params: Params = Object.create(null);
+  const params = Object.create(null) as Params;
   const repeated: string[] = [];
   for (const [name, value] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
     const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');

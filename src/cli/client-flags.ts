@@ -41,7 +41,7 @@ export function metadataFromFlags(values: Values): Record<string, unknown> {
     try {
       text = readFileSync(values['metadata-file'], 'utf8');
     } catch (err) {
-      throw new UsageError(`cannot read --metadata-file ${values['metadata-file']}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+      throw new UsageError(`cannot read --metadata-file ${values['metadata-file']}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     }
     Object.assign(metadata, jsonObjectFlag('--metadata-file', text));
   }

@@ -29,8 +29,9 @@ async function createClient(argv: string[], io: CommandIO): Promise<number> {
   positionals(rest, []);
   const metadata = metadataFromFlags(values);
   metadata.client_id ??= randomToken(16);
+  const clientId = String(metadata.client_id);
   return withServices(values.config, io, async (services) => {
-    if (await services.clients.find(metadata.client_id as string)) throw new CommandError(`client ${metadata.client_id} already exists (use clients update)`);
+    if (await services.clients.find(clientId)) throw new CommandError(`client ${clientId} already exists (use clients update)`);
     const { client, secret } = await services.clients.save(metadata, 'cli');
     printSaved(io, values.json, 'created', client, secret);
     return 0;

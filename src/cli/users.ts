@@ -64,7 +64,7 @@ async function listUsers(argv: string[], io: CommandIO): Promise<number> {
     if (values.json) io.out(JSON.stringify(users.map(describe)));
     else if (users.length === 0) io.out('no users');
     else {
-      const rows = users.map((u) => [u.username, u.id, String(u.claims.name ?? ''), String(u.claims.email ?? ''), isoTime(u.createdAt)]);
+      const rows = users.map((u) => [u.username, u.id, stringClaim(u, 'name'), stringClaim(u, 'email'), isoTime(u.createdAt)]);
       io.out(table(['USERNAME', 'SUB', 'NAME', 'EMAIL', 'CREATED'], rows));
     }
     return 0;
@@ -108,6 +108,12 @@ async function passwordFrom(values: { password?: string; 'password-stdin'?: bool
   if (values.password !== undefined) return values.password;
   if (values['password-stdin']) return (io.readStdin ?? readProcessStdin)();
   throw new UsageError('missing --password or --password-stdin');
+}
+
+/** A string claim (name, email: validated as strings when stored), or '' when absent. */
+function stringClaim(user: User, name: string): string {
+  const value = user.claims[name];
+  return typeof value === 'string' ? value : '';
 }
 
 function describe(user: User): Record<string, unknown> {

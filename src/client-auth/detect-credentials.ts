@@ -65,7 +65,7 @@ function parseBasic(encoded: string): { clientId: string; secret: string } {
 function decodePart(assertion: string, index: number): Record<string, unknown> {
   const part = assertion.split('.')[index];
   try {
-    const value = JSON.parse(Buffer.from(part ?? '', 'base64url').toString('utf8'));
+    const value: unknown = JSON.parse(Buffer.from(part ?? '', 'base64url').toString('utf8'));
     if (value && typeof value === 'object') return value as Record<string, unknown>;
   } catch {
     /* fall through */

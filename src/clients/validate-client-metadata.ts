@@ -109,11 +109,11 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
     tos_uri: optionalUrl(input, 'tos_uri'),
     contacts,
     backchannel_logout_uri: optionalUrl(input, 'backchannel_logout_uri'),
-    backchannel_logout_session_required: sessionRequired as boolean | undefined,
-    access_token_format: format as ClientMetadata['access_token_format'],
-    access_token_ttl: ttl as number | undefined,
-    require_pkce: requirePkce as boolean | undefined,
-    require_pkce_s256: requireS256 as boolean | undefined,
+    backchannel_logout_session_required: sessionRequired,
+    access_token_format: format,
+    access_token_ttl: ttl,
+    require_pkce: requirePkce,
+    require_pkce_s256: requireS256,
   });
 }
 

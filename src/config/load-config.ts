@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { defaults, type Config } from './defaults.js';
 import { ConfigError } from './config-error.js';
 import { validateConfig } from './validate-config.js';
@@ -11,7 +12,7 @@ const require = createRequire(import.meta.url);
 
 /** The YAML parser is 72 modules: loaded only for a YAML config file (cold start, bench scenario 8). */
 function parseYaml(text: string): unknown {
-  return (require('yaml') as typeof import('yaml')).parse(text);
+  return (require('yaml') as typeof Yaml).parse(text);
 }
 
 /** Well-known variables that predate the TESSERA_* naming. */
@@ -49,11 +50,11 @@ function readConfigFile(file: string): Record<string, unknown> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError('file', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+    throw new ConfigError('file', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   try {
     const ext = extname(file).toLowerCase();
-    const parsed = ext === '.yaml' || ext === '.yml' ? parseYaml(text) : JSON.parse(text);
+    const parsed: unknown = ext === '.yaml' || ext === '.yml' ? parseYaml(text) : JSON.parse(text);
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new Error('the top level must be an object');
     }

@@ -6,7 +6,6 @@ import type { DeviceCodesStore } from '../storage/ports.js';
 import { formParams, singleParams } from '../protocol/params.js';
 import { formatUserCode } from '../tokens/user-code.js';
 import { csrfToken, verifyCsrf, type CsrfOptions } from '../session/csrf.js';
-import type { Sessions } from '../session/sessions.js';
 import { sendPage } from './layout.js';
 import { loginUrl } from '../session/login-url.js';
 import { lookupUserCode, type LookupUserCodeDeps, type UserCodeLookup } from './lookup-user-code.js';

@@ -6,6 +6,7 @@
 export function isSafeReturnTo(value: string | undefined): value is string {
   if (!value || value.length > 4096) return false;
   if (!value.startsWith('/') || value.startsWith('//')) return false;
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   if (/[\\\x00-\x1f\x7f]/.test(value)) return false;
   try {
     const base = 'http://return-to.invalid';

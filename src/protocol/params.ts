@@ -10,7 +10,7 @@ export type Params = Record<string, string>;
  * be repeated. Returns a plain record of strings.
  */
 export function singleParams(raw: unknown, where: string): Params {
-  const out: Params = Object.create(null);
+  const out = Object.create(null) as Params;
   if (raw === null || raw === undefined) return out;
   if (typeof raw !== 'object') throw new InvalidRequest(`the ${where} must be form parameters`);
   for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {

@@ -37,6 +37,7 @@ export function checkUnsupportedMetadata(input: Record<string, unknown>, metadat
     const value = input[field];
     if (value === undefined || value === null) continue;
     const supported = (metadata.get(member) as string[] | undefined) ?? [];
-    if (typeof value !== 'string' || !supported.includes(value)) throw new InvalidClientMetadata(`${field}: ${String(value)} is not supported`);
+    if (typeof value !== 'string') throw new InvalidClientMetadata(`${field} must be a string`);
+    if (!supported.includes(value)) throw new InvalidClientMetadata(`${field}: ${value} is not supported`);
   }
 }

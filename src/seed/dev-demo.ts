@@ -3,8 +3,20 @@ import type { ClientRegistry } from '../clients/client-registry.js';
 import type { Config } from '../config/load-config.js';
 import { GRANT_DEVICE_CODE } from '../clients/client.js';
 
+/** The client metadata (RFC 7591 names) a demo client registers with. */
+type DemoClient = {
+  client_id: string;
+  client_secret?: string;
+  client_name: string;
+  redirect_uris?: string[];
+  post_logout_redirect_uris?: string[];
+  grant_types: string[];
+  response_types: string[];
+  token_endpoint_auth_method: string;
+};
+
 /** Dev mode's demo clients: the ones the walkthrough uses, with the secrets it shows. */
-export const DEMO_CLIENTS: Record<string, unknown>[] = [
+export const DEMO_CLIENTS: DemoClient[] = [
   {
     client_id: 'web_application',
     client_secret: 'bar',
@@ -89,8 +101,8 @@ export async function seedDevDemo(deps: DevDemoDeps): Promise<string> {
   for (const c of DEMO_CLIENTS) {
     lines.push(`  ${c.client_id}  (${c.client_name})`);
     lines.push(`    auth method:   ${c.token_endpoint_auth_method}${c.client_secret ? `, secret: ${c.client_secret}` : ''}`);
-    lines.push(`    grant types:   ${(c.grant_types as string[]).join(', ')}`);
-    if ((c.redirect_uris as string[] | undefined)?.length) lines.push(`    redirect URIs: ${(c.redirect_uris as string[]).join(', ')}`);
+    lines.push(`    grant types:   ${c.grant_types.join(', ')}`);
+    if (c.redirect_uris?.length) lines.push(`    redirect URIs: ${c.redirect_uris.join(', ')}`);
   }
   lines.push('', `Demo user: ${DEMO_USER.username} / ${DEMO_USER.password}`, '');
   return lines.join('\n');

@@ -101,7 +101,9 @@ export async function migrate(db: Db, options: { upTo?: string } = {}): Promise<
     // tenant (or test) drops at that moment fails the read with 3F000, a table that another
     // tenant's migration drops with 42P01, or 42703 when pg_get_serial_sequence meets a table
     // dropped between the catalog read and the call. Ours still exist: retry.
-    if (attempt >= 5 || !['3F000', '42P01', '42703'].includes((error as { code?: string }).code ?? '')) throw error;
+    if (attempt >= 5 || !['3F000', '42P01', '42703'].includes((error as { code?: string }).code ?? '')) {
+      throw error instanceof Error ? error : new Error('migration failed', { cause: error });
+    }
     await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
   }
 }

@@ -21,8 +21,8 @@ export function expiredRowsStore(db: Db, options: RetentionOptions): PurgeStep[]
   const expiredBy = (table: 'authorization_codes' | 'refresh_tokens' | 'access_tokens' | 'device_codes', key: string): PurgeStep => ({
     name: table,
     purge: async (now, limit) => {
-      const victims = (db as Db).selectFrom(table as 'access_tokens').select(key as 'jti').where('expires_at', '<', now).limit(limit);
-      return count(await (db as Db).deleteFrom(table as 'access_tokens').where(key as 'jti', 'in', victims).executeTakeFirstOrThrow());
+      const victims = db.selectFrom(table as 'access_tokens').select(key as 'jti').where('expires_at', '<', now).limit(limit);
+      return count(await db.deleteFrom(table as 'access_tokens').where(key as 'jti', 'in', victims).executeTakeFirstOrThrow());
     },
   });
   const steps: PurgeStep[] = [
@@ -38,13 +38,13 @@ export function expiredRowsStore(db: Db, options: RetentionOptions): PurgeStep[]
           .selectFrom('grants as g')
           .select('g.id')
           .where('g.expires_at', '<', now)
-          .where(({ not, exists, selectFrom }) =>
-            not(
-              exists(
-                selectFrom('refresh_tokens').select(sql`1`.as('x')).whereRef('refresh_tokens.grant_id', '=', 'g.id')
-                  .unionAll(selectFrom('access_tokens').select(sql`1`.as('x')).whereRef('access_tokens.grant_id', '=', 'g.id'))
-                  .unionAll(selectFrom('authorization_codes').select(sql`1`.as('x')).whereRef('authorization_codes.grant_id', '=', 'g.id'))
-                  .unionAll(selectFrom('device_codes').select(sql`1`.as('x')).whereRef('device_codes.grant_id', '=', 'g.id')),
+          .where((eb) =>
+            eb.not(
+              eb.exists(
+                eb.selectFrom('refresh_tokens').select(sql`1`.as('x')).whereRef('refresh_tokens.grant_id', '=', 'g.id')
+                  .unionAll(eb.selectFrom('access_tokens').select(sql`1`.as('x')).whereRef('access_tokens.grant_id', '=', 'g.id'))
+                  .unionAll(eb.selectFrom('authorization_codes').select(sql`1`.as('x')).whereRef('authorization_codes.grant_id', '=', 'g.id'))
+                  .unionAll(eb.selectFrom('device_codes').select(sql`1`.as('x')).whereRef('device_codes.grant_id', '=', 'g.id')),
               ),
             ),
           )
@@ -63,7 +63,7 @@ export function expiredRowsStore(db: Db, options: RetentionOptions): PurgeStep[]
         const orphans = db
           .selectFrom('session_clients as sc')
           .select('sc.sid')
-          .where(({ not, exists, selectFrom }) => not(exists(selectFrom('sessions').select(sql`1`.as('x')).whereRef('sessions.sid', '=', 'sc.sid'))))
+          .where((eb) => eb.not(eb.exists(eb.selectFrom('sessions').select(sql`1`.as('x')).whereRef('sessions.sid', '=', 'sc.sid'))))
           .limit(limit);
         return count(await db.deleteFrom('session_clients').where('sid', 'in', orphans).executeTakeFirstOrThrow());
       },

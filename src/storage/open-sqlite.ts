@@ -16,7 +16,7 @@ export interface OpenedSqlite {
   /** What Kysely's SqliteDialect drives, with its statements kept for reuse. */
   database: SqliteDatabase;
   /** Drops the kept statements (after a schema change: node:sqlite on Node 22 keeps a statement's old columns). */
-  forgetStatements(): void;
+  forgetStatements: () => void;
 }
 
 const require = createRequire(import.meta.url);
@@ -79,6 +79,7 @@ function nodeSqlite(): NodeSqliteModule | null {
   if (nodeSqliteModule !== undefined) return nodeSqliteModule;
   // Node 22 marks node:sqlite experimental with a warning on load. Tessera is tested on it, so
   // to an operator that warning is noise; every other warning still goes through.
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be restored below, and called with process as `this`
   const emitWarning = process.emitWarning;
   process.emitWarning = function (this: unknown, warning: string | Error, ...rest: unknown[]) {
     if (String(warning).startsWith('SQLite is an experimental feature')) return;

@@ -11,7 +11,7 @@ function refused(metadata: Record<string, unknown>, error: 'invalid_redirect_uri
   assert.throws(
     () => validateClientMetadata(metadata),
     (err: unknown) => {
-      assert.ok(err instanceof OAuthError, `expected an OAuthError, got ${err}`);
+      assert.ok(err instanceof OAuthError, `expected an OAuthError, got ${String(err)}`);
       assert.equal(err.error, error);
       assert.match(err.description, why);
       assert.equal(err.redirectable, false);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { freePort } from '../support/test-provider.js';
 import { DATABASES } from '../support/databases.js';
-import { createSharedSchema, spawnTessera, type SpawnedTessera } from '../support/spawn-tessera.js';
+import { createSharedSchema, spawnTessera } from '../support/spawn-tessera.js';
 import { CookieJar, browse, parseForms } from '../support/browser-less.js';
 import { FLOW_CLIENTS, approveDevice, flowConfig, getCode, introspect, onInstance, pollDevice, redeemCode, refresh, startDevice } from '../support/cluster-flows.js';
 

@@ -24,7 +24,7 @@ function load(env: Record<string, string> = {}, overrides: Record<string, unknow
 /** Asserts loading fails with a ConfigError naming `setting` and whose message matches. */
 function refuses(setting: string, message: RegExp, attempt: () => unknown): void {
   assert.throws(attempt, (err: unknown) => {
-    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${err}`);
+    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
     assert.equal(err.setting, setting);
     assert.match(err.message, new RegExp(`^config: ${setting.replace(/[[\]().]/g, '\\$&')}: `));
     assert.match(err.message, message);

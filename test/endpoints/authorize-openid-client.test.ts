@@ -15,7 +15,7 @@ for (const database of DATABASES) {
     after(() => server.close());
 
     const run = async (responseMode: 'query' | 'form_post', jar = new CookieJar()) => {
-      const config = await client.discovery(new URL(server.url), 'web', undefined, client.ClientSecretBasic(AUTHORIZE_CLIENTS[0].client_secret!), { execute: [client.allowInsecureRequests] });
+      const config = await client.discovery(new URL(server.url), 'web', undefined, client.ClientSecretBasic(AUTHORIZE_CLIENTS[0].client_secret), { execute: [client.allowInsecureRequests] });
       const verifier = client.randomPKCECodeVerifier();
       const state = client.randomState();
       const nonce = client.randomNonce();

@@ -24,7 +24,7 @@ for (const database of DATABASES) {
       assert.deepEqual(Object.keys(body).sort(), ['device_code', 'expires_in', 'interval', 'user_code', 'verification_uri', 'verification_uri_complete']);
       assert.match(body.user_code as string, USER_CODE);
       assert.equal(body.verification_uri, `${server.url}/device`);
-      assert.equal(body.verification_uri_complete, `${server.url}/device?user_code=${body.user_code}`);
+      assert.equal(body.verification_uri_complete, `${server.url}/device?user_code=${body.user_code as string}`);
       assert.equal(body.expires_in, 600);
       assert.equal(body.interval, 5);
       // §5.2: 32 random bytes, base64url

@@ -249,7 +249,7 @@ for (const database of DATABASES) {
         // The client can no longer authenticate at the token endpoint.
         const tokenResponse = await fetch(`${server.url}/token`, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${registered.client_secret}`).toString('base64')}` },
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${registered.client_secret as string}`).toString('base64')}` },
           body: 'grant_type=refresh_token&refresh_token=x',
         });
         await assertError(tokenResponse, 401, 'invalid_client');

@@ -80,10 +80,10 @@ for (const database of DATABASES) {
       const user = await server.services.users.findByUsername('alice');
       assert.equal(record?.status, 'approved');
       assert.equal(record?.userId, user?.id);
-      assert.deepEqual(record!.amr, ['pwd']);
+      assert.deepEqual(record.amr, ['pwd']);
       assert.ok(record?.sid);
       assert.ok(record?.authTime);
-      const grant = await server.services.grantsStore.find(record!.grantId!);
+      const grant = await server.services.grantsStore.find(record.grantId!);
       assert.equal(grant?.userId, user?.id);
       assert.equal(grant?.clientId, 'tv');
       assert.equal(grant?.scope, 'openid profile email');

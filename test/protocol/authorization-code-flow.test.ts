@@ -5,7 +5,7 @@ import * as client from 'openid-client';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
-import { authorize, CookieJar } from '../support/browser-less.js';
+import { authorize, type CookieJar } from '../support/browser-less.js';
 import { postToken } from '../support/issue-code.js';
 import { ALICE, TOKEN_TEST_CLIENTS, tokenTestConfig } from '../support/token-fixtures.js';
 import { seedDevDemo } from '../../src/seed/dev-demo.js';
@@ -134,7 +134,7 @@ for (const database of DATABASES) {
       const front = await frontChannel(spa, 'https://spa.example/cb', 'openid offline_access', { prompt: 'consent' });
       const tokens = await client.authorizationCodeGrant(spa, front.callback, { pkceCodeVerifier: front.verifier, expectedState: front.state, expectedNonce: front.nonce });
       assert.ok(tokens.refresh_token);
-      const refreshed = await client.refreshTokenGrant(spa, tokens.refresh_token!);
+      const refreshed = await client.refreshTokenGrant(spa, tokens.refresh_token);
       assert.notEqual(refreshed.refresh_token, tokens.refresh_token);
     });
 

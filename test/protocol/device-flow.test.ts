@@ -47,10 +47,10 @@ for (const database of DATABASES) {
       assert.equal(claims?.sub, user?.id);
       assert.equal(claims?.aud, 'tv');
       // the access token works at userinfo, like a code-flow token
-      const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims!.sub);
+      const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
       assert.equal(userinfo.name, DEFAULT_USER.claims.name);
       // and the refresh token refreshes
-      const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+      const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token);
       assert.ok(refreshed.access_token);
     });
 

@@ -26,7 +26,7 @@ async function fullRun(server: SpawnedTessera): Promise<{ secrets: Set<string>; 
   const realFetch = globalThis.fetch;
   globalThis.fetch = async (input, init) => {
     const response = await realFetch(input, init);
-    responses.push({ url: String(input), status: response.status, headers: response.headers });
+    responses.push({ url: input instanceof Request ? input.url : String(input), status: response.status, headers: response.headers });
     for (const cookie of response.headers.getSetCookie()) secrets.add(cookie.split(';')[0].split('=').slice(1).join('='));
     return response;
   };

@@ -24,7 +24,7 @@ export interface TestDatabase {
   url: string;
   /** PostgreSQL schema of this test database, if any. */
   schema?: string;
-  drop(): Promise<void>;
+  drop: () => Promise<void>;
 }
 
 /** A fresh, empty database: a temporary SQLite file, or a new schema in the test PostgreSQL. */

@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { authorize, browse, CookieJar, DEFAULT_USER } from './browser-less.js';
+import { authorize, browse, type CookieJar, DEFAULT_USER } from './browser-less.js';
 import { pkcePair, postToken } from './issue-code.js';
 
 /** The relying party of the logout suites: registered post-logout URIs, refresh tokens allowed. */

@@ -17,7 +17,7 @@ async function codeTokens(server: TestServer, clientId: string, sub: string, ove
   const { code } = await issueCode(server.services, clientId, sub, overrides);
   const result = await postToken(server.url, { grant_type: 'authorization_code', code, redirect_uri: 'https://app.example/cb', ...postCredentials(clientId) });
   assert.equal(result.status, 200, JSON.stringify(result.body));
-  return result.body as Record<string, any>;
+  return result.body;
 }
 
 describe('token hash (OIDC Core §3.1.3.6)', () => {
