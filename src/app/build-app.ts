@@ -3,8 +3,10 @@ import fastifyCookie from '@fastify/cookie';
 import type { Logger } from 'pino';
 import type { Services } from './create-services.js';
 import { authorizationPages } from './authorization-pages.js';
+import { devicePages } from './device-pages.js';
 import { authorizationRoutes } from '../authorize/authorization-routes.js';
 import { describeReturnTo } from '../authorize/describe-return-to.js';
+import { deviceVerificationRoutes } from '../device/verification-routes.js';
 import { deviceAuthorizationEndpoint } from '../endpoints/device-authorization.js';
 import { discoveryEndpoint } from '../endpoints/discovery.js';
 import { endSessionEndpoint } from '../endpoints/end-session.js';
@@ -19,7 +21,6 @@ import { clientErrorHandler } from '../http/client-error.js';
 import { cors } from '../http/cors.js';
 import { errorHandler } from '../http/error-handler.js';
 import { parseForm } from '../http/parse-form.js';
-import { deviceRoutes } from '../interaction/device-routes.js';
 import { errorPageHandler } from '../interaction/error-page.js';
 import { loginRoutes } from '../interaction/login-routes.js';
 import { metricsEndpoint } from '../metrics/metrics-endpoint.js';
@@ -147,7 +148,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       pages: authorizationPages,
       clock,
     });
-    await pages.register(deviceRoutes, {
+    await pages.register(deviceVerificationRoutes, {
       issuer,
       config,
       csrf: services.csrf,
@@ -158,6 +159,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       users: services.users,
       audit: services.audit,
       scopes: services.scopes,
+      pages: devicePages,
       clock,
     });
   });

@@ -8,8 +8,22 @@ export interface DeviceCodePageOptions {
   csrf: string;
   /** Prefilled from verification_uri_complete, or what the person typed last. */
   userCode?: string;
-  /** A readable reason the last code was not accepted. */
-  error?: string;
+  /** Why the last code was not taken. */
+  refused?: { reason: 'malformed' | 'unknown' } | { reason: 'throttled'; retryAfter: number };
+}
+
+/** The refusal in words: what was wrong, and what to do. */
+function refusalText(refused: NonNullable<DeviceCodePageOptions['refused']>): string {
+  switch (refused.reason) {
+    case 'malformed':
+      return 'That does not look like a device code. Codes have 8 letters, like BCDF-GHJK.';
+    case 'unknown':
+      return 'That code is not valid. Check the code on your device and try again.';
+    case 'throttled': {
+      const minutes = Math.max(1, Math.ceil(refused.retryAfter / 60));
+      return `Too many wrong codes. For your security, please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`;
+    }
+  }
 }
 
 /**
@@ -18,8 +32,8 @@ export interface DeviceCodePageOptions {
  * comparing it with the device (§5.4: a link alone must not authorize anything).
  */
 export function renderDeviceCodePage(options: DeviceCodePageOptions): string {
-  const error = options.error ? `<div class="alert" role="alert">${escapeHtml(options.error)}</div>` : '';
-  const prefilled = options.userCode !== undefined && !options.error;
+  const error = options.refused ? `<div class="alert" role="alert">${escapeHtml(refusalText(options.refused))}</div>` : '';
+  const prefilled = options.userCode !== undefined && !options.refused;
   const intro = prefilled
     ? '<p>Check that this code is the one shown on your device, then continue. If you did not start signing in on a device yourself, close this page.</p>'
     : '<p>Enter the code shown on your TV, console or other device.</p>';

@@ -35,7 +35,7 @@ const packages = (...names: string[]) => (target: string) => names.some((name) =
 const either = (...tests: ((target: string) => boolean)[]) => (target: string) => tests.some((test) => test(target));
 
 /** Protocol rooms: what the endpoints run. */
-const PROTOCOL = ['authorize', 'grants', 'client-auth', 'registration', 'logout'];
+const PROTOCOL = ['authorize', 'device', 'grants', 'client-auth', 'registration', 'logout'];
 /** The web layer: routes, pages, the Fastify glue, the composition root. */
 const WEB = ['endpoints', 'interaction', 'http', 'app'];
 
@@ -51,14 +51,14 @@ export const RULES: Rule[] = [
     forbids: inRooms(...WEB),
   },
   {
-    why: 'the authorization room and the pages meet only in app/: neither imports the other',
-    from: inRooms('authorize'),
+    why: 'the rooms that decide (authorization, device verification) and the pages meet only in app/: neither imports the other',
+    from: inRooms('authorize', 'device'),
     forbids: inRooms('interaction'),
   },
   {
-    why: 'the authorization room and the pages meet only in app/: neither imports the other',
+    why: 'the rooms that decide (authorization, device verification) and the pages meet only in app/: neither imports the other',
     from: inRooms('interaction'),
-    forbids: inRooms('authorize'),
+    forbids: inRooms('authorize', 'device'),
   },
   {
     why: 'the HTTP glue is below the pages and endpoints',
@@ -163,6 +163,7 @@ describe('the import graph of src/', () => {
   it('reads the tree (sanity: the composition root imports the rooms)', () => {
     assert.ok(graph.size > 150, `only ${graph.size} files found`);
     assert.ok(graph.get('src/app/build-app.ts')?.includes('src/authorize/authorization-routes.ts'));
+    assert.ok(graph.get('src/app/build-app.ts')?.includes('src/device/verification-routes.ts'));
     assert.ok(graph.get('src/app/build-app.ts')?.includes('fastify'));
   });
 
@@ -179,7 +180,8 @@ describe('the import graph of src/', () => {
     planted.set('src/grants/planted.ts', ['src/app/create-services.ts', 'src/http/error-handler.ts']);
     planted.set('src/app/create-services.ts', [...(graph.get('src/app/create-services.ts') ?? []), 'src/grants/planted.ts']);
     planted.set('src/storage/planted.ts', ['fastify', 'src/storage/database.ts', 'src/authorize/authorization-routes.ts']);
-    planted.set('src/interaction/planted.ts', ['src/authorize/describe-return-to.ts', 'kysely']);
+    planted.set('src/interaction/planted.ts', ['src/authorize/describe-return-to.ts', 'src/device/lookup-user-code.ts', 'kysely']);
+    planted.set('src/device/planted.ts', ['src/interaction/layout.ts', 'src/endpoints/token.ts', 'kysely']);
     planted.set('src/util/planted.ts', ['src/util/planted.ts']);
 
     assert.deepEqual(
@@ -193,7 +195,11 @@ describe('the import graph of src/', () => {
       'src/storage/planted.ts → fastify',
       'src/storage/planted.ts → src/authorize/authorization-routes.ts',
       'src/interaction/planted.ts → src/authorize/describe-return-to.ts',
+      'src/interaction/planted.ts → src/device/lookup-user-code.ts',
       'src/interaction/planted.ts → kysely',
+      'src/device/planted.ts → src/interaction/layout.ts',
+      'src/device/planted.ts → src/endpoints/token.ts',
+      'src/device/planted.ts → kysely',
     ]) {
       assert.ok(broken.some((v) => v.startsWith(`${expected}:`)), `not caught: ${expected}`);
     }
