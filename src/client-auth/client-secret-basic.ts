@@ -10,7 +10,7 @@ export function clientSecretBasic(registry: ClientRegistry): ClientAuthMethod {
       if (!presented.secret || !registry.checkSecret(client, presented.secret)) {
         throw new InvalidClient('client authentication failed', 'wrong client secret', true);
       }
-      if (client.secretExpiresAt && client.secretExpiresAt < Date.now() / 1000) {
+      if (registry.secretExpired(client)) {
         throw new InvalidClient('the client secret has expired', undefined, true);
       }
     },

@@ -28,7 +28,7 @@ export function clientSecretJwt(options: ClientSecretJwtOptions): ClientAuthMeth
       if (!presented.assertion) throw fail('no client assertion');
       const secret = options.registry.recoverSecret(client);
       if (!secret) throw fail(`client ${client.clientId} has no recoverable secret`);
-      if (client.secretExpiresAt && client.secretExpiresAt < Date.now() / 1000) throw new InvalidClient('the client secret has expired');
+      if (options.registry.secretExpired(client)) throw new InvalidClient('the client secret has expired');
       await verifyClientAssertion({
         assertion: presented.assertion,
         client,

@@ -10,7 +10,7 @@ export function clientSecretPost(registry: ClientRegistry): ClientAuthMethod {
       if (!presented.secret || !registry.checkSecret(client, presented.secret)) {
         throw new InvalidClient('client authentication failed', 'wrong client secret');
       }
-      if (client.secretExpiresAt && client.secretExpiresAt < Date.now() / 1000) {
+      if (registry.secretExpired(client)) {
         throw new InvalidClient('the client secret has expired');
       }
     },

@@ -21,8 +21,8 @@ export interface SavedClient {
   secret?: string;
 }
 
-/** How long a found client is reused without reading it again (see ClientRegistry.found). */
-const FOUND_FOR_MS = 1000;
+/** How long a found client is reused without reading it again (see ClientRegistry.found), in seconds of the clock. */
+const FOUND_FOR = 1;
 const MAX_KEPT = 1000;
 
 /**
@@ -31,10 +31,10 @@ const MAX_KEPT = 1000;
  */
 export class ClientRegistry {
   /**
-   * Clients found in the last FOUND_FOR_MS, so that a busy token endpoint does not read the
-   * same row on every request. Changes made through this registry take effect at once here;
-   * another process (a `--workers` sibling, the CLI) sees a changed, rotated or deleted client
-   * at most FOUND_FOR_MS later. Only found clients are kept, and at most MAX_KEPT of them.
+   * Clients found within the last FOUND_FOR (until the clock's next second), so that a busy
+   * token endpoint does not read the same row on every request. Changes made through this
+   * registry take effect at once here; another process (a `--workers` sibling, the CLI) sees a
+   * changed, rotated or deleted client at most FOUND_FOR later. Only found clients are kept, and at most MAX_KEPT of them.
    */
   private readonly found = new Map<string, { client: Client; until: number }>();
 
@@ -42,11 +42,11 @@ export class ClientRegistry {
 
   async find(clientId: string): Promise<Client | undefined> {
     const kept = this.found.get(clientId);
-    if (kept && kept.until > Date.now()) return kept.client;
+    if (kept && kept.until > this.options.clock.nowSeconds()) return kept.client;
     const client = await this.options.store.find(clientId);
     if (client) {
       if (this.found.size >= MAX_KEPT) this.found.clear();
-      this.found.set(clientId, { client, until: Date.now() + FOUND_FOR_MS });
+      this.found.set(clientId, { client, until: this.options.clock.nowSeconds() + FOUND_FOR });
     } else this.found.delete(clientId);
     return client;
   }
@@ -127,6 +127,11 @@ export class ClientRegistry {
   checkSecret(client: Client, presented: string): boolean {
     if (!client.secretHash) return false;
     return safeEqual(this.hashSecret(presented), client.secretHash);
+  }
+
+  /** RFC 7591 §3.2.1: past client_secret_expires_at (0: the secret never expires). */
+  secretExpired(client: Client): boolean {
+    return client.secretExpiresAt > 0 && client.secretExpiresAt <= this.options.clock.nowSeconds();
   }
 
   /** The plain secret of a client_secret_jwt client, to verify its HMAC-signed assertions. */

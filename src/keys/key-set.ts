@@ -57,6 +57,7 @@ export class KeySet {
   private active = new Map<SigningAlgorithm, SigningKey>();
   private publicKeys = new Map<string, { jwk: JWK; key?: CryptoKey | KeyObject }>();
   private jwksBody = '{"keys":[]}';
+  /** When keys were last read (clock seconds): an unknown kid re-reads them at most every 5 s. */
   private lastReload = 0;
 
   constructor(private readonly options: KeySetOptions) {}
@@ -77,7 +78,7 @@ export class KeySet {
 
   async reload(): Promise<void> {
     const now = this.options.clock.nowSeconds();
-    this.lastReload = Date.now();
+    this.lastReload = now;
     const stored = (await this.options.store.list()).filter((key) => key.expiresAt === null || key.expiresAt >= now);
     const signing = signingKids(stored, now);
     const active = new Map<SigningAlgorithm, SigningKey>();
@@ -180,7 +181,7 @@ export class KeySet {
     let entry = this.publicKeys.get(kid);
     // An unknown kid may be another process's new key; re-read, but at most every few seconds
     // so that forged kids cannot turn into a database load.
-    if (!entry && Date.now() - this.lastReload > 5000) {
+    if (!entry && this.options.clock.nowSeconds() - this.lastReload > 5) {
       await this.reload();
       entry = this.publicKeys.get(kid);
     }
