@@ -1,5 +1,5 @@
 import type { ClientMetadata } from '../clients/client.js';
-import { escapeHtml } from './html.js';
+import { html, type SafeHtml } from './html.js';
 import { renderPage } from './layout.js';
 import { csrfField } from './csrf-field.js';
 
@@ -20,30 +20,31 @@ function safeUrl(value: string | undefined): string | undefined {
 }
 
 /** The consent page: which app asks, for what, and Allow / Deny (`name=decision`). */
-export function renderConsentPage(options: ConsentPageOptions): string {
+export function renderConsentPage(options: ConsentPageOptions): SafeHtml {
   const { client } = options;
-  const name = escapeHtml(client.client_name ?? client.client_id);
+  const name = client.client_name ?? client.client_id;
   const logo = safeUrl(client.logo_uri);
-  const links = [
-    ['client_uri', 'Website'],
-    ['policy_uri', 'Privacy policy'],
-    ['tos_uri', 'Terms of service'],
-  ]
-    .map(([member, label]) => [safeUrl(client[member as keyof ClientMetadata] as string | undefined), label])
-    .filter(([url]) => url)
-    .map(([url, label]) => `<a href="${escapeHtml(url!)}" rel="noopener noreferrer" target="_blank">${label}</a>`)
-    .join('');
-  const scopes = options.scopes.map((s) => `<li data-scope="${escapeHtml(s.name)}">${escapeHtml(s.description)}</li>`).join('');
+  const links = (
+    [
+      ['client_uri', 'Website'],
+      ['policy_uri', 'Privacy policy'],
+      ['tos_uri', 'Terms of service'],
+    ] as const
+  ).flatMap(([member, label]) => {
+    const url = safeUrl(client[member]);
+    return url ? [html`<a href="${url}" rel="noopener noreferrer" target="_blank">${label}</a>`] : [];
+  });
+  const scopes = options.scopes.map((s) => html`<li data-scope="${s.name}">${s.description}</li>`);
   return renderPage({
-    title: `Allow ${client.client_name ?? client.client_id}?`,
-    body: `<div class="brand">Tessera</div>
-<div class="client">${logo ? `<img src="${escapeHtml(logo)}" alt="" class="client-logo">` : ''}<h1><span class="client-name">${name}</span> wants access to your account</h1></div>
+    title: `Allow ${name}?`,
+    body: html`<div class="brand">Tessera</div>
+<div class="client">${logo && html`<img src="${logo}" alt="" class="client-logo">`}<h1><span class="client-name">${name}</span> wants access to your account</h1></div>
 <p class="muted">If you allow it, this app will be able to:</p>
 <ul class="scopes">${scopes}</ul>
-<p class="muted">Signed in as <strong>${escapeHtml(options.username)}</strong>.</p>
-${links ? `<div class="links">${links}</div>` : ''}
-<form method="post" action="${escapeHtml(options.action)}" class="consent-form">
-${csrfField(options.csrf)}<input type="hidden" name="interaction" value="${escapeHtml(options.interaction)}">
+<p class="muted">Signed in as <strong>${options.username}</strong>.</p>
+${links.length > 0 && html`<div class="links">${links}</div>`}
+<form method="post" action="${options.action}" class="consent-form">
+${csrfField(options.csrf)}<input type="hidden" name="interaction" value="${options.interaction}">
 <div class="actions"><button type="submit" name="decision" value="deny" class="secondary consent-deny">Deny</button><button type="submit" name="decision" value="allow" class="consent-allow">Allow</button></div>
 </form>`,
   });

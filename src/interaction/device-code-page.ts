@@ -1,4 +1,4 @@
-import { escapeHtml } from './html.js';
+import { html, type SafeHtml } from './html.js';
 import { renderPage } from './layout.js';
 import { csrfField } from './csrf-field.js';
 
@@ -31,19 +31,19 @@ function refusalText(refused: NonNullable<DeviceCodePageOptions['refused']>): st
  * A prefilled code (verification_uri_complete) is still only submitted by the person, after
  * comparing it with the device (§5.4: a link alone must not authorize anything).
  */
-export function renderDeviceCodePage(options: DeviceCodePageOptions): string {
-  const error = options.refused ? `<div class="alert" role="alert">${escapeHtml(refusalText(options.refused))}</div>` : '';
+export function renderDeviceCodePage(options: DeviceCodePageOptions): SafeHtml {
+  const error = options.refused && html`<div class="alert" role="alert">${refusalText(options.refused)}</div>`;
   const prefilled = options.userCode !== undefined && !options.refused;
   const intro = prefilled
-    ? '<p>Check that this code is the one shown on your device, then continue. If you did not start signing in on a device yourself, close this page.</p>'
-    : '<p>Enter the code shown on your TV, console or other device.</p>';
+    ? html`<p>Check that this code is the one shown on your device, then continue. If you did not start signing in on a device yourself, close this page.</p>`
+    : html`<p>Enter the code shown on your TV, console or other device.</p>`;
   return renderPage({
     title: 'Connect a device',
-    body: `<div class="brand">Tessera</div><h1>Connect a device</h1>${intro}${error}
-<form method="post" action="${escapeHtml(options.action)}" class="device-code-form">
+    body: html`<div class="brand">Tessera</div><h1>Connect a device</h1>${intro}${error}
+<form method="post" action="${options.action}" class="device-code-form">
 ${csrfField(options.csrf)}
 <label for="user_code">Code</label>
-<input type="text" id="user_code" name="user_code" class="device-user-code" placeholder="XXXX-XXXX" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" maxlength="20" required autofocus value="${escapeHtml(options.userCode ?? '')}">
+<input type="text" id="user_code" name="user_code" class="device-user-code" placeholder="XXXX-XXXX" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" maxlength="20" required autofocus value="${options.userCode ?? ''}">
 <button type="submit" class="device-code-submit">Continue</button>
 </form>`,
   });

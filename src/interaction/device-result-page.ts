@@ -1,4 +1,4 @@
-import { escapeHtml } from './html.js';
+import { html, type SafeHtml } from './html.js';
 import { renderPage } from './layout.js';
 
 export type DeviceResult = 'allowed' | 'denied' | 'expired' | 'used';
@@ -11,11 +11,11 @@ const TEXT: Record<DeviceResult, { title: string; body: string }> = {
 };
 
 /** The end of the device flow in the browser: what happened, and what to do next. */
-export function renderDeviceResultPage(result: DeviceResult, deviceUrl: string): string {
+export function renderDeviceResultPage(result: DeviceResult, deviceUrl: string): SafeHtml {
   const { title, body } = TEXT[result];
-  const again = result === 'expired' || result === 'used' ? `<p class="links"><a href="${escapeHtml(deviceUrl)}">Enter another code</a></p>` : '';
+  const again = (result === 'expired' || result === 'used') && html`<p class="links"><a href="${deviceUrl}">Enter another code</a></p>`;
   return renderPage({
     title,
-    body: `<div class="brand">Tessera</div><h1 class="device-result" data-result="${result}">${escapeHtml(title)}</h1><p>${escapeHtml(body)}</p>${again}`,
+    body: html`<div class="brand">Tessera</div><h1 class="device-result" data-result="${result}">${title}</h1><p>${body}</p>${again}`,
   });
 }

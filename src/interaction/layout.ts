@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
-import { escapeHtml } from './html.js';
+import { html, raw, type SafeHtml } from './html.js';
 
 /** The one stylesheet of every page: readable on a phone and a desktop, light and dark. */
 const CSS = `
@@ -34,15 +34,14 @@ const CSS_HASH = `'sha256-${createHash('sha256').update(CSS).digest('base64')}'`
 
 export interface PageOptions {
   title: string;
-  /** Trusted HTML: escape every untrusted value with escapeHtml(). */
-  body: string;
+  body: SafeHtml;
 }
 
 /** A complete HTML document in Tessera's shared layout. */
-export function renderPage({ title, body }: PageOptions): string {
-  return `<!doctype html>
+export function renderPage({ title, body }: PageOptions): SafeHtml {
+  return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer"><title>${escapeHtml(title)}</title><style>${CSS}</style></head>
+<meta name="referrer" content="no-referrer"><title>${title}</title><style>${raw(CSS)}</style></head>
 <body><main>${body}</main></body></html>`;
 }
 
@@ -67,10 +66,10 @@ export function setPageHeaders(reply: FastifyReply, options: SendOptions = {}): 
     .header('pragma', 'no-cache');
 }
 
-/** Sends `html` as a page with the headers above. */
-export function sendPage(reply: FastifyReply, html: string, options: SendOptions = {}): FastifyReply {
+/** Sends a page with the headers above. */
+export function sendPage(reply: FastifyReply, page: SafeHtml, options: SendOptions = {}): FastifyReply {
   setPageHeaders(reply, options);
-  return reply.status(options.status ?? 200).type('text/html; charset=utf-8').send(html);
+  return reply.status(options.status ?? 200).type('text/html; charset=utf-8').send(page.toString());
 }
 
 /** The SHA-256 CSP source of an inline script (without quotes), e.g. `sha256-...`. */

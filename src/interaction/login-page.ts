@@ -1,4 +1,4 @@
-import { escapeHtml } from './html.js';
+import { html, type SafeHtml } from './html.js';
 import { renderPage } from './layout.js';
 import { csrfField } from './csrf-field.js';
 
@@ -19,21 +19,30 @@ export interface LoginPageOptions {
  * The sign-in page: a plain form that works without JavaScript. The field names `login` and
  * `password` and the button class `login-submit` are stable (the conformance suite uses them).
  */
-export function renderLoginPage(options: LoginPageOptions): string {
-  const forApp = options.clientName ? `<p class="muted">to continue to <strong>${escapeHtml(options.clientName)}</strong></p>` : '';
-  const error = options.error ? `<div class="alert" role="alert">${escapeHtml(options.error)}</div>` : '';
-  const returnTo = options.returnTo ? `<input type="hidden" name="return_to" value="${escapeHtml(options.returnTo)}">` : '';
-  const autofocus = options.loginHint ? ['', ' autofocus'] : [' autofocus', ''];
+export function renderLoginPage(options: LoginPageOptions): SafeHtml {
+  const forApp = options.clientName && html`<p class="muted">to continue to <strong>${options.clientName}</strong></p>`;
+  const error = options.error && html`<div class="alert" role="alert">${options.error}</div>`;
+  const returnTo = options.returnTo && html`<input type="hidden" name="return_to" value="${options.returnTo}">`;
+  // The username field, or the password field once the username is known.
+  const autofocus = html` autofocus`;
   return renderPage({
     title: 'Sign in',
-    body: `<div class="brand">Tessera</div><h1>Sign in</h1>${forApp}${error}
-<form method="post" action="${escapeHtml(options.action)}" class="login-form">
+    body: html`<div class="brand">Tessera</div><h1>Sign in</h1>${forApp}${error}
+<form method="post" action="${options.action}" class="login-form">
 ${csrfField(options.csrf)}${returnTo}
 <label for="login">Username</label>
-<input type="text" id="login" name="login" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${escapeHtml(options.loginHint ?? '')}"${autofocus[0]}>
+<input type="text" id="login" name="login" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${options.loginHint ?? ''}"${options.loginHint ? null : autofocus}>
 <label for="password">Password</label>
-<input type="password" id="password" name="password" autocomplete="current-password" required${autofocus[1]}>
+<input type="password" id="password" name="password" autocomplete="current-password" required${options.loginHint ? autofocus : null}>
 <button type="submit" class="login-submit">Sign in</button>
 </form>`,
+  });
+}
+
+/** After a sign-in that has no app to go back to. */
+export function renderSignedInPage(username: string): SafeHtml {
+  return renderPage({
+    title: 'Signed in',
+    body: html`<div class="brand">Tessera</div><h1>You are signed in</h1><p>Signed in as <strong>${username}</strong>. You can close this window.</p>`,
   });
 }

@@ -3,11 +3,10 @@ import { formParams, singleParams } from '../protocol/params.js';
 import { InvalidRequestNoRedirect } from '../protocol/oauth-errors.js';
 import { csrfToken, verifyCsrf, type CsrfOptions } from '../session/csrf.js';
 import type { Sessions } from '../session/sessions.js';
-import { renderLoginPage } from './login-page.js';
-import { renderPage, sendPage } from './layout.js';
+import { renderLoginPage, renderSignedInPage } from './login-page.js';
+import { sendPage } from './layout.js';
 import { isSafeReturnTo } from './return-to.js';
 import { signIn, type SignInDeps } from './sign-in.js';
-import { escapeHtml } from './html.js';
 
 export interface LoginRoutesOptions extends SignInDeps {
   issuer: string;
@@ -59,7 +58,7 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
     await options.sessions.signIn(request, reply, result.user.id, { amr: ['pwd'] });
     // A redirect after a POST is 303, so the browser follows it with GET (RFC 9110 §15.4.4).
     if (returnTo) return reply.status(303).header('location', `${issuer}${returnTo}`).header('cache-control', 'no-store').send();
-    return sendPage(reply, renderPage({ title: 'Signed in', body: `<div class="brand">Tessera</div><h1>You are signed in</h1><p>Signed in as <strong>${escapeHtml(result.user.username)}</strong>. You can close this window.</p>` }));
+    return sendPage(reply, renderSignedInPage(result.user.username));
   });
 }
 

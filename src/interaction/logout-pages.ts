@@ -1,4 +1,4 @@
-import { escapeHtml } from './html.js';
+import { html, type SafeHtml } from './html.js';
 import { renderPage } from './layout.js';
 import { csrfField } from './csrf-field.js';
 
@@ -19,17 +19,15 @@ export interface LogoutConfirmationOptions {
  * does not prove it comes from an app of this very session. A plain form without JavaScript;
  * the button class `logout-submit` is stable for automated tests.
  */
-export function renderLogoutConfirmation(options: LogoutConfirmationOptions): string {
-  const who = options.clientName ? `<p><strong>${escapeHtml(options.clientName)}</strong> asks to sign you out.</p>` : '';
+export function renderLogoutConfirmation(options: LogoutConfirmationOptions): SafeHtml {
+  const who = options.clientName && html`<p><strong>${options.clientName}</strong> asks to sign you out.</p>`;
   const after = options.returnsToApp ? 'You will then be sent back to the app.' : 'You will not be sent back to any app.';
-  const hidden = Object.entries(options.params)
-    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
-    .join('');
+  const hidden = Object.entries(options.params).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
   return renderPage({
     title: 'Sign out',
-    body: `<div class="brand">Tessera</div><h1>Sign out?</h1>${who}
+    body: html`<div class="brand">Tessera</div><h1>Sign out?</h1>${who}
 <p class="muted">This signs you out of every app that uses this account in this browser. ${after}</p>
-<form method="post" action="${escapeHtml(options.action)}" class="logout-form">
+<form method="post" action="${options.action}" class="logout-form">
 ${csrfField(options.csrf)}${hidden}
 <div class="actions"><button type="submit" name="logout" value="no" class="secondary">Stay signed in</button><button type="submit" name="logout" value="yes" class="logout-submit">Sign out</button></div>
 </form>`,
@@ -37,17 +35,17 @@ ${csrfField(options.csrf)}${hidden}
 }
 
 /** The page after a logout that does not go back to an app. */
-export function renderSignedOut(): string {
+export function renderSignedOut(): SafeHtml {
   return renderPage({
     title: 'Signed out',
-    body: `<div class="brand">Tessera</div><h1 id="signed-out">You are signed out</h1><p class="muted">You can close this window.</p>`,
+    body: html`<div class="brand">Tessera</div><h1 id="signed-out">You are signed out</h1><p class="muted">You can close this window.</p>`,
   });
 }
 
 /** The page after the person chose to stay signed in. */
-export function renderStillSignedIn(): string {
+export function renderStillSignedIn(): SafeHtml {
   return renderPage({
     title: 'Still signed in',
-    body: `<div class="brand">Tessera</div><h1 id="still-signed-in">You are still signed in</h1><p class="muted">Nothing was changed. You can close this window.</p>`,
+    body: html`<div class="brand">Tessera</div><h1 id="still-signed-in">You are still signed in</h1><p class="muted">Nothing was changed. You can close this window.</p>`,
   });
 }

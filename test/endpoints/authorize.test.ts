@@ -1,4 +1,5 @@
 import { after, before, describe, it } from 'node:test';
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
@@ -190,6 +191,8 @@ for (const database of DATABASES) {
       assert.ok(html.includes(`<input type="hidden" name="iss" value="${server.url}">`));
       assert.match(html, /<button type="submit">Continue<\/button>/);
       assert.match(html, /<script>document.getElementById\("form-post"\).submit\(\);<\/script>/);
+      const script = /<script>([^<]*)<\/script>/.exec(html)![1];
+      assert.ok(csp.includes(`script-src 'sha256-${createHash('sha256').update(script).digest('base64')}'`), csp);
     });
 
     // RFC 7636 rows of the conformance catalogue.
