@@ -8,10 +8,8 @@ import argon2 from 'argon2';
 export const PASSWORD_HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
 /**
- * Hashes running at once. Tokens are signed on the same thread pool (jose/sign.ts):
- * with every thread busy hashing, a token request waited behind 20 ms hashes. One hash per
- * core already uses all the CPU, so keeping at least one thread free costs sign-ins nothing
- * (issue 6, scenario 9: sign-ins at full speed, token p99 beside them).
+ * Hashes running at once: one per core, so that a thread of the pool tokens are signed on
+ * stays free (docs/decisions.md#argon2-semaphore).
  */
 const THREADS = Number(process.env.UV_THREADPOOL_SIZE) || 4;
 const MAX_RUNNING = Math.max(1, Math.min(availableParallelism(), THREADS - 1));

@@ -46,9 +46,8 @@ export class AuditLog {
   ) {}
 
   /**
-   * Resolves once the event is written (or its failure logged). Every token issued is an
-   * event: the events of one turn of the event loop go to the database in one statement
-   * (a group commit), instead of one INSERT round trip per request (npm run bench, scenario 1).
+   * Resolves once the event is written (or its failure logged). The events of one turn of the
+   * event loop go to the database in one statement (docs/decisions.md#audit-group-commit).
    */
   record(event: AuditEvent): Promise<void> {
     const detail = event.detail ? scrub(event.detail) : null;

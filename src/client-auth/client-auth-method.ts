@@ -11,7 +11,7 @@ export interface PresentedCredentials {
   basic: boolean;
 }
 
-/** One client authentication method (STYLE.md: one file per method). Throws InvalidClient on failure. */
+/** One client authentication method. Throws InvalidClient on failure. */
 export interface ClientAuthMethod {
   readonly name: string;
   verify(presented: PresentedCredentials, client: Client, endpointUrl: string): Promise<void>;

@@ -9,7 +9,7 @@ export interface ClientAuthThrottleSettings {
 
 /**
  * Guessing a client's secret at /token, /introspect or /revoke is throttled per client and
- * address, in counters every instance shares (issue 7). Per address, so that an attacker
+ * address, in counters every instance shares. Per address, so that an attacker
  * cannot lock a real client out from elsewhere. Only failures count; the throttled answer is
  * given before the credential is checked, so it reveals nothing.
  */

@@ -34,7 +34,8 @@ export class ClientRegistry {
    * Clients found within the last FOUND_FOR (until the clock's next second), so that a busy
    * token endpoint does not read the same row on every request. Changes made through this
    * registry take effect at once here; another process (a `--workers` sibling, the CLI) sees a
-   * changed, rotated or deleted client at most FOUND_FOR later. Only found clients are kept, and at most MAX_KEPT of them.
+   * changed, rotated or deleted client at most FOUND_FOR later (docs/decisions.md#client-cache).
+   * Only found clients are kept, and at most MAX_KEPT of them.
    */
   private readonly found = new Map<string, { client: Client; until: number }>();
 

@@ -1,4 +1,4 @@
-/** A configuration mistake: stops startup with a message that names the setting (STYLE.md §4). */
+/** A configuration mistake: stops startup with a message that names the setting. */
 export class ConfigError extends Error {
   constructor(
     readonly setting: string,

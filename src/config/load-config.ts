@@ -10,7 +10,7 @@ export type { Config };
 
 const require = createRequire(import.meta.url);
 
-/** The YAML parser is 72 modules: loaded only for a YAML config file (cold start, bench scenario 8). */
+/** The YAML parser is loaded only for a YAML config file (docs/decisions.md#lazy-modules). */
 function parseYaml(text: string): unknown {
   return (require('yaml') as typeof Yaml).parse(text);
 }

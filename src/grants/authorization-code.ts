@@ -24,7 +24,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): GrantH
     async handle({ params, client }) {
       const code = requireParam(params, 'code');
       const now = deps.clock.nowSeconds();
-      // STYLE.md §7: the code is marked used atomically before anything else is checked.
+      // Marked used atomically before anything else is checked, so a second use is always seen.
       const { record, replayed } = await deps.codes.consume(hashToken(code), now);
       if (replayed) {
         // RFC 6749 §4.1.2: a code used twice is refused and every token issued from it revoked.

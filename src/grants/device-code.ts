@@ -51,7 +51,7 @@ export function deviceCodeGrant(deps: DeviceCodeGrantDeps): GrantHandler {
       if (record.status === 'pending') throw new AuthorizationPending(PENDING_DESCRIPTION);
       if (record.status === 'denied') throw new AccessDenied(DENIED_DESCRIPTION);
 
-      // Single use (STYLE.md §7): of concurrent redemptions exactly one gets the tokens.
+      // Single use: of concurrent redemptions exactly one gets the tokens.
       const approved = await store.consume(hash, now);
       if (!approved || !approved.userId || !approved.grantId || approved.authTime === null) {
         throw new InvalidGrant('the device code has already been used');

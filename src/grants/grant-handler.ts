@@ -20,7 +20,7 @@ export interface GrantRequest {
 }
 
 /**
- * One grant type (STYLE.md §1). The token endpoint looks the handler up by `grant_type`;
+ * One grant type. The token endpoint looks the handler up by `grant_type`;
  * an unknown one is `unsupported_grant_type`.
  */
 export interface GrantHandler {

@@ -29,7 +29,7 @@ function signingInput(key: SigningKey): SignKeyObjectInput | KeyObject {
 /**
  * A JWT in JWS Compact Serialization (RFC 7515 §7.1, RFC 7519 §7.1), signed with `key`; the
  * only signer of Tessera's own tokens. It signs with node:crypto on libuv's thread pool rather
- * than through jose, whose WebCrypto path costs far more per call in Node 20 (bench/RESULTS.md).
+ * than through jose (docs/decisions.md#node-crypto-signer).
  * Members whose value is undefined are left out, as jose does.
  */
 export function signJwt(key: SigningKey, typ: OwnJwtType, claims: Record<string, unknown>): Promise<string> {

@@ -34,9 +34,8 @@ export interface OwnJwtExpectations<K extends OwnJwtKind = OwnJwtKind> {
 /**
  * The claims of a JWT that Tessera signed as a token of the expected kind (RFC 7515 §5.2,
  * RFC 7519 §7.2, RFC 8725), or undefined when anything about it is wrong. Signatures are
- * checked with node:crypto's one-shot verify on the event loop: a verification is cheaper than
- * the hand-off to the thread pool, and about a third of the CPU of jose's WebCrypto path in
- * Node 20 (bench/RESULTS.md). A differential test holds this to jose's `jwtVerify`.
+ * checked with node:crypto's one-shot verify on the event loop (docs/decisions.md#own-jwt-verifier).
+ * A differential test holds this to jose's `jwtVerify`.
  */
 export async function verifyOwnJwt<K extends OwnJwtKind>(token: string, keys: VerificationKeys, expect: OwnJwtExpectations<K>): Promise<OwnJwtClaims[K] | undefined> {
   const parts = token.split('.');

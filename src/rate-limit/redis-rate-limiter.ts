@@ -31,8 +31,7 @@ export interface ClosableRateLimiter extends RateLimiter {
 
 /** Opens a Redis connection that fails fast instead of queueing requests while Redis is away. */
 export function connectRedis(url: string): Redis {
-  // Loaded on first use: ioredis adds about 20 MB and a tenth of a second to every start
-  // (npm run bench, scenario 8), and only deployments with REDIS_URL need it.
+  // Loaded on first use: only deployments with REDIS_URL need it (docs/decisions.md#lazy-modules).
   const { Redis: RedisClient } = require('ioredis') as { Redis: typeof Redis };
   const redis = new RedisClient(url, { maxRetriesPerRequest: 1, connectTimeout: 5000, lazyConnect: true });
   // A lost connection must not crash the process; the next command reports the failure.

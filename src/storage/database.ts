@@ -8,7 +8,7 @@ import * as grantForeignKeys from './migrations/002-grant-foreign-keys.js';
 
 export type Db = Kysely<Database>;
 
-/** Every migration, in order. Written once for both dialects (STYLE.md §6). */
+/** Every migration, in order. Written once for both dialects. */
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-grant-foreign-keys': grantForeignKeys,
@@ -64,7 +64,7 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Db {
   // A dropped connection must not crash the process; the next query reports the failure.
   pool.on('error', () => {});
   // A connection that dies while checked out emits 'error' on its client with no listener,
-  // which would crash the process (issue 7: PostgreSQL restarts must not); its query fails anyway.
+  // which would crash the process on a PostgreSQL restart; its query fails anyway.
   pool.on('connect', (client) => client.on('error', () => {}));
   options.observe?.watchPool(() => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLog(options.observe) });

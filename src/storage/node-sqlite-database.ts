@@ -60,9 +60,9 @@ class NodeSqliteStatement implements SqliteStatement {
     let names = columnNames();
     this.reader = names.length > 0;
     // Rows as arrays, made into objects here with the names read once: faster than node:sqlite's
-    // own row objects, which also have no prototype. SQLite prepares a statement again after a
-    // schema change; a migration that adds or drops a column under a cached `select *` changes
-    // the number of values, and the names are read again.
+    // own row objects, which also have no prototype (docs/decisions.md#node-sqlite-rows). SQLite
+    // prepares a statement again after a schema change; a migration that adds or drops a column
+    // under a cached `select *` changes the number of values, and the names are read again.
     if (this.reader && statement.setReturnArrays) {
       statement.setReturnArrays(true);
       this.#toRow = (values) => {

@@ -115,9 +115,9 @@ function betterSqlite3(): typeof BetterSqlite3 | Error {
 
 /**
  * Kysely prepares every query anew, so SQLite would parse and plan the same SQL on every
- * request. Statements are kept by their SQL and reused: both drivers run each to completion
- * synchronously, so one is never used twice at once. Bounded, since `in (...)` lists of
- * varying length make distinct SQL.
+ * request. Statements are kept by their SQL and reused (docs/decisions.md#statement-cache):
+ * both drivers run each to completion synchronously, so one is never used twice at once.
+ * Bounded, since `in (...)` lists of varying length make distinct SQL.
  */
 function reusingStatements(database: SqliteDatabase, statements: Map<string, SqliteStatement>): SqliteDatabase {
   return {

@@ -20,7 +20,7 @@ export interface AccessTokensOptions {
 }
 
 /**
- * Issues and checks access tokens. The format is a strategy chosen per client (STYLE.md §8):
+ * Issues and checks access tokens. The format is a strategy chosen per client:
  * RFC 9068 JWTs by default, or opaque reference tokens stored hashed. Tokens of user grants
  * are recorded so that revoking the grant reaches them; any JWT can be revoked by `jti`.
  */

@@ -1,9 +1,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
 
 /**
- * Random bytes come from the CSPRNG 4 KiB at a time and each byte is handed out once: one
- * `randomBytes` call per token was 7% of the token endpoint's event loop (npm run bench --
- * --profile 1), nearly all of it per-call overhead. Node's randomUUID caches the same way.
+ * Random bytes come from the CSPRNG 4 KiB at a time and each byte is handed out once, sparing
+ * a call per token (docs/decisions.md#random-pool).
  */
 const POOL_SIZE = 4096;
 let pool = Buffer.alloc(0);

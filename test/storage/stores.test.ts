@@ -13,7 +13,7 @@ import { sessionsStore } from '../../src/storage/sessions-store.js';
 import type { Client } from '../../src/clients/client.js';
 import type { AccessTokenRecord, AuthorizationCodeRecord, GrantRecord } from '../../src/storage/ports.js';
 
-/** The same suite, unchanged, on SQLite and PostgreSQL (STYLE.md §6, §11). */
+/** The same suite, unchanged, on SQLite and PostgreSQL. */
 for (const kind of DATABASES) {
   describe(`stores on ${kind}`, () => {
     let db: Db;
