@@ -23,8 +23,10 @@ function statements(p: (n: number) => string, range: string): string[] {
   return [
     `insert into grants (id, user_id, client_id, scope, sid, created_at, expires_at, revoked_at)
        select 'seed-g-' || i, 'seed-user-' || (i % 5000), 'bench_web', 'openid offline_access', null, ${now}, ${later}, null from ${range}`,
-    `insert into refresh_tokens (token_hash, grant_id, client_id, user_id, scope, claims, resource, auth_time, acr, amr, sid, created_at, expires_at, consumed_at, revoked_at)
-       select 'seed-r-' || i, 'seed-g-' || i, 'bench_web', 'seed-user-' || (i % 5000), 'openid offline_access', null, null, ${now}, null, null, null, ${now}, ${later}, null, null from ${range}`,
+    `insert into refresh_tokens (token_hash, grant_id, client_id, user_id, scope, claims, resource, auth_time, acr, amr, sid,
+         created_at, expires_at, consumed_at, revoked_at)
+       select 'seed-r-' || i, 'seed-g-' || i, 'bench_web', 'seed-user-' || (i % 5000), 'openid offline_access', null, null,
+         ${now}, null, null, null, ${now}, ${later}, null, null from ${range}`,
     `insert into access_tokens (jti, token_hash, grant_id, client_id, user_id, scope, audience, data, created_at, expires_at, revoked_at)
        select 'seed-a-' || i, 'seed-ah-' || i, null, 'bench_opaque', null, '', 'urn:bench:api', null, ${now}, ${later}, null from ${range}`,
   ].map((s) => s.replace(/\$FROM|\$TO/g, (m) => p(m === '$FROM' ? 0 : 1)));
@@ -83,12 +85,14 @@ export async function runGrowth(options: { quick: boolean; log: (line: string) =
           const started = Date.now();
           for (let from = seeded + 1; from <= size; from += BATCH) await seeder.seed(from, Math.min(size, from + BATCH - 1));
           seeded = size;
-          log(`${kind}: ${size.toLocaleString('en')} grants, refresh tokens and access tokens seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+          const seconds = ((Date.now() - started) / 1000).toFixed(1);
+          log(`${kind}: ${size.toLocaleString('en')} grants, refresh tokens and access tokens seeded in ${seconds} s`);
           const cells: string[] = [];
           for (const id of ['4', '6']) {
             const prepared = await scenario(id).prepare(target);
             const result = await runOnce(loadClient, prepared, { connections: 8, duration: options.quick ? 1 : 4 });
-            cells.push(`${result.rate.toFixed(0)}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms${result.failures ? ` (${result.failures} failed)` : ''}`);
+            const failed = result.failures ? ` (${result.failures} failed)` : '';
+            cells.push(`${result.rate.toFixed(0)}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms${failed}`);
           }
           const line = `| ${kind} | ${size.toLocaleString('en')} | ${cells.join(' | ')} |`;
           lines.push(line);
@@ -107,7 +111,11 @@ export async function runGrowth(options: { quick: boolean; log: (line: string) =
   const table = ['| Database | Rows per table | refresh_token grant (8 connections) | introspection (8 connections) |', '|---|---|---|---|', ...lines].join('\n');
   log(`\n${table}`);
   if (!options.quick) {
-    writeSection(GROWTH_HEADING, `${GROWTH_HEADING}\n\nWritten by \`npm run bench -- --growth\` on ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}: grants, refresh tokens and opaque access tokens seeded in SQL, then the load measured at each size. Flat latency means index probes, not scans.\n\n${table}\n`);
+    const written =
+      `Written by \`npm run bench -- --growth\` on ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}: ` +
+      'grants, refresh tokens and opaque access tokens seeded in SQL, then the load measured at each size. ' +
+      'Flat latency means index probes, not scans.';
+    writeSection(GROWTH_HEADING, `${GROWTH_HEADING}\n\n${written}\n\n${table}\n`);
     log(`written to the growth section of ${RESULTS}`);
   }
 }

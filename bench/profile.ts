@@ -45,7 +45,10 @@ export async function runProfile(options: { id: string; es256: boolean; seconds:
     const before = cpuSeconds(server.pid);
     const result = await runOnce(load, prepared, { connections: 32, duration: options.seconds });
     const cores = (cpuSeconds(server.pid) - before) / options.seconds;
-    log(`scenario ${options.id}: ${result.rate.toFixed(0)}/s, p50 ${result.p50} ms, p99 ${result.p99} ms; Tessera used ${cores.toFixed(2)} cores (main thread + thread pool)`);
+    log(
+      `scenario ${options.id}: ${result.rate.toFixed(0)}/s, p50 ${result.p50} ms, p99 ${result.p99} ms; ` +
+        `Tessera used ${cores.toFixed(2)} cores (main thread + thread pool)`,
+    );
   } finally {
     load.close();
     await server.stop();

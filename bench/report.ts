@@ -152,12 +152,19 @@ export function ceilingText(results: Results): string {
 
 export function markdown(results: Results, analysis: string): string {
   const m = results.machine;
+  const { connections, duration, rounds } = results.load;
+  const written =
+    `Written by \`npm run bench\`${results.mode === 'full' ? '' : ` (${results.mode} mode)`} on ${m.date}. ` +
+    'Do not edit by hand: the analysis at the end comes from bench/analysis.md.';
+  const load =
+    `**Load:** autocannon in its own process, ${connections} connections, ${duration} s per run, ${rounds} rounds alternating ` +
+    'Tessera and the peer (oidc-provider v9, memory adapter); the median round is shown. Latencies are per HTTP request.';
   return `# Benchmark results
 
-Written by \`npm run bench\`${results.mode === 'full' ? '' : ` (${results.mode} mode)`} on ${m.date}. Do not edit by hand: the analysis at the end comes from bench/analysis.md.
+${written}
 
 **Machine:** ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}.
-**Load:** autocannon in its own process, ${results.load.connections} connections, ${results.load.duration} s per run, ${results.load.rounds} rounds alternating Tessera and the peer (oidc-provider v9, memory adapter); the median round is shown. Latencies are per HTTP request.
+${load}
 
 ## Results
 

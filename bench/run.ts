@@ -103,7 +103,10 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 1000));
     const startup = { tesseraFirstBootMs: firstBoot.startMs, tesseraRestartMs: restarts.sort((a, b) => a - b)[Math.floor(restarts.length / 2)], peerMs: peer.startMs, tesseraIdleMb: primary.rss(), peerIdleMb: peer.rss() };
     results.startup = startup;
-    log(`  8: cold start ${startup.tesseraRestartMs.toFixed(0)} ms (first boot ${startup.tesseraFirstBootMs.toFixed(0)} ms), peer ${startup.peerMs.toFixed(0)} ms; idle RSS ${startup.tesseraIdleMb.toFixed(0)} MB, peer ${startup.peerIdleMb.toFixed(0)} MB`);
+    log(
+      `  8: cold start ${startup.tesseraRestartMs.toFixed(0)} ms (first boot ${startup.tesseraFirstBootMs.toFixed(0)} ms), ` +
+        `peer ${startup.peerMs.toFixed(0)} ms; idle RSS ${startup.tesseraIdleMb.toFixed(0)} MB, peer ${startup.peerIdleMb.toFixed(0)} MB`,
+    );
 
     // Scenarios 1, 3-7 on SQLite against the RS256 peer.
     const targets = { tessera: await target('tessera', primary), peer: await target('peer', peer) };
@@ -136,7 +139,8 @@ async function main(): Promise<void> {
         beside: { ...(await scenario('1').prepare(targets.tessera)).spec, connections: 4, duration: quick ? 2 : 8, overallRate: 100 },
       });
       results.signIns = result;
-      log(`  9: ${result.rate.toFixed(1)} sign-ins/s (${result.failures} failed${result.sample ? `: ${result.sample}` : ''}); tokens beside: p99 ${result.beside?.p99.toFixed(1)} ms`);
+      const failed = `${result.failures} failed${result.sample ? `: ${result.sample}` : ''}`;
+      log(`  9: ${result.rate.toFixed(1)} sign-ins/s (${failed}); tokens beside: p99 ${result.beside?.p99.toFixed(1)} ms`);
     } else results.signIns = { skipped: 'Tessera has no authorization_endpoint in discovery yet' };
     await stop(peer);
     await stop(primary);
@@ -184,10 +188,14 @@ async function main(): Promise<void> {
   }
 
   results.notes.push(
-    'Both providers run with request logging off (Tessera logLevel warn; the peer has none); Tessera uses the compiled CLI (`bin/tessera.js serve --config`), the peer a compiled bench/peer/server.ts with NODE_ENV=production.',
-    "Scenario 5 on the peer uses an opaque access token of a peer-only client: oidc-provider's userinfo refuses any token with an audience, so its JWT access tokens cannot be used there.",
-    'Scenario 3 counts whole flows (GET /auth with the session cookie → 303 with the code → POST /token); its latencies are per request. Scenario 4 rotates: each refresh token is used once.',
-    'Fraction of ceiling = signatures per unit × units/s ÷ jose signatures/s measured above (scenarios 1-4), sign-ins/s ÷ argon2id hashes/s (scenario 9).',
+    'Both providers run with request logging off (Tessera logLevel warn; the peer has none); ' +
+      'Tessera uses the compiled CLI (`bin/tessera.js serve --config`), the peer a compiled bench/peer/server.ts with NODE_ENV=production.',
+    'Scenario 5 on the peer uses an opaque access token of a peer-only client: ' +
+      "oidc-provider's userinfo refuses any token with an audience, so its JWT access tokens cannot be used there.",
+    'Scenario 3 counts whole flows (GET /auth with the session cookie → 303 with the code → POST /token); ' +
+      'its latencies are per request. Scenario 4 rotates: each refresh token is used once.',
+    'Fraction of ceiling = signatures per unit × units/s ÷ jose signatures/s measured above (scenarios 1-4), ' +
+      'sign-ins/s ÷ argon2id hashes/s (scenario 9).',
     `Run time: ${((Date.now() - started) / 1000).toFixed(0)} s.`,
   );
   log('');

@@ -120,7 +120,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     servers.push(...(await Promise.all(ports.slice(1).map((port) => spawnTessera({ config, port })))));
     const urls = servers.map((s) => s.url);
     const rssStartMb = await Promise.all(urls.map(rssMb));
-    log(`soak: ${options.instances} instance(s) on ${shared ? 'PostgreSQL' : 'SQLite'}, ${options.concurrency} clients, ${options.durationSeconds} s`);
+    const database = shared ? 'PostgreSQL' : 'SQLite';
+    log(`soak: ${options.instances} instance(s) on ${database}, ${options.concurrency} clients, ${options.durationSeconds} s`);
 
     const latencies: number[] = [];
     globalThis.fetch = async (input, init) => {

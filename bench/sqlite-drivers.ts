@@ -92,7 +92,11 @@ export async function compareSqliteDrivers(loadClient: LoadClient, load: LoadOpt
   }
 }
 
-const show = (m?: Measurement) => (m ? `${m.rate.toFixed(0)}/s (rounds ${m.rates.map((r) => r.toFixed(0)).join(', ')}) p99 ${m.p99.toFixed(1)} ms${m.failures ? ` (${m.failures} failed: ${m.sample})` : ''}` : '-');
+function show(m?: Measurement): string {
+  if (!m) return '-';
+  const failed = m.failures ? ` (${m.failures} failed: ${m.sample})` : '';
+  return `${m.rate.toFixed(0)}/s (rounds ${m.rates.map((r) => r.toFixed(0)).join(', ')}) p99 ${m.p99.toFixed(1)} ms${failed}`;
+}
 const ratio = (row: DriverRow) => {
   const [a, b] = DRIVERS.map((d) => row.measured[d]);
   return a && b ? `${(a.rate / b.rate).toFixed(2)}×` : '-';
@@ -104,9 +108,11 @@ export function sqliteDriversTable(result: SqliteDriversResult): string {
   const lines = result.rows.map((row) => {
     const [a, b] = DRIVERS.map((d) => row.measured[d]);
     if (row.skipped || !a || !b) return `| ${row.id} | ${row.title} | skipped: ${row.skipped ?? '-'} | | | | |`;
-    return `| ${row.id} | ${row.title} | ${a.rate.toFixed(0)} ${row.unit} | ${a.p99.toFixed(1)} ms | ${b.rate.toFixed(0)} ${row.unit} | ${b.p99.toFixed(1)} ms | ${ratio(row)} |`;
+    const cells = [a, b].flatMap((m) => [`${m.rate.toFixed(0)} ${row.unit}`, `${m.p99.toFixed(1)} ms`]);
+    return `| ${row.id} | ${row.title} | ${cells.join(' | ')} | ${ratio(row)} |`;
   });
-  lines.push(`| 8 | RSS idle | ${result.idleMb['node:sqlite'].toFixed(0)} MB | | ${result.idleMb['better-sqlite3'].toFixed(0)} MB | | ${(result.idleMb['node:sqlite'] / result.idleMb['better-sqlite3']).toFixed(2)}× |`);
+  const idle = { node: result.idleMb['node:sqlite'], better: result.idleMb['better-sqlite3'] };
+  lines.push(`| 8 | RSS idle | ${idle.node.toFixed(0)} MB | | ${idle.better.toFixed(0)} MB | | ${(idle.node / idle.better).toFixed(2)}× |`);
   return ['| # | Scenario | node:sqlite | p99 | better-sqlite3 | p99 | node:sqlite ÷ better-sqlite3 |', '|---|---|---|---|---|---|---|', ...lines].join('\n');
 }
 
@@ -119,11 +125,16 @@ function betterSqlite3Version(): string {
 export function writeSqliteDriversSection(result: SqliteDriversResult, load: LoadOptions): void {
   if ('skipped' in result) return;
   const m = machine();
+  const written =
+    `Written by \`npm run bench -- --sqlite-drivers\` (or the main run, where this Node has both drivers) on ${m.date}, ` +
+    `Node ${m.node}, better-sqlite3 ${betterSqlite3Version()}: two Tessera servers that differ only in \`sqliteDriver\`, ` +
+    `${load.connections} connections, ${load.duration} s per run, ${load.rounds} rounds alternating which goes first; ` +
+    'the median round is shown.';
   writeSection(
     SQLITE_DRIVERS_HEADING,
     `${SQLITE_DRIVERS_HEADING}
 
-Written by \`npm run bench -- --sqlite-drivers\` (or the main run, where this Node has both drivers) on ${m.date}, Node ${m.node}, better-sqlite3 ${betterSqlite3Version()}: two Tessera servers that differ only in \`sqliteDriver\`, ${load.connections} connections, ${load.duration} s per run, ${load.rounds} rounds alternating which goes first; the median round is shown.
+${written}
 
 ${sqliteDriversTable(result)}
 `,

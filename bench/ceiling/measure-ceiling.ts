@@ -30,7 +30,10 @@ export async function measureCeiling(seconds: number): Promise<Ceiling & { detai
     const single = await worker(['sign', alg, String(seconds), '64']);
     const perCore = (await Promise.all(Array.from({ length: cores }, () => worker(['sign', alg, String(seconds), '16'])))).reduce((a, b) => a + b, 0);
     const node = await worker(['sign-node', alg, String(seconds), '64']);
-    detail.push(`${alg}: jose ${Math.round(single)}/s from one process, ${Math.round(perCore)}/s from ${cores} processes (the ceiling: the better of the two); node:crypto on the thread pool, one process: ${Math.round(node)}/s`);
+    detail.push(
+      `${alg}: jose ${Math.round(single)}/s from one process, ${Math.round(perCore)}/s from ${cores} processes ` +
+        `(the ceiling: the better of the two); node:crypto on the thread pool, one process: ${Math.round(node)}/s`,
+    );
     return Math.max(single, perCore);
   };
   const RS256 = await sign('RS256');

@@ -22,7 +22,8 @@ function buildTessera(tsc: string, log: (line: string) => void): void {
   const tessera = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
   if (tessera.status !== 0) {
     if (!existsSync(`${ROOT}dist/cli/main.js`)) throw new Error(`building Tessera failed:\n${tessera.stdout}${tessera.stderr}`);
-    log(`note: tsc reported type errors while building dist/ (JavaScript emitted anyway):\n  ${tessera.stdout.trim().split('\n').slice(0, 5).join('\n  ')}`);
+    const errors = tessera.stdout.trim().split('\n').slice(0, 5).join('\n  ');
+    log(`note: tsc reported type errors while building dist/ (JavaScript emitted anyway):\n  ${errors}`);
   }
 }
 

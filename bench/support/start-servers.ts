@@ -35,7 +35,9 @@ export async function startTessera(options: TesseraOptions): Promise<TesseraServ
   writeFileSync(file, JSON.stringify(tesseraConfig({ port, databaseUrl, algorithm: options.algorithm, workers: options.workers, sqliteDriver: options.sqliteDriver }), null, 2));
   const args = [...(options.nodeArgs ?? []), `${ROOT}bin/tessera.js`, 'serve', '--config', file];
   if (options.workers !== undefined && options.workers !== 1) args.push('--workers', String(options.workers));
-  const server = await startChild(`tessera ${options.algorithm}${options.workers && options.workers > 1 ? ` ×${options.workers}` : ''}${options.sqliteDriver ? ` ${options.sqliteDriver}` : ''}`, args, cleanEnv(), `http://127.0.0.1:${port}`);
+  const workers = options.workers && options.workers > 1 ? ` ×${options.workers}` : '';
+  const name = `tessera ${options.algorithm}${workers}${options.sqliteDriver ? ` ${options.sqliteDriver}` : ''}`;
+  const server = await startChild(name, args, cleanEnv(), `http://127.0.0.1:${port}`);
   return { ...server, dir, databaseUrl, options: { ...options, dir, port } };
 }
 

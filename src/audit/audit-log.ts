@@ -29,7 +29,12 @@ export interface AuditEvent {
 }
 
 /** Names that may carry a secret, a code or a token: never written to the trail. */
-const SECRET_FIELD = /secret|password|passwd|credential|assertion|verifier|cookie|authorization|^code$|_code$|code_hash|^token$|_token$|token_hash|hint|jwt|private/i;
+const SECRET_FIELD = new RegExp(
+  ['secret', 'password', 'passwd', 'credential', 'assertion', 'verifier', 'cookie', 'authorization', 'hint', 'jwt', 'private']
+    .concat(['^code$', '_code$', 'code_hash', '^token$', '_token$', 'token_hash'])
+    .join('|'),
+  'i',
+);
 
 /**
  * The audit trail. `record` never throws: a trail that cannot be written

@@ -28,7 +28,10 @@ export function loadCliConfig(configFile: string | undefined, io: CommandIO, env
     throw err;
   }
   if (implicitDev && config.dev) {
-    io.err(`tessera: no config file, no DATABASE_URL and no TESSERA_SECRET: using dev-mode data (${config.databaseUrl}, secret in ${config.dataDir}), as npm start does`);
+    io.err(
+      `tessera: no config file, no DATABASE_URL and no TESSERA_SECRET: using dev-mode data (${config.databaseUrl}, ` +
+        `secret in ${config.dataDir}), as npm start does`,
+    );
   }
   return config;
 }

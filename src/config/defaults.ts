@@ -14,9 +14,15 @@ export const defaults = {
   host: 'localhost',
   /** `sqlite:<path>` or `postgres://...` (env DATABASE_URL). */
   databaseUrl: 'sqlite:./data/tessera.db',
-  /** SQLite driver for a `sqlite:` database: `auto` (Node's own node:sqlite on Node.js 22.16+ and 24, the better-sqlite3 package on older Node), `node:sqlite` or `better-sqlite3`. */
+  /**
+   * SQLite driver for a `sqlite:` database: `auto` (Node's own node:sqlite on Node.js 22.16+ and 24, the better-sqlite3 package on older
+   * Node), `node:sqlite` or `better-sqlite3`.
+   */
   sqliteDriver: 'auto',
-  /** Secret that keys the encryption of signing keys at rest and the client-secret HMAC (env TESSERA_SECRET, at least 32 characters). Required outside dev mode. */
+  /**
+   * Secret that keys the encryption of signing keys at rest and the client-secret HMAC (env TESSERA_SECRET, at least 32 characters).
+   * Required outside dev mode.
+   */
   secret: '',
   /** Where dev mode keeps its generated secret and the SQLite file. */
   dataDir: './data',
@@ -55,7 +61,10 @@ export const defaults = {
   pkce: {
     /** Require PKCE of every client, not only public ones. */
     requiredForAll: false,
-    /** Accept code_challenge_method=plain (and a missing method, which means plain, RFC 7636 §4.3). Per client: metadata `require_pkce_s256`. */
+    /**
+     * Accept code_challenge_method=plain (and a missing method, which means plain, RFC 7636 §4.3). Per client: metadata
+     * `require_pkce_s256`.
+     */
     allowPlain: true,
     /** Refuse plain (and a missing method) from public clients, whatever `allowPlain` says: they must use S256 (RFC 9700 §2.1.1). */
     requireS256ForPublicClients: true,
@@ -111,7 +120,10 @@ export const defaults = {
     window: 900,
   },
   clientAuthentication: {
-    /** Failed client authentications (a wrong secret or assertion) allowed per client and address within `window`, at /token, /introspect and /revoke; then 429. */
+    /**
+     * Failed client authentications (a wrong secret or assertion) allowed per client and address within `window`, at /token, /introspect
+     * and /revoke; then 429.
+     */
     maxFailuresPerAddress: 20,
     /** Throttle window. */
     window: 900,
@@ -136,7 +148,10 @@ export const defaults = {
   metrics: {
     /** Serve Prometheus metrics at GET /metrics (outside dev mode only once `metrics.token` is set). */
     enabled: true,
-    /** The Bearer token /metrics requires (`Authorization: Bearer <token>`, env TESSERA_METRICS_TOKEN). Outside dev mode /metrics answers 404 until it is set. */
+    /**
+     * The Bearer token /metrics requires (`Authorization: Bearer <token>`, env TESSERA_METRICS_TOKEN). Outside dev mode /metrics answers
+     * 404 until it is set.
+     */
     token: '',
   },
   janitor: {

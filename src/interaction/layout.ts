@@ -4,22 +4,30 @@ import { html, raw, type SafeHtml } from './html.js';
 
 /** The one stylesheet of every page: readable on a phone and a desktop, light and dark. */
 const CSS = `
-:root{color-scheme:light dark;--bg:#f4f5f7;--card:#fff;--text:#1d2330;--muted:#5b6475;--line:#dde1e8;--accent:#3451d1;--accent-text:#fff;--danger:#b42318;--danger-bg:#fdecea}
-@media (prefers-color-scheme:dark){:root{--bg:#12151b;--card:#1c2029;--text:#e7e9ee;--muted:#a0a8b8;--line:#2e3441;--accent:#7c93ff;--accent-text:#10131a;--danger:#ff8a80;--danger-bg:#3a1d1d}}
+:root{color-scheme:light dark;--bg:#f4f5f7;--card:#fff;--text:#1d2330;--muted:#5b6475;--line:#dde1e8;--accent:#3451d1;
+  --accent-text:#fff;--danger:#b42318;--danger-bg:#fdecea}
+@media (prefers-color-scheme:dark){:root{--bg:#12151b;--card:#1c2029;--text:#e7e9ee;--muted:#a0a8b8;--line:#2e3441;
+  --accent:#7c93ff;--accent-text:#10131a;--danger:#ff8a80;--danger-bg:#3a1d1d}}
 *{box-sizing:border-box}
-body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;background:var(--bg);color:var(--text);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;padding:16px}
-main{width:100%;max-width:420px;background:var(--card);border:1px solid var(--line);border-radius:14px;padding:28px 28px 24px;box-shadow:0 8px 30px rgba(0,0,0,.06)}
+body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;background:var(--bg);
+  color:var(--text);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;padding:16px}
+main{width:100%;max-width:420px;background:var(--card);border:1px solid var(--line);border-radius:14px;
+  padding:28px 28px 24px;box-shadow:0 8px 30px rgba(0,0,0,.06)}
 h1{font-size:1.35rem;margin:0 0 6px}
 p{margin:0 0 14px}
 .muted{color:var(--muted);font-size:.92rem}
-.brand{font-weight:600;letter-spacing:.02em;color:var(--muted);font-size:.8rem;text-transform:uppercase;margin-bottom:18px}
+.brand{font-weight:600;letter-spacing:.02em;color:var(--muted);font-size:.8rem;text-transform:uppercase;
+  margin-bottom:18px}
 label{display:block;font-weight:600;font-size:.9rem;margin:14px 0 6px}
-input[type=text],input[type=password]{width:100%;padding:11px 12px;border:1px solid var(--line);border-radius:9px;font:inherit;background:transparent;color:inherit}
+input[type=text],input[type=password]{width:100%;padding:11px 12px;border:1px solid var(--line);border-radius:9px;
+  font:inherit;background:transparent;color:inherit}
 input:focus,button:focus{outline:3px solid color-mix(in srgb,var(--accent) 35%,transparent);outline-offset:1px}
-button{font:inherit;font-weight:600;border-radius:9px;padding:11px 16px;border:1px solid var(--accent);background:var(--accent);color:var(--accent-text);cursor:pointer;width:100%;margin-top:18px}
+button{font:inherit;font-weight:600;border-radius:9px;padding:11px 16px;border:1px solid var(--accent);
+  background:var(--accent);color:var(--accent-text);cursor:pointer;width:100%;margin-top:18px}
 button.secondary{background:transparent;color:var(--text);border-color:var(--line)}
 .actions{display:flex;gap:10px}.actions button{flex:1}
-.alert{background:var(--danger-bg);color:var(--danger);border-radius:9px;padding:10px 12px;margin:12px 0;font-size:.93rem}
+.alert{background:var(--danger-bg);color:var(--danger);border-radius:9px;padding:10px 12px;margin:12px 0;
+  font-size:.93rem}
 .client{display:flex;align-items:center;gap:12px;margin:8px 0 16px}
 .client img{width:48px;height:48px;border-radius:10px;object-fit:contain;border:1px solid var(--line)}
 ul.scopes{list-style:none;padding:0;margin:10px 0}

@@ -50,7 +50,8 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
       if (result.failure === 'throttled') {
         reply.header('retry-after', String(Math.max(1, result.retryAfter)));
         const minutes = Math.max(1, Math.ceil(result.retryAfter / 60));
-        return show(request, reply, { returnTo, loginHint: username, error: `Too many failed sign-in attempts. For your security, please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.` }, 429);
+        const wait = `${minutes} minute${minutes === 1 ? '' : 's'}`;
+        return show(request, reply, { returnTo, loginHint: username, error: `Too many failed sign-in attempts. For your security, please wait ${wait} and try again.` }, 429);
       }
       return show(request, reply, { returnTo, loginHint: username, error: 'That username and password do not match. Please try again.' });
     }

@@ -9,13 +9,26 @@ function fromFastifyError(err: FastifyError): OAuthError | undefined {
   return undefined;
 }
 
+/** What the PostgreSQL and Redis drivers say when their server is away. */
+const UNAVAILABLE_MESSAGE = new RegExp(
+  [
+    'Connection terminated',
+    'timeout exceeded when trying to connect',
+    'connect ECONNREFUSED',
+    'Client has encountered a connection error',
+    'max retries per request limit',
+    'Connection is closed',
+  ].join('|'),
+  'i',
+);
+
 /** A database that does not answer is a 503 the client can retry, not a 500. */
 export function isUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   if (!e) return false;
   if ((err as Error).name === 'MaxRetriesPerRequestError') return true; // Redis (rate limits) away
   if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P03', '08000', '08003', '08006', '08001', '53300', 'SQLITE_BUSY'].includes(e.code ?? '')) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error|max retries per request limit|Connection is closed/i.test(e.message ?? '');
+  return UNAVAILABLE_MESSAGE.test(e.message ?? '');
 }
 
 /** Turns anything thrown into a spec-shaped error; internals are logged, never sent. */

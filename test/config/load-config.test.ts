@@ -69,7 +69,15 @@ describe('config files', () => {
   });
 
   it('reads YAML (.yaml and .yml)', () => {
-    const text = 'issuer: https://id.example.com\nttl:\n  accessToken: 300\nclients:\n  - client_id: app\n    redirect_uris: [https://app.example.com/cb]\n';
+    const text = [
+      'issuer: https://id.example.com',
+      'ttl:',
+      '  accessToken: 300',
+      'clients:',
+      '  - client_id: app',
+      '    redirect_uris: [https://app.example.com/cb]',
+      '',
+    ].join('\n');
     for (const name of ['b.yaml', 'c.yml']) {
       const config = load({}, {}, file(name, text));
       assert.equal(config.issuer, 'https://id.example.com');

@@ -220,7 +220,10 @@ for (const database of DATABASES) {
       await refused(webRequest({ code_challenge: `${'a'.repeat(42)}+`, code_challenge_method: 'S256' }), 'invalid_request');
     });
     it('PKCE: a valid S256 challenge goes on to sign-in', async () => {
-      const response = await fetch(`${server.url}/auth?${new URLSearchParams(webRequest({ client_id: 'spa', redirect_uri: 'https://spa.example/cb', code_challenge: S256_CHALLENGE, code_challenge_method: 'S256' }))}`, { redirect: 'manual' });
+      const query = new URLSearchParams(
+        webRequest({ client_id: 'spa', redirect_uri: 'https://spa.example/cb', code_challenge: S256_CHALLENGE, code_challenge_method: 'S256' }),
+      );
+      const response = await fetch(`${server.url}/auth?${query}`, { redirect: 'manual' });
       assert.equal(response.status, 303);
       assert.ok(response.headers.get('location')!.startsWith(`${server.url}/login?`));
     });

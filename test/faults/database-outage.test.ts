@@ -64,7 +64,8 @@ describe('PostgreSQL unavailable', { skip: !DATABASES.includes('postgres') && 'P
       assert.doesNotMatch(body.error_description, /ECONN|127\.0\.0\.1|postgres/i);
     }
     // A page a person sees says so as a page.
-    const page = await fetch(`${url}/auth?${new URLSearchParams({ response_type: 'code', client_id: 'web', redirect_uri: 'https://web.example/cb', scope: 'openid' })}`, { redirect: 'manual' });
+    const query = new URLSearchParams({ response_type: 'code', client_id: 'web', redirect_uri: 'https://web.example/cb', scope: 'openid' });
+    const page = await fetch(`${url}/auth?${query}`, { redirect: 'manual' });
     assert.equal(page.status, 503);
     assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
 

@@ -66,7 +66,8 @@ for (const database of DATABASES) {
             for (const { req: sent, res } of await crawl(fuzz, req, forged)) {
               assertSafeAnswer(fuzz, sent, res);
               const printed = res.body + String(res.headers.location ?? '') + String(res.headers['content-security-policy'] ?? '');
-              assert.ok(!printed.includes('evil.example'), `${sent.method} ${sent.path} with ${JSON.stringify(forged)} printed the forged host: ${res.status} ${printed.slice(0, 400)}`);
+              const request = `${sent.method} ${sent.path} with ${JSON.stringify(forged)}`;
+              assert.ok(!printed.includes('evil.example'), `${request} printed the forged host: ${res.status} ${printed.slice(0, 400)}`);
               assert.ok(!printed.includes('https://127.0.0.1'), `${sent.path}: the forged proto changed a URL`);
             }
           }

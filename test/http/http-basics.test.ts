@@ -95,10 +95,11 @@ for (const database of DATABASES) {
     });
 
     it('a repeated parameter is invalid_request (RFC 6749 §3.2)', async () => {
+      const credentials = `client_id=${CLIENT.client_id}&client_secret=${CLIENT.client_secret}`;
       const response = await fetch(`${server.url}/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: `grant_type=client_credentials&grant_type=client_credentials&client_id=${CLIENT.client_id}&client_secret=${CLIENT.client_secret}`,
+        body: `grant_type=client_credentials&grant_type=client_credentials&${credentials}`,
       });
       assert.equal(response.status, 400);
       assert.equal(response.headers.get('cache-control'), 'no-store');

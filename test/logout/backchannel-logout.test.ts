@@ -90,7 +90,8 @@ for (const database of DATABASES) {
 
     it('POSTs a logout token that verifies against /jwks and has every claim of §2.4', async () => {
       const signedIn = await signInAndGetTokens(server.url, BC);
-      const response = await browse(signedIn.jar, `${server.url}/session/end?${new URLSearchParams({ id_token_hint: signedIn.idToken, post_logout_redirect_uri: 'https://bc.example/bye', state: 'bc' })}`);
+      const query = new URLSearchParams({ id_token_hint: signedIn.idToken, post_logout_redirect_uri: 'https://bc.example/bye', state: 'bc' });
+      const response = await browse(signedIn.jar, `${server.url}/session/end?${query}`);
       // The browser goes back to the RP whatever the back channel does.
       assert.equal(response.status, 303);
       assert.equal(response.headers.get('location'), 'https://bc.example/bye?state=bc');
@@ -137,7 +138,16 @@ for (const database of DATABASES) {
       assert.ok(received.body.get('logout_token'));
       // Had the logout waited for this client, its attempts would have timed out and been closed by now.
       assert.equal(received.open(), true, 'the delivery is still in flight after the person got their answer');
-      const prompt = await browse(signedIn.jar, `${server.url}/auth?${new URLSearchParams({ response_type: 'code', client_id: DEAD.client_id, redirect_uri: DEAD.redirect_uris[0], scope: 'openid', prompt: 'none', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' })}`);
+      const query = new URLSearchParams({
+        response_type: 'code',
+        client_id: DEAD.client_id,
+        redirect_uri: DEAD.redirect_uris[0],
+        scope: 'openid',
+        prompt: 'none',
+        code_challenge: 'x'.repeat(43),
+        code_challenge_method: 'S256',
+      });
+      const prompt = await browse(signedIn.jar, `${server.url}/auth?${query}`);
       assert.equal(new URL(prompt.headers.get('location')!).searchParams.get('error'), 'login_required');
     });
   });

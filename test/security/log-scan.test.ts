@@ -67,7 +67,8 @@ async function fullRun(server: SpawnedTessera): Promise<{ secrets: Set<string>; 
     for (const name of ['access_token', 'refresh_token', 'id_token']) if (deviceTokens[name]) secrets.add(deviceTokens[name]);
 
     // Sign-out with an id_token_hint in the query string, and a look at the metrics.
-    await browse(session, `${url}/session/end?${new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: 'https://web.example/bye', client_id: 'web' })}`);
+    const logout = new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: 'https://web.example/bye', client_id: 'web' });
+    await browse(session, `${url}/session/end?${logout}`);
     await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     await fetch(`${url}/auth?client_id=unknown&response_type=code&redirect_uri=https://x.example/cb&state=${encodeURIComponent(tokens.access_token)}`);
   } finally {

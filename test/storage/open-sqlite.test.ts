@@ -78,7 +78,9 @@ for (const driver of DRIVERS) {
         const before = await sql<Record<string, unknown>>`select * from grants`.execute(db);
         assert.deepEqual(before.rows, []);
         await sql`alter table grants add column extra text`.execute(db);
-        await sql`insert into grants (id, user_id, client_id, scope, created_at, expires_at, extra) values ('g', 'u', 'c', 's', 1, 2, 'x')`.execute(db);
+        const insert = sql`insert into grants (id, user_id, client_id, scope, created_at, expires_at, extra)
+          values ('g', 'u', 'c', 's', 1, 2, 'x')`;
+        await insert.execute(db);
         await migrate(db);
         const [row] = (await sql<Record<string, unknown>>`select * from grants`.execute(db)).rows;
         assert.equal(row.extra, 'x');

@@ -58,7 +58,17 @@ export async function signInAndGetTokens(issuer: string, client: { client_id: st
 
 /** prompt=none in the jar's browser: the error the client receives, or undefined with a code. */
 export async function promptNone(issuer: string, jar: CookieJar, client = RP): Promise<string | undefined> {
-  const response = await browse(jar, `${issuer}/auth?${new URLSearchParams({ response_type: 'code', client_id: client.client_id, redirect_uri: client.redirect_uris[0], scope: 'openid', prompt: 'none', state: 's'.repeat(128), code_challenge: pkcePair().challenge, code_challenge_method: 'S256' })}`);
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: client.client_id,
+    redirect_uri: client.redirect_uris[0],
+    scope: 'openid',
+    prompt: 'none',
+    state: 's'.repeat(128),
+    code_challenge: pkcePair().challenge,
+    code_challenge_method: 'S256',
+  });
+  const response = await browse(jar, `${issuer}/auth?${query}`);
   const location = new URL(response.headers.get('location') ?? '', issuer);
   return location.searchParams.get('error') ?? (location.searchParams.get('code') ? undefined : `no redirect (HTTP ${response.status})`);
 }

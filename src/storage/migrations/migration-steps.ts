@@ -35,7 +35,10 @@ export async function addForeignKeys(db: Kysely<any>, table: string, keys: Forei
   const definition = master.rows.find((row) => row.type === 'table')?.sql;
   if (!definition) throw new Error(`no table ${table} to add foreign keys to`);
   const rebuilt = `${table}_rebuilt`;
-  const constraints = missing.map((key) => `constraint ${quote(key.name)} foreign key (${quote(key.column)}) references ${quote(key.references.table)} (${quote(key.references.column)})`);
+  const constraints = missing.map(
+    ({ name, column, references }) =>
+      `constraint ${quote(name)} foreign key (${quote(column)}) references ${quote(references.table)} (${quote(references.column)})`,
+  );
   const create = definition.replace(/^create table\s+("[^"]+"|\S+)\s*\(/i, `create table ${quote(rebuilt)} (`).replace(/\)\s*$/, `, ${constraints.join(', ')})`);
   await sql.raw(create).execute(db);
   await sql.raw(`insert into ${quote(rebuilt)} select * from ${quote(table)}`).execute(db);
