@@ -35,7 +35,7 @@ export function acceptedAudiences(server: AssertionAudience): string[] {
  * is refused, which is what closes the audience-injection attack.
  */
 export function isSoleAudience(aud: unknown, accepted: string[]): boolean {
-  const sole = Array.isArray(aud) && aud.length === 1 ? aud[0] : aud;
+  const sole: unknown = Array.isArray(aud) && aud.length === 1 ? aud[0] : aud;
   // RFC 3986 §6.2.1 simple string comparison, as RFC 7523 §3 asks.
   return typeof sole === 'string' && accepted.includes(sole);
 }
