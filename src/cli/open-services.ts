@@ -23,7 +23,11 @@ export function loadCliConfig(configFile: string | undefined, io: CommandIO, env
   } catch (err) {
     if (named && err instanceof ConfigError && err.setting === 'secret') {
       const problem = err.message.replace(/^config: secret: /, '');
-      throw new ConfigError('secret', `${problem}. ${named} is given, so this command works on that server's data and needs the server's TESSERA_SECRET; it falls back to dev mode's generated secret only without DATABASE_URL, TESSERA_CONFIG and --config`);
+      throw new ConfigError(
+        'secret',
+        `${problem}. ${named} is given, so this command works on that server's data and needs the server's TESSERA_SECRET; ` +
+          "it falls back to dev mode's generated secret only without DATABASE_URL, TESSERA_CONFIG and --config",
+      );
     }
     throw err;
   }

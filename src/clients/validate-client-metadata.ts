@@ -140,11 +140,17 @@ function checkRedirectUri(uri: string, field: string, applicationType: string, o
     return;
   }
   if (applicationType !== 'native') {
-    throw new InvalidRedirectUri(`${field}: the ${url.protocol} scheme is not allowed for a web client (https only; private-use schemes need application_type native, RFC 8252 §7.1)`);
+    throw new InvalidRedirectUri(
+      `${field}: the ${url.protocol} scheme is not allowed for a web client ` +
+        '(https only; private-use schemes need application_type native, RFC 8252 §7.1)',
+    );
   }
   // RFC 8252 §7.1: a private-use scheme is a reverse domain name the app controls, so it has a period.
   if (!url.protocol.slice(0, -1).includes('.')) {
-    throw new InvalidRedirectUri(`${field}: the ${url.protocol} scheme is not allowed: a native app's private-use scheme is a reverse domain name such as com.example.app (RFC 8252 §7.1)`);
+    throw new InvalidRedirectUri(
+      `${field}: the ${url.protocol} scheme is not allowed: ` +
+        "a native app's private-use scheme is a reverse domain name such as com.example.app (RFC 8252 §7.1)",
+    );
   }
 }
 

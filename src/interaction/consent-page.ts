@@ -38,14 +38,16 @@ export function renderConsentPage(options: ConsentPageOptions): SafeHtml {
   return renderPage({
     title: `Allow ${name}?`,
     body: html`<div class="brand">Tessera</div>
-<div class="client">${logo && html`<img src="${logo}" alt="" class="client-logo">`}<h1><span class="client-name">${name}</span> wants access to your account</h1></div>
+<div class="client">${logo && html`<img src="${logo}" alt="" class="client-logo">`}
+<h1><span class="client-name">${name}</span> wants access to your account</h1></div>
 <p class="muted">If you allow it, this app will be able to:</p>
 <ul class="scopes">${scopes}</ul>
 <p class="muted">Signed in as <strong>${options.username}</strong>.</p>
 ${links.length > 0 && html`<div class="links">${links}</div>`}
 <form method="post" action="${options.action}" class="consent-form">
 ${csrfField(options.csrf)}<input type="hidden" name="interaction" value="${options.interaction}">
-<div class="actions"><button type="submit" name="decision" value="deny" class="secondary consent-deny">Deny</button><button type="submit" name="decision" value="allow" class="consent-allow">Allow</button></div>
+<div class="actions"><button type="submit" name="decision" value="deny" class="secondary consent-deny">Deny</button>
+<button type="submit" name="decision" value="allow" class="consent-allow">Allow</button></div>
 </form>`,
   });
 }

@@ -35,7 +35,8 @@ export function renderDeviceCodePage(options: DeviceCodePageOptions): SafeHtml {
   const error = options.refused && html`<div class="alert" role="alert">${refusalText(options.refused)}</div>`;
   const prefilled = options.userCode !== undefined && !options.refused;
   const intro = prefilled
-    ? html`<p>Check that this code is the one shown on your device, then continue. If you did not start signing in on a device yourself, close this page.</p>`
+    ? html`<p>Check that this code is the one shown on your device, then continue.
+If you did not start signing in on a device yourself, close this page.</p>`
     : html`<p>Enter the code shown on your TV, console or other device.</p>`;
   return renderPage({
     title: 'Connect a device',
@@ -43,7 +44,9 @@ export function renderDeviceCodePage(options: DeviceCodePageOptions): SafeHtml {
 <form method="post" action="${options.action}" class="device-code-form">
 ${csrfField(options.csrf)}
 <label for="user_code">Code</label>
-<input type="text" id="user_code" name="user_code" class="device-user-code" placeholder="XXXX-XXXX" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" maxlength="20" required autofocus value="${options.userCode ?? ''}">
+<input type="text" id="user_code" name="user_code" class="device-user-code" placeholder="XXXX-XXXX"
+  autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" maxlength="20" required autofocus
+  value="${options.userCode ?? ''}">
 <button type="submit" class="device-code-submit">Continue</button>
 </form>`,
   });

@@ -30,11 +30,13 @@ export function renderDeviceConsentPage(options: DeviceConsentPageOptions): Safe
 <h1><span class="client-name">${name}</span> wants to connect</h1>
 <p>On the device showing the code <strong class="device-user-code">${options.userCode}</strong>, the app asks to:</p>
 ${scopes}
-<div class="alert" role="note">Only allow this if you started signing in on that device yourself and it shows this code. Never enter a code someone sent you.</div>
+<div class="alert" role="note">Only allow this if you started signing in on that device yourself and it shows this code.
+Never enter a code someone sent you.</div>
 <p class="muted">Signed in as <strong>${options.username}</strong>.</p>
 <form method="post" action="${options.action}" class="device-consent-form">
 ${csrfField(options.csrf)}<input type="hidden" name="user_code" value="${options.userCode}">
-<div class="actions"><button type="submit" name="decision" value="deny" class="secondary consent-deny">Deny</button><button type="submit" name="decision" value="allow" class="consent-allow">Allow</button></div>
+<div class="actions"><button type="submit" name="decision" value="deny" class="secondary consent-deny">Deny</button>
+<button type="submit" name="decision" value="allow" class="consent-allow">Allow</button></div>
 </form>`,
   });
 }

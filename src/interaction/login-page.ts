@@ -31,7 +31,8 @@ export function renderLoginPage(options: LoginPageOptions): SafeHtml {
 <form method="post" action="${options.action}" class="login-form">
 ${csrfField(options.csrf)}${returnTo}
 <label for="login">Username</label>
-<input type="text" id="login" name="login" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${options.loginHint ?? ''}"${options.loginHint ? null : autofocus}>
+<input type="text" id="login" name="login" autocomplete="username" autocapitalize="none" spellcheck="false" required
+  value="${options.loginHint ?? ''}"${options.loginHint ? null : autofocus}>
 <label for="password">Password</label>
 <input type="password" id="password" name="password" autocomplete="current-password" required${options.loginHint ? autofocus : null}>
 <button type="submit" class="login-submit">Sign in</button>
@@ -43,6 +44,7 @@ ${csrfField(options.csrf)}${returnTo}
 export function renderSignedInPage(username: string): SafeHtml {
   return renderPage({
     title: 'Signed in',
-    body: html`<div class="brand">Tessera</div><h1>You are signed in</h1><p>Signed in as <strong>${username}</strong>. You can close this window.</p>`,
+    body: html`<div class="brand">Tessera</div><h1>You are signed in</h1>
+<p>Signed in as <strong>${username}</strong>. You can close this window.</p>`,
   });
 }

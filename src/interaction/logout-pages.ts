@@ -29,7 +29,8 @@ export function renderLogoutConfirmation(options: LogoutConfirmationOptions): Sa
 <p class="muted">This signs you out of every app that uses this account in this browser. ${after}</p>
 <form method="post" action="${options.action}" class="logout-form">
 ${csrfField(options.csrf)}${hidden}
-<div class="actions"><button type="submit" name="logout" value="no" class="secondary">Stay signed in</button><button type="submit" name="logout" value="yes" class="logout-submit">Sign out</button></div>
+<div class="actions"><button type="submit" name="logout" value="no" class="secondary">Stay signed in</button>
+<button type="submit" name="logout" value="yes" class="logout-submit">Sign out</button></div>
 </form>`,
   });
 }
@@ -46,6 +47,7 @@ export function renderSignedOut(): SafeHtml {
 export function renderStillSignedIn(): SafeHtml {
   return renderPage({
     title: 'Still signed in',
-    body: html`<div class="brand">Tessera</div><h1 id="still-signed-in">You are still signed in</h1><p class="muted">Nothing was changed. You can close this window.</p>`,
+    body: html`<div class="brand">Tessera</div><h1 id="still-signed-in">You are still signed in</h1>
+<p class="muted">Nothing was changed. You can close this window.</p>`,
   });
 }

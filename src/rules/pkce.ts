@@ -52,7 +52,8 @@ export function checkCodeChallenge(client: Client, params: Params, settings: Pkc
   if (effective !== 'S256' && effective !== 'plain') throw new InvalidRequest(`code_challenge_method ${effective} is not supported: use S256`);
   if (effective === 'plain' && !plainAllowed(client, settings)) {
     throw new InvalidRequest(method === undefined
-      ? 'code_challenge_method is missing, which means plain (RFC 7636 §4.3), and plain is not allowed here: send code_challenge_method=S256'
+      ? 'code_challenge_method is missing, which means plain (RFC 7636 §4.3), ' +
+        'and plain is not allowed here: send code_challenge_method=S256'
       : 'code_challenge_method plain is not allowed here: use S256');
   }
   // RFC 7636 §4.2: code_challenge = 43*128unreserved.

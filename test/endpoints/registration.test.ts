@@ -115,7 +115,8 @@ for (const database of DATABASES) {
       await assertError(await register(server, { ...WEB_METADATA, redirect_uris: ['http://rp.example.com/cb'] }), 400, 'invalid_redirect_uri');
     });
 
-    it('refuses private-use and OS-handler schemes for a web client, and non-reverse-DNS schemes for a native one: invalid_redirect_uri', async () => {
+    const refusedSchemes = 'refuses private-use and OS-handler schemes for a web client, and non-reverse-DNS schemes for a native one';
+    it(`${refusedSchemes}: invalid_redirect_uri`, async () => {
       for (const uri of ['myapp://cb', 'ms-settings:x', 'com.example.app:/cb']) {
         await assertError(await register(server, { ...WEB_METADATA, application_type: 'web', redirect_uris: [uri] }), 400, 'invalid_redirect_uri');
       }
