@@ -45,7 +45,11 @@ export function summarize(results: LoadResult[]): Measurement {
   };
 }
 
-export async function runOnce(load: LoadClient, prepared: Prepared, options: { connections: number; duration: number; overallRate?: number }): Promise<LoadResult> {
+export async function runOnce(
+  load: LoadClient,
+  prepared: Prepared,
+  options: { connections: number; duration: number; overallRate?: number },
+): Promise<LoadResult> {
   await prepared.beforeRun?.(prepared.spec);
   const result = await load.load({ ...prepared.spec, ...options } as LoadSpec);
   if (result.tokens) prepared.spec.tokens = result.tokens;
@@ -100,7 +104,8 @@ export async function compare(
   }
   if (results.tessera.length) row.tessera = summarize(results.tessera);
   if (results.peer.length) row.peer = summarize(results.peer);
-  const show = (m?: Measurement) => (m ? `${m.rate.toFixed(0)}/s p99 ${m.p99.toFixed(1)} ms${m.failures ? ` (${m.failures} failed: ${m.sample})` : ''}` : '-');
+  const show = (m?: Measurement) =>
+    m ? `${m.rate.toFixed(0)}/s p99 ${m.p99.toFixed(1)} ms${m.failures ? ` (${m.failures} failed: ${m.sample})` : ''}` : '-';
   options.log(`  ${scenario.id} ${variant}: tessera ${show(row.tessera)} | peer ${show(row.peer)}`);
   return row;
 }

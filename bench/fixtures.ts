@@ -6,7 +6,11 @@ export const RESOURCE = 'urn:bench:api';
 export const OPAQUE_RESOURCE = 'urn:bench:opaque';
 export const REDIRECT_URI = 'http://localhost:8080/callback';
 
-export const USER = { username: 'bench', password: 'bench-password', claims: { name: 'Bench User', email: 'bench@example.com', email_verified: true } };
+export const USER = {
+  username: 'bench',
+  password: 'bench-password',
+  claims: { name: 'Bench User', email: 'bench@example.com', email_verified: true },
+};
 
 /** client_credentials with JWT access tokens (scenarios 1, 2, 8, 9). */
 export const SERVICE = { id: 'bench_service', secret: 'bench-service-secret-0123456789abcdef' };
@@ -20,7 +24,13 @@ export function basic(client: { id: string; secret: string }): string {
 }
 
 /** Tessera's config file for the benchmark: the clients and user above, request logs off (as the peer has none). */
-export function tesseraConfig(options: { port: number; databaseUrl: string; algorithm: 'RS256' | 'ES256'; workers?: number; sqliteDriver?: string }): Record<string, unknown> {
+export function tesseraConfig(options: {
+  port: number;
+  databaseUrl: string;
+  algorithm: 'RS256' | 'ES256';
+  workers?: number;
+  sqliteDriver?: string;
+}): Record<string, unknown> {
   return {
     issuer: `http://127.0.0.1:${options.port}`,
     port: options.port,
@@ -33,7 +43,13 @@ export function tesseraConfig(options: { port: number; databaseUrl: string; algo
     keys: { algorithm: options.algorithm },
     accessTokens: { defaultAudience: RESOURCE },
     clients: [
-      { client_id: SERVICE.id, client_secret: SERVICE.secret, grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_basic' },
+      {
+        client_id: SERVICE.id,
+        client_secret: SERVICE.secret,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
       {
         client_id: OPAQUE.id,
         client_secret: OPAQUE.secret,

@@ -108,7 +108,11 @@ export async function runGrowth(options: { quick: boolean; log: (line: string) =
   } finally {
     loadClient.close();
   }
-  const table = ['| Database | Rows per table | refresh_token grant (8 connections) | introspection (8 connections) |', '|---|---|---|---|', ...lines].join('\n');
+  const table = [
+    '| Database | Rows per table | refresh_token grant (8 connections) | introspection (8 connections) |',
+    '|---|---|---|---|',
+    ...lines,
+  ].join('\n');
   log(`\n${table}`);
   if (!options.quick) {
     const written =

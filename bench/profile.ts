@@ -32,11 +32,21 @@ function bucket(url: string, name: string): string {
   return url.startsWith('node:') ? url : url.replace(/^file:\/\/.*\//, '');
 }
 
-export async function runProfile(options: { id: string; es256: boolean; seconds: number; log: (line: string) => void; build: () => void }): Promise<void> {
+export async function runProfile(options: {
+  id: string;
+  es256: boolean;
+  seconds: number;
+  log: (line: string) => void;
+  build: () => void;
+}): Promise<void> {
   const { log } = options;
   options.build();
   const dir = mkdtempSync(join(tmpdir(), 'tessera-profile-'));
-  const server = await startTessera({ database: 'sqlite', algorithm: options.es256 ? 'ES256' : 'RS256', nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+  const server = await startTessera({
+    database: 'sqlite',
+    algorithm: options.es256 ? 'ES256' : 'RS256',
+    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+  });
   const load = new LoadClient();
   try {
     const discovery = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
@@ -69,7 +79,11 @@ export async function runProfile(options: { id: string; es256: boolean; seconds:
     const fn = `${f.functionName || '(anonymous)'} ${b}:${f.lineNumber + 1}`;
     functions.set(fn, (functions.get(fn) ?? 0) + 1);
   }
-  const top = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([name, c]) => `  ${((c / total) * 100).toFixed(1).padStart(5)}%  ${name}`);
+  const top = (m: Map<string, number>, k: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, k)
+      .map(([name, c]) => `  ${((c / total) * 100).toFixed(1).padStart(5)}%  ${name}`);
   log('main thread, self time by package / file (whole run, including start):');
   for (const line of top(buckets, 20)) log(line);
   log('top functions:');

@@ -55,33 +55,67 @@ export function verdicts(results: Results): Verdict[] {
   const slower = compared.filter((r) => (r.tessera as Measurement).rate < (r.peer as Measurement).rate);
   out.push({
     target: 'Never slower than the peer',
-    measured: compared.length ? (slower.length ? `slower in ${slower.map((r) => `${r.scenario.id} (${r.variant})`).join(', ')}` : `faster in all ${compared.length} compared`) : 'nothing compared',
+    measured: compared.length
+      ? slower.length
+        ? `slower in ${slower.map((r) => `${r.scenario.id} (${r.variant})`).join(', ')}`
+        : `faster in all ${compared.length} compared`
+      : 'nothing compared',
     met: compared.length ? slower.length === 0 : undefined,
   });
   for (const id of ['1', '3', '4']) {
     const row = rowOf(results, id);
     const f = row && ceilingFraction(row, results.ceiling);
-    out.push({ target: `Scenario ${id}: ≥ 85% of the RS256 ceiling`, measured: f === undefined ? row?.skipped ?? 'not run' : pct(f), met: f === undefined ? undefined : f >= 0.85 });
+    out.push({
+      target: `Scenario ${id}: ≥ 85% of the RS256 ceiling`,
+      measured: f === undefined ? (row?.skipped ?? 'not run') : pct(f),
+      met: f === undefined ? undefined : f >= 0.85,
+    });
   }
   for (const id of ['2', '5', '6', '7a', '7b']) {
     const row = rowOf(results, id, id === '2' ? 'SQLite, ES256' : 'SQLite');
     const r = row?.tessera && row.peer ? row.tessera.rate / row.peer.rate : undefined;
-    out.push({ target: `Scenario ${id}: ≥ 3× the peer`, measured: r === undefined ? row?.skipped ?? 'not run' : `${r.toFixed(2)}×`, met: r === undefined ? undefined : r >= 3 });
+    out.push({
+      target: `Scenario ${id}: ≥ 3× the peer`,
+      measured: r === undefined ? (row?.skipped ?? 'not run') : `${r.toFixed(2)}×`,
+      met: r === undefined ? undefined : r >= 3,
+    });
   }
   const s9 = results.signIns;
   if (s9 && 'rate' in s9) {
     const f = s9.rate / results.ceiling.argon2;
-    out.push({ target: 'Scenario 9: ≥ 80% of the argon2id ceiling', measured: `${n(s9.rate)}/s = ${pct(f)} of ${n(results.ceiling.argon2)}/s`, met: f >= 0.8 });
-    out.push({ target: 'Scenario 9: token p99 < 20 ms beside sign-ins', measured: s9.beside ? ms(s9.beside.p99) : 'not run', met: s9.beside ? s9.beside.p99 < 20 : undefined });
+    out.push({
+      target: 'Scenario 9: ≥ 80% of the argon2id ceiling',
+      measured: `${n(s9.rate)}/s = ${pct(f)} of ${n(results.ceiling.argon2)}/s`,
+      met: f >= 0.8,
+    });
+    out.push({
+      target: 'Scenario 9: token p99 < 20 ms beside sign-ins',
+      measured: s9.beside ? ms(s9.beside.p99) : 'not run',
+      met: s9.beside ? s9.beside.p99 < 20 : undefined,
+    });
   } else {
     out.push({ target: 'Scenario 9: ≥ 80% of the argon2id ceiling, token p99 < 20 ms', measured: s9?.skipped ?? 'not run' });
   }
   const st = results.startup;
-  out.push({ target: 'Cold start to first discovery answer < 300 ms', measured: st ? `${ms(st.tesseraRestartMs)} (first boot with key generation ${ms(st.tesseraFirstBootMs)}; peer ${ms(st.peerMs)})` : 'not run', met: st ? st.tesseraRestartMs < 300 : undefined });
-  out.push({ target: 'Idle RSS < 60 MB', measured: st ? `${st.tesseraIdleMb.toFixed(0)} MB (peer ${st.peerIdleMb.toFixed(0)} MB)` : 'not run', met: st ? st.tesseraIdleMb < 60 : undefined });
+  out.push({
+    target: 'Cold start to first discovery answer < 300 ms',
+    measured: st
+      ? `${ms(st.tesseraRestartMs)} (first boot with key generation ${ms(st.tesseraFirstBootMs)}; peer ${ms(st.peerMs)})`
+      : 'not run',
+    met: st ? st.tesseraRestartMs < 300 : undefined,
+  });
+  out.push({
+    target: 'Idle RSS < 60 MB',
+    measured: st ? `${st.tesseraIdleMb.toFixed(0)} MB (peer ${st.peerIdleMb.toFixed(0)} MB)` : 'not run',
+    met: st ? st.tesseraIdleMb < 60 : undefined,
+  });
   for (const id of ['1', '5', '6', '7a', '7b']) {
     const h = results.halfPeak.find((x) => x.id === id);
-    out.push({ target: `Scenario ${id}: p99 < 10 ms at half of peak`, measured: h ? `${ms(h.p99)} at ${n(h.rate)}/s` : rowOf(results, id)?.skipped ?? 'not run', met: h ? h.p99 < 10 : undefined });
+    out.push({
+      target: `Scenario ${id}: p99 < 10 ms at half of peak`,
+      measured: h ? `${ms(h.p99)} at ${n(h.rate)}/s` : (rowOf(results, id)?.skipped ?? 'not run'),
+      met: h ? h.p99 < 10 : undefined,
+    });
   }
   const w = results.workers;
   out.push({
@@ -127,13 +161,58 @@ export function resultsTable(results: Results): string {
   });
   const st = results.startup;
   if (st) {
-    rows.push(['8', 'cold start to first discovery answer (restart; first boot)', `${ms(st.tesseraRestartMs)}; ${ms(st.tesseraFirstBootMs)}`, '', '', ms(st.peerMs), '', '', `${(st.peerMs / st.tesseraRestartMs).toFixed(2)}× faster`, '-']);
-    rows.push(['8', 'RSS idle / under scenario 1 load', `${st.tesseraIdleMb.toFixed(0)} / ${st.tesseraLoadMb?.toFixed(0) ?? '-'} MB`, '', '', `${st.peerIdleMb.toFixed(0)} / ${st.peerLoadMb?.toFixed(0) ?? '-'} MB`, '', '', '-', '-']);
+    rows.push([
+      '8',
+      'cold start to first discovery answer (restart; first boot)',
+      `${ms(st.tesseraRestartMs)}; ${ms(st.tesseraFirstBootMs)}`,
+      '',
+      '',
+      ms(st.peerMs),
+      '',
+      '',
+      `${(st.peerMs / st.tesseraRestartMs).toFixed(2)}× faster`,
+      '-',
+    ]);
+    rows.push([
+      '8',
+      'RSS idle / under scenario 1 load',
+      `${st.tesseraIdleMb.toFixed(0)} / ${st.tesseraLoadMb?.toFixed(0) ?? '-'} MB`,
+      '',
+      '',
+      `${st.peerIdleMb.toFixed(0)} / ${st.peerLoadMb?.toFixed(0) ?? '-'} MB`,
+      '',
+      '',
+      '-',
+      '-',
+    ]);
   }
   const s9 = results.signIns;
   if (s9 && 'rate' in s9) {
-    rows.push(['9', 'password sign-ins (argon2id), with client_credentials beside', `${n(s9.rate)} sign-ins/s${s9.failures ? ` (${s9.failures} failed)` : ''}`, '', '', 'n/a (no password store)', '', '', '-', pct(s9.rate / results.ceiling.argon2)]);
-    if (s9.beside) rows.push(['9', `  client_credentials beside them (fixed rate)`, `${n(s9.beside.rate)} tokens/s`, ms(s9.beside.p50), ms(s9.beside.p99), '', '', '', '-', '-']);
+    rows.push([
+      '9',
+      'password sign-ins (argon2id), with client_credentials beside',
+      `${n(s9.rate)} sign-ins/s${s9.failures ? ` (${s9.failures} failed)` : ''}`,
+      '',
+      '',
+      'n/a (no password store)',
+      '',
+      '',
+      '-',
+      pct(s9.rate / results.ceiling.argon2),
+    ]);
+    if (s9.beside)
+      rows.push([
+        '9',
+        `  client_credentials beside them (fixed rate)`,
+        `${n(s9.beside.rate)} tokens/s`,
+        ms(s9.beside.p50),
+        ms(s9.beside.p99),
+        '',
+        '',
+        '',
+        '-',
+        '-',
+      ]);
   } else if (s9) rows.push(['9', 'password sign-ins', `skipped: ${s9.skipped}`, '', '', '', '', '', '-', '-']);
   return table(['#', 'Scenario', 'Tessera', 'p50', 'p99', 'Peer', 'p50', 'p99', 'vs peer', 'of ceiling'], rows);
 }
@@ -147,7 +226,10 @@ export function targetsTable(results: Results): string {
 
 export function ceilingText(results: Results): string {
   const c = results.ceiling;
-  return [`jose RS256: ${n(c.RS256)} signatures/s; ES256: ${n(c.ES256)}/s; argon2id (Tessera's parameters): ${n(c.argon2)} hashes/s.`, ...c.detail.map((d) => `- ${d}`)].join('\n');
+  return [
+    `jose RS256: ${n(c.RS256)} signatures/s; ES256: ${n(c.ES256)}/s; argon2id (Tessera's parameters): ${n(c.argon2)} hashes/s.`,
+    ...c.detail.map((d) => `- ${d}`),
+  ].join('\n');
 }
 
 export function markdown(results: Results, analysis: string): string {

@@ -29,7 +29,13 @@ const quick = args.has('--quick');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const load: LoadOptions = quick
   ? { connections: 16, duration: 1, rounds: 1, warmup: 0.5, log }
-  : { connections: Number(process.env.BENCH_CONNECTIONS ?? 32), duration: Number(process.env.BENCH_DURATION ?? 5), rounds: Number(process.env.BENCH_ROUNDS ?? 3), warmup: 1.5, log };
+  : {
+      connections: Number(process.env.BENCH_CONNECTIONS ?? 32),
+      duration: Number(process.env.BENCH_DURATION ?? 5),
+      rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+      warmup: 1.5,
+      log,
+    };
 // Refresh tokens are used once each (rotation): keep three per connection in the pool.
 process.env.BENCH_REFRESH_POOL ??= String(load.connections * 3);
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
@@ -76,7 +82,15 @@ async function main(): Promise<void> {
   const started = Date.now();
   log(`Tessera benchmark (${quick ? 'quick' : 'full'}): ${load.connections} connections, ${load.duration} s × ${load.rounds} rounds`);
   build(log);
-  const results: Results = { machine: machine(), mode: quick ? 'quick' : 'full', load, ceiling: undefined as never, rows: [], halfPeak: [], notes: [] };
+  const results: Results = {
+    machine: machine(),
+    mode: quick ? 'quick' : 'full',
+    load,
+    ceiling: undefined as never,
+    rows: [],
+    halfPeak: [],
+    notes: [],
+  };
   const m = results.machine;
   log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}`);
 
@@ -101,7 +115,13 @@ async function main(): Promise<void> {
       if (i < (quick ? 0 : 2)) await stop(primary);
     }
     await new Promise((r) => setTimeout(r, 1000));
-    const startup = { tesseraFirstBootMs: firstBoot.startMs, tesseraRestartMs: restarts.sort((a, b) => a - b)[Math.floor(restarts.length / 2)], peerMs: peer.startMs, tesseraIdleMb: primary.rss(), peerIdleMb: peer.rss() };
+    const startup = {
+      tesseraFirstBootMs: firstBoot.startMs,
+      tesseraRestartMs: restarts.sort((a, b) => a - b)[Math.floor(restarts.length / 2)],
+      peerMs: peer.startMs,
+      tesseraIdleMb: primary.rss(),
+      peerIdleMb: peer.rss(),
+    };
     results.startup = startup;
     log(
       `  8: cold start ${startup.tesseraRestartMs.toFixed(0)} ms (first boot ${startup.tesseraFirstBootMs.toFixed(0)} ms), ` +
@@ -149,7 +169,15 @@ async function main(): Promise<void> {
     const tesseraEs = await tessera({ database: 'sqlite', algorithm: 'ES256' });
     const peerEs = await startPeer({ algorithm: 'ES256', keysFile });
     servers.push(peerEs);
-    results.rows.push(await compare(loadClient, scenario('2'), 'SQLite, ES256', { tessera: await target('tessera', tesseraEs), peer: await target('peer', peerEs) }, load));
+    results.rows.push(
+      await compare(
+        loadClient,
+        scenario('2'),
+        'SQLite, ES256',
+        { tessera: await target('tessera', tesseraEs), peer: await target('peer', peerEs) },
+        load,
+      ),
+    );
     await stop(peerEs);
     await stop(tesseraEs);
 
@@ -175,7 +203,13 @@ async function main(): Promise<void> {
       const rates: number[] = [];
       for (const workers of [1, 2]) {
         const server = await tessera({ database: 'sqlite', algorithm: 'RS256', workers });
-        const row = await compare(loadClient, scenario('1'), `SQLite, ${workers} worker${workers > 1 ? 's' : ''}`, { tessera: await target('tessera', server) }, load);
+        const row = await compare(
+          loadClient,
+          scenario('1'),
+          `SQLite, ${workers} worker${workers > 1 ? 's' : ''}`,
+          { tessera: await target('tessera', server) },
+          load,
+        );
         rates.push(row.tessera?.rate ?? 0);
         if (workers > 1) results.rows.push(row);
         await stop(server);
@@ -215,7 +249,13 @@ async function main(): Promise<void> {
 const argv = process.argv.slice(2);
 const profileId = argv.includes('--profile') ? argv[argv.indexOf('--profile') + 1] : undefined;
 const mode = profileId
-  ? runProfile({ id: profileId, es256: args.has('--es256'), seconds: Number(process.env.BENCH_DURATION ?? 10), log, build: () => build(log) })
+  ? runProfile({
+      id: profileId,
+      es256: args.has('--es256'),
+      seconds: Number(process.env.BENCH_DURATION ?? 10),
+      log,
+      build: () => build(log),
+    })
   : args.has('--growth')
     ? runGrowth({ quick, log, build: () => build(log) })
     : args.has('--sqlite-drivers')
@@ -226,4 +266,3 @@ mode.catch(async (err) => {
   await stopAll();
   process.exit(1);
 });
-

@@ -1,7 +1,15 @@
 import { basic, OPAQUE, OPAQUE_RESOURCE, SERVICE, WEB } from './fixtures.js';
 import type { LoadSpec, LoadStep } from './load/load-spec.js';
 import { PEER_USERINFO_CLIENT } from './peer/configuration.js';
-import { authorizePath, clientCredentialsTokens, codeFlowTokens, codeTokenBody, postForm, refreshTokens, signedInBrowser } from './support/flows.js';
+import {
+  authorizePath,
+  clientCredentialsTokens,
+  codeFlowTokens,
+  codeTokenBody,
+  postForm,
+  refreshTokens,
+  signedInBrowser,
+} from './support/flows.js';
 import type { Browser } from './support/browser.js';
 
 export type Side = 'tessera' | 'peer';
@@ -33,7 +41,8 @@ export interface Scenario {
 
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 const path = (target: Target, member: string) => new URL(target.discovery[member] as string).pathname;
-const grant = (name: string) => (d: Record<string, unknown>) => ((d.grant_types_supported as string[] | undefined)?.includes(name) ? undefined : `no ${name} grant in discovery`);
+const grant = (name: string) => (d: Record<string, unknown>) =>
+  (d.grant_types_supported as string[] | undefined)?.includes(name) ? undefined : `no ${name} grant in discovery`;
 const endpoint = (member: string) => (d: Record<string, unknown>) => (d[member] ? undefined : `no ${member} in discovery`);
 const all =
   (...checks: ((d: Record<string, unknown>) => string | undefined)[]) =>
@@ -41,7 +50,11 @@ const all =
     checks.map((c) => c(d)).find(Boolean);
 
 const clientCredentials = (target: Target): Prepared => ({
-  spec: { kind: 'static', url: target.url, steps: [{ method: 'POST', path: '/token', headers: { ...form, authorization: basic(SERVICE) }, body: 'grant_type=client_credentials' }] },
+  spec: {
+    kind: 'static',
+    url: target.url,
+    steps: [{ method: 'POST', path: '/token', headers: { ...form, authorization: basic(SERVICE) }, body: 'grant_type=client_credentials' }],
+  },
 });
 
 /** The signed-in browser of each server, shared by the scenarios that need one (sign-in and consent happen once). */
@@ -52,8 +65,22 @@ const browserOf = (target: Target) => {
 };
 
 export const SCENARIOS: Scenario[] = [
-  { id: '1', title: 'client_credentials, RS256 JWT', unit: 'tokens/s', signatures: { count: 1, alg: 'RS256' }, missing: grant('client_credentials'), prepare: async (t) => clientCredentials(t) },
-  { id: '2', title: 'client_credentials, ES256 JWT', unit: 'tokens/s', signatures: { count: 1, alg: 'ES256' }, missing: grant('client_credentials'), prepare: async (t) => clientCredentials(t) },
+  {
+    id: '1',
+    title: 'client_credentials, RS256 JWT',
+    unit: 'tokens/s',
+    signatures: { count: 1, alg: 'RS256' },
+    missing: grant('client_credentials'),
+    prepare: async (t) => clientCredentials(t),
+  },
+  {
+    id: '2',
+    title: 'client_credentials, ES256 JWT',
+    unit: 'tokens/s',
+    signatures: { count: 1, alg: 'ES256' },
+    missing: grant('client_credentials'),
+    prepare: async (t) => clientCredentials(t),
+  },
   {
     id: '3',
     title: 'code + PKCE flow, signed in, consent remembered (/auth → /token, AT + ID token)',
@@ -78,7 +105,12 @@ export const SCENARIOS: Scenario[] = [
     missing: all(endpoint('authorization_endpoint'), grant('refresh_token')),
     async prepare(target) {
       const browser = await browserOf(target);
-      const step: LoadStep = { method: 'POST', path: '/token', headers: { ...form, authorization: basic(WEB) }, body: 'grant_type=refresh_token&refresh_token={token}' };
+      const step: LoadStep = {
+        method: 'POST',
+        path: '/token',
+        headers: { ...form, authorization: basic(WEB) },
+        body: 'grant_type=refresh_token&refresh_token={token}',
+      };
       return {
         spec: { kind: 'refresh', url: target.url, steps: [step], tokens: [] },
         // Rotation uses each token once, and tokens in flight when a run stops are lost: top up before each run.
@@ -102,7 +134,8 @@ export const SCENARIOS: Scenario[] = [
         const browser = await signedInBrowser(target.url, PEER_USERINFO_CLIENT.id, 'openid profile email');
         token = (await codeFlowTokens(target.url, browser, PEER_USERINFO_CLIENT, { scope: 'openid profile email' })).access_token;
       } else {
-        token = (await codeFlowTokens(target.url, await browserOf(target), WEB, { scope: 'openid profile email', prompt: 'consent' })).access_token;
+        token = (await codeFlowTokens(target.url, await browserOf(target), WEB, { scope: 'openid profile email', prompt: 'consent' }))
+          .access_token;
       }
       const step: LoadStep = { method: 'GET', path: path(target, 'userinfo_endpoint'), headers: { authorization: `Bearer ${token}` } };
       const check = await fetch(target.url + step.path, { headers: step.headers });
@@ -121,7 +154,12 @@ export const SCENARIOS: Scenario[] = [
       const introspection = path(target, 'introspection_endpoint');
       const check = await postForm(target.url + introspection, `token=${tokens[0]}`, basic(OPAQUE));
       if (check.json.active !== true) throw new Error(`introspection of a fresh token: ${JSON.stringify(check.json)}`);
-      const step: LoadStep = { method: 'POST', path: introspection, headers: { ...form, authorization: basic(OPAQUE) }, body: 'token={token}' };
+      const step: LoadStep = {
+        method: 'POST',
+        path: introspection,
+        headers: { ...form, authorization: basic(OPAQUE) },
+        body: 'token={token}',
+      };
       return { spec: { kind: 'rotate', url: target.url, steps: [step], tokens } };
     },
   },

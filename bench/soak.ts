@@ -12,7 +12,16 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { freePort } from '../test/support/test-provider.js';
 import { createSharedSchema, spawnTessera, type SpawnedTessera } from '../test/support/spawn-tessera.js';
-import { approveDevice, clientCredentials, flowConfig, getCode, pollDevice, redeemCode, refresh, startDevice } from '../test/support/cluster-flows.js';
+import {
+  approveDevice,
+  clientCredentials,
+  flowConfig,
+  getCode,
+  pollDevice,
+  redeemCode,
+  refresh,
+  startDevice,
+} from '../test/support/cluster-flows.js';
 
 export interface SoakOptions {
   durationSeconds: number;
@@ -112,7 +121,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-soak-'));
   const shared = options.instances > 1 ? await createSharedSchema() : undefined;
   const databaseUrl = shared?.url ?? `sqlite:${join(dir, 'soak.db')}`;
-  const config = flowConfig({ databaseUrl, issuer, device: { interval: 1 }, metrics: { enabled: true, token: METRICS_TOKEN }, signIn: { maxFailuresPerAccount: 1000, maxFailuresPerAddress: 100000, window: 60 } });
+  const config = flowConfig({
+    databaseUrl,
+    issuer,
+    device: { interval: 1 },
+    metrics: { enabled: true, token: METRICS_TOKEN },
+    signIn: { maxFailuresPerAccount: 1000, maxFailuresPerAddress: 100000, window: 60 },
+  });
   const servers: SpawnedTessera[] = [];
   const realFetch = globalThis.fetch;
   try {
@@ -177,11 +192,27 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { duration: { type: 'string', default: '60' }, instances: { type: 'string', default: '1' }, concurrency: { type: 'string', default: '8' }, json: { type: 'boolean' } } });
-  const report = await runSoak({ durationSeconds: Number(values.duration), instances: Number(values.instances), concurrency: Number(values.concurrency), log: (l) => console.error(l) });
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '60' },
+      instances: { type: 'string', default: '1' },
+      concurrency: { type: 'string', default: '8' },
+      json: { type: 'boolean' },
+    },
+  });
+  const report = await runSoak({
+    durationSeconds: Number(values.duration),
+    instances: Number(values.instances),
+    concurrency: Number(values.concurrency),
+    log: (l) => console.error(l),
+  });
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else {
-    console.log(`flows:       ${Object.entries(report.flows).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(
+      `flows:       ${Object.entries(report.flows)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
     console.log(`requests:    ${report.requests} in ${report.durationSeconds} s = ${report.requestsPerSecond} req/s`);
     console.log(`latency:     p50 ${report.p50Ms} ms, p99 ${report.p99Ms} ms`);
     console.log(`memory RSS:  start ${report.rssStartMb.join(', ')} MB, end ${report.rssEndMb.join(', ')} MB`);

@@ -113,7 +113,11 @@ export function sqliteDriversTable(result: SqliteDriversResult): string {
   });
   const idle = { node: result.idleMb['node:sqlite'], better: result.idleMb['better-sqlite3'] };
   lines.push(`| 8 | RSS idle | ${idle.node.toFixed(0)} MB | | ${idle.better.toFixed(0)} MB | | ${(idle.node / idle.better).toFixed(2)}× |`);
-  return ['| # | Scenario | node:sqlite | p99 | better-sqlite3 | p99 | node:sqlite ÷ better-sqlite3 |', '|---|---|---|---|---|---|---|', ...lines].join('\n');
+  return [
+    '| # | Scenario | node:sqlite | p99 | better-sqlite3 | p99 | node:sqlite ÷ better-sqlite3 |',
+    '|---|---|---|---|---|---|---|',
+    ...lines,
+  ].join('\n');
 }
 
 /** The better-sqlite3 that Tessera loads here. */

@@ -54,7 +54,11 @@ async function main(): Promise<number> {
   const deadline = Date.now() + flow.expires_in * 1000;
   while (Date.now() < deadline) {
     await sleep(interval); // §3.5: wait at least `interval` seconds between requests
-    const { status, body } = await post(metadata.token_endpoint, { grant_type: DEVICE_CODE_GRANT, device_code: flow.device_code, client_id: clientId });
+    const { status, body } = await post(metadata.token_endpoint, {
+      grant_type: DEVICE_CODE_GRANT,
+      device_code: flow.device_code,
+      client_id: clientId,
+    });
     if (status === 200) {
       console.log('Signed in. Token response:\n');
       console.log(JSON.stringify(body, null, 2));

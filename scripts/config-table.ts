@@ -36,7 +36,12 @@ function documentedSettings(): Row[] {
     }
   };
   ts.forEachChild(source, function find(node) {
-    if (ts.isVariableDeclaration(node) && node.name.getText(source) === 'defaults' && node.initializer && ts.isObjectLiteralExpression(node.initializer)) {
+    if (
+      ts.isVariableDeclaration(node) &&
+      node.name.getText(source) === 'defaults' &&
+      node.initializer &&
+      ts.isObjectLiteralExpression(node.initializer)
+    ) {
       walk(node.initializer, '', '');
     } else ts.forEachChild(node, find);
   });
@@ -48,7 +53,14 @@ function docOf(node: ts.Node, source: ts.SourceFile): string {
   return comments
     .map((c) => source.text.slice(c.pos, c.end))
     .filter((text) => text.startsWith('/**'))
-    .map((text) => text.replace(/^\/\*\*|\*\/$/g, '').split('\n').map((line) => line.replace(/^\s*\* ?/, '').trim()).join(' ').trim())
+    .map((text) =>
+      text
+        .replace(/^\/\*\*|\*\/$/g, '')
+        .split('\n')
+        .map((line) => line.replace(/^\s*\* ?/, '').trim())
+        .join(' ')
+        .trim(),
+    )
     .join(' ');
 }
 

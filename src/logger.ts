@@ -10,7 +10,12 @@ export function createLogger(level: string): Logger {
     base: { service: 'tessera' },
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.client_secret', '*.token'], remove: true },
     serializers: {
-      req: (req: { method: string; url: string; id: string; ip?: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0], ip: req.ip }),
+      req: (req: { method: string; url: string; id: string; ip?: string }) => ({
+        id: req.id,
+        method: req.method,
+        path: req.url.split('?')[0],
+        ip: req.ip,
+      }),
       res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       err: pino.stdSerializers.err,
     },

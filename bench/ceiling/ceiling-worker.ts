@@ -50,13 +50,30 @@ if (mode === 'sign') {
   const [alg, seconds, inFlight] = rest;
   const { privateKey } = await generateKeyPair(alg, alg === 'RS256' ? { modulusLength: 2048 } : {});
   const key = KeyObject.from(privateKey as webcrypto.CryptoKey);
-  const input = Buffer.from('e30.' + Buffer.from(JSON.stringify({ client_id: 'bench_service', iss: 'http://127.0.0.1:40000', sub: 'bench_service', aud: 'urn:bench:api', iat: 1, exp: 2, jti: 'x' })).toString('base64url'));
+  const input = Buffer.from(
+    'e30.' +
+      Buffer.from(
+        JSON.stringify({
+          client_id: 'bench_service',
+          iss: 'http://127.0.0.1:40000',
+          sub: 'bench_service',
+          aud: 'urn:bench:api',
+          iat: 1,
+          exp: 2,
+          jti: 'x',
+        }),
+      ).toString('base64url'),
+  );
   const options = alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' as const } : key;
   const once = () => new Promise((resolve, reject) => sign('sha256', input, options, (err, sig) => (err ? reject(err) : resolve(sig))));
   console.log(JSON.stringify({ perSecond: await measure(Number(seconds), Number(inFlight), once) }));
 } else if (mode === 'argon2') {
   const [seconds, inFlight] = rest;
-  console.log(JSON.stringify({ perSecond: await measure(Number(seconds), Number(inFlight), () => argon2.hash('bench-password', PASSWORD_HASH_OPTIONS)) }));
+  console.log(
+    JSON.stringify({
+      perSecond: await measure(Number(seconds), Number(inFlight), () => argon2.hash('bench-password', PASSWORD_HASH_OPTIONS)),
+    }),
+  );
 } else {
   console.error('usage: ceiling-worker sign RS256|ES256 <seconds> <in flight> | argon2 <seconds> <in flight>');
   process.exit(2);

@@ -17,7 +17,11 @@ function worker(args: string[]): Promise<number> {
     const child = spawn(process.execPath, ['--import', 'tsx', WORKER, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve((JSON.parse(out.trim().split('\n').pop() as string) as { perSecond: number }).perSecond) : reject(new Error(`ceiling worker ${args.join(' ')} exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve((JSON.parse(out.trim().split('\n').pop() as string) as { perSecond: number }).perSecond)
+        : reject(new Error(`ceiling worker ${args.join(' ')} exited ${code}`)),
+    );
   });
 }
 
@@ -28,7 +32,10 @@ export async function measureCeiling(seconds: number): Promise<Ceiling & { detai
   const sign = async (alg: string) => {
     // jose signs with WebCrypto, which runs on libuv's thread pool: one process can use every core.
     const single = await worker(['sign', alg, String(seconds), '64']);
-    const perCore = (await Promise.all(Array.from({ length: cores }, () => worker(['sign', alg, String(seconds), '16'])))).reduce((a, b) => a + b, 0);
+    const perCore = (await Promise.all(Array.from({ length: cores }, () => worker(['sign', alg, String(seconds), '16'])))).reduce(
+      (a, b) => a + b,
+      0,
+    );
     const node = await worker(['sign-node', alg, String(seconds), '64']);
     detail.push(
       `${alg}: jose ${Math.round(single)}/s from one process, ${Math.round(perCore)}/s from ${cores} processes ` +

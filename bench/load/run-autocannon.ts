@@ -18,7 +18,8 @@ export async function runAutocannon(spec: LoadSpec): Promise<LoadResult> {
   let next = 0;
 
   const requests = spec.steps.map((step, index) => {
-    const fill = (text: string | undefined, values: Record<string, string>) => text?.replace(/\{(token|code)\}/g, (_, name: string) => values[name] ?? '');
+    const fill = (text: string | undefined, values: Record<string, string>) =>
+      text?.replace(/\{(token|code)\}/g, (_, name: string) => values[name] ?? '');
     const build = (values: Record<string, string>): Request => ({
       method: step.method,
       path: fill(step.path, values),
@@ -65,7 +66,15 @@ export async function runAutocannon(spec: LoadSpec): Promise<LoadResult> {
     requests: requests as unknown as autocannon.Request[],
   });
   const seconds = result.duration || spec.duration;
-  return { rate: units / seconds, units, failures: failures + result.errors + result.timeouts, p50: result.latency.p50, p99: result.latency.p99, sample, tokens: spec.kind === 'refresh' ? pool : undefined };
+  return {
+    rate: units / seconds,
+    units,
+    failures: failures + result.errors + result.timeouts,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    sample,
+    tokens: spec.kind === 'refresh' ? pool : undefined,
+  };
 }
 
 export type { LoadStep };

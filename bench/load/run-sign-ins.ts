@@ -32,7 +32,10 @@ export async function runSignIns(spec: SignInSpec): Promise<SignInResult> {
     }
   };
   const started = Date.now();
-  const [beside] = await Promise.all([spec.beside ? runAutocannon(spec.beside) : Promise.resolve(undefined), ...Array.from({ length: spec.concurrency }, loop)]);
+  const [beside] = await Promise.all([
+    spec.beside ? runAutocannon(spec.beside) : Promise.resolve(undefined),
+    ...Array.from({ length: spec.concurrency }, loop),
+  ]);
   const seconds = (Date.now() - started) / 1000;
   return { rate: signIns / seconds, signIns, failures, sample, beside };
 }

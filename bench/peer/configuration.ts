@@ -16,9 +16,30 @@ export function peerConfiguration(jwks: { keys: Record<string, unknown>[] }, alg
   const confidential = { token_endpoint_auth_method: 'client_secret_basic' as const };
   return {
     clients: [
-      { client_id: SERVICE.id, client_secret: SERVICE.secret, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], ...confidential },
-      { client_id: OPAQUE.id, client_secret: OPAQUE.secret, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], ...confidential },
-      { client_id: WEB.id, client_secret: WEB.secret, grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], redirect_uris: [REDIRECT_URI], ...confidential },
+      {
+        client_id: SERVICE.id,
+        client_secret: SERVICE.secret,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+        ...confidential,
+      },
+      {
+        client_id: OPAQUE.id,
+        client_secret: OPAQUE.secret,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+        ...confidential,
+      },
+      {
+        client_id: WEB.id,
+        client_secret: WEB.secret,
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: [REDIRECT_URI],
+        ...confidential,
+      },
       {
         client_id: PEER_USERINFO_CLIENT.id,
         client_secret: PEER_USERINFO_CLIENT.secret,
@@ -47,16 +68,34 @@ export function peerConfiguration(jwks: { keys: Record<string, unknown>[] }, alg
         enabled: true,
         // Every token is for the default resource, as Tessera's defaultAudience, except the
         // peer-only userinfo client's (the peer's userinfo refuses tokens with an audience).
-        defaultResource: async (_ctx: unknown, client: { clientId: string }, oneOf?: string) => oneOf ?? (client.clientId === PEER_USERINFO_CLIENT.id ? undefined : RESOURCE),
+        defaultResource: async (_ctx: unknown, client: { clientId: string }, oneOf?: string) =>
+          oneOf ?? (client.clientId === PEER_USERINFO_CLIENT.id ? undefined : RESOURCE),
         useGrantedResource: async () => true,
         getResourceServerInfo: async (_ctx: unknown, resource: string) => {
-          if (resource === RESOURCE) return { scope: 'api.read', audience: RESOURCE, accessTokenFormat: 'jwt', accessTokenTTL: 600, jwt: { sign: { alg: algorithm } } };
-          if (resource === OPAQUE_RESOURCE) return { scope: 'api.read', audience: OPAQUE_RESOURCE, accessTokenFormat: 'opaque', accessTokenTTL: 600 };
+          if (resource === RESOURCE)
+            return {
+              scope: 'api.read',
+              audience: RESOURCE,
+              accessTokenFormat: 'jwt',
+              accessTokenTTL: 600,
+              jwt: { sign: { alg: algorithm } },
+            };
+          if (resource === OPAQUE_RESOURCE)
+            return { scope: 'api.read', audience: OPAQUE_RESOURCE, accessTokenFormat: 'opaque', accessTokenTTL: 600 };
           throw new errors.InvalidTarget();
         },
       },
     },
     rotateRefreshToken: true,
-    ttl: { AccessToken: 3600, AuthorizationCode: 60, ClientCredentials: 600, IdToken: 3600, RefreshToken: 1209600, Grant: 1209600, Session: 86400, Interaction: 900 },
+    ttl: {
+      AccessToken: 3600,
+      AuthorizationCode: 60,
+      ClientCredentials: 600,
+      IdToken: 3600,
+      RefreshToken: 1209600,
+      Grant: 1209600,
+      Session: 86400,
+      Interaction: 900,
+    },
   };
 }

@@ -36,7 +36,9 @@ export class Browser {
       const at = pair.indexOf('=');
       const name = pair.slice(0, at).trim();
       const value = pair.slice(at + 1).trim();
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]) < Date.now()));
+      const expired = attributes.some(
+        (a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]) < Date.now()),
+      );
       if (expired || value === '') this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
@@ -88,13 +90,20 @@ export function parseForms(html: string): Form[] {
       const type = (attribute(input[0], 'type') ?? 'text').toLowerCase();
       if (!name) continue;
       if (type === 'submit') buttons.push([name, attribute(input[0], 'value') ?? '', attribute(input[0], 'value') ?? '']);
-      else if ((type !== 'checkbox' && type !== 'radio') || /\schecked\b/i.test(input[0])) fields[name] = attribute(input[0], 'value') ?? '';
+      else if ((type !== 'checkbox' && type !== 'radio') || /\schecked\b/i.test(input[0]))
+        fields[name] = attribute(input[0], 'value') ?? '';
     }
     for (const button of inner.matchAll(/<button\b([^>]*)>([\s\S]*?)<\/button>/gi)) {
       const name = attribute(button[0], 'name');
       if (name) buttons.push([name, attribute(button[0], 'value') ?? '', button[2].replace(/<[^>]+>/g, '').trim()]);
     }
-    forms.push({ action: attribute(`<form ${open}>`, 'action') ?? '', method: (attribute(`<form ${open}>`, 'method') ?? 'get').toLowerCase(), fields, buttons, html: match[0] });
+    forms.push({
+      action: attribute(`<form ${open}>`, 'action') ?? '',
+      method: (attribute(`<form ${open}>`, 'method') ?? 'get').toLowerCase(),
+      fields,
+      buttons,
+      html: match[0],
+    });
   }
   return forms;
 }
@@ -106,7 +115,12 @@ const REFUSE = /deny|cancel|reject|decline|\bno\b/i;
  * Walks a provider's pages from `page` until it redirects to `redirectUri`: fills the
  * sign-in form (a password field and its username field), approves the consent form.
  */
-export async function completeInteraction(browser: Browser, page: Page, redirectUri: string, credentials: { username: string; password: string }): Promise<Page> {
+export async function completeInteraction(
+  browser: Browser,
+  page: Page,
+  redirectUri: string,
+  credentials: { username: string; password: string },
+): Promise<Page> {
   for (let step = 0; step < 6; step++) {
     if (page.location?.startsWith(redirectUri)) return page;
     if (page.status !== 200) throw new Error(`unexpected ${page.status} at ${page.url}: ${page.body.slice(0, 300)}`);
@@ -116,10 +130,20 @@ export async function completeInteraction(browser: Browser, page: Page, redirect
       const passwordField = signIn.html.match(/<input\b[^>]*type\s*=\s*["']?password[^>]*>/i)![0];
       const passwordName = attribute(passwordField, 'name')!;
       const userName = Object.keys(signIn.fields).find((n) => /user|login|email|name/i.test(n) && n !== passwordName) ?? 'username';
-      page = await browser.submit(page, signIn, { [userName]: credentials.username, [passwordName]: credentials.password }, redirectUri, signIn.buttons.find((b) => !REFUSE.test(b.join(' ')))?.slice(0, 2) as [string, string] | undefined);
+      page = await browser.submit(
+        page,
+        signIn,
+        { [userName]: credentials.username, [passwordName]: credentials.password },
+        redirectUri,
+        signIn.buttons.find((b) => !REFUSE.test(b.join(' ')))?.slice(0, 2) as [string, string] | undefined,
+      );
       continue;
     }
-    const approve = forms.find((f) => f.buttons.some((b) => APPROVE.test(b.join(' ')) && !REFUSE.test(b.join(' '))) || (APPROVE.test(f.action + f.html) && !REFUSE.test(f.html.replace(/<input[^>]*hidden[^>]*>/gi, ''))));
+    const approve = forms.find(
+      (f) =>
+        f.buttons.some((b) => APPROVE.test(b.join(' ')) && !REFUSE.test(b.join(' '))) ||
+        (APPROVE.test(f.action + f.html) && !REFUSE.test(f.html.replace(/<input[^>]*hidden[^>]*>/gi, ''))),
+    );
     if (!approve) throw new Error(`no sign-in or consent form at ${page.url}: ${page.body.slice(0, 500)}`);
     const button = approve.buttons.find((b) => APPROVE.test(b.join(' ')) && !REFUSE.test(b.join(' ')));
     page = await browser.submit(page, approve, {}, redirectUri, button && [button[0], button[1]]);

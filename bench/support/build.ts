@@ -30,7 +30,25 @@ function buildTessera(tsc: string, log: (line: string) => void): void {
 function buildPeer(tsc: string): void {
   const peer = spawnSync(
     process.execPath,
-    [tsc, '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--esModuleInterop', '--types', 'node', '--rootDir', 'bench', '--outDir', PEER_BUILD, 'bench/peer/server.ts', 'bench/peer/oidc-provider.d.ts'],
+    [
+      tsc,
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--target',
+      'es2022',
+      '--skipLibCheck',
+      '--esModuleInterop',
+      '--types',
+      'node',
+      '--rootDir',
+      'bench',
+      '--outDir',
+      PEER_BUILD,
+      'bench/peer/server.ts',
+      'bench/peer/oidc-provider.d.ts',
+    ],
     { cwd: ROOT, encoding: 'utf8' },
   );
   if (peer.status !== 0) throw new Error(`building the peer failed:\n${peer.stdout}${peer.stderr}`);

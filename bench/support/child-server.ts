@@ -38,7 +38,13 @@ function statusOf(url: string): Promise<number> {
 }
 
 /** Spawns `node args` and polls `url` every 2 ms until it answers 200 (cold start). */
-export async function startChild(name: string, args: string[], env: NodeJS.ProcessEnv, baseUrl: string, options: { timeoutMs?: number } = {}): Promise<ChildServer> {
+export async function startChild(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  baseUrl: string,
+  options: { timeoutMs?: number } = {},
+): Promise<ChildServer> {
   const started = performance.now();
   const child: ChildProcess = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

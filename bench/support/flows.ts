@@ -25,8 +25,16 @@ export function codeTokenBody(code: string): string {
   return `grant_type=authorization_code&code=${code}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&code_verifier=${VERIFIER}`;
 }
 
-export async function postForm(url: string, body: string, authorization: string): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', authorization } });
+export async function postForm(
+  url: string,
+  body: string,
+  authorization: string,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization },
+  });
   const text = await response.text();
   let json: Record<string, unknown> = {};
   try {
@@ -46,7 +54,11 @@ export async function signedInBrowser(base: string, clientId = WEB.id, scope = '
 }
 
 /** One authorization code through the signed-in browser (consenting again when `prompt=consent`). */
-export async function authorizationCode(base: string, browser: Browser, options: { clientId?: string; scope?: string; prompt?: string } = {}): Promise<string> {
+export async function authorizationCode(
+  base: string,
+  browser: Browser,
+  options: { clientId?: string; scope?: string; prompt?: string } = {},
+): Promise<string> {
   let page = await browser.follow(base + authorizePath(options), REDIRECT_URI);
   page = await completeInteraction(browser, page, REDIRECT_URI, USER);
   const location = new URL(page.location as string);
@@ -56,7 +68,12 @@ export async function authorizationCode(base: string, browser: Browser, options:
 }
 
 /** Tokens from one whole code flow. */
-export async function codeFlowTokens(base: string, browser: Browser, client: { id: string; secret: string }, options: { scope?: string; prompt?: string } = {}) {
+export async function codeFlowTokens(
+  base: string,
+  browser: Browser,
+  client: { id: string; secret: string },
+  options: { scope?: string; prompt?: string } = {},
+) {
   const code = await authorizationCode(base, browser, { clientId: client.id, ...options });
   const { status, json } = await postForm(`${base}/token`, codeTokenBody(code), basic(client));
   if (status !== 200) throw new Error(`code exchange failed: ${status} ${JSON.stringify(json)}`);
@@ -75,7 +92,11 @@ export async function refreshTokens(base: string, browser: Browser, count: numbe
 }
 
 /** Access tokens of client_credentials (opaque ones through the opaque client, or the peer's opaque resource). */
-export async function clientCredentialsTokens(base: string, count: number, options: { opaque?: boolean; extra?: string } = {}): Promise<string[]> {
+export async function clientCredentialsTokens(
+  base: string,
+  count: number,
+  options: { opaque?: boolean; extra?: string } = {},
+): Promise<string[]> {
   const client = options.opaque ? OPAQUE : SERVICE;
   const tokens: string[] = [];
   for (let i = 0; i < count; i++) {

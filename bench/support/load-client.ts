@@ -9,7 +9,10 @@ export class LoadClient {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
   constructor() {
-    this.child = fork(fileURLToPath(new URL('../load/load-worker.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(fileURLToPath(new URL('../load/load-worker.ts', import.meta.url)), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     this.child.on('message', (message: { id: number; result?: unknown; error?: string }) => {
       const waiter = this.pending.get(message.id);
       this.pending.delete(message.id);

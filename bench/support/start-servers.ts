@@ -32,7 +32,14 @@ export async function startTessera(options: TesseraOptions): Promise<TesseraServ
   const port = options.port ?? (await freePort());
   const databaseUrl = options.database === 'sqlite' ? `sqlite:${join(dir, 'tessera.db')}` : options.database;
   const file = join(dir, 'tessera.json');
-  writeFileSync(file, JSON.stringify(tesseraConfig({ port, databaseUrl, algorithm: options.algorithm, workers: options.workers, sqliteDriver: options.sqliteDriver }), null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify(
+      tesseraConfig({ port, databaseUrl, algorithm: options.algorithm, workers: options.workers, sqliteDriver: options.sqliteDriver }),
+      null,
+      2,
+    ),
+  );
   const args = [...(options.nodeArgs ?? []), `${ROOT}bin/tessera.js`, 'serve', '--config', file];
   if (options.workers !== undefined && options.workers !== 1) args.push('--workers', String(options.workers));
   const workers = options.workers && options.workers > 1 ? ` ×${options.workers}` : '';

@@ -42,7 +42,8 @@ export class UserDirectory {
     const now = this.clock.nowSeconds();
     const validClaims = validateUserClaims(claims);
     if (JSON.stringify(validClaims) !== JSON.stringify(existing.claims)) await this.store.updateClaims(existing.id, validClaims, now);
-    if (!(await verifyPassword(existing.passwordHash, password))) await this.store.setPasswordHash(existing.id, await hashPassword(password), now);
+    if (!(await verifyPassword(existing.passwordHash, password)))
+      await this.store.setPasswordHash(existing.id, await hashPassword(password), now);
     return { id: existing.id, username, claims: validClaims, createdAt: existing.createdAt };
   }
 

@@ -51,7 +51,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     done(null, parseForm(body as string));
   });
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) => errorHandler(new NotFound(`no such endpoint: ${request.method} ${request.url.split('?')[0]}`), request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    errorHandler(new NotFound(`no such endpoint: ${request.method} ${request.url.split('?')[0]}`), request, reply),
+  );
 
   // Before the endpoints, so its hooks reach their routes; never lists /auth (RFC 9700 §2.6).
   await app.register(cors, { routes: { '/token': ['POST'], '/userinfo': ['GET', 'POST'], '/device/auth': ['POST'] } });
@@ -83,7 +85,13 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     clientTokens: services.clientTokens,
     clock,
   });
-  await app.register(introspectEndpoint, { issuer, metadata, clientAuth: services.clientAuth, tokenSources: services.tokenSources, users: services.users });
+  await app.register(introspectEndpoint, {
+    issuer,
+    metadata,
+    clientAuth: services.clientAuth,
+    tokenSources: services.tokenSources,
+    users: services.users,
+  });
   await app.register(revokeEndpoint, {
     issuer,
     metadata,

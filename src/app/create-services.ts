@@ -126,7 +126,11 @@ export async function createServices(config: Config, options: ServicesOptions = 
   if (!secret) throw new ConfigError('secret', 'is required outside dev mode: set TESSERA_SECRET to at least 32 random characters');
 
   const metrics = createProviderMetrics();
-  const db = openDatabase(config.databaseUrl, { schema: options.schema, observe: metrics, sqliteDriver: config.sqliteDriver as SqliteDriverChoice });
+  const db = openDatabase(config.databaseUrl, {
+    schema: options.schema,
+    observe: metrics,
+    sqliteDriver: config.sqliteDriver as SqliteDriverChoice,
+  });
   try {
     await migrate(db);
   } catch (err) {
@@ -167,9 +171,26 @@ export async function createServices(config: Config, options: ServicesOptions = 
     clientExists: async (clientId) => (await clients.find(clientId)) !== undefined,
     clock,
   });
-  const idTokens = new IdTokens({ issuer: config.issuer, ttl: config.ttl.idToken, includeScopeClaims: config.idTokens.includeScopeClaims, keys, users, clock });
-  const refreshTokens = new RefreshTokens({ store: refreshTokensStore(db), grants, ttl: config.ttl.refreshToken, rotateConfidential: config.refreshTokens.rotateConfidential,
-    onReuse: (record) => audit.record({ type: 'refresh.reuse_detected', clientId: record.clientId, userId: record.userId, detail: { grant_id: record.grantId } }),
+  const idTokens = new IdTokens({
+    issuer: config.issuer,
+    ttl: config.ttl.idToken,
+    includeScopeClaims: config.idTokens.includeScopeClaims,
+    keys,
+    users,
+    clock,
+  });
+  const refreshTokens = new RefreshTokens({
+    store: refreshTokensStore(db),
+    grants,
+    ttl: config.ttl.refreshToken,
+    rotateConfidential: config.refreshTokens.rotateConfidential,
+    onReuse: (record) =>
+      audit.record({
+        type: 'refresh.reuse_detected',
+        clientId: record.clientId,
+        userId: record.userId,
+        detail: { grant_id: record.grantId },
+      }),
     clock,
   });
   const usedJtis = usedJtisStore(db);
@@ -177,15 +198,27 @@ export async function createServices(config: Config, options: ServicesOptions = 
   // Rate limits live in Redis when REDIS_URL is set, else in the shared database.
   const redisLimiter = config.redisUrl ? redisRateLimiter(connectRedis(config.redisUrl), { keyPrefix: config.redisKeyPrefix }) : undefined;
   const rateLimiter: RateLimiter = countedRateLimiter(redisLimiter ?? databaseRateLimiter(db, clock), metrics);
-  const outbound = createOutboundFetch({ policy: outboundPolicy(config), timeoutMs: config.outbound.timeout * 1000, maxBytes: config.outbound.maxResponseBytes });
-  const assertionAudience = { issuer: config.issuer, tokenEndpoint, acceptTokenEndpointAudience: config.clientAuthentication.acceptTokenEndpointAudience };
-  const clientAuth = new ClientAuthenticator(clients, [
-    clientSecretBasic(clients),
-    clientSecretPost(clients),
-    clientSecretJwt({ registry: clients, usedJtis, ...assertionAudience, clock }),
-    privateKeyJwt({ usedJtis, jwks: new ClientJwks({ fetch: outbound }), ...assertionAudience, clock }),
-    noClientAuthentication(),
-  ], clientAuthThrottle(rateLimiter, config.clientAuthentication));
+  const outbound = createOutboundFetch({
+    policy: outboundPolicy(config),
+    timeoutMs: config.outbound.timeout * 1000,
+    maxBytes: config.outbound.maxResponseBytes,
+  });
+  const assertionAudience = {
+    issuer: config.issuer,
+    tokenEndpoint,
+    acceptTokenEndpointAudience: config.clientAuthentication.acceptTokenEndpointAudience,
+  };
+  const clientAuth = new ClientAuthenticator(
+    clients,
+    [
+      clientSecretBasic(clients),
+      clientSecretPost(clients),
+      clientSecretJwt({ registry: clients, usedJtis, ...assertionAudience, clock }),
+      privateKeyJwt({ usedJtis, jwks: new ClientJwks({ fetch: outbound }), ...assertionAudience, clock }),
+      noClientAuthentication(),
+    ],
+    clientAuthThrottle(rateLimiter, config.clientAuthentication),
+  );
   const metadata = new ProviderMetadata();
   metadata.set('token_endpoint_auth_signing_alg_values_supported', ASSERTION_ALGORITHMS);
 
@@ -197,8 +230,23 @@ export async function createServices(config: Config, options: ServicesOptions = 
   const codes = authorizationCodesStore(db);
   const deviceCodes = deviceCodesStore(db);
   const sessions = new Sessions({ store: sessionsStore(db), ttl: config.ttl.session, secure: config.issuer.startsWith('https:'), clock });
-  const grantHandlersByType = grantHandlers({ config, users, accessTokens, idTokens, refreshTokens, codes, deviceCodes, grantsStore: grants, audit, scopes, clock });
-  const janitor = createJanitor({ steps: expiredRowsStore(db, { auditRetentionDays: config.janitor.auditRetentionDays }), config, clock }, options.logger);
+  const grantHandlersByType = grantHandlers({
+    config,
+    users,
+    accessTokens,
+    idTokens,
+    refreshTokens,
+    codes,
+    deviceCodes,
+    grantsStore: grants,
+    audit,
+    scopes,
+    clock,
+  });
+  const janitor = createJanitor(
+    { steps: expiredRowsStore(db, { auditRetentionDays: config.janitor.auditRetentionDays }), config, clock },
+    options.logger,
+  );
 
   const reloadKeys = () => {
     keys.reload().catch((err) => options.logger?.warn({ err }, 'key reload failed'));

@@ -13,7 +13,8 @@ export function auditedClientsStore(store: ClientsStore, audit: AuditLog): Clien
     async save(client, now) {
       const before = await store.find(client.clientId);
       await store.save(client, now);
-      const changed = !before || JSON.stringify(before.metadata) !== JSON.stringify(client.metadata) || before.secretHash !== client.secretHash;
+      const changed =
+        !before || JSON.stringify(before.metadata) !== JSON.stringify(client.metadata) || before.secretHash !== client.secretHash;
       if (!changed) return;
       const detail = before ? { secret_changed: before.secretHash !== client.secretHash } : { origin: client.origin };
       await audit.record({ type: before ? 'client.updated' : 'client.created', clientId: client.clientId, detail });
@@ -37,7 +38,10 @@ export function auditedSigningKeysStore(store: SigningKeysStore, audit: AuditLog
     },
     async retire(kid, retiredAt, expiresAt) {
       await store.retire(kid, retiredAt, expiresAt);
-      await audit.record({ type: 'key.rotated', detail: { retired_kid: kid, new_kid: lastInserted?.kid, alg: lastInserted?.alg, published_until: expiresAt } });
+      await audit.record({
+        type: 'key.rotated',
+        detail: { retired_kid: kid, new_kid: lastInserted?.kid, alg: lastInserted?.alg, published_until: expiresAt },
+      });
     },
   };
 }

@@ -12,7 +12,11 @@ export type AuthorizationResponse =
  * or as an auto-submitted form (OAuth 2.0 Form Post Response Mode). Every response, success
  * or error, carries `iss` (RFC 9207 §2).
  */
-export function authorizationResponse(target: RedirectTarget, issuer: string, values: Record<string, string | undefined>): AuthorizationResponse {
+export function authorizationResponse(
+  target: RedirectTarget,
+  issuer: string,
+  values: Record<string, string | undefined>,
+): AuthorizationResponse {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(values)) if (value !== undefined) params.set(name, value);
   // RFC 6749 §4.1.2: state exactly as received.

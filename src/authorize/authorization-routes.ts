@@ -13,7 +13,12 @@ import { checkClient } from './check-client.js';
 import { PROMPT_VALUES } from './check-prompt.js';
 import { checkRedirectUri } from './check-redirect-uri.js';
 import { RESPONSE_MODES, responseModeFor } from './check-response-mode.js';
-import { continueAuthorization, type AuthorizationDecision, type ConsentView, type ContinueAuthorizationDeps } from './continue-authorization.js';
+import {
+  continueAuthorization,
+  type AuthorizationDecision,
+  type ConsentView,
+  type ContinueAuthorizationDeps,
+} from './continue-authorization.js';
 import type { PendingRequests } from './pending-request.js';
 import { readAuthorizationParams } from './read-params.js';
 import { redirectError } from './redirect-error.js';
@@ -77,7 +82,12 @@ export async function authorizationRoutes(app: FastifyInstance, options: Authori
   };
 
   /** Runs a step whose errors may go back to the client at `target` (RFC 6749 §4.1.2.1). */
-  const guarded = async (request: FastifyRequest, reply: FastifyReply, target: RedirectTarget, step: () => Promise<AuthorizationDecision>) => {
+  const guarded = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    target: RedirectTarget,
+    step: () => Promise<AuthorizationDecision>,
+  ) => {
     try {
       return send(request, reply, await step());
     } catch (err) {
@@ -105,7 +115,9 @@ export async function authorizationRoutes(app: FastifyInstance, options: Authori
 
   app.get(RESUME_ROUTE, async (request, reply) => {
     const { request: pending, client } = await reopenRequest(options, singleParams(request.query, 'query')[INTERACTION_PARAM]);
-    return guarded(request, reply, pending, async () => continueAuthorization(options, pending, client, await options.sessions.current(request)));
+    return guarded(request, reply, pending, async () =>
+      continueAuthorization(options, pending, client, await options.sessions.current(request)),
+    );
   });
 
   app.post('/auth/consent', async (request, reply) => {

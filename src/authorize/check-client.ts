@@ -12,6 +12,10 @@ export async function checkClient(clients: Pick<ClientRegistry, 'find'>, { param
   const clientId = params.client_id;
   if (!clientId) throw new InvalidRequestNoRedirect('the request has no client_id');
   const client = await clients.find(clientId);
-  if (!client) throw new InvalidRequestNoRedirect('the application that sent you here is not registered with this server', `unknown client_id ${clientId}`);
+  if (!client)
+    throw new InvalidRequestNoRedirect(
+      'the application that sent you here is not registered with this server',
+      `unknown client_id ${clientId}`,
+    );
   return client;
 }

@@ -21,9 +21,15 @@ export function checkRedirectUri(client: Client, { params, repeated }: RawAuthor
   if (sent === undefined) {
     if (registered.length === 1) return { uri: registered[0], sent: '' };
     throw new InvalidRequestNoRedirect(
-      registered.length === 0 ? 'the application has no registered redirect URI' : 'the request must name its redirect_uri, since the application registered several',
+      registered.length === 0
+        ? 'the application has no registered redirect URI'
+        : 'the request must name its redirect_uri, since the application registered several',
     );
   }
-  if (!registered.includes(sent)) throw new InvalidRequestNoRedirect('the redirect_uri does not match any URI registered for the application', `unregistered redirect_uri ${sent}`);
+  if (!registered.includes(sent))
+    throw new InvalidRequestNoRedirect(
+      'the redirect_uri does not match any URI registered for the application',
+      `unregistered redirect_uri ${sent}`,
+    );
   return { uri: sent, sent };
 }

@@ -16,6 +16,7 @@ export function responseModeFor(params: Params): ResponseMode {
  */
 export function checkResponseMode(params: Params): ResponseMode {
   const mode = params.response_mode;
-  if (mode !== undefined && !RESPONSE_MODES.includes(mode as ResponseMode)) throw new InvalidRequest(`response_mode ${mode} is not supported`);
+  if (mode !== undefined && !RESPONSE_MODES.includes(mode as ResponseMode))
+    throw new InvalidRequest(`response_mode ${mode} is not supported`);
   return responseModeFor(params);
 }

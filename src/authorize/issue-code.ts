@@ -28,7 +28,16 @@ export async function issueCode(deps: IssueCodeDeps, request: AuthorizationReque
   const scope = request.scopes.join(' ');
   const code = randomToken(32);
   await deps.codes.issue(
-    { id: grantId, userId: session.userId, clientId: request.clientId, scope, sid: session.sid, createdAt: now, expiresAt: now + deps.ttl.refreshToken, revokedAt: null },
+    {
+      id: grantId,
+      userId: session.userId,
+      clientId: request.clientId,
+      scope,
+      sid: session.sid,
+      createdAt: now,
+      expiresAt: now + deps.ttl.refreshToken,
+      revokedAt: null,
+    },
     {
       codeHash: hashToken(code),
       grantId,

@@ -9,7 +9,8 @@ import type { AuthorizationRequest } from './authorization-request.js';
  */
 export function loginReason(request: AuthorizationRequest, session: Session | undefined, now: number): string | undefined {
   if (!session) return 'the person is not signed in';
-  if (request.staleSignIn !== undefined) return session.signInId === request.staleSignIn ? 'the person has not signed in again yet' : undefined;
+  if (request.staleSignIn !== undefined)
+    return session.signInId === request.staleSignIn ? 'the person has not signed in again yet' : undefined;
   if (request.prompt.includes('login')) return 'prompt=login asks for a fresh sign-in';
   if (request.prompt.includes('select_account')) return 'prompt=select_account asks the person to choose an account';
   // §3.1.2.1 max_age: re-authenticate when the last authentication is older.

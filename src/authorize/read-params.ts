@@ -18,7 +18,8 @@ export interface RawAuthorizationParams {
 export function readAuthorizationParams(request: FastifyRequest): RawAuthorizationParams {
   let raw: unknown = request.query;
   if (request.method === 'POST') {
-    if (mediaType(request.headers['content-type']) !== FORM_MEDIA_TYPE) throw new InvalidRequestNoRedirect('the authorization request body must be application/x-www-form-urlencoded');
+    if (mediaType(request.headers['content-type']) !== FORM_MEDIA_TYPE)
+      throw new InvalidRequestNoRedirect('the authorization request body must be application/x-www-form-urlencoded');
     raw = request.body;
   }
   const params = Object.create(null) as Params;

@@ -29,7 +29,12 @@ export interface ValidationDeps {
  * The checks that may be answered at the redirect URI (RFC 6749 §4.1.2.1), in the order of
  * the specs. The client and redirect URI were checked before: `target` is trusted.
  */
-export async function validateAuthorizationRequest(deps: ValidationDeps, client: Client, raw: RawAuthorizationParams, target: RedirectTarget & { sent: string }): Promise<AuthorizationRequest> {
+export async function validateAuthorizationRequest(
+  deps: ValidationDeps,
+  client: Client,
+  raw: RawAuthorizationParams,
+  target: RedirectTarget & { sent: string },
+): Promise<AuthorizationRequest> {
   const { params } = raw;
   const responseMode = checkResponseMode(params);
   checkRepeated(raw.repeated);

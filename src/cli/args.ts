@@ -92,7 +92,9 @@ export function commandGroup(name: string, subcommands: Record<string, Subcomman
 export async function readProcessStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** A plain-text table: one header row, columns padded to their widest cell. */

@@ -53,6 +53,13 @@ function eventTable(events: AuditRecord[]): string {
   if (events.length === 0) return 'no events';
   return table(
     ['AT', 'TYPE', 'USER', 'CLIENT', 'ADDRESS', 'DETAIL'],
-    events.map((e) => [isoTime(e.at), e.type, e.userId ?? '-', e.clientId ?? '-', e.address ?? '-', e.detail ? JSON.stringify(e.detail) : '']),
+    events.map((e) => [
+      isoTime(e.at),
+      e.type,
+      e.userId ?? '-',
+      e.clientId ?? '-',
+      e.address ?? '-',
+      e.detail ? JSON.stringify(e.detail) : '',
+    ]),
   );
 }

@@ -1,7 +1,17 @@
 import type { Client } from '../clients/client.js';
 import { usesSecret } from '../clients/client.js';
 import { randomToken } from '../util/random.js';
-import { CONFIG_FLAGS, CONFIG_FLAGS_HELP, CommandError, commandGroup, isoTime, parseFlags, positionals, table, type CommandIO } from './args.js';
+import {
+  CONFIG_FLAGS,
+  CONFIG_FLAGS_HELP,
+  CommandError,
+  commandGroup,
+  isoTime,
+  parseFlags,
+  positionals,
+  table,
+  type CommandIO,
+} from './args.js';
 import { CLIENT_METADATA_FLAGS, CLIENT_METADATA_HELP, metadataFromFlags } from './client-flags.js';
 import { withServices } from './open-services.js';
 
@@ -51,7 +61,13 @@ async function listClients(argv: string[], io: CommandIO): Promise<number> {
     if (values.json) io.out(JSON.stringify(clients.map(describe)));
     else if (clients.length === 0) io.out('no clients');
     else {
-      const rows = clients.map((c) => [c.clientId, c.metadata.token_endpoint_auth_method, c.metadata.grant_types.join(','), c.origin, c.metadata.client_name ?? '']);
+      const rows = clients.map((c) => [
+        c.clientId,
+        c.metadata.token_endpoint_auth_method,
+        c.metadata.grant_types.join(','),
+        c.origin,
+        c.metadata.client_name ?? '',
+      ]);
       io.out(table(['CLIENT_ID', 'AUTH_METHOD', 'GRANT_TYPES', 'ORIGIN', 'NAME'], rows));
     }
     return 0;
@@ -83,7 +99,11 @@ ${CLIENT_METADATA_HELP}
 ${CONFIG_FLAGS_HELP}`;
 
 async function updateClient(argv: string[], io: CommandIO): Promise<number> {
-  const { values, positionals: rest } = parseFlags(argv, { ...CLIENT_METADATA_FLAGS, ...CONFIG_FLAGS, 'rotate-secret': { type: 'boolean' } });
+  const { values, positionals: rest } = parseFlags(argv, {
+    ...CLIENT_METADATA_FLAGS,
+    ...CONFIG_FLAGS,
+    'rotate-secret': { type: 'boolean' },
+  });
   if (values.help) return help(io, UPDATE_HELP);
   const [clientId] = positionals(rest, ['client_id']);
   const changes = metadataFromFlags(values);
@@ -92,7 +112,8 @@ async function updateClient(argv: string[], io: CommandIO): Promise<number> {
     const existing = await findOrFail(services.clients.find(clientId), clientId);
     let { client, secret } = await services.clients.save({ ...existing.metadata, ...changes, client_id: clientId }, existing.origin);
     if (values['rotate-secret']) {
-      if (!usesSecret(client.metadata.token_endpoint_auth_method)) throw new CommandError(`client ${clientId} uses ${client.metadata.token_endpoint_auth_method}, which has no secret`);
+      if (!usesSecret(client.metadata.token_endpoint_auth_method))
+        throw new CommandError(`client ${clientId} uses ${client.metadata.token_endpoint_auth_method}, which has no secret`);
       secret = await services.clients.rotateSecret(clientId);
       client = (await services.clients.find(clientId)) ?? client;
     }

@@ -20,7 +20,14 @@ export async function janitorCommand(argv: string[], io: CommandIO): Promise<num
   positionals(rest, []);
   return withServices(values.config, io, async (services) => {
     const report = await services.janitor.runOnce();
-    io.out(values.json ? JSON.stringify(report) : table(['TABLE', 'DELETED'], Object.entries(report).map(([name, n]) => [name, String(n)])));
+    io.out(
+      values.json
+        ? JSON.stringify(report)
+        : table(
+            ['TABLE', 'DELETED'],
+            Object.entries(report).map(([name, n]) => [name, String(n)]),
+          ),
+    );
     return 0;
   });
 }

@@ -1,6 +1,16 @@
 import { isSigningAlgorithm, SIGNING_ALGORITHMS, type SigningAlgorithm } from '../jose/algorithms.js';
 import type { KeyInfo } from '../keys/key-set.js';
-import { CONFIG_FLAGS, CONFIG_FLAGS_HELP, UsageError, commandGroup, isoTime, parseFlags, positionals, table, type CommandIO } from './args.js';
+import {
+  CONFIG_FLAGS,
+  CONFIG_FLAGS_HELP,
+  UsageError,
+  commandGroup,
+  isoTime,
+  parseFlags,
+  positionals,
+  table,
+  type CommandIO,
+} from './args.js';
 import { withServices } from './open-services.js';
 
 /** `tessera keys ...`: the signing keys every server process shares through the database. */
@@ -64,7 +74,14 @@ function keyTable(keys: KeyInfo[]): string {
 }
 
 function toJson(key: KeyInfo): Record<string, unknown> {
-  return { kid: key.kid, alg: key.alg, created_at: key.createdAt, retired_at: key.retiredAt, expires_at: key.expiresAt, active: key.active };
+  return {
+    kid: key.kid,
+    alg: key.alg,
+    created_at: key.createdAt,
+    retired_at: key.retiredAt,
+    expires_at: key.expiresAt,
+    active: key.active,
+  };
 }
 
 function help(io: CommandIO, text: string): number {

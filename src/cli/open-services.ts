@@ -15,7 +15,13 @@ import type { CommandIO } from './args.js';
  */
 export function loadCliConfig(configFile: string | undefined, io: CommandIO, env: NodeJS.ProcessEnv = process.env): Config {
   const file = configFile ?? (env.TESSERA_CONFIG || undefined);
-  const named = configFile ? `--config ${configFile}` : env.TESSERA_CONFIG ? 'TESSERA_CONFIG' : env.DATABASE_URL || env.TESSERA_DATABASE_URL ? 'DATABASE_URL' : undefined;
+  const named = configFile
+    ? `--config ${configFile}`
+    : env.TESSERA_CONFIG
+      ? 'TESSERA_CONFIG'
+      : env.DATABASE_URL || env.TESSERA_DATABASE_URL
+        ? 'DATABASE_URL'
+        : undefined;
   const implicitDev = !named && !env.TESSERA_SECRET;
   let config: Config;
   try {

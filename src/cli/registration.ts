@@ -13,7 +13,11 @@ only its hash is stored.
 ${CONFIG_FLAGS_HELP}`;
 
 async function createToken(argv: string[], io: CommandIO): Promise<number> {
-  const { values, positionals: rest } = parseFlags(argv, { ...CONFIG_FLAGS, 'expires-in': { type: 'string' }, description: { type: 'string' } });
+  const { values, positionals: rest } = parseFlags(argv, {
+    ...CONFIG_FLAGS,
+    'expires-in': { type: 'string' },
+    description: { type: 'string' },
+  });
   if (values.help) {
     io.out(CREATE_HELP);
     return 0;
@@ -22,12 +26,15 @@ async function createToken(argv: string[], io: CommandIO): Promise<number> {
   let expiresIn: number | undefined;
   if (values['expires-in'] !== undefined) {
     expiresIn = Number(values['expires-in']);
-    if (!/^\d+$/.test(values['expires-in']) || expiresIn <= 0) throw new UsageError(`--expires-in must be a positive whole number of seconds, got ${values['expires-in']}`);
+    if (!/^\d+$/.test(values['expires-in']) || expiresIn <= 0)
+      throw new UsageError(`--expires-in must be a positive whole number of seconds, got ${values['expires-in']}`);
   }
   return withServices(values.config, io, async (services) => {
     const { token, expiresAt } = await services.initialAccessTokens.issue({ expiresIn, description: values.description });
     if (values.json) {
-      io.out(JSON.stringify({ initial_access_token: token, expires_at: expiresAt, registration_endpoint: `${services.config.issuer}/reg` }));
+      io.out(
+        JSON.stringify({ initial_access_token: token, expires_at: expiresAt, registration_endpoint: `${services.config.issuer}/reg` }),
+      );
     } else {
       io.out(token);
       io.err(`initial access token for ${services.config.issuer}/reg, expires: ${expiresAt ? isoTime(expiresAt) : 'never'} (shown once)`);

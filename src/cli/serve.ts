@@ -92,7 +92,14 @@ async function seed(services: Services): Promise<string> {
   return services.config.dev ? await seedDevDemo(services) : '';
 }
 
-async function listen(config: Config, logger: Logger, banner: string, services: Services, app: FastifyInstance, io?: CommandIO): Promise<void> {
+async function listen(
+  config: Config,
+  logger: Logger,
+  banner: string,
+  services: Services,
+  app: FastifyInstance,
+  io?: CommandIO,
+): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   if (banner) io?.out(banner);
   logger.info({ issuer: config.issuer, port: config.port, pid: process.pid }, 'tessera is listening');

@@ -1,5 +1,18 @@
 import type { User } from '../accounts/user.js';
-import { CONFIG_FLAGS, CONFIG_FLAGS_HELP, CommandError, UsageError, commandGroup, isoTime, jsonObjectFlag, parseFlags, positionals, readProcessStdin, table, type CommandIO } from './args.js';
+import {
+  CONFIG_FLAGS,
+  CONFIG_FLAGS_HELP,
+  CommandError,
+  UsageError,
+  commandGroup,
+  isoTime,
+  jsonObjectFlag,
+  parseFlags,
+  positionals,
+  readProcessStdin,
+  table,
+  type CommandIO,
+} from './args.js';
 import { withServices } from './open-services.js';
 
 /** `tessera users ...`: the people who sign in. Passwords are stored as argon2id only. */
@@ -104,7 +117,8 @@ async function setPassword(argv: string[], io: CommandIO): Promise<number> {
 }
 
 async function passwordFrom(values: { password?: string; 'password-stdin'?: boolean }, io: CommandIO): Promise<string> {
-  if (values.password !== undefined && values['password-stdin']) throw new UsageError('give either --password or --password-stdin, not both');
+  if (values.password !== undefined && values['password-stdin'])
+    throw new UsageError('give either --password or --password-stdin, not both');
   if (values.password !== undefined) return values.password;
   if (values['password-stdin']) return (io.readStdin ?? readProcessStdin)();
   throw new UsageError('missing --password or --password-stdin');

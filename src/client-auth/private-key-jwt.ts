@@ -1,4 +1,12 @@
-import { createLocalJWKSet, decodeProtectedHeader, errors, type CryptoKey, type JSONWebKeySet, type JWSHeaderParameters, type KeyObject } from 'jose';
+import {
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  errors,
+  type CryptoKey,
+  type JSONWebKeySet,
+  type JWSHeaderParameters,
+  type KeyObject,
+} from 'jose';
 import type { Client } from '../clients/client.js';
 import { InvalidClient } from '../protocol/oauth-errors.js';
 import type { UsedJtisStore } from '../storage/ports.js';

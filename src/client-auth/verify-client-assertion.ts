@@ -67,7 +67,8 @@ export async function verifyClientAssertion(check: AssertionCheck): Promise<void
 
   const claims = await verifiedClaims(check, now, fail);
   if (!claims) throw fail('signature not verified');
-  if (!isSoleAudience(claims.aud, check.audiences)) throw fail(`aud must be ${check.audiences.join(' or ')} alone, got ${JSON.stringify(claims.aud)}`);
+  if (!isSoleAudience(claims.aud, check.audiences))
+    throw fail(`aud must be ${check.audiences.join(' or ')} alone, got ${JSON.stringify(claims.aud)}`);
   const exp = claims.exp!;
   // RFC 7523 §3 item 4: not expired. jose's one tolerance is nbf's; expiry keeps its own, shorter skew.
   if (exp <= now - EXPIRY_SKEW) throw fail('the assertion has expired');
@@ -87,7 +88,11 @@ export async function verifyClientAssertion(check: AssertionCheck): Promise<void
  * The claims if the signature verifies under one of the candidate keys with an accepted alg
  * (never "none"), and the claims jose checks hold; undefined when no key verifies it.
  */
-async function verifiedClaims(check: AssertionCheck, now: number, fail: (detail: string) => InvalidClient): Promise<JWTPayload | undefined> {
+async function verifiedClaims(
+  check: AssertionCheck,
+  now: number,
+  fail: (detail: string) => InvalidClient,
+): Promise<JWTPayload | undefined> {
   const { clientId } = check.client;
   for (const key of check.keys) {
     try {

@@ -65,7 +65,12 @@ export class ClientRegistry {
    * Validates `input` (RFC 7591 metadata plus `client_secret`) and stores it. A client that
    * uses a secret gets `client_secret` if given, else keeps its current one, else a new one.
    */
-  async save(input: Record<string, unknown>, origin: string, extra: Partial<Client> = {}, validation: ValidationOptions = {}): Promise<SavedClient> {
+  async save(
+    input: Record<string, unknown>,
+    origin: string,
+    extra: Partial<Client> = {},
+    validation: ValidationOptions = {},
+  ): Promise<SavedClient> {
     const { client_secret: givenSecret, ...rest } = input;
     const metadata = validateClientMetadata(rest, validation);
     const existing = await this.options.store.find(metadata.client_id);

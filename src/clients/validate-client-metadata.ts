@@ -63,16 +63,19 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
   if (method === 'private_key_jwt' && !jwks && !jwksUri) throw new InvalidClientMetadata('private_key_jwt needs jwks or jwks_uri');
 
   const idTokenAlg = optionalString(input, 'id_token_signed_response_alg') ?? DEFAULT_SIGNING_ALGORITHM;
-  if (!isSigningAlgorithm(idTokenAlg)) throw new InvalidClientMetadata(`id_token_signed_response_alg must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
+  if (!isSigningAlgorithm(idTokenAlg))
+    throw new InvalidClientMetadata(`id_token_signed_response_alg must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
   const assertionAlg = optionalString(input, 'token_endpoint_auth_signing_alg');
-  if (assertionAlg && !ASSERTION_ALGORITHMS.includes(assertionAlg)) throw new InvalidClientMetadata(`token_endpoint_auth_signing_alg ${assertionAlg} is not supported`);
+  if (assertionAlg && !ASSERTION_ALGORITHMS.includes(assertionAlg))
+    throw new InvalidClientMetadata(`token_endpoint_auth_signing_alg ${assertionAlg} is not supported`);
 
   const scope = optionalString(input, 'scope');
   if (scope !== undefined && !isScopeList(scope)) {
     throw new InvalidClientMetadata('scope must be space-separated scope tokens (RFC 6749 §3.3)');
   }
   const format = optionalString(input, 'access_token_format');
-  if (format !== undefined && format !== 'jwt' && format !== 'opaque') throw new InvalidClientMetadata('access_token_format must be jwt or opaque');
+  if (format !== undefined && format !== 'jwt' && format !== 'opaque')
+    throw new InvalidClientMetadata('access_token_format must be jwt or opaque');
   const ttl = input.access_token_ttl;
   if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl <= 0 || ttl > 86400)) {
     throw new InvalidClientMetadata('access_token_ttl must be a whole number of seconds from 1 to 86400');

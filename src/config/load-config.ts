@@ -78,7 +78,14 @@ function mergeInto(target: Record<string, unknown>, source: Record<string, unkno
 
 /** Every setting can come from the environment: `ttl.accessToken` → TESSERA_TTL_ACCESS_TOKEN. */
 export function envName(path: string): string {
-  return SHORT_ENV[path] ?? 'TESSERA_' + path.replace(/\./g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+  return (
+    SHORT_ENV[path] ??
+    'TESSERA_' +
+      path
+        .replace(/\./g, '_')
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .toUpperCase()
+  );
 }
 
 function applyEnvironment(target: Record<string, unknown>, env: NodeJS.ProcessEnv, prefix = ''): void {
@@ -115,7 +122,10 @@ function parseEnvValue(path: string, name: string, raw: string, current: unknown
         throw new ConfigError(path, `${name} is not a JSON array`);
       }
     }
-    return raw.split(',').map((s) => s.trim()).filter(Boolean);
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
   return raw;
 }

@@ -38,7 +38,10 @@ export function validateConfig(raw: Record<string, unknown>): Config {
   }
   // Dev mode generates its secret in dataDir; anywhere else keys and client secrets need a real one.
   if (!config.secret && !config.dev) {
-    throw new ConfigError('secret', 'is required outside dev mode: set TESSERA_SECRET to at least 32 random characters (openssl rand -base64 32)');
+    throw new ConfigError(
+      'secret',
+      'is required outside dev mode: set TESSERA_SECRET to at least 32 random characters (openssl rand -base64 32)',
+    );
   }
   if (!LOG_LEVELS.includes(config.logLevel)) {
     throw new ConfigError('logLevel', `must be one of ${LOG_LEVELS.join(', ')}`);
@@ -70,21 +73,27 @@ export function validateConfig(raw: Record<string, unknown>): Config {
   if (config.bodyLimit < 1024) throw new ConfigError('bodyLimit', 'must be at least 1024 bytes');
   // The scraper sends it as a Bearer token, so it must be one (RFC 6750 §2.1 b64token).
   if (config.metrics.token && (config.metrics.token.length < 16 || !isBearerTokenSyntax(config.metrics.token))) {
-    throw new ConfigError('metrics.token', 'must be at least 16 characters of A-Z a-z 0-9 - . _ ~ + / (generate one with: openssl rand -hex 24)');
+    throw new ConfigError(
+      'metrics.token',
+      'must be at least 16 characters of A-Z a-z 0-9 - . _ ~ + / (generate one with: openssl rand -hex 24)',
+    );
   }
   for (const name of ['interval', 'batchSize', 'pause', 'auditRetentionDays'] as const) {
-    if (!Number.isInteger(config.janitor[name]) || config.janitor[name] < 0) throw new ConfigError(`janitor.${name}`, 'must be a whole number, 0 or more');
+    if (!Number.isInteger(config.janitor[name]) || config.janitor[name] < 0)
+      throw new ConfigError(`janitor.${name}`, 'must be a whole number, 0 or more');
   }
   if (config.janitor.batchSize < 1) throw new ConfigError('janitor.batchSize', 'must be at least 1');
   for (const name of ['maxFailuresPerAddress', 'window'] as const) {
-    if (!Number.isInteger(config.clientAuthentication[name]) || config.clientAuthentication[name] < 1) throw new ConfigError(`clientAuthentication.${name}`, 'must be a whole number, at least 1');
+    if (!Number.isInteger(config.clientAuthentication[name]) || config.clientAuthentication[name] < 1)
+      throw new ConfigError(`clientAuthentication.${name}`, 'must be a whole number, at least 1');
   }
   for (const [i, entry] of config.outbound.allowedHosts.entries()) {
     if (typeof entry !== 'string' || !isAllowedHostEntry(entry)) {
       throw new ConfigError(`outbound.allowedHosts[${i}]`, 'must be a host name, an IP address or a CIDR range (10.1.0.0/16)');
     }
   }
-  if (!Number.isInteger(config.outbound.timeout) || config.outbound.timeout < 1) throw new ConfigError('outbound.timeout', 'must be a whole number of seconds, at least 1');
+  if (!Number.isInteger(config.outbound.timeout) || config.outbound.timeout < 1)
+    throw new ConfigError('outbound.timeout', 'must be a whole number of seconds, at least 1');
   if (!Number.isInteger(config.outbound.maxResponseBytes) || config.outbound.maxResponseBytes < 1024) {
     throw new ConfigError('outbound.maxResponseBytes', 'must be a whole number of bytes, at least 1024');
   }
@@ -97,10 +106,12 @@ export function validateConfig(raw: Record<string, unknown>): Config {
   for (const [i, user] of config.users.entries()) {
     if (!isObject(user)) throw new ConfigError(`users[${i}]`, 'must be an object: { username, password, claims }');
     for (const key of Object.keys(user)) {
-      if (!['username', 'password', 'claims'].includes(key)) throw new ConfigError(`users[${i}].${key}`, 'unknown setting (a user has username, password and claims)');
+      if (!['username', 'password', 'claims'].includes(key))
+        throw new ConfigError(`users[${i}].${key}`, 'unknown setting (a user has username, password and claims)');
     }
     if (typeof user.username !== 'string' || !user.username) throw new ConfigError(`users[${i}].username`, 'is required');
-    if (typeof user.password !== 'string' || user.password.length < 8) throw new ConfigError(`users[${i}].password`, 'is required, at least 8 characters');
+    if (typeof user.password !== 'string' || user.password.length < 8)
+      throw new ConfigError(`users[${i}].password`, 'is required, at least 8 characters');
     if (user.claims !== undefined && !isObject(user.claims)) throw new ConfigError(`users[${i}].claims`, 'must be an object');
     try {
       validateUserClaims((user.claims as Record<string, unknown>) ?? {});
@@ -118,7 +129,8 @@ function checkClients(clients: Record<string, unknown>[]): void {
     const name = `clients[${i}]${isObject(client) && typeof client.client_id === 'string' ? ` (${client.client_id})` : ''}`;
     if (!isObject(client)) throw new ConfigError(name, 'must be an object of client metadata');
     const { client_secret: secret, ...metadata } = client;
-    if (secret !== undefined && (typeof secret !== 'string' || secret.length === 0)) throw new ConfigError(`${name}.client_secret`, 'must be a non-empty string');
+    if (secret !== undefined && (typeof secret !== 'string' || secret.length === 0))
+      throw new ConfigError(`${name}.client_secret`, 'must be a non-empty string');
     try {
       validateClientMetadata(metadata);
     } catch (err) {
@@ -143,7 +155,8 @@ function checkIssuer(issuer: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('issuer', 'must be an http(s) URL');
   // OIDC Discovery §3 / RFC 8414 §2: no query or fragment.
-  if (url.search || url.hash || issuer.includes('#') || issuer.includes('?')) throw new ConfigError('issuer', 'must not have a query or fragment');
+  if (url.search || url.hash || issuer.includes('#') || issuer.includes('?'))
+    throw new ConfigError('issuer', 'must not have a query or fragment');
   return issuer.replace(/\/+$/, '');
 }
 

@@ -37,6 +37,12 @@ export async function decideDevice(deps: DecideDeviceDeps, record: DeviceCodeRec
   const approval = { userId: session.userId, authTime: session.authTime, acr: session.acr, amr: session.amr, sid: session.sid };
   // Lost a race (another tab decided, or it just expired): no grant is stored.
   const approved = await deps.deviceCodes.approve(record.userCode, grant, approval, now);
-  if (approved) await deps.audit.record({ type: 'consent.granted', userId: session.userId, clientId: record.clientId, detail: { scope: record.scope, flow: 'device' } });
+  if (approved)
+    await deps.audit.record({
+      type: 'consent.granted',
+      userId: session.userId,
+      clientId: record.clientId,
+      detail: { scope: record.scope, flow: 'device' },
+    });
   return approved;
 }

@@ -11,9 +11,7 @@ import { CSRF_COOKIE } from '../session/csrf.js';
 
 /** What a typed user code turned out to be. */
 export type UserCodeLookup =
-  | { found: DeviceCodeRecord }
-  | { problem: 'malformed' | 'unknown' | 'expired' | 'used' }
-  | { problem: 'throttled'; retryAfter: number };
+  { found: DeviceCodeRecord } | { problem: 'malformed' | 'unknown' | 'expired' | 'used' } | { problem: 'throttled'; retryAfter: number };
 
 export interface LookupUserCodeDeps {
   config: Pick<Config, 'device'>;
@@ -29,7 +27,11 @@ export interface LookupUserCodeDeps {
  * limit is reached every lookup is refused until the window ends (RFC 8628 §5.1), so guessing
  * a live code among 20^8 is infeasible within its lifetime.
  */
-export async function lookupUserCode(deps: LookupUserCodeDeps, request: FastifyRequest, typed: string | undefined): Promise<UserCodeLookup> {
+export async function lookupUserCode(
+  deps: LookupUserCodeDeps,
+  request: FastifyRequest,
+  typed: string | undefined,
+): Promise<UserCodeLookup> {
   const code = typed === undefined ? undefined : normaliseUserCode(typed);
   if (!code) return { problem: 'malformed' };
 

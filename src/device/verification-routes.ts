@@ -38,7 +38,11 @@ export type DeviceDecision =
 
 /** The verification pages; the page room renders them (wired in app/). */
 export interface DeviceVerificationPages {
-  codeEntry(reply: FastifyReply, page: { action: string; csrf: string; userCode?: string; refused?: CodeRefusal }, status: number): FastifyReply;
+  codeEntry(
+    reply: FastifyReply,
+    page: { action: string; csrf: string; userCode?: string; refused?: CodeRefusal },
+    status: number,
+  ): FastifyReply;
   consent(reply: FastifyReply, page: DeviceConsentView & { action: string; csrf: string }): FastifyReply;
   outcome(reply: FastifyReply, outcome: DeviceOutcome, page: { deviceUrl: string }, status: number): FastifyReply;
 }
@@ -89,7 +93,11 @@ export async function deviceVerificationRoutes(app: FastifyInstance, options: De
   /** A lookup that did not find a live code: the entry page again, or the end of this code. */
   const refused = (lookup: Exclude<UserCodeLookup, { found: unknown }>, typed: string | undefined): DeviceDecision => {
     if (lookup.problem === 'expired' || lookup.problem === 'used') return { kind: 'outcome', outcome: lookup.problem };
-    return { kind: 'enter-code', userCode: typed?.slice(0, TYPED_LENGTH), refused: lookup.problem === 'throttled' ? { reason: 'throttled', retryAfter: lookup.retryAfter } : { reason: lookup.problem } };
+    return {
+      kind: 'enter-code',
+      userCode: typed?.slice(0, TYPED_LENGTH),
+      refused: lookup.problem === 'throttled' ? { reason: 'throttled', retryAfter: lookup.retryAfter } : { reason: lookup.problem },
+    };
   };
 
   /** The consent page for a live code, once the person is signed in. */
@@ -98,8 +106,14 @@ export async function deviceVerificationRoutes(app: FastifyInstance, options: De
     if (!session) return { kind: 'redirect', url: loginUrl(issuer, confirmPath(record.userCode)) };
     const [client, user] = await Promise.all([options.clients.find(record.clientId), options.users.findById(session.userId)]);
     if (!client || !user) return { kind: 'outcome', outcome: 'expired' };
-    const scopes = record.scope.split(' ').filter(Boolean).map((name) => ({ name, description: options.scopes.get(name) ?? name }));
-    return { kind: 'consent', view: { client: client.metadata, userCode: formatUserCode(record.userCode), scopes, username: user.username } };
+    const scopes = record.scope
+      .split(' ')
+      .filter(Boolean)
+      .map((name) => ({ name, description: options.scopes.get(name) ?? name }));
+    return {
+      kind: 'consent',
+      view: { client: client.metadata, userCode: formatUserCode(record.userCode), scopes, username: user.username },
+    };
   };
 
   /** §3.3: the person's answer. Allow or Deny is recorded once; a code decided meanwhile is not. */

@@ -24,7 +24,11 @@ export interface ClientConfigurationOptions {
  * RFC 7592 §2: read, update and delete a registration at its registration_client_uri,
  * authenticated by the registration access token issued with it.
  */
-export async function clientConfigurationRoutes(app: FastifyInstance, options: ClientConfigurationOptions, registrationUrl: string): Promise<void> {
+export async function clientConfigurationRoutes(
+  app: FastifyInstance,
+  options: ClientConfigurationOptions,
+  registrationUrl: string,
+): Promise<void> {
   const { clients, config } = options;
   const clientUri = (clientId: string) => `${registrationUrl}/${encodeURIComponent(clientId)}`;
   const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };

@@ -95,7 +95,10 @@ export async function deviceAuthorizationEndpoint(app: FastifyInstance, options:
 }
 
 /** Stores a new device code under a fresh user code, drawing again on the rare unique-key collision. */
-async function createWithFreshUserCode(deviceCodes: Pick<DeviceCodesStore, 'findByUserCode'>, create: (userCode: string) => Promise<void>): Promise<string> {
+async function createWithFreshUserCode(
+  deviceCodes: Pick<DeviceCodesStore, 'findByUserCode'>,
+  create: (userCode: string) => Promise<void>,
+): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     const userCode = generateUserCode();
     if (await deviceCodes.findByUserCode(userCode)) continue;

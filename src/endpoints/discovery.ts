@@ -47,7 +47,11 @@ export function discoveryDocument({ metadata, scopes, grantTypes, clientAuth }: 
   const methods = clientAuth.supportedMethods();
   // RFC 7662 §2.1: introspection always needs an authenticated caller; RFC 7009 §2.1: a public
   // client may revoke its own tokens with its client_id alone.
-  if (metadata.get('introspection_endpoint')) metadata.set('introspection_endpoint_auth_methods_supported', methods.filter((m) => m !== 'none'));
+  if (metadata.get('introspection_endpoint'))
+    metadata.set(
+      'introspection_endpoint_auth_methods_supported',
+      methods.filter((m) => m !== 'none'),
+    );
   if (metadata.get('revocation_endpoint')) metadata.set('revocation_endpoint_auth_methods_supported', methods);
   const doc = metadata.toJSON();
   // Sorted keys make the document easy to read and diff.

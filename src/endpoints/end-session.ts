@@ -36,7 +36,15 @@ export async function endSessionEndpoint(app: FastifyInstance, options: EndSessi
   metadata.set('backchannel_logout_supported', true);
   metadata.set('backchannel_logout_session_supported', true);
 
-  const backchannel = new BackchannelLogout({ issuer, keys: options.keys, clients: options.clients, sessions, logger: app.log, clock: options.clock, fetch: options.outbound });
+  const backchannel = new BackchannelLogout({
+    issuer,
+    keys: options.keys,
+    clients: options.clients,
+    sessions,
+    logger: app.log,
+    clock: options.clock,
+    fetch: options.outbound,
+  });
   app.addHook('onClose', () => backchannel.close());
 
   // §3: after logout, back to the verified post_logout_redirect_uri (with state), else our page.

@@ -35,7 +35,11 @@ export async function registrationEndpoint(app: FastifyInstance, options: Regist
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.post('/reg', async (request, reply) => {
-    const invited = await checkInitialAccessToken(request, options.initialAccessTokens, config.registration.initialAccessToken as 'required' | 'optional');
+    const invited = await checkInitialAccessToken(
+      request,
+      options.initialAccessTokens,
+      config.registration.initialAccessToken as 'required' | 'optional',
+    );
     if (!invited) await limitOpenRegistration(request, options.rateLimiter, config.registration.openRegistrationsPerHour);
     const input = readMetadataBody(request);
     checkUnsupportedMetadata(input, options.metadata);
@@ -51,7 +55,11 @@ export async function registrationEndpoint(app: FastifyInstance, options: Regist
     request.log.info({ client_id: client.clientId }, 'client registered');
     // RFC 7591 §3.2.1: 201 Created; the response carries credentials, so it must not be cached.
     reply.status(201).header('cache-control', 'no-store').header('pragma', 'no-cache');
-    return clientInformation(client, { secret, registrationAccessToken, registrationClientUri: `${url}/${encodeURIComponent(client.clientId)}` });
+    return clientInformation(client, {
+      secret,
+      registrationAccessToken,
+      registrationClientUri: `${url}/${encodeURIComponent(client.clientId)}`,
+    });
   });
 
   await clientConfigurationRoutes(app, options, url);

@@ -48,7 +48,10 @@ export async function revokeEndpoint(app: FastifyInstance, options: RevokeOption
     if (!found) return reply.code(200).send();
     // §2.1: the token must have been issued to the client making the request.
     if (found.clientId !== client.clientId) {
-      throw new UnauthorizedClient('the token was not issued to this client', `${client.clientId} tried to revoke a token of ${found.clientId}`);
+      throw new UnauthorizedClient(
+        'the token was not issued to this client',
+        `${client.clientId} tried to revoke a token of ${found.clientId}`,
+      );
     }
     if (found.type === 'refresh_token') {
       // §2.1: revoking a refresh token revokes the grant, and with it its access tokens.

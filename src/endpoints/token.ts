@@ -18,7 +18,10 @@ export interface TokenEndpointOptions {
 }
 
 /** RFC 6749 §3.2: the token endpoint. Each grant type is a handler in the grant registry. */
-export async function tokenEndpoint(app: FastifyInstance, { issuer, metadata, clientAuth, grants, metrics, audit }: TokenEndpointOptions): Promise<void> {
+export async function tokenEndpoint(
+  app: FastifyInstance,
+  { issuer, metadata, clientAuth, grants, metrics, audit }: TokenEndpointOptions,
+): Promise<void> {
   const url = `${issuer}/token`;
   metadata.set('token_endpoint', url);
 
@@ -37,7 +40,12 @@ export async function tokenEndpoint(app: FastifyInstance, { issuer, metadata, cl
     }
     const body = await handler.handle({ params, client, request });
     metrics.tokenIssued(grantType);
-    await audit.record({ type: 'token.issued', clientId: client.clientId, address: request.ip, detail: { grant_type: grantType, scope: typeof body.scope === 'string' ? body.scope : undefined, refresh: 'refresh_token' in body } });
+    await audit.record({
+      type: 'token.issued',
+      clientId: client.clientId,
+      address: request.ip,
+      detail: { grant_type: grantType, scope: typeof body.scope === 'string' ? body.scope : undefined, refresh: 'refresh_token' in body },
+    });
     // §5.1: tokens must not be cached.
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     return body;

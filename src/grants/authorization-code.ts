@@ -29,13 +29,19 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): GrantH
       if (replayed) {
         // RFC 6749 §4.1.2: a code used twice is refused and every token issued from it revoked.
         await deps.grantsStore.revoke(replayed.grantId, now);
-        await deps.audit.record({ type: 'code.reuse_detected', clientId: client.clientId, userId: replayed.userId, detail: { grant_id: replayed.grantId } });
+        await deps.audit.record({
+          type: 'code.reuse_detected',
+          clientId: client.clientId,
+          userId: replayed.userId,
+          detail: { grant_id: replayed.grantId },
+        });
         throw new InvalidGrant('the authorization code has already been used', `code replay, grant ${replayed.grantId} revoked`);
       }
       if (!record) throw new InvalidGrant('the authorization code is invalid');
       if (record.expiresAt <= now) throw new InvalidGrant('the authorization code has expired');
       // §4.1.3: the code was issued to the authenticated client.
-      if (record.clientId !== client.clientId) throw new InvalidGrant('the authorization code is invalid', `code of ${record.clientId} presented by ${client.clientId}`);
+      if (record.clientId !== client.clientId)
+        throw new InvalidGrant('the authorization code is invalid', `code of ${record.clientId} presented by ${client.clientId}`);
       checkRedirectUri(record, client, params);
       checkCodeVerifier(record.codeChallenge, record.codeChallengeMethod, params.code_verifier);
       const grant = await deps.grantsStore.find(record.grantId);
@@ -72,5 +78,6 @@ function checkRedirectUri(record: AuthorizationCodeRecord, client: Client, param
   }
   if (sent === undefined) return;
   const registered = client.metadata.redirect_uris;
-  if (registered.length !== 1 || registered[0] !== sent) throw new InvalidGrant('redirect_uri does not match the redirect URI of the authorization request');
+  if (registered.length !== 1 || registered[0] !== sent)
+    throw new InvalidGrant('redirect_uri does not match the redirect URI of the authorization request');
 }

@@ -11,7 +11,10 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): 
     return;
   }
   const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-  const body = JSON.stringify({ error: 'invalid_request', error_description: tooLarge ? 'the request line or headers are too large' : 'the request is malformed' });
+  const body = JSON.stringify({
+    error: 'invalid_request',
+    error_description: tooLarge ? 'the request line or headers are too large' : 'the request is malformed',
+  });
   socket.end(
     `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +

@@ -17,7 +17,10 @@ function prepare(err: unknown, request: FastifyRequest, reply: FastifyReply): OA
 /** The one serializer of API endpoints: the RFC 6749 §5.2 JSON body, never internals. */
 export async function errorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const oauth = prepare(err, request, reply);
-  reply.header('cache-control', 'no-store').type('application/json').send({ error: oauth.error, error_description: sanitizeDescription(oauth.description) });
+  reply
+    .header('cache-control', 'no-store')
+    .type('application/json')
+    .send({ error: oauth.error, error_description: sanitizeDescription(oauth.description) });
 }
 
 /**

@@ -5,7 +5,12 @@ import { renderPage, setPageHeaders } from './layout.js';
 
 /** The page a person sees when a request cannot go back to the app (unknown client, bad redirect URI, ...). */
 export function renderErrorPage(error: OAuthError): SafeHtml {
-  const title = error.status === 429 ? 'Please wait a moment' : error.status >= 500 ? 'Something went wrong on our side' : 'This request cannot be completed';
+  const title =
+    error.status === 429
+      ? 'Please wait a moment'
+      : error.status >= 500
+        ? 'Something went wrong on our side'
+        : 'This request cannot be completed';
   return renderPage({
     title,
     body: html`<div class="brand">Tessera</div><h1>${title}</h1>

@@ -67,7 +67,10 @@ export function setPageHeaders(reply: FastifyReply, options: SendOptions = {}): 
   const scripts = options.scriptHashes?.length ? options.scriptHashes.map((h) => `'${h}'`).join(' ') : "'none'";
   reply
     .header('x-frame-options', 'DENY')
-    .header('content-security-policy', `default-src 'none'; style-src ${CSS_HASH}; img-src https: data:; script-src ${scripts}; base-uri 'none'; frame-ancestors 'none'`)
+    .header(
+      'content-security-policy',
+      `default-src 'none'; style-src ${CSS_HASH}; img-src https: data:; script-src ${scripts}; base-uri 'none'; frame-ancestors 'none'`,
+    )
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'no-referrer')
     .header('cache-control', 'no-store')
@@ -77,7 +80,10 @@ export function setPageHeaders(reply: FastifyReply, options: SendOptions = {}): 
 /** Sends a page with the headers above. */
 export function sendPage(reply: FastifyReply, page: SafeHtml, options: SendOptions = {}): FastifyReply {
   setPageHeaders(reply, options);
-  return reply.status(options.status ?? 200).type('text/html; charset=utf-8').send(page.toString());
+  return reply
+    .status(options.status ?? 200)
+    .type('text/html; charset=utf-8')
+    .send(page.toString());
 }
 
 /** The SHA-256 CSP source of an inline script (without quotes), e.g. `sha256-...`. */

@@ -24,7 +24,12 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
   const { issuer, csrf } = options;
   const action = `${issuer}/login`;
 
-  const show = (request: FastifyRequest, reply: FastifyReply, fields: { returnTo?: string; loginHint?: string; error?: string }, status = 200) =>
+  const show = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    fields: { returnTo?: string; loginHint?: string; error?: string },
+    status = 200,
+  ) =>
     sendPage(
       reply,
       renderLoginPage({ action, csrf: csrfToken(request, reply, csrf), clientName: options.describeReturnTo(fields.returnTo), ...fields }),
@@ -43,7 +48,8 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
     const returnTo = checkedReturnTo(form.return_to);
     const username = (form.login ?? '').trim();
     const password = form.password ?? '';
-    if (!username || !password) return show(request, reply, { returnTo, loginHint: username, error: 'Enter your username and password.' }, 400);
+    if (!username || !password)
+      return show(request, reply, { returnTo, loginHint: username, error: 'Enter your username and password.' }, 400);
 
     const result = await signIn(options, username, password, request.ip);
     if ('failure' in result) {
@@ -51,7 +57,16 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
         reply.header('retry-after', String(Math.max(1, result.retryAfter)));
         const minutes = Math.max(1, Math.ceil(result.retryAfter / 60));
         const wait = `${minutes} minute${minutes === 1 ? '' : 's'}`;
-        return show(request, reply, { returnTo, loginHint: username, error: `Too many failed sign-in attempts. For your security, please wait ${wait} and try again.` }, 429);
+        return show(
+          request,
+          reply,
+          {
+            returnTo,
+            loginHint: username,
+            error: `Too many failed sign-in attempts. For your security, please wait ${wait} and try again.`,
+          },
+          429,
+        );
       }
       return show(request, reply, { returnTo, loginHint: username, error: 'That username and password do not match. Please try again.' });
     }

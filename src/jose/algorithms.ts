@@ -44,7 +44,18 @@ export function signingAlgorithm(alg: SigningAlgorithm): SigningAlgorithmSpec {
 }
 
 /** private_key_jwt assertions (OIDC Core §9); asymmetric only (RFC 9700 §2.5 prefers asymmetric client auth). */
-export const ASYMMETRIC_ASSERTION_ALGORITHMS: readonly string[] = Object.freeze(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']);
+export const ASYMMETRIC_ASSERTION_ALGORITHMS: readonly string[] = Object.freeze([
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+]);
 
 /** client_secret_jwt assertions (OIDC Core §9): HMAC under the client secret. */
 export const HMAC_ASSERTION_ALGORITHMS: readonly string[] = Object.freeze(['HS256', 'HS384', 'HS512']);

@@ -37,6 +37,8 @@ export function signJwt(key: SigningKey, typ: OwnJwtType, claims: Record<string,
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   const input = `${header}.${payload}`;
   return new Promise((resolve, reject) => {
-    sign(signingAlgorithm(key.alg).digest, Buffer.from(input), signingInput(key), (err, signature) => (err ? reject(err) : resolve(`${input}.${signature.toString('base64url')}`)));
+    sign(signingAlgorithm(key.alg).digest, Buffer.from(input), signingInput(key), (err, signature) =>
+      err ? reject(err) : resolve(`${input}.${signature.toString('base64url')}`),
+    );
   });
 }

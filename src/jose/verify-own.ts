@@ -37,7 +37,11 @@ export interface OwnJwtExpectations<K extends OwnJwtKind = OwnJwtKind> {
  * checked with node:crypto's one-shot verify on the event loop (docs/decisions.md#own-jwt-verifier).
  * A differential test holds this to jose's `jwtVerify`.
  */
-export async function verifyOwnJwt<K extends OwnJwtKind>(token: string, keys: VerificationKeys, expect: OwnJwtExpectations<K>): Promise<OwnJwtClaims[K] | undefined> {
+export async function verifyOwnJwt<K extends OwnJwtKind>(
+  token: string,
+  keys: VerificationKeys,
+  expect: OwnJwtExpectations<K>,
+): Promise<OwnJwtClaims[K] | undefined> {
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
   const header = jsonObject(parts[0]);
@@ -55,7 +59,8 @@ export async function verifyOwnJwt<K extends OwnJwtKind>(token: string, keys: Ve
   const keyObject = keyObjectOf(key);
   const spec = signingAlgorithm(alg);
   // RFC 8725 §3.1: the algorithm must be the key's own.
-  if (keyObject.asymmetricKeyType !== spec.keyType || (spec.curve && keyObject.asymmetricKeyDetails?.namedCurve !== spec.curve)) return undefined;
+  if (keyObject.asymmetricKeyType !== spec.keyType || (spec.curve && keyObject.asymmetricKeyDetails?.namedCurve !== spec.curve))
+    return undefined;
   const signature = base64url(parts[2]);
   if (!signature) return undefined;
   const input: VerifyKeyObjectInput | KeyObject = spec.dsaEncoding ? { key: keyObject, dsaEncoding: spec.dsaEncoding } : keyObject;

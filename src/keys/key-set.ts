@@ -105,7 +105,10 @@ export class KeySet {
       return JSON.parse(this.options.box.decrypt(encrypted)) as JWK;
     } catch {
       // The one likely cause: this process runs with another TESSERA_SECRET than the one that stored the key.
-      throw new ConfigError('secret', `cannot decrypt signing key ${kid}: the secret differs from the one that encrypted the keys in this database`);
+      throw new ConfigError(
+        'secret',
+        `cannot decrypt signing key ${kid}: the secret differs from the one that encrypted the keys in this database`,
+      );
     }
   }
 

@@ -96,7 +96,10 @@ export class BackchannelLogout {
       } catch (err) {
         // An address the policy refuses stays refused: no retry.
         if (err instanceof OutboundRefused) {
-          this.options.logger.warn({ client_id: client.clientId, reason: (err as Error).message }, 'back-channel logout not sent: address refused');
+          this.options.logger.warn(
+            { client_id: client.clientId, reason: (err as Error).message },
+            'back-channel logout not sent: address refused',
+          );
           return;
         }
         outcome = (err as Error).message;
@@ -114,9 +117,13 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
     timer.unref();
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

@@ -15,7 +15,12 @@ export interface EndBrowserSessionDeps {
  * login_required), the cookie, the tokens bound to it, and the clients that took part
  * (back-channel, in the background).
  */
-export async function endBrowserSession(deps: EndBrowserSessionDeps, reply: FastifyReply, session: Session, backchannel: BackchannelLogout): Promise<void> {
+export async function endBrowserSession(
+  deps: EndBrowserSessionDeps,
+  reply: FastifyReply,
+  session: Session,
+  backchannel: BackchannelLogout,
+): Promise<void> {
   await deps.sessions.end(session.sid);
   deps.sessions.clearCookie(reply);
   const now = deps.clock.nowSeconds();

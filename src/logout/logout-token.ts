@@ -13,7 +13,13 @@ const LOGOUT_TOKEN_TTL = 120;
  * and sid and sub (both, so that backchannel_logout_session_required clients get sid).
  * It never carries a nonce (§2.4), and its type is logout+jwt (§2.4, RFC 8725 §3.11).
  */
-export async function signLogoutToken(keys: SigningKeySource, issuer: string, client: Client, session: { sid: string; userId: string }, now: number): Promise<string> {
+export async function signLogoutToken(
+  keys: SigningKeySource,
+  issuer: string,
+  client: Client,
+  session: { sid: string; userId: string },
+  now: number,
+): Promise<string> {
   // §2.4: signed like the client's ID tokens.
   const key = await signingKeyFor(keys, client.metadata.id_token_signed_response_alg);
   return signJwt(key, 'logout+jwt', {

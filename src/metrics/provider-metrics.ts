@@ -32,12 +32,44 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 export function createProviderMetrics(): ProviderMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const requests = new Counter({ name: 'tessera_http_requests_total', help: 'HTTP requests answered, by route pattern and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
-  const latency = new Histogram({ name: 'tessera_http_request_duration_seconds', help: 'HTTP request latency, by route pattern and status', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers: [registry] });
-  const tokens = new Counter({ name: 'tessera_tokens_issued_total', help: 'Successful token endpoint responses, by grant type', labelNames: ['grant_type'], registers: [registry] });
-  const signIns = new Counter({ name: 'tessera_signin_failures_total', help: 'Failed sign-in attempts, by reason', labelNames: ['reason'], registers: [registry] });
-  const limited = new Counter({ name: 'tessera_rate_limit_hits_total', help: 'Events refused by a rate limit, by limit', labelNames: ['limit'], registers: [registry] });
-  const queries = new Histogram({ name: 'tessera_db_query_duration_seconds', help: 'Database query latency', labelNames: ['outcome'], buckets: LATENCY_BUCKETS, registers: [registry] });
+  const requests = new Counter({
+    name: 'tessera_http_requests_total',
+    help: 'HTTP requests answered, by route pattern and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'tessera_http_request_duration_seconds',
+    help: 'HTTP request latency, by route pattern and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const tokens = new Counter({
+    name: 'tessera_tokens_issued_total',
+    help: 'Successful token endpoint responses, by grant type',
+    labelNames: ['grant_type'],
+    registers: [registry],
+  });
+  const signIns = new Counter({
+    name: 'tessera_signin_failures_total',
+    help: 'Failed sign-in attempts, by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const limited = new Counter({
+    name: 'tessera_rate_limit_hits_total',
+    help: 'Events refused by a rate limit, by limit',
+    labelNames: ['limit'],
+    registers: [registry],
+  });
+  const queries = new Histogram({
+    name: 'tessera_db_query_duration_seconds',
+    help: 'Database query latency',
+    labelNames: ['outcome'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
   let poolStats: (() => PoolStats) | undefined;
   new Gauge({
     name: 'tessera_db_pool_connections',

@@ -45,7 +45,11 @@ export function specialRange(address: string): string | undefined {
 
 /** An `outbound.allowedHosts` entry: a host name, an IP address or a CIDR range. */
 export function isAllowedHostEntry(entry: string): boolean {
-  return ipaddr.isValidCIDR(entry) || ipaddr.isValid(entry) || /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i.test(entry);
+  return (
+    ipaddr.isValidCIDR(entry) ||
+    ipaddr.isValid(entry) ||
+    /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i.test(entry)
+  );
 }
 
 export function addressGuard(policy: OutboundPolicy): AddressGuard {
@@ -94,6 +98,7 @@ function normalisedName(hostname: string): string {
 
 /** IPv4-mapped CIDRs (::ffff:10.0.0.0/104) become the IPv4 range they describe. */
 function normalisedRange([base, bits]: [ipaddr.IPv4 | ipaddr.IPv6, number]): [ipaddr.IPv4 | ipaddr.IPv6, number] {
-  if (base.kind() === 'ipv6' && (base as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96) return [(base as ipaddr.IPv6).toIPv4Address(), bits - 96];
+  if (base.kind() === 'ipv6' && (base as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96)
+    return [(base as ipaddr.IPv6).toIPv4Address(), bits - 96];
   return [base, bits];
 }

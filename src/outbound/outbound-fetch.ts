@@ -56,7 +56,13 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
   };
 }
 
-function exchange(url: URL, request: OutboundRequest, lookup: ReturnType<typeof checkedLookup>, timeoutMs: number, maxBytes: number): Promise<OutboundResponse> {
+function exchange(
+  url: URL,
+  request: OutboundRequest,
+  lookup: ReturnType<typeof checkedLookup>,
+  timeoutMs: number,
+  maxBytes: number,
+): Promise<OutboundResponse> {
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -72,20 +78,26 @@ function exchange(url: URL, request: OutboundRequest, lookup: ReturnType<typeof 
     };
     const onAbort = () => settle(new Error('abandoned: the server is stopping'));
     // agent: false: a fresh socket each time, never one pooled for another lookup.
-    const outgoing = transport.request(url, { method: request.method ?? 'GET', headers: request.headers, agent: false, lookup }, (incoming) => {
-      const declared = Number(incoming.headers['content-length'] ?? 0);
-      if (declared > maxBytes) return settle(new Error(`the answer is larger than ${maxBytes} bytes`));
-      const chunks: Buffer[] = [];
-      let size = 0;
-      incoming.on('data', (chunk: Buffer) => {
-        size += chunk.byteLength;
-        if (size > maxBytes) settle(new Error(`the answer is larger than ${maxBytes} bytes`));
-        else chunks.push(chunk);
-      });
-      incoming.on('end', () => settle(undefined, { status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks) }));
-      incoming.on('error', (err) => settle(err));
-      incoming.on('close', () => settle(new Error('the connection closed before the answer was complete')));
-    });
+    const outgoing = transport.request(
+      url,
+      { method: request.method ?? 'GET', headers: request.headers, agent: false, lookup },
+      (incoming) => {
+        const declared = Number(incoming.headers['content-length'] ?? 0);
+        if (declared > maxBytes) return settle(new Error(`the answer is larger than ${maxBytes} bytes`));
+        const chunks: Buffer[] = [];
+        let size = 0;
+        incoming.on('data', (chunk: Buffer) => {
+          size += chunk.byteLength;
+          if (size > maxBytes) settle(new Error(`the answer is larger than ${maxBytes} bytes`));
+          else chunks.push(chunk);
+        });
+        incoming.on('end', () =>
+          settle(undefined, { status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks) }),
+        );
+        incoming.on('error', (err) => settle(err));
+        incoming.on('close', () => settle(new Error('the connection closed before the answer was complete')));
+      },
+    );
     const deadline = setTimeout(() => settle(new Error(`no complete answer within ${timeoutMs} ms`)), timeoutMs);
     if (request.signal?.aborted) return onAbort();
     request.signal?.addEventListener('abort', onAbort, { once: true });

@@ -118,7 +118,8 @@ export class InvalidToken extends OAuthError {
   override readonly redirectable = false;
   constructor(description: string, detail?: string) {
     super(description, detail);
-    this.headers['www-authenticate'] = `Bearer realm="tessera", error="invalid_token", error_description="${sanitizeDescription(description)}"`;
+    this.headers['www-authenticate'] =
+      `Bearer realm="tessera", error="invalid_token", error_description="${sanitizeDescription(description)}"`;
   }
 }
 export class InsufficientScope extends OAuthError {

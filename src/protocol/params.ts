@@ -27,7 +27,8 @@ export function singleParams(raw: unknown, where: string): Params {
 
 /** The body of a POST that must be a form (token, introspection, revocation, device authorization). */
 export function formParams(request: FastifyRequest): Params {
-  if (mediaType(request.headers['content-type']) !== FORM_MEDIA_TYPE) throw new InvalidRequest(`the request body must be ${FORM_MEDIA_TYPE}`);
+  if (mediaType(request.headers['content-type']) !== FORM_MEDIA_TYPE)
+    throw new InvalidRequest(`the request body must be ${FORM_MEDIA_TYPE}`);
   return singleParams(request.body, 'request body');
 }
 

@@ -27,7 +27,24 @@ export function isUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   if (!e) return false;
   if ((err as Error).name === 'MaxRetriesPerRequestError') return true; // Redis (rate limits) away
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P03', '08000', '08003', '08006', '08001', '53300', 'SQLITE_BUSY'].includes(e.code ?? '')) return true;
+  if (
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      'ENOTFOUND',
+      '57P01',
+      '57P03',
+      '08000',
+      '08003',
+      '08006',
+      '08001',
+      '53300',
+      'SQLITE_BUSY',
+    ].includes(e.code ?? '')
+  )
+    return true;
   return UNAVAILABLE_MESSAGE.test(e.message ?? '');
 }
 
@@ -38,6 +55,7 @@ export function toOAuthError(err: unknown): OAuthError {
   if (fastifyErr) return fastifyErr;
   if (isUnavailable(err)) return new TemporarilyUnavailable('the service is temporarily unavailable, try again shortly');
   // PostgreSQL refuses text it cannot store (a NUL byte in any parameter, header or cookie): the input was bad, not the server.
-  if (['22021', '22P05'].includes((err as { code?: string })?.code ?? '')) return new InvalidRequest('the request contains characters that are not allowed');
+  if (['22021', '22P05'].includes((err as { code?: string })?.code ?? ''))
+    return new InvalidRequest('the request contains characters that are not allowed');
   return new ServerError('the server could not complete the request');
 }

@@ -51,7 +51,11 @@ export function redisRateLimiter(redis: Redis, options: RedisRateLimiterOptions 
       return { allowed: count <= limit, count, retryAfter: Math.max(0, ttl) };
     },
     async peek(key, limit) {
-      const [[, value], [, ttl]] = (await redis.multi().get(prefix + key).ttl(prefix + key).exec()) as [[unknown, string | null], [unknown, number]];
+      const [[, value], [, ttl]] = (await redis
+        .multi()
+        .get(prefix + key)
+        .ttl(prefix + key)
+        .exec()) as [[unknown, string | null], [unknown, number]];
       if (value === null) return { allowed: true, count: 0, retryAfter: 0 };
       const count = Number(value);
       return { allowed: count < limit, count, retryAfter: Math.max(0, ttl) };

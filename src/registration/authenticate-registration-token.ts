@@ -17,7 +17,11 @@ export interface RegistrationCaller {
  * another way, and a wrong token all get the same 401 invalid_token (RFC 7592 §2.1,
  * RFC 6750 §3.1), so the endpoint does not reveal which client ids exist.
  */
-export async function authenticateRegistrationToken(request: FastifyRequest, clients: Pick<ClientRegistry, 'find'>, clientId: string): Promise<RegistrationCaller> {
+export async function authenticateRegistrationToken(
+  request: FastifyRequest,
+  clients: Pick<ClientRegistry, 'find'>,
+  clientId: string,
+): Promise<RegistrationCaller> {
   const token = bearerToken(request.headers.authorization);
   if (token === undefined) throw new InvalidToken('a registration access token is required (Authorization: Bearer)');
   const client = await clients.find(clientId);

@@ -9,10 +9,15 @@ import { bearerToken } from '../rules/bearer-token.js';
  * none is needed, but one that is presented must still be valid. Returns whether the caller
  * presented a valid token.
  */
-export async function checkInitialAccessToken(request: FastifyRequest, tokens: Pick<InitialAccessTokens, 'isValid'>, policy: 'required' | 'optional'): Promise<boolean> {
+export async function checkInitialAccessToken(
+  request: FastifyRequest,
+  tokens: Pick<InitialAccessTokens, 'isValid'>,
+  policy: 'required' | 'optional',
+): Promise<boolean> {
   const token = bearerToken(request.headers.authorization);
   if (token === undefined) {
-    if (request.headers.authorization !== undefined) throw new InvalidToken('the Authorization header must be: Bearer <initial access token>');
+    if (request.headers.authorization !== undefined)
+      throw new InvalidToken('the Authorization header must be: Bearer <initial access token>');
     if (policy === 'required') throw new InvalidToken('registration requires an initial access token');
     return false;
   }

@@ -12,7 +12,10 @@ const SERVER_FETCHED = ['jwks_uri', 'backchannel_logout_uri'];
  * a literal loopback, private or reserved address, or a localhost name, that the outbound
  * policy would refuse.
  */
-export function checkServerFetchedUrls(input: Record<string, unknown>, config: { dev: boolean; outbound: { allowedHosts: string[] } }): void {
+export function checkServerFetchedUrls(
+  input: Record<string, unknown>,
+  config: { dev: boolean; outbound: { allowedHosts: string[] } },
+): void {
   const guard = addressGuard(outboundPolicy(config));
   for (const field of SERVER_FETCHED) {
     const value = input[field];
@@ -27,7 +30,11 @@ export function checkServerFetchedUrls(input: Record<string, unknown>, config: {
     // The URL parser has already normalised the address forms (0x7f.1 is 127.0.0.1).
     const literal = hostname.replace(/^\[(.*)\]$/, '$1');
     // RFC 6761 §6.3: localhost names are loopback whatever a resolver says.
-    const refusal = isIP(literal) ? guard.refusal(literal, literal) : isLoopbackName(hostname) && guard.refusal(hostname, '::1') ? `${hostname} is a loopback name` : undefined;
+    const refusal = isIP(literal)
+      ? guard.refusal(literal, literal)
+      : isLoopbackName(hostname) && guard.refusal(hostname, '::1')
+        ? `${hostname} is a loopback name`
+        : undefined;
     if (refusal) throw new InvalidClientMetadata(`${field} must point at a public address: ${refusal}`);
   }
 }

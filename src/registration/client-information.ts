@@ -1,7 +1,12 @@
 import { usesSecret, type Client } from '../clients/client.js';
 
 /** Server-managed members a client never sets itself (RFC 7591 §3.2.1, RFC 7592 §3). */
-export const SERVER_MANAGED_FIELDS = ['client_id_issued_at', 'client_secret_expires_at', 'registration_access_token', 'registration_client_uri'];
+export const SERVER_MANAGED_FIELDS = [
+  'client_id_issued_at',
+  'client_secret_expires_at',
+  'registration_access_token',
+  'registration_client_uri',
+];
 
 export interface ClientInformationOptions {
   /** The plain secret, when this request generated one: shown once. */

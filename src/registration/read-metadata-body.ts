@@ -8,13 +8,15 @@ import { JSON_MEDIA_TYPE, mediaType } from '../rules/media-type.js';
  * every mistake gets this spec-shaped answer.
  */
 export function readMetadataBody(request: FastifyRequest): Record<string, unknown> {
-  if (mediaType(request.headers['content-type']) !== JSON_MEDIA_TYPE) throw new InvalidRequest('the request body must be application/json client metadata');
+  if (mediaType(request.headers['content-type']) !== JSON_MEDIA_TYPE)
+    throw new InvalidRequest('the request body must be application/json client metadata');
   let value: unknown;
   try {
     value = JSON.parse(typeof request.body === 'string' ? request.body : '');
   } catch {
     throw new InvalidClientMetadata('the request body is not valid JSON');
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InvalidClientMetadata('the request body must be a JSON object');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new InvalidClientMetadata('the request body must be a JSON object');
   return value as Record<string, unknown>;
 }

@@ -20,7 +20,9 @@ const GRAMMAR = '43 to 128 characters of A-Z a-z 0-9 - . _ ~';
 
 /** Whether `client` must send a code challenge: public clients (RFC 9700 §2.1.1), and whoever the settings or its metadata name. */
 export function pkceRequired(client: Client, settings: PkceSettings): boolean {
-  return isPublicClient(client) || settings.requiredForAll || client.metadata.require_pkce === true || client.metadata.require_pkce_s256 === true;
+  return (
+    isPublicClient(client) || settings.requiredForAll || client.metadata.require_pkce === true || client.metadata.require_pkce_s256 === true
+  );
 }
 
 /**
@@ -37,7 +39,11 @@ export function plainAllowed(client: Client, settings: PkceSettings): boolean {
  * At /auth, RFC 7636 §4.3 and §4.4.1: the challenge and its method. A missing method means plain,
  * so it is refused wherever plain is. PKCE is required as `pkceRequired` says.
  */
-export function checkCodeChallenge(client: Client, params: Params, settings: PkceSettings): { codeChallenge?: string; codeChallengeMethod?: CodeChallengeMethod } {
+export function checkCodeChallenge(
+  client: Client,
+  params: Params,
+  settings: PkceSettings,
+): { codeChallenge?: string; codeChallengeMethod?: CodeChallengeMethod } {
   const challenge = params.code_challenge;
   const method = params.code_challenge_method;
   if (challenge === undefined) {
@@ -49,12 +55,15 @@ export function checkCodeChallenge(client: Client, params: Params, settings: Pkc
   // RFC 7636 §4.3: "defaults to plain if not present in the request".
   const effective = method ?? 'plain';
   // RFC 7636 §4.4.1: an unsupported transformation is invalid_request.
-  if (effective !== 'S256' && effective !== 'plain') throw new InvalidRequest(`code_challenge_method ${effective} is not supported: use S256`);
+  if (effective !== 'S256' && effective !== 'plain')
+    throw new InvalidRequest(`code_challenge_method ${effective} is not supported: use S256`);
   if (effective === 'plain' && !plainAllowed(client, settings)) {
-    throw new InvalidRequest(method === undefined
-      ? 'code_challenge_method is missing, which means plain (RFC 7636 §4.3), ' +
-        'and plain is not allowed here: send code_challenge_method=S256'
-      : 'code_challenge_method plain is not allowed here: use S256');
+    throw new InvalidRequest(
+      method === undefined
+        ? 'code_challenge_method is missing, which means plain (RFC 7636 §4.3), ' +
+            'and plain is not allowed here: send code_challenge_method=S256'
+        : 'code_challenge_method plain is not allowed here: use S256',
+    );
   }
   // RFC 7636 §4.2: code_challenge = 43*128unreserved.
   if (!UNRESERVED_43_128.test(challenge)) throw new InvalidRequest(`code_challenge must be ${GRAMMAR}`);
@@ -75,7 +84,8 @@ export function checkCodeVerifier(challenge: string | null, method: string | nul
   if (verifier === undefined) throw new InvalidGrant('code_verifier is required for this code');
   // RFC 7636 §4.1: code-verifier = 43*128unreserved.
   if (!UNRESERVED_43_128.test(verifier)) throw new InvalidGrant(`code_verifier must be ${GRAMMAR}`);
-  if (method !== null && method !== 'S256' && method !== 'plain') throw new InvalidGrant('the code was issued with an unsupported code_challenge_method');
+  if (method !== null && method !== 'S256' && method !== 'plain')
+    throw new InvalidGrant('the code was issued with an unsupported code_challenge_method');
   const expected = method === 'S256' ? createHash('sha256').update(verifier, 'ascii').digest('base64url') : verifier;
   // Compared in constant time: the challenge is a secret-derived value.
   if (!safeEqual(expected, challenge)) throw new InvalidGrant('code_verifier does not match the code_challenge');

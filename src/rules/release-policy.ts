@@ -12,8 +12,20 @@ import type { ClaimsRequest } from '../storage/ports.js';
 /** OIDC Core §5.4: the claims each standard scope grants. */
 export const SCOPE_CLAIMS: Record<string, string[]> = {
   profile: [
-    'name', 'family_name', 'given_name', 'middle_name', 'nickname', 'preferred_username', 'profile', 'picture', 'website',
-    'gender', 'birthdate', 'zoneinfo', 'locale', 'updated_at',
+    'name',
+    'family_name',
+    'given_name',
+    'middle_name',
+    'nickname',
+    'preferred_username',
+    'profile',
+    'picture',
+    'website',
+    'gender',
+    'birthdate',
+    'zoneinfo',
+    'locale',
+    'updated_at',
   ],
   email: ['email', 'email_verified'],
   address: ['address'],
@@ -22,7 +34,22 @@ export const SCOPE_CLAIMS: Record<string, string[]> = {
 
 /** Names the provider sets itself; a claims request cannot make user data take their place. */
 const PROTOCOL_CLAIMS = new Set([
-  'iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'auth_time', 'nonce', 'acr', 'amr', 'azp', 'at_hash', 'c_hash', 's_hash', 'sid',
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'iat',
+  'nbf',
+  'jti',
+  'auth_time',
+  'nonce',
+  'acr',
+  'amr',
+  'azp',
+  'at_hash',
+  'c_hash',
+  's_hash',
+  'sid',
 ]);
 
 /** OIDC Core §3.1.2.4: consent is asked unless remembered consent covers every scope, or prompt=consent asks again. */
@@ -53,7 +80,12 @@ export function userinfoClaims(userClaims: Record<string, unknown>, scopes: stri
  * and the claims of the granted scopes only when `includeScopeClaims` is configured (§5.4:
  * they belong to userinfo).
  */
-export function idTokenClaims(userClaims: Record<string, unknown>, scopes: string[], claimsRequest: ClaimsRequest | null | undefined, includeScopeClaims: boolean): Record<string, unknown> {
+export function idTokenClaims(
+  userClaims: Record<string, unknown>,
+  scopes: string[],
+  claimsRequest: ClaimsRequest | null | undefined,
+  includeScopeClaims: boolean,
+): Record<string, unknown> {
   return release(userClaims, includeScopeClaims ? scopes : [], requestedClaims(claimsRequest, 'id_token'));
 }
 

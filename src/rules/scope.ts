@@ -80,7 +80,10 @@ export function narrowToAllowed(requested: string | undefined, client: Client, a
   if (requested === undefined) throw new InvalidScope('the scope parameter is required');
   const scopes = parseScope(requested);
   const granted = scopes.filter((scope) => allowed.has(scope));
-  const offlineAllowed = prompt.includes('consent') && client.metadata.grant_types.includes(GRANT_REFRESH_TOKEN) && client.metadata.response_types.includes('code');
+  const offlineAllowed =
+    prompt.includes('consent') &&
+    client.metadata.grant_types.includes(GRANT_REFRESH_TOKEN) &&
+    client.metadata.response_types.includes('code');
   const result = offlineAllowed ? granted : granted.filter((s) => s !== 'offline_access');
   if (result.length === 0) throw new InvalidScope(`none of the requested scopes can be granted to this client: ${scopes.join(' ')}`);
   return result;

@@ -66,7 +66,12 @@ export class Sessions {
    * the session stay known for logout) with a new auth_time; another user gets a new session
    * and the old one ends. The cookie value is always new (no session fixation).
    */
-  async signIn(request: FastifyRequest, reply: FastifyReply, userId: string, how: { amr: string[]; acr?: string | null }): Promise<Session> {
+  async signIn(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    userId: string,
+    how: { amr: string[]; acr?: string | null },
+  ): Promise<Session> {
     const now = this.options.clock.nowSeconds();
     const previous = await this.current(request);
     const cookie = randomToken(32);
@@ -108,5 +113,13 @@ export class Sessions {
 }
 
 function toSession(record: SessionRecord): Session {
-  return { sid: record.sid, userId: record.userId, authTime: record.authTime, amr: record.amr, acr: record.acr, expiresAt: record.expiresAt, signInId: record.idHash };
+  return {
+    sid: record.sid,
+    userId: record.userId,
+    authTime: record.authTime,
+    amr: record.amr,
+    acr: record.acr,
+    expiresAt: record.expiresAt,
+    signInId: record.idHash,
+  };
 }

@@ -14,7 +14,11 @@ export function auditEventsStore(db: Db): AuditEventsStore {
       else if (filter.type) query = query.where('type', '=', filter.type);
       if (filter.userId) query = query.where('user_id', '=', filter.userId);
       if (filter.clientId) query = query.where('client_id', '=', filter.clientId);
-      const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(filter.limit ?? 100).execute();
+      const rows = await query
+        .orderBy('at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(filter.limit ?? 100)
+        .execute();
       return rows.map(toRecord);
     },
   };

@@ -3,7 +3,12 @@ import type { ConsentsStore } from './ports.js';
 
 export function consentsStore(db: Db): ConsentsStore {
   const scopes = async (userId: string, clientId: string) => {
-    const row = await db.selectFrom('consents').select('scope').where('user_id', '=', userId).where('client_id', '=', clientId).executeTakeFirst();
+    const row = await db
+      .selectFrom('consents')
+      .select('scope')
+      .where('user_id', '=', userId)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
     return row ? row.scope.split(' ').filter(Boolean) : [];
   };
   return {

@@ -88,7 +88,9 @@ const sqliteStatements = new WeakMap<Db, () => void>();
 export async function migrate(db: Db, options: { upTo?: string } = {}): Promise<string[]> {
   // Kysely looks for its migration tables in every schema unless told which one: name ours, so
   // that another schema's tables in the same PostgreSQL database (tests, other tenants) are not taken for them.
-  const migrationTableSchema = postgresDatabases.has(db) ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  const migrationTableSchema = postgresDatabases.has(db)
+    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+    : undefined;
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema });
   for (let attempt = 1; ; attempt++) {
     const { error, results } = options.upTo ? await migrator.migrateTo(options.upTo) : await migrator.migrateToLatest();

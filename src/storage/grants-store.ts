@@ -11,8 +11,18 @@ export function grantsStore(db: Db): GrantsStore {
     async revoke(id, now) {
       await db.transaction().execute(async (trx) => {
         await trx.updateTable('grants').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
-        await trx.updateTable('refresh_tokens').set({ revoked_at: now }).where('grant_id', '=', id).where('revoked_at', 'is', null).execute();
-        await trx.updateTable('access_tokens').set({ revoked_at: now }).where('grant_id', '=', id).where('revoked_at', 'is', null).execute();
+        await trx
+          .updateTable('refresh_tokens')
+          .set({ revoked_at: now })
+          .where('grant_id', '=', id)
+          .where('revoked_at', 'is', null)
+          .execute();
+        await trx
+          .updateTable('access_tokens')
+          .set({ revoked_at: now })
+          .where('grant_id', '=', id)
+          .where('revoked_at', 'is', null)
+          .execute();
       });
     },
     async findBySid(sid) {

@@ -32,7 +32,13 @@ export function readClaimsRequest(json: string | null): ClaimsRequest | null {
 /** The `data` column of access tokens, whose JSON keeps the claim-style names it has always had. */
 export function writeAccessTokenExtra(extra: AccessTokenExtra | null): string | null {
   if (!extra) return null;
-  return JSON.stringify({ auth_time: extra.authTime, acr: extra.acr, amr: extra.amr, sid: extra.sid, userinfo_claims: extra.userinfoClaims });
+  return JSON.stringify({
+    auth_time: extra.authTime,
+    acr: extra.acr,
+    amr: extra.amr,
+    sid: extra.sid,
+    userinfo_claims: extra.userinfoClaims,
+  });
 }
 
 export function readAccessTokenExtra(json: string | null): AccessTokenExtra | null {

@@ -48,7 +48,9 @@ export function openSqlite(file: string, choice: SqliteDriverChoice = 'auto'): O
     } catch (err) {
       // Its compiled part loads with the first database: built for another Node, it fails here.
       if ((err as { code?: string }).code !== 'ERR_DLOPEN_FAILED') throw err;
-      throw new Error(`SQLite driver better-sqlite3 could not be loaded (npm rebuild better-sqlite3): ${(err as Error).message}`, { cause: err });
+      throw new Error(`SQLite driver better-sqlite3 could not be loaded (npm rebuild better-sqlite3): ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
   for (const pragma of PRAGMAS) database.exec(`pragma ${pragma}`);
@@ -59,14 +61,20 @@ export function openSqlite(file: string, choice: SqliteDriverChoice = 'auto'): O
 /** The driver `choice` stands for on this Node, or an error that says what to install. */
 export function chooseSqliteDriver(choice: SqliteDriverChoice): SqliteDriver {
   if (choice === 'node:sqlite' || (choice === 'auto' && nodeSqlite())) {
-    if (!nodeSqlite()) throw new Error(`SQLite driver node:sqlite needs Node.js 22.16 or later (this is ${process.version}); use better-sqlite3 or PostgreSQL`);
+    if (!nodeSqlite())
+      throw new Error(
+        `SQLite driver node:sqlite needs Node.js 22.16 or later (this is ${process.version}); use better-sqlite3 or PostgreSQL`,
+      );
     return 'node:sqlite';
   }
   const loaded = betterSqlite3();
   if (loaded instanceof Error) {
     const missing = (loaded as { code?: string }).code === 'MODULE_NOT_FOUND';
-    const why = missing ? `is not installed (npm installs it only on Node.js older than 22.16): ${INSTALL_BETTER_SQLITE3}` : `could not be loaded (npm rebuild better-sqlite3): ${loaded.message}`;
-    const instead = choice === 'auto' ? `Node.js ${process.version} has no usable node:sqlite and better-sqlite3 ` : 'SQLite driver better-sqlite3 ';
+    const why = missing
+      ? `is not installed (npm installs it only on Node.js older than 22.16): ${INSTALL_BETTER_SQLITE3}`
+      : `could not be loaded (npm rebuild better-sqlite3): ${loaded.message}`;
+    const instead =
+      choice === 'auto' ? `Node.js ${process.version} has no usable node:sqlite and better-sqlite3 ` : 'SQLite driver better-sqlite3 ';
     throw new Error(`${instead}${why}`);
   }
   return 'better-sqlite3';
@@ -97,7 +105,8 @@ function nodeSqlite(): NodeSqliteModule | null {
 }
 
 /** better-sqlite3 12 aborts Node 24.19+ when it garbage-collects a statement; 13 (Node-API, Node 22+) does not, and needs no compiler. */
-const INSTALL_BETTER_SQLITE3 = Number(process.versions.node.split('.')[0]) >= 22 ? 'npm install better-sqlite3@13' : 'npm install better-sqlite3@12';
+const INSTALL_BETTER_SQLITE3 =
+  Number(process.versions.node.split('.')[0]) >= 22 ? 'npm install better-sqlite3@13' : 'npm install better-sqlite3@12';
 
 let betterSqlite3Module: typeof BetterSqlite3 | Error | undefined;
 

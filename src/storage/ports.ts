@@ -267,9 +267,7 @@ export interface DeviceApproval extends Authentication {
 
 /** The outcome of one poll of the token endpoint (RFC 8628 §3.4, §3.5). */
 export type PollResult =
-  | { outcome: 'allowed'; record: DeviceCodeRecord }
-  | { outcome: 'slow_down'; record: DeviceCodeRecord }
-  | { outcome: 'unknown' };
+  { outcome: 'allowed'; record: DeviceCodeRecord } | { outcome: 'slow_down'; record: DeviceCodeRecord } | { outcome: 'unknown' };
 
 /**
  * Device authorization requests (RFC 8628). Every state change is one conditional UPDATE,

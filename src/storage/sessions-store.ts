@@ -22,7 +22,13 @@ export function sessionsStore(db: Db): SessionsStore {
         .execute();
     },
     async findLive(idHash, now) {
-      const row = await db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).where('ended_at', 'is', null).where('expires_at', '>', now).executeTakeFirst();
+      const row = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('id_hash', '=', idHash)
+        .where('ended_at', 'is', null)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
       return row && toRecord(row);
     },
     async findBySid(sid) {
@@ -32,7 +38,13 @@ export function sessionsStore(db: Db): SessionsStore {
     async reauthenticate(sid, update) {
       await db
         .updateTable('sessions')
-        .set({ id_hash: update.idHash, auth_time: update.authTime, amr: writeStringList(update.amr), acr: update.acr, expires_at: update.expiresAt })
+        .set({
+          id_hash: update.idHash,
+          auth_time: update.authTime,
+          amr: writeStringList(update.amr),
+          acr: update.acr,
+          expires_at: update.expiresAt,
+        })
         .where('sid', '=', sid)
         .execute();
     },

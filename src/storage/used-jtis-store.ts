@@ -1,7 +1,6 @@
 import type { Db } from './database.js';
 import type { UsedJtisStore } from './ports.js';
 
-
 export function usedJtisStore(db: Db): UsedJtisStore {
   return {
     async remember(key, expiresAt, now) {

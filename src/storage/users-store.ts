@@ -20,14 +20,29 @@ export function usersStore(db: Db): UsersStore {
     async insert(user, now) {
       await db
         .insertInto('users')
-        .values({ id: user.id, username: user.username, password_hash: user.passwordHash, claims: JSON.stringify(user.claims), created_at: now, updated_at: now })
+        .values({
+          id: user.id,
+          username: user.username,
+          password_hash: user.passwordHash,
+          claims: JSON.stringify(user.claims),
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
     },
     async updateClaims(id, claims, now) {
-      await db.updateTable('users').set({ claims: JSON.stringify(claims), updated_at: now }).where('id', '=', id).execute();
+      await db
+        .updateTable('users')
+        .set({ claims: JSON.stringify(claims), updated_at: now })
+        .where('id', '=', id)
+        .execute();
     },
     async setPasswordHash(id, passwordHash, now) {
-      const result = await db.updateTable('users').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', id).executeTakeFirst();
+      const result = await db
+        .updateTable('users')
+        .set({ password_hash: passwordHash, updated_at: now })
+        .where('id', '=', id)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
     async delete(id) {

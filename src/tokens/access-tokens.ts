@@ -84,7 +84,11 @@ export class AccessTokens {
   }
 
   private async verifyJwt(token: string): Promise<AccessTokenInfo | undefined> {
-    const payload = await verifyOwnJwt(token, this.options.keys, { issuer: this.options.issuer, kind: 'access', now: this.options.clock.nowSeconds() });
+    const payload = await verifyOwnJwt(token, this.options.keys, {
+      issuer: this.options.issuer,
+      kind: 'access',
+      now: this.options.clock.nowSeconds(),
+    });
     if (!payload) return undefined;
     const record = await this.options.store.findByJti(payload.jti);
     if (record && record.revokedAt !== null) return undefined;

@@ -14,7 +14,12 @@ export interface IdTokenHint {
  * `iss` is ours and it has the shape of an ID token: never an access or logout token. An
  * expired one is still a good hint (RP-Initiated Logout §4). Anything else is undefined.
  */
-export async function verifyIdTokenHint(keys: VerificationKeys, issuer: string, hint: string, now: number): Promise<IdTokenHint | undefined> {
+export async function verifyIdTokenHint(
+  keys: VerificationKeys,
+  issuer: string,
+  hint: string,
+  now: number,
+): Promise<IdTokenHint | undefined> {
   const claims = await verifyOwnJwt(hint, keys, { issuer, kind: 'id', now, allowExpired: true });
   if (!claims) return undefined;
   const { aud } = claims;

@@ -53,7 +53,8 @@ export class RefreshTokens {
     const record = await this.options.store.findByHash(hashToken(token));
     if (!record) throw new InvalidGrant('the refresh token is invalid');
     // RFC 6749 §6: the token must have been issued to the authenticated client.
-    if (record.clientId !== client.clientId) throw new InvalidGrant('the refresh token is invalid', `refresh token of ${record.clientId} presented by ${client.clientId}`);
+    if (record.clientId !== client.clientId)
+      throw new InvalidGrant('the refresh token is invalid', `refresh token of ${record.clientId} presented by ${client.clientId}`);
     if (record.revokedAt !== null) throw new InvalidGrant('the refresh token has been revoked');
     if (record.consumedAt !== null) await this.reused(record);
     if (record.expiresAt <= this.options.clock.nowSeconds()) throw new InvalidGrant('the refresh token has expired');
@@ -70,7 +71,8 @@ export class RefreshTokens {
   async status(token: string): Promise<RefreshTokenRecord | undefined> {
     if (token.length > 512) return undefined;
     const record = await this.options.store.findByHash(hashToken(token));
-    if (!record || record.revokedAt !== null || record.consumedAt !== null || record.expiresAt <= this.options.clock.nowSeconds()) return undefined;
+    if (!record || record.revokedAt !== null || record.consumedAt !== null || record.expiresAt <= this.options.clock.nowSeconds())
+      return undefined;
     const grant = await this.options.grants.find(record.grantId);
     if (!grant || grant.revokedAt !== null) return undefined;
     return record;
@@ -84,7 +86,14 @@ export class RefreshTokens {
     if (!isPublicClient(client) && !this.options.rotateConfidential) return token;
     const successor = randomToken(32);
     const now = this.options.clock.nowSeconds();
-    const next: RefreshTokenRecord = { ...record, tokenHash: hashToken(successor), createdAt: now, expiresAt: now + this.options.ttl, consumedAt: null, revokedAt: null };
+    const next: RefreshTokenRecord = {
+      ...record,
+      tokenHash: hashToken(successor),
+      createdAt: now,
+      expiresAt: now + this.options.ttl,
+      consumedAt: null,
+      revokedAt: null,
+    };
     // Two requests racing with the same token: only one rotation wins; the other is reuse.
     if (!(await this.options.store.rotate(record.tokenHash, next, now))) await this.reused(record);
     return successor;

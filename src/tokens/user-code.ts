@@ -23,7 +23,10 @@ export function formatUserCode(normalised: string): string {
  * be a user code at all (wrong length or characters).
  */
 export function normaliseUserCode(input: string): string | undefined {
-  const code = input.normalize('NFKC').toUpperCase().replace(/[\s-]+/g, '');
+  const code = input
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[\s-]+/g, '');
   if (code.length !== USER_CODE_LENGTH) return undefined;
   for (const c of code) if (!USER_CODE_ALPHABET.includes(c)) return undefined;
   return code;

@@ -6,8 +6,13 @@ describe('password hashing (argon2id, a bounded number at once)', () => {
   it('many sign-ins at once all finish with the right answer, none lost in the queue', async () => {
     const hash = await hashPassword('correct horse battery');
     assert.match(hash, /^\$argon2id\$/);
-    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => verifyPassword(hash, i % 3 === 0 ? 'wrong password' : 'correct horse battery')));
-    assert.deepEqual(answers, Array.from({ length: 12 }, (_, i) => i % 3 !== 0));
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => verifyPassword(hash, i % 3 === 0 ? 'wrong password' : 'correct horse battery')),
+    );
+    assert.deepEqual(
+      answers,
+      Array.from({ length: 12 }, (_, i) => i % 3 !== 0),
+    );
   });
 
   it('a malformed stored hash is a mismatch, and frees its slot', async () => {

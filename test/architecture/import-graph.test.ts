@@ -31,8 +31,14 @@ function room(file: string): string {
 function inRooms(...names: string[]): (target: string) => boolean {
   return (target) => names.includes(room(target));
 }
-const packages = (...names: string[]) => (target: string) => names.some((name) => target === name || target.startsWith(`${name}/`));
-const either = (...tests: ((target: string) => boolean)[]) => (target: string) => tests.some((test) => test(target));
+const packages =
+  (...names: string[]) =>
+  (target: string) =>
+    names.some((name) => target === name || target.startsWith(`${name}/`));
+const either =
+  (...tests: ((target: string) => boolean)[]) =>
+  (target: string) =>
+    tests.some((test) => test(target));
 
 /** Protocol rooms: what the endpoints run. */
 const PROTOCOL = ['authorize', 'device', 'grants', 'client-auth', 'registration', 'logout'];
@@ -83,7 +89,8 @@ export const RULES: Rule[] = [
   {
     why: 'the protocol room (errors, parameters, metadata) and util/ stand on nothing else in src/ but the media-type grammar',
     from: inRooms('protocol', 'util'),
-    forbids: (target) => target.startsWith(`${SRC}/`) && !['protocol', 'util'].includes(room(target)) && target !== 'src/rules/media-type.ts',
+    forbids: (target) =>
+      target.startsWith(`${SRC}/`) && !['protocol', 'util'].includes(room(target)) && target !== 'src/rules/media-type.ts',
   },
 ];
 
@@ -100,7 +107,13 @@ function sourceFiles(dir: string): string[] {
 function importsOf(file: string): string[] {
   const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
   return info.importedFiles.map(({ fileName: spec }) => {
-    if (!spec.startsWith('.')) return spec.startsWith('node:') ? spec : spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+    if (!spec.startsWith('.'))
+      return spec.startsWith('node:')
+        ? spec
+        : spec
+            .split('/')
+            .slice(0, spec.startsWith('@') ? 2 : 1)
+            .join('/');
     return normalize(join(dirname(file), spec)).replace(/\.js$/, '.ts');
   });
 }
@@ -201,8 +214,14 @@ describe('the import graph of src/', () => {
       'src/device/planted.ts → src/endpoints/token.ts',
       'src/device/planted.ts → kysely',
     ]) {
-      assert.ok(broken.some((v) => v.startsWith(`${expected}:`)), `not caught: ${expected}`);
+      assert.ok(
+        broken.some((v) => v.startsWith(`${expected}:`)),
+        `not caught: ${expected}`,
+      );
     }
-    assert.ok(!broken.some((v) => v.startsWith('src/storage/planted.ts → src/storage/database.ts')), 'storage may use its own database module');
+    assert.ok(
+      !broken.some((v) => v.startsWith('src/storage/planted.ts → src/storage/database.ts')),
+      'storage may use its own database module',
+    );
   });
 });

@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
 import { browse, CookieJar, DEFAULT_USER, parseForms } from '../support/browser-less.js';
-import { FLOW_CLIENTS, approveDevice, flowConfig, getCode, onInstance, redeemCode, refresh, startDevice } from '../support/cluster-flows.js';
+import {
+  FLOW_CLIENTS,
+  approveDevice,
+  flowConfig,
+  getCode,
+  onInstance,
+  redeemCode,
+  refresh,
+  startDevice,
+} from '../support/cluster-flows.js';
 
 for (const database of DATABASES) {
   describe(`audit events from the flows (${database})`, () => {
@@ -21,7 +30,9 @@ for (const database of DATABASES) {
       const url = server.url;
       const jar = new CookieJar();
       const page = parseForms(await (await browse(jar, `${url}/login`)).text())[0];
-      await browse(jar, onInstance(page.action, url), { form: { ...page.fields, login: DEFAULT_USER.username, password: 'not-the-password' } });
+      await browse(jar, onInstance(page.action, url), {
+        form: { ...page.fields, login: DEFAULT_USER.username, password: 'not-the-password' },
+      });
       const [failure] = await server.services.audit.list({ type: 'signin.failure' });
       assert.equal(failure.userId, userId);
       assert.deepEqual(failure.detail, { reason: 'bad_credentials' });
@@ -46,7 +57,10 @@ for (const database of DATABASES) {
 
       const { code: code3, verifier: verifier3 } = await getCode(url);
       const third = (await redeemCode(url, code3, verifier3)).body;
-      await fetch(`${url}/revoke`, { method: 'POST', body: new URLSearchParams({ token: third.refresh_token, client_id: 'web', client_secret: FLOW_CLIENTS.web.client_secret }) });
+      await fetch(`${url}/revoke`, {
+        method: 'POST',
+        body: new URLSearchParams({ token: third.refresh_token, client_id: 'web', client_secret: FLOW_CLIENTS.web.client_secret }),
+      });
       const [revoked] = await server.services.audit.list({ type: 'token.revoked' });
       assert.deepEqual(revoked.detail, { token_type: 'refresh_token' });
 
@@ -56,7 +70,18 @@ for (const database of DATABASES) {
       assert.equal(deviceConsent.detail?.flow, 'device');
 
       const trail = JSON.stringify(await server.services.db.selectFrom('audit_events').selectAll().execute());
-      for (const secret of [code, verifier, tokens.access_token, tokens.refresh_token, second.refresh_token, third.refresh_token, DEFAULT_USER.password, 'not-the-password', device.device_code, FLOW_CLIENTS.web.client_secret]) {
+      for (const secret of [
+        code,
+        verifier,
+        tokens.access_token,
+        tokens.refresh_token,
+        second.refresh_token,
+        third.refresh_token,
+        DEFAULT_USER.password,
+        'not-the-password',
+        device.device_code,
+        FLOW_CLIENTS.web.client_secret,
+      ]) {
         assert.ok(!trail.includes(secret), 'the audit trail holds no secret');
       }
     });

@@ -4,7 +4,13 @@ import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
 import { systemClock } from '../../src/util/clock.js';
 
-const SERVICE = { client_id: 'service', client_secret: 'service-secret-service-secret', grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_post' };
+const SERVICE = {
+  client_id: 'service',
+  client_secret: 'service-secret-service-secret',
+  grant_types: ['client_credentials'],
+  response_types: [],
+  token_endpoint_auth_method: 'client_secret_post',
+};
 
 for (const database of DATABASES) {
   describe(`audit trail (${database})`, () => {
@@ -15,7 +21,10 @@ for (const database of DATABASES) {
     after(() => server.close());
 
     it('records a token issued, with client, address and grant type but no token', async () => {
-      const response = await fetch(`${server.url}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: SERVICE.client_id, client_secret: SERVICE.client_secret }) });
+      const response = await fetch(`${server.url}/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: SERVICE.client_id, client_secret: SERVICE.client_secret }),
+      });
       const { access_token } = (await response.json()) as { access_token: string };
       const [event] = await server.services.audit.list({ type: 'token.issued' });
       assert.equal(event.clientId, 'service');
@@ -27,13 +36,21 @@ for (const database of DATABASES) {
 
     it('events recorded at once are written together, each before its record() resolves, in order', async () => {
       const clientIds = Array.from({ length: 30 }, (_, i) => `batch-${String(i).padStart(2, '0')}`);
-      await Promise.all(clientIds.map((clientId) => server.services.audit.record({ type: 'consent.granted', clientId, detail: { scope: 'openid' } })));
+      await Promise.all(
+        clientIds.map((clientId) => server.services.audit.record({ type: 'consent.granted', clientId, detail: { scope: 'openid' } })),
+      );
       const events = await server.services.audit.list({ type: 'consent.granted', limit: 30 });
       assert.deepEqual(events.map((e) => e.clientId).reverse(), clientIds);
     });
 
     it('records client creation, change and deletion, and nothing for a save that changes nothing', async () => {
-      const input = { client_id: 'audited', client_secret: 'audited-secret-audited-secret', redirect_uris: ['https://a.example/cb'], grant_types: ['authorization_code'], response_types: ['code'] };
+      const input = {
+        client_id: 'audited',
+        client_secret: 'audited-secret-audited-secret',
+        redirect_uris: ['https://a.example/cb'],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+      };
       await server.services.clients.save(input, 'cli');
       await server.services.clients.save(input, 'cli');
       await server.services.clients.save({ ...input, client_name: 'Audited' }, 'cli');
@@ -56,7 +73,15 @@ for (const database of DATABASES) {
         type: 'signin.failure',
         userId: 'user-1',
         address: '192.0.2.1',
-        detail: { reason: 'bad_credentials', password: 'hunter2', client_secret: 's', code: 'c', refresh_token: 'r', id_token_hint: 'h', nested: { password: 'x' } },
+        detail: {
+          reason: 'bad_credentials',
+          password: 'hunter2',
+          client_secret: 's',
+          code: 'c',
+          refresh_token: 'r',
+          id_token_hint: 'h',
+          nested: { password: 'x' },
+        },
       });
       const [event] = await server.services.audit.list({ userId: 'user-1' });
       assert.deepEqual(event.detail, { reason: 'bad_credentials' });

@@ -40,21 +40,29 @@ const fails = (fn: () => unknown, error: string) =>
 
 const known = new Map(Object.entries(SCOPE_DESCRIPTIONS));
 /** The /auth scope step as validate-authorization-request runs it. */
-const checkScope = (scopes: Map<string, string>, c: Client, params: Params, prompt: string[]) => narrowToAllowed(params.scope, c, allowedScopes(c, scopes), prompt);
+const checkScope = (scopes: Map<string, string>, c: Client, params: Params, prompt: string[]) =>
+  narrowToAllowed(params.scope, c, allowedScopes(c, scopes), prompt);
 const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 
 describe('check-pkce (RFC 7636)', () => {
   const settings = { requiredForAll: false, allowPlain: true, requireS256ForPublicClients: false };
   it('accepts S256 and plain, and reads a missing method as plain (§4.3)', () => {
-    assert.deepEqual(checkPkce(client(), { code_challenge: challenge, code_challenge_method: 'S256' }, settings), { codeChallenge: challenge, codeChallengeMethod: 'S256' });
-    assert.deepEqual(checkPkce(client(), { code_challenge: challenge }, settings), { codeChallenge: challenge, codeChallengeMethod: 'plain' });
+    assert.deepEqual(checkPkce(client(), { code_challenge: challenge, code_challenge_method: 'S256' }, settings), {
+      codeChallenge: challenge,
+      codeChallengeMethod: 'S256',
+    });
+    assert.deepEqual(checkPkce(client(), { code_challenge: challenge }, settings), {
+      codeChallenge: challenge,
+      codeChallengeMethod: 'plain',
+    });
   });
   it('is optional for confidential clients unless configured', () => {
     assert.deepEqual(checkPkce(client(), {}, settings), {});
     fails(() => checkPkce(client(), {}, { ...settings, requiredForAll: true }), 'invalid_request');
     fails(() => checkPkce(client({ require_pkce: true }), {}, settings), 'invalid_request');
   });
-  it('is required for public clients (§4.4.1)', () => fails(() => checkPkce(client({ token_endpoint_auth_method: 'none' }), {}, settings), 'invalid_request'));
+  it('is required for public clients (§4.4.1)', () =>
+    fails(() => checkPkce(client({ token_endpoint_auth_method: 'none' }), {}, settings), 'invalid_request'));
   it('refuses unknown methods and plain when turned off', () => {
     fails(() => checkPkce(client(), { code_challenge: challenge, code_challenge_method: 'S384' }, settings), 'invalid_request');
     fails(() => checkPkce(client(), { code_challenge: challenge }, { ...settings, allowPlain: false }), 'invalid_request');
@@ -96,7 +104,9 @@ describe('check-scope (RFC 6749 §3.3, OIDC Core §11)', () => {
   it('grants offline_access only with prompt=consent and a refresh-capable code client', () => {
     assert.deepEqual(checkScope(known, client(), { scope: 'openid offline_access' }, []), ['openid']);
     assert.deepEqual(checkScope(known, client(), { scope: 'openid offline_access' }, ['consent']), ['openid', 'offline_access']);
-    assert.deepEqual(checkScope(known, client({ grant_types: ['authorization_code'] }), { scope: 'openid offline_access' }, ['consent']), ['openid']);
+    assert.deepEqual(checkScope(known, client({ grant_types: ['authorization_code'] }), { scope: 'openid offline_access' }, ['consent']), [
+      'openid',
+    ]);
   });
 });
 
@@ -108,7 +118,9 @@ describe('check-prompt and check-claims (OIDC Core §3.1.2.1, §5.5)', () => {
     fails(() => checkPrompt({ prompt: 'later' }), 'invalid_request');
   });
   it('accepts a claims object and refuses other shapes', () => {
-    assert.deepEqual(checkClaims({ claims: '{"id_token":{"email":null,"acr":{"essential":true}}}' }), { id_token: { email: null, acr: { essential: true } } });
+    assert.deepEqual(checkClaims({ claims: '{"id_token":{"email":null,"acr":{"essential":true}}}' }), {
+      id_token: { email: null, acr: { essential: true } },
+    });
     fails(() => checkClaims({ claims: '"x"' }), 'invalid_request');
     fails(() => checkClaims({ claims: '{"id_token":{"email":true}}' }), 'invalid_request');
   });
@@ -118,7 +130,14 @@ describe('login-reason (OIDC Core §3.1.2.3)', () => {
   const now = 1_000_000;
   const session: Session = { sid: 's', userId: 'u', authTime: now - 100, amr: ['pwd'], acr: null, expiresAt: now + 100, signInId: 'first' };
   const request = (extra: Partial<AuthorizationRequest> = {}): AuthorizationRequest => ({
-    clientId: 'c', redirectUri: 'https://c.example/cb', redirectUriParam: '', responseMode: 'query', scopes: ['openid'], prompt: [], requestedAt: now, ...extra,
+    clientId: 'c',
+    redirectUri: 'https://c.example/cb',
+    redirectUriParam: '',
+    responseMode: 'query',
+    scopes: ['openid'],
+    prompt: [],
+    requestedAt: now,
+    ...extra,
   });
   it('asks for a sign-in without a session, for prompt=login, an old one under max_age, or another user named by the hint', () => {
     assert.ok(loginReason(request(), undefined, now));

@@ -26,7 +26,11 @@ interface Result {
 async function tessera(argv: string[], stdin = ''): Promise<Result> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await run([...argv, '--config', configFile], { out: (t) => out.push(t), err: (t) => err.push(t), readStdin: async () => stdin });
+  const code = await run([...argv, '--config', configFile], {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    readStdin: async () => stdin,
+  });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -60,7 +64,24 @@ describe('tessera admin commands', () => {
     let secret: string;
 
     it('create generates a high-entropy secret, shows it once and stores only its HMAC', async () => {
-      const created = await json(['clients', 'create', '--id', 'cli-app', '--name', 'CLI app', '--redirect-uri', 'https://app.example.com/cb', '--redirect-uri', 'http://127.0.0.1:8080/cb', '--grant-type', 'authorization_code', '--grant-type', 'refresh_token', '--scope', 'openid profile']);
+      const created = await json([
+        'clients',
+        'create',
+        '--id',
+        'cli-app',
+        '--name',
+        'CLI app',
+        '--redirect-uri',
+        'https://app.example.com/cb',
+        '--redirect-uri',
+        'http://127.0.0.1:8080/cb',
+        '--grant-type',
+        'authorization_code',
+        '--grant-type',
+        'refresh_token',
+        '--scope',
+        'openid profile',
+      ]);
       secret = created.client_secret;
       assert.match(secret, /^[A-Za-z0-9_-]{43,}$/, '256 bits, base64url');
       assert.deepEqual(created.redirect_uris, ['https://app.example.com/cb', 'http://127.0.0.1:8080/cb']);
@@ -83,8 +104,20 @@ describe('tessera admin commands', () => {
 
     it('create takes --metadata JSON and --metadata-file, flags winning; no secret for a public client', async () => {
       const file = join(dir, 'meta.json');
-      writeFileSync(file, JSON.stringify({ client_id: 'native-app', redirect_uris: ['com.example.app:/callback'], application_type: 'native' }));
-      const created = await json(['clients', 'create', '--metadata-file', file, '--metadata', '{"client_name":"From JSON","token_endpoint_auth_method":"client_secret_post"}', '--auth-method', 'none']);
+      writeFileSync(
+        file,
+        JSON.stringify({ client_id: 'native-app', redirect_uris: ['com.example.app:/callback'], application_type: 'native' }),
+      );
+      const created = await json([
+        'clients',
+        'create',
+        '--metadata-file',
+        file,
+        '--metadata',
+        '{"client_name":"From JSON","token_endpoint_auth_method":"client_secret_post"}',
+        '--auth-method',
+        'none',
+      ]);
       assert.equal(created.client_id, 'native-app');
       assert.equal(created.client_name, 'From JSON');
       assert.equal(created.token_endpoint_auth_method, 'none');
@@ -111,7 +144,15 @@ describe('tessera admin commands', () => {
     });
 
     it('update changes the given metadata and keeps the rest and the secret', async () => {
-      const updated = await json(['clients', 'update', 'cli-app', '--name', 'Renamed', '--post-logout-redirect-uri', 'https://app.example.com/']);
+      const updated = await json([
+        'clients',
+        'update',
+        'cli-app',
+        '--name',
+        'Renamed',
+        '--post-logout-redirect-uri',
+        'https://app.example.com/',
+      ]);
       assert.equal(updated.client_name, 'Renamed');
       assert.deepEqual(updated.post_logout_redirect_uris, ['https://app.example.com/']);
       assert.equal(updated.scope, 'openid profile');
@@ -145,7 +186,10 @@ describe('tessera admin commands', () => {
     });
 
     it('refuses a duplicate id, an unknown client, and a secret given in metadata', async () => {
-      assert.match((await tessera(['clients', 'create', '--id', 'cli-app', '--redirect-uri', 'https://a.example.com/cb'])).err, /already exists/);
+      assert.match(
+        (await tessera(['clients', 'create', '--id', 'cli-app', '--redirect-uri', 'https://a.example.com/cb'])).err,
+        /already exists/,
+      );
       const missing = await tessera(['clients', 'show', 'nobody']);
       assert.equal(missing.code, 1);
       assert.match(missing.err, /no client nobody/);
@@ -162,7 +206,21 @@ describe('tessera admin commands', () => {
 
   describe('users', () => {
     it('create reads the password from stdin with --password-stdin and stores claims', async () => {
-      const created = await json(['users', 'create', 'ada', '--password-stdin', '--claims', '{"email_verified":true}', '--name', 'Ada', '--email', 'ada@example.com'], 'correct horse battery');
+      const created = await json(
+        [
+          'users',
+          'create',
+          'ada',
+          '--password-stdin',
+          '--claims',
+          '{"email_verified":true}',
+          '--name',
+          'Ada',
+          '--email',
+          'ada@example.com',
+        ],
+        'correct horse battery',
+      );
       assert.equal(created.username, 'ada');
       assert.deepEqual(created.claims, { email_verified: true, name: 'Ada', email: 'ada@example.com' });
       await withServerView(async (p) => assert.equal((await p.users.authenticate('ada', 'correct horse battery'))?.id, created.sub));
@@ -177,7 +235,10 @@ describe('tessera admin commands', () => {
 
     it('list shows users without password hashes', async () => {
       const list = await json(['users', 'list']);
-      assert.deepEqual(list.map((u: { username: string }) => u.username), ['ada']);
+      assert.deepEqual(
+        list.map((u: { username: string }) => u.username),
+        ['ada'],
+      );
       assert.ok(!JSON.stringify(list).includes('argon2'));
       assert.match((await tessera(['users', 'list'])).out, /^USERNAME\s+SUB/);
     });
@@ -195,7 +256,10 @@ describe('tessera admin commands', () => {
       assert.equal(noPassword.code, 2);
       assert.match(noPassword.err, /missing --password or --password-stdin/);
       assert.match((await tessera(['users', 'create', 'bob', '--password', 'short'])).err, /password must be 8 to 1024 characters/);
-      assert.match((await tessera(['users', 'create', 'bob', '--password', 'long enough', '--claims', '{"email_verified":"yes"}'])).err, /email_verified must be true or false/);
+      assert.match(
+        (await tessera(['users', 'create', 'bob', '--password', 'long enough', '--claims', '{"email_verified":"yes"}'])).err,
+        /email_verified must be true or false/,
+      );
       const badJson = await tessera(['users', 'create', 'bob', '--password', 'long enough', '--claims', '{']);
       assert.equal(badJson.code, 2);
       assert.match(badJson.err, /--claims is not valid JSON/);
@@ -228,7 +292,10 @@ describe('tessera admin commands', () => {
       assert.notEqual(rotated.kid, before.kid);
       assert.equal(rotated.alg, 'RS256');
       assert.ok(rotated.signs_from >= startedAt + 60, 'after the default 60 s refresh interval');
-      assert.deepEqual(rotated.retired.map((k: { kid: string }) => k.kid), [before.kid]);
+      assert.deepEqual(
+        rotated.retired.map((k: { kid: string }) => k.kid),
+        [before.kid],
+      );
       const keys = await json(['keys', 'list']);
       assert.equal(keys.find((k: { kid: string }) => k.kid === rotated.kid).active, false);
       const old = keys.find((k: { kid: string }) => k.kid === before.kid);
@@ -240,8 +307,16 @@ describe('tessera admin commands', () => {
       });
       // The interval passes (moved back in the database rather than waited for): the new key signs.
       const db = openDatabase(databaseUrl);
-      await db.updateTable('signing_keys').set({ created_at: rotated.signs_from - 120 }).where('kid', '=', rotated.kid).execute();
-      await db.updateTable('signing_keys').set({ retired_at: rotated.signs_from - 120 }).where('kid', '=', before.kid).execute();
+      await db
+        .updateTable('signing_keys')
+        .set({ created_at: rotated.signs_from - 120 })
+        .where('kid', '=', rotated.kid)
+        .execute();
+      await db
+        .updateTable('signing_keys')
+        .set({ retired_at: rotated.signs_from - 120 })
+        .where('kid', '=', before.kid)
+        .execute();
       await db.destroy();
       assert.equal((await json(['keys', 'list'])).find((k: { kid: string }) => k.kid === rotated.kid).active, true);
       await withServerView(async (p) => {
@@ -262,7 +337,17 @@ describe('tessera admin commands', () => {
   });
 
   describe('usage', () => {
-    const commands = [['serve'], ['migrate'], ['clients'], ['users'], ['keys'], ...['create', 'list', 'show', 'update', 'delete'].map((s) => ['clients', s]), ...['create', 'list', 'delete', 'set-password'].map((s) => ['users', s]), ['keys', 'list'], ['keys', 'rotate']];
+    const commands = [
+      ['serve'],
+      ['migrate'],
+      ['clients'],
+      ['users'],
+      ['keys'],
+      ...['create', 'list', 'show', 'update', 'delete'].map((s) => ['clients', s]),
+      ...['create', 'list', 'delete', 'set-password'].map((s) => ['users', s]),
+      ['keys', 'list'],
+      ['keys', 'rotate'],
+    ];
     for (const command of commands) {
       it(`tessera ${command.join(' ')} --help`, async () => {
         const out: string[] = [];
@@ -273,7 +358,14 @@ describe('tessera admin commands', () => {
     }
 
     it('exit code 2 for unknown commands, subcommands, flags and missing arguments', async () => {
-      for (const argv of [['bogus'], ['clients', 'bogus'], ['clients', 'list', '--bogus'], ['clients', 'show'], ['users'], ['clients', 'show', 'a', 'b']]) {
+      for (const argv of [
+        ['bogus'],
+        ['clients', 'bogus'],
+        ['clients', 'list', '--bogus'],
+        ['clients', 'show'],
+        ['users'],
+        ['clients', 'show', 'a', 'b'],
+      ]) {
         const err: string[] = [];
         const code = await run(argv, { out: () => {}, err: (t) => err.push(t) });
         assert.equal(code, 2, argv.join(' '));
@@ -309,7 +401,10 @@ describe('which database and secret an admin command uses', () => {
     assert.equal(loadCliConfig(undefined, io, { TESSERA_CONFIG: configFile }).databaseUrl, databaseUrl);
     const noSecret = join(dir, 'no-secret.json');
     writeFileSync(noSecret, JSON.stringify({ databaseUrl }));
-    assert.throws(() => loadCliConfig(noSecret, io, {}), (err: unknown) => err instanceof ConfigError && err.setting === 'secret');
+    assert.throws(
+      () => loadCliConfig(noSecret, io, {}),
+      (err: unknown) => err instanceof ConfigError && err.setting === 'secret',
+    );
   });
 
   it('with DATABASE_URL, TESSERA_CONFIG or --config but no TESSERA_SECRET: refuses, naming TESSERA_SECRET, never dev mode', () => {
@@ -335,12 +430,26 @@ describe('which database and secret an admin command uses', () => {
   it('`clients create` with DATABASE_URL and no secret exits 1 with that message and writes nothing', () => {
     const scratch = mkdtempSync(join(tmpdir(), 'tessera-cli-nosecret-'));
     try {
-      const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'clients', 'create', '--id', 'would-be-lost', '--redirect-uri', 'https://app.example.com/cb'], {
-        cwd: new URL('../..', import.meta.url).pathname,
-        // A fallback to dev mode would create the database here and the secret under TESSERA_DATA_DIR.
-        env: { PATH: process.env.PATH, DATABASE_URL: `sqlite:${join(scratch, 'server.db')}`, TESSERA_DATA_DIR: join(scratch, 'data') },
-        encoding: 'utf8',
-      });
+      const result = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'src/cli/main.ts',
+          'clients',
+          'create',
+          '--id',
+          'would-be-lost',
+          '--redirect-uri',
+          'https://app.example.com/cb',
+        ],
+        {
+          cwd: new URL('../..', import.meta.url).pathname,
+          // A fallback to dev mode would create the database here and the secret under TESSERA_DATA_DIR.
+          env: { PATH: process.env.PATH, DATABASE_URL: `sqlite:${join(scratch, 'server.db')}`, TESSERA_DATA_DIR: join(scratch, 'data') },
+          encoding: 'utf8',
+        },
+      );
       assert.equal(result.status, 1, result.stderr);
       assert.match(result.stderr, /^tessera clients: config: secret: is required outside dev mode: set TESSERA_SECRET/);
       assert.match(result.stderr, /DATABASE_URL is given/);

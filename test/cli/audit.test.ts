@@ -19,7 +19,12 @@ describe('tessera audit', () => {
     try {
       await services.users.create('alice', 'alice-password-1');
       const alice = await services.users.findByUsername('alice');
-      await services.audit.record({ type: 'signin.failure', userId: alice?.id, address: '192.0.2.7', detail: { reason: 'bad_credentials' } });
+      await services.audit.record({
+        type: 'signin.failure',
+        userId: alice?.id,
+        address: '192.0.2.7',
+        detail: { reason: 'bad_credentials' },
+      });
       await services.audit.record({ type: 'signin.success', userId: alice?.id, address: '192.0.2.7' });
       await services.audit.record({ type: 'token.issued', clientId: 'app', detail: { grant_type: 'client_credentials' } });
     } finally {

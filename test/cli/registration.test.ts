@@ -15,7 +15,10 @@ describe('tessera registration tokens create', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'tessera-cli-reg-'));
     configFile = join(dir, 'tessera.json');
-    writeFileSync(configFile, JSON.stringify({ databaseUrl: `sqlite:${join(dir, 'db.sqlite')}`, secret: TEST_SECRET, issuer: 'https://id.example.com' }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({ databaseUrl: `sqlite:${join(dir, 'db.sqlite')}`, secret: TEST_SECRET, issuer: 'https://id.example.com' }),
+    );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -27,7 +30,18 @@ describe('tessera registration tokens create', () => {
   };
 
   it('prints a token that the registration endpoint accepts, stored only as a hash', async () => {
-    const { code, out } = await cli('registration', 'tokens', 'create', '--config', configFile, '--expires-in', '600', '--description', 'for the mobile team', '--json');
+    const { code, out } = await cli(
+      'registration',
+      'tokens',
+      'create',
+      '--config',
+      configFile,
+      '--expires-in',
+      '600',
+      '--description',
+      'for the mobile team',
+      '--json',
+    );
     assert.equal(code, 0);
     const printed = JSON.parse(out) as { initial_access_token: string; expires_at: number; registration_endpoint: string };
     assert.equal(printed.registration_endpoint, 'https://id.example.com/reg');

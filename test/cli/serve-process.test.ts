@@ -58,18 +58,28 @@ function workers(pid: number): number[] {
   } catch {
     return [];
   }
-  return out.split('\n').filter((line) => line.includes('src/cli/main.ts')).map((line) => Number(line.trim().split(/\s+/)[0]));
+  return out
+    .split('\n')
+    .filter((line) => line.includes('src/cli/main.ts'))
+    .map((line) => Number(line.trim().split(/\s+/)[0]));
 }
 
 describe('tessera serve as a process', { timeout: 400_000 }, () => {
   it('a bad config exits 1 with a message naming the setting, no stack trace', async () => {
     const file = join(dir, 'bad.json');
-    writeFileSync(file, JSON.stringify({ secret: TEST_SECRET, clients: [{ client_id: 'web', redirect_uris: ['http://web.example.com/cb'] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({ secret: TEST_SECRET, clients: [{ client_id: 'web', redirect_uris: ['http://web.example.com/cb'] }] }),
+    );
     const cases: [string[], Record<string, string>, RegExp][] = [
       [['serve', '--config', file], {}, /^tessera serve: config: clients\[0\] \(web\): invalid_redirect_uri: .*must use https/m],
       [['serve'], { TESSERA_SECRET: TEST_SECRET, PORT: '99999' }, /^tessera serve: config: port: must be an integer from 0 to 65535/m],
       [['serve'], {}, /^tessera serve: config: secret: is required outside dev mode/m],
-      [['serve'], { TESSERA_SECRET: TEST_SECRET, TESSERA_ISSUER: 'https://id.example.com/?x=1' }, /config: issuer: must not have a query or fragment/],
+      [
+        ['serve'],
+        { TESSERA_SECRET: TEST_SECRET, TESSERA_ISSUER: 'https://id.example.com/?x=1' },
+        /config: issuer: must not have a query or fragment/,
+      ],
     ];
     await Promise.all(
       cases.map(async ([args, env, message]) => {
@@ -93,11 +103,20 @@ describe('tessera serve as a process', { timeout: 400_000 }, () => {
     await answers(`http://127.0.0.1:${port}`, server);
     const body = 'grant_type=client_credentials&client_id=nobody&client_secret=whatever';
     const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/token', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        let text = '';
-        res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/token',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
       req.on('error', reject);
       // Half the body now: the request is in flight when the signal arrives.
       req.write(body.slice(0, 20));

@@ -17,7 +17,8 @@ export interface AssertionSetup {
 /** RFC 7523 §3 refusals shared by client_secret_jwt and private_key_jwt: each is 401 invalid_client. */
 export function assertionRefusals(setup: AssertionSetup): [string, () => Promise<string>][] {
   const now = () => systemClock.nowSeconds();
-  const make = (claims: Record<string, unknown>, key = setup.key()) => assertion(key, setup.clientId, setup.issuer(), { alg: setup.alg, claims });
+  const make = (claims: Record<string, unknown>, key = setup.key()) =>
+    assertion(key, setup.clientId, setup.issuer(), { alg: setup.alg, claims });
   return [
     ['an expired assertion', () => make({ iat: now() - 300, exp: now() - 120 })],
     ['an assertion without exp', () => make({ exp: undefined })],
@@ -33,16 +34,26 @@ export function assertionRefusals(setup: AssertionSetup): [string, () => Promise
     ['iss different from the client', () => make({ iss: 'someone-else' })],
     ['no jti', () => make({ jti: undefined })],
     ['a bad signature (another key)', () => make({}, setup.wrongKey())],
-    ['a tampered payload', async () => {
-      const [h, , s] = (await make({})).split('.');
-      const forged = Buffer.from(JSON.stringify({ iss: setup.clientId, sub: setup.clientId, aud: setup.issuer(), jti: randomToken(8), exp: now() + 60 })).toString('base64url');
-      return `${h}.${forged}.${s}`;
-    }],
-    ['alg none', async () => {
-      const h = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
-      const p = Buffer.from(JSON.stringify({ iss: setup.clientId, sub: setup.clientId, aud: setup.issuer(), jti: randomToken(8), exp: now() + 60 })).toString('base64url');
-      return `${h}.${p}.`;
-    }],
+    [
+      'a tampered payload',
+      async () => {
+        const [h, , s] = (await make({})).split('.');
+        const forged = Buffer.from(
+          JSON.stringify({ iss: setup.clientId, sub: setup.clientId, aud: setup.issuer(), jti: randomToken(8), exp: now() + 60 }),
+        ).toString('base64url');
+        return `${h}.${forged}.${s}`;
+      },
+    ],
+    [
+      'alg none',
+      async () => {
+        const h = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
+        const p = Buffer.from(
+          JSON.stringify({ iss: setup.clientId, sub: setup.clientId, aud: setup.issuer(), jti: randomToken(8), exp: now() + 60 }),
+        ).toString('base64url');
+        return `${h}.${p}.`;
+      },
+    ],
   ];
 }
 

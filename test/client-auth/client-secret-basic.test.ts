@@ -11,7 +11,10 @@ for (const database of DATABASES) {
     let tokenUrl: string;
     before(async () => {
       const pk = await clientKey('pk-1');
-      server = await startTestServer({ database, config: { clients: tokenClients({ pk, jwksUri: 'https://jwks.invalid/keys' }), scopes: TOKEN_TEST_SCOPES } });
+      server = await startTestServer({
+        database,
+        config: { clients: tokenClients({ pk, jwksUri: 'https://jwks.invalid/keys' }), scopes: TOKEN_TEST_SCOPES },
+      });
       tokenUrl = `${server.url}/token`;
     });
     after(() => server.close());
@@ -48,7 +51,13 @@ for (const database of DATABASES) {
     });
 
     it('refuses malformed Basic headers with 401 and WWW-Authenticate: Basic', async () => {
-      for (const header of ['Basic', 'Basic !!!notbase64', 'Basic ' + Buffer.from('no-colon').toString('base64'), 'Basic ' + Buffer.from(':secret').toString('base64'), 'Basic ' + Buffer.from('a:%zz').toString('base64')]) {
+      for (const header of [
+        'Basic',
+        'Basic !!!notbase64',
+        'Basic ' + Buffer.from('no-colon').toString('base64'),
+        'Basic ' + Buffer.from(':secret').toString('base64'),
+        'Basic ' + Buffer.from('a:%zz').toString('base64'),
+      ]) {
         const response = await postForm(tokenUrl, grant, { authorization: header });
         assertBasicRefusal(response);
       }
@@ -59,13 +68,21 @@ for (const database of DATABASES) {
     });
 
     it('refuses Basic together with client_secret in the body as invalid_request (RFC 6749 §2.3)', async () => {
-      const response = await postForm(tokenUrl, { ...grant, client_id: SECRETS.basicId, client_secret: SECRETS.basic }, { authorization: basicAuth(SECRETS.basicId, SECRETS.basic) });
+      const response = await postForm(
+        tokenUrl,
+        { ...grant, client_id: SECRETS.basicId, client_secret: SECRETS.basic },
+        { authorization: basicAuth(SECRETS.basicId, SECRETS.basic) },
+      );
       assert.equal(response.status, 400);
       assert.equal(response.json.error, 'invalid_request');
     });
 
     it('refuses a body client_id that differs from the Basic one', async () => {
-      const response = await postForm(tokenUrl, { ...grant, client_id: 'svc_post' }, { authorization: basicAuth(SECRETS.basicId, SECRETS.basic) });
+      const response = await postForm(
+        tokenUrl,
+        { ...grant, client_id: 'svc_post' },
+        { authorization: basicAuth(SECRETS.basicId, SECRETS.basic) },
+      );
       assert.equal(response.status, 400);
       assert.equal(response.json.error, 'invalid_request');
     });

@@ -3,7 +3,18 @@ import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
-import { assertion, assertionForm, cc, clientKey, postForm, rpConfig, SECRETS, TOKEN_TEST_SCOPES, tokenClients, type ClientKey } from '../support/token-clients.js';
+import {
+  assertion,
+  assertionForm,
+  cc,
+  clientKey,
+  postForm,
+  rpConfig,
+  SECRETS,
+  TOKEN_TEST_SCOPES,
+  tokenClients,
+  type ClientKey,
+} from '../support/token-clients.js';
 import { assertAccepted, assertionRefusals, assertRefused } from './assertion-cases.js';
 
 const secretKey = new TextEncoder().encode(SECRETS.jwt);
@@ -17,7 +28,13 @@ for (const database of DATABASES) {
       pk = await clientKey('pk-1');
       const clients = [
         ...tokenClients({ pk, jwksUri: 'https://jwks.invalid/keys' }),
-        { client_id: 'svc_jwt512', client_secret: SECRETS.jwt, token_endpoint_auth_method: 'client_secret_jwt', token_endpoint_auth_signing_alg: 'HS512', ...cc },
+        {
+          client_id: 'svc_jwt512',
+          client_secret: SECRETS.jwt,
+          token_endpoint_auth_method: 'client_secret_jwt',
+          token_endpoint_auth_signing_alg: 'HS512',
+          ...cc,
+        },
       ];
       server = await startTestServer({ database, config: { clients, scopes: TOKEN_TEST_SCOPES } });
       tokenUrl = `${server.url}/token`;
@@ -60,7 +77,11 @@ for (const database of DATABASES) {
     }
 
     it('refuses an asymmetric assertion for a client_secret_jwt client', async () => {
-      await assertRefused(tokenUrl, await assertion(pk.privateKey, 'svc_jwt', server.url, { alg: 'ES256', header: { kid: pk.kid } }), 'ES256');
+      await assertRefused(
+        tokenUrl,
+        await assertion(pk.privateKey, 'svc_jwt', server.url, { alg: 'ES256', header: { kid: pk.kid } }),
+        'ES256',
+      );
     });
 
     it('refuses an alg other than the registered token_endpoint_auth_signing_alg', async () => {
@@ -77,10 +98,17 @@ for (const database of DATABASES) {
 
     it('refuses a wrong client_assertion_type and a missing client_assertion as invalid_request', async () => {
       const jwt = await assertion(secretKey, 'svc_jwt', server.url, { alg: 'HS256' });
-      const wrongType = await postForm(tokenUrl, { grant_type: 'client_credentials', client_assertion_type: 'urn:example:other', client_assertion: jwt });
+      const wrongType = await postForm(tokenUrl, {
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:example:other',
+        client_assertion: jwt,
+      });
       assert.equal(wrongType.status, 400);
       assert.equal(wrongType.json.error, 'invalid_request');
-      const missing = await postForm(tokenUrl, { grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' });
+      const missing = await postForm(tokenUrl, {
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      });
       assert.equal(missing.status, 400);
       assert.equal(missing.json.error, 'invalid_request');
     });
@@ -96,7 +124,10 @@ for (const database of DATABASES) {
     let tokenUrl: string;
     before(async () => {
       const clients = tokenClients({ pk: await clientKey('pk-1'), jwksUri: 'https://jwks.invalid/keys' });
-      server = await startTestServer({ database, config: { clients, scopes: TOKEN_TEST_SCOPES, clientAuthentication: { acceptTokenEndpointAudience: true } } });
+      server = await startTestServer({
+        database,
+        config: { clients, scopes: TOKEN_TEST_SCOPES, clientAuthentication: { acceptTokenEndpointAudience: true } },
+      });
       tokenUrl = `${server.url}/token`;
     });
     after(() => server.close());
@@ -108,9 +139,21 @@ for (const database of DATABASES) {
     });
 
     it('still refuses arrays of several audiences and other endpoint URLs', async () => {
-      await assertRefused(tokenUrl, await assertion(secretKey, 'svc_jwt', [server.url, tokenUrl], { alg: 'HS256' }), 'issuer and token endpoint');
-      await assertRefused(tokenUrl, await assertion(secretKey, 'svc_jwt', `${server.url}/introspect`, { alg: 'HS256' }), 'introspection endpoint');
-      await assertRefused(tokenUrl, await assertion(secretKey, 'svc_jwt', `${server.url}/device/auth`, { alg: 'HS256' }), 'device authorization endpoint');
+      await assertRefused(
+        tokenUrl,
+        await assertion(secretKey, 'svc_jwt', [server.url, tokenUrl], { alg: 'HS256' }),
+        'issuer and token endpoint',
+      );
+      await assertRefused(
+        tokenUrl,
+        await assertion(secretKey, 'svc_jwt', `${server.url}/introspect`, { alg: 'HS256' }),
+        'introspection endpoint',
+      );
+      await assertRefused(
+        tokenUrl,
+        await assertion(secretKey, 'svc_jwt', `${server.url}/device/auth`, { alg: 'HS256' }),
+        'device authorization endpoint',
+      );
     });
   });
 }

@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
-import { assertion, assertionForm, clientKey, postForm, rpConfig, SECRETS, TOKEN_TEST_SCOPES, tokenClients } from '../support/token-clients.js';
+import {
+  assertion,
+  assertionForm,
+  clientKey,
+  postForm,
+  rpConfig,
+  SECRETS,
+  TOKEN_TEST_SCOPES,
+  tokenClients,
+} from '../support/token-clients.js';
 
 for (const database of DATABASES) {
   describe(`client_secret_post, none, and the one-method rule (${database})`, () => {
@@ -11,7 +20,10 @@ for (const database of DATABASES) {
     let tokenUrl: string;
     before(async () => {
       const pk = await clientKey('pk-1');
-      server = await startTestServer({ database, config: { clients: tokenClients({ pk, jwksUri: 'https://jwks.invalid/keys' }), scopes: TOKEN_TEST_SCOPES } });
+      server = await startTestServer({
+        database,
+        config: { clients: tokenClients({ pk, jwksUri: 'https://jwks.invalid/keys' }), scopes: TOKEN_TEST_SCOPES },
+      });
       tokenUrl = `${server.url}/token`;
     });
     after(() => server.close());
@@ -78,9 +90,16 @@ for (const database of DATABASES) {
     });
 
     it('lets a public client identify itself with client_id alone (none) and refuses it a secret', async () => {
-      const none = await postForm(tokenUrl, { grant_type: 'authorization_code', code: 'x', redirect_uri: 'https://app.example/cb', client_id: 'public_app' });
+      const none = await postForm(tokenUrl, {
+        grant_type: 'authorization_code',
+        code: 'x',
+        redirect_uri: 'https://app.example/cb',
+        client_id: 'public_app',
+      });
       assert.notEqual(none.json.error, 'invalid_client');
-      assertInvalidClient(await postForm(tokenUrl, { grant_type: 'authorization_code', code: 'x', client_id: 'public_app', client_secret: 'anything' }));
+      assertInvalidClient(
+        await postForm(tokenUrl, { grant_type: 'authorization_code', code: 'x', client_id: 'public_app', client_secret: 'anything' }),
+      );
     });
   });
 }

@@ -3,7 +3,18 @@ import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
-import { assertion, cc, clientKey, rpConfig, SECRETS, startJwksHost, TOKEN_TEST_SCOPES, tokenClients, type ClientKey, type JwksHost } from '../support/token-clients.js';
+import {
+  assertion,
+  cc,
+  clientKey,
+  rpConfig,
+  SECRETS,
+  startJwksHost,
+  TOKEN_TEST_SCOPES,
+  tokenClients,
+  type ClientKey,
+  type JwksHost,
+} from '../support/token-clients.js';
 import { assertAccepted, assertionRefusals, assertRefused } from './assertion-cases.js';
 
 for (const database of DATABASES) {
@@ -19,18 +30,33 @@ for (const database of DATABASES) {
     let rotationHost: JwksHost;
     let hugeHost: JwksHost;
     before(async () => {
-      [pk, other, rsa, uriKey, rotated] = await Promise.all([clientKey('pk-1'), clientKey('other-1'), clientKey('rsa-1', 'PS256'), clientKey('uri-1'), clientKey('uri-2')]);
+      [pk, other, rsa, uriKey, rotated] = await Promise.all([
+        clientKey('pk-1'),
+        clientKey('other-1'),
+        clientKey('rsa-1', 'PS256'),
+        clientKey('uri-1'),
+        clientKey('uri-2'),
+      ]);
       host = await startJwksHost([uriKey.publicJwk]);
       rotationHost = await startJwksHost([uriKey.publicJwk]);
       hugeHost = await startJwksHost([{ ...uriKey.publicJwk, padding: 'a'.repeat(70 * 1024) } as typeof uriKey.publicJwk]);
       const clients = [
         ...tokenClients({ pk, jwksUri: host.url }),
         { client_id: 'svc_pk_rotating', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: rotationHost.url, ...cc },
-        { client_id: 'svc_pk_es256', token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256', jwks: { keys: [pk.publicJwk, rsa.publicJwk] }, ...cc },
+        {
+          client_id: 'svc_pk_es256',
+          token_endpoint_auth_method: 'private_key_jwt',
+          token_endpoint_auth_signing_alg: 'ES256',
+          jwks: { keys: [pk.publicJwk, rsa.publicJwk] },
+          ...cc,
+        },
         { client_id: 'svc_pk_unreachable', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'http://127.0.0.1:9/jwks.json', ...cc },
         { client_id: 'svc_pk_huge', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: hugeHost.url, ...cc },
       ];
-      server = await startTestServer({ database, config: { clients, scopes: TOKEN_TEST_SCOPES, outbound: { allowedHosts: ['127.0.0.1'] } } });
+      server = await startTestServer({
+        database,
+        config: { clients, scopes: TOKEN_TEST_SCOPES, outbound: { allowedHosts: ['127.0.0.1'] } },
+      });
       tokenUrl = `${server.url}/token`;
     });
     after(async () => {
@@ -40,8 +66,16 @@ for (const database of DATABASES) {
       await hugeHost.close();
     });
 
-    const sign = (key: ClientKey, clientId: string, options: { claims?: Record<string, unknown>; alg?: string; aud?: string | string[] } = {}) =>
-      assertion(key.privateKey, clientId, options.aud ?? server.url, { alg: options.alg ?? 'ES256', header: { kid: key.kid }, claims: options.claims });
+    const sign = (
+      key: ClientKey,
+      clientId: string,
+      options: { claims?: Record<string, unknown>; alg?: string; aud?: string | string[] } = {},
+    ) =>
+      assertion(key.privateKey, clientId, options.aud ?? server.url, {
+        alg: options.alg ?? 'ES256',
+        header: { kid: key.kid },
+        claims: options.claims,
+      });
 
     it('authenticates an assertion made by openid-client with a key from registered jwks', async () => {
       const config = await rpConfig(server.url, 'svc_pk', oidc.PrivateKeyJwt({ key: pk.privateKey, kid: pk.kid }));
@@ -86,11 +120,19 @@ for (const database of DATABASES) {
     });
 
     it('refuses an HS256 assertion for a private_key_jwt client', async () => {
-      await assertRefused(tokenUrl, await assertion(new TextEncoder().encode(SECRETS.jwt), 'svc_pk', server.url, { alg: 'HS256' }), 'HS256');
+      await assertRefused(
+        tokenUrl,
+        await assertion(new TextEncoder().encode(SECRETS.jwt), 'svc_pk', server.url, { alg: 'HS256' }),
+        'HS256',
+      );
     });
 
     it('refuses a key the client did not register, even with a registered kid', async () => {
-      await assertRefused(tokenUrl, await assertion(other.privateKey, 'svc_pk', server.url, { alg: 'ES256', header: { kid: pk.kid } }), 'foreign key');
+      await assertRefused(
+        tokenUrl,
+        await assertion(other.privateKey, 'svc_pk', server.url, { alg: 'ES256', header: { kid: pk.kid } }),
+        'foreign key',
+      );
     });
 
     it('refuses an alg other than the registered token_endpoint_auth_signing_alg', async () => {

@@ -9,7 +9,12 @@ import { createSecretBox, deriveKey } from '../../src/util/secret-box.js';
 
 const SECRET = 'client-registry-test-secret-0123456789abcdef';
 const registry = (db: Db, clock: Clock = systemClock) =>
-  new ClientRegistry({ store: clientsStore(db), secretKey: deriveKey(SECRET, 'client-secrets'), box: createSecretBox(SECRET, 'client-secrets-at-rest'), clock });
+  new ClientRegistry({
+    store: clientsStore(db),
+    secretKey: deriveKey(SECRET, 'client-secrets'),
+    box: createSecretBox(SECRET, 'client-secrets-at-rest'),
+    clock,
+  });
 
 /** A clock that moves only when told. */
 function manualClock(start: number): Clock & { advance(seconds: number): void } {

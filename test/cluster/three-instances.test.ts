@@ -5,7 +5,18 @@ import { freePort } from '../support/test-provider.js';
 import { DATABASES } from '../support/databases.js';
 import { createSharedSchema, spawnTessera } from '../support/spawn-tessera.js';
 import { CookieJar, browse, parseForms } from '../support/browser-less.js';
-import { FLOW_CLIENTS, approveDevice, flowConfig, getCode, introspect, onInstance, pollDevice, redeemCode, refresh, startDevice } from '../support/cluster-flows.js';
+import {
+  FLOW_CLIENTS,
+  approveDevice,
+  flowConfig,
+  getCode,
+  introspect,
+  onInstance,
+  pollDevice,
+  redeemCode,
+  refresh,
+  startDevice,
+} from '../support/cluster-flows.js';
 
 const RACERS = 50;
 
@@ -17,7 +28,13 @@ async function startCluster(count: number, extra: Record<string, unknown> = {}) 
   const shared = await createSharedSchema();
   const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
   const issuer = `http://127.0.0.1:${ports[0]}`;
-  const config = flowConfig({ databaseUrl: shared.url, issuer, signIn: { maxFailuresPerAccount: 5, maxFailuresPerAddress: 1000, window: 600 }, device: { interval: 1 }, ...extra });
+  const config = flowConfig({
+    databaseUrl: shared.url,
+    issuer,
+    signIn: { maxFailuresPerAccount: 5, maxFailuresPerAddress: 1000, window: 600 },
+    device: { interval: 1 },
+    ...extra,
+  });
   const first = await spawnTessera({ config, port: ports[0] });
   const rest = await Promise.all(ports.slice(1).map((port) => spawnTessera({ config, port })));
   const instances = [first, ...rest];
@@ -40,7 +57,9 @@ async function failedSignIns(urls: string[], attempts: number): Promise<number[]
     const jar = new CookieJar();
     const page = await browse(jar, `${on}/login`);
     const form = parseForms(await page.text())[0];
-    const response = await browse(jar, onInstance(form.action, on), { form: { ...form.fields, login: username, password: 'wrong-password' } });
+    const response = await browse(jar, onInstance(form.action, on), {
+      form: { ...form.fields, login: username, password: 'wrong-password' },
+    });
     statuses.push(response.status);
   }
   return statuses;
@@ -52,87 +71,98 @@ function tally(results: { status: number; body: Record<string, any> }[]) {
   return { ok, errors };
 }
 
-describe('three tessera processes on one PostgreSQL schema', { skip: !DATABASES.includes('postgres') && 'PostgreSQL is not in TEST_DATABASES' }, () => {
-  let cluster: Awaited<ReturnType<typeof startCluster>>;
-  before(async () => {
-    cluster = await startCluster(3);
-  });
-  after(() => cluster.stop());
+describe(
+  'three tessera processes on one PostgreSQL schema',
+  { skip: !DATABASES.includes('postgres') && 'PostgreSQL is not in TEST_DATABASES' },
+  () => {
+    let cluster: Awaited<ReturnType<typeof startCluster>>;
+    before(async () => {
+      cluster = await startCluster(3);
+    });
+    after(() => cluster.stop());
 
-  it('finishes a code flow started on A on B, and refreshes on either', async () => {
-    const [a, b, c] = cluster.urls;
-    const { code, verifier } = await getCode(a);
-    const tokens = await redeemCode(b, code, verifier);
-    assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
-    const first = await refresh(c, tokens.body.refresh_token);
-    assert.equal(first.status, 200, JSON.stringify(first.body));
-    const second = await refresh(a, first.body.refresh_token);
-    assert.equal(second.status, 200, JSON.stringify(second.body));
-    assert.equal((await introspect(b, second.body.access_token, FLOW_CLIENTS.web)).active, true);
-  });
+    it('finishes a code flow started on A on B, and refreshes on either', async () => {
+      const [a, b, c] = cluster.urls;
+      const { code, verifier } = await getCode(a);
+      const tokens = await redeemCode(b, code, verifier);
+      assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
+      const first = await refresh(c, tokens.body.refresh_token);
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      const second = await refresh(a, first.body.refresh_token);
+      assert.equal(second.status, 200, JSON.stringify(second.body));
+      assert.equal((await introspect(b, second.body.access_token, FLOW_CLIENTS.web)).active, true);
+    });
 
-  it('finishes a device flow approved on B while the device polls A', async () => {
-    const [a, b] = cluster.urls;
-    const device = await startDevice(a);
-    assert.equal((await pollDevice(a, device.device_code)).body.error, 'authorization_pending');
-    await approveDevice(b, device.user_code);
-    // RFC 8628 §3.5: the device waits its interval (1 s here) between polls.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    const tokens = await pollDevice(a, device.device_code);
-    assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
-    assert.equal(typeof tokens.body.access_token, 'string');
-  });
+    it('finishes a device flow approved on B while the device polls A', async () => {
+      const [a, b] = cluster.urls;
+      const device = await startDevice(a);
+      assert.equal((await pollDevice(a, device.device_code)).body.error, 'authorization_pending');
+      await approveDevice(b, device.user_code);
+      // RFC 8628 §3.5: the device waits its interval (1 s here) between polls.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const tokens = await pollDevice(a, device.device_code);
+      assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
+      assert.equal(typeof tokens.body.access_token, 'string');
+    });
 
-  it(`lets exactly one of ${RACERS} concurrent redemptions of one code win, and revokes the grant on replay`, async () => {
-    const { code, verifier } = await getCode(cluster.urls[0]);
-    const results = await Promise.all(Array.from({ length: RACERS }, (_, i) => redeemCode(cluster.urls[i % 3], code, verifier)));
-    const { ok, errors } = tally(results);
-    assert.equal(ok.length, 1, errors.join(', '));
-    assert.deepEqual([...new Set(errors)], ['400 invalid_grant']);
-    // RFC 6749 §4.1.2: a code used twice revokes what it issued.
-    const winner = ok[0].body;
-    assert.equal((await introspect(cluster.urls[1], winner.access_token, FLOW_CLIENTS.web)).active, false);
-    assert.equal((await refresh(cluster.urls[2], winner.refresh_token)).body.error, 'invalid_grant');
-  });
+    it(`lets exactly one of ${RACERS} concurrent redemptions of one code win, and revokes the grant on replay`, async () => {
+      const { code, verifier } = await getCode(cluster.urls[0]);
+      const results = await Promise.all(Array.from({ length: RACERS }, (_, i) => redeemCode(cluster.urls[i % 3], code, verifier)));
+      const { ok, errors } = tally(results);
+      assert.equal(ok.length, 1, errors.join(', '));
+      assert.deepEqual([...new Set(errors)], ['400 invalid_grant']);
+      // RFC 6749 §4.1.2: a code used twice revokes what it issued.
+      const winner = ok[0].body;
+      assert.equal((await introspect(cluster.urls[1], winner.access_token, FLOW_CLIENTS.web)).active, false);
+      assert.equal((await refresh(cluster.urls[2], winner.refresh_token)).body.error, 'invalid_grant');
+    });
 
-  it(`lets exactly one of ${RACERS} concurrent uses of one refresh token win, and revokes the grant on reuse`, async () => {
-    const { code, verifier } = await getCode(cluster.urls[0]);
-    const tokens = (await redeemCode(cluster.urls[1], code, verifier)).body;
-    const results = await Promise.all(Array.from({ length: RACERS }, (_, i) => refresh(cluster.urls[i % 3], tokens.refresh_token)));
-    const { ok, errors } = tally(results);
-    assert.equal(ok.length, 1, errors.join(', '));
-    assert.deepEqual([...new Set(errors)], ['400 invalid_grant']);
-    // RFC 9700 §4.14.2: reuse of a rotated refresh token revokes the whole grant, the winner's new token included.
-    assert.equal((await refresh(cluster.urls[0], ok[0].body.refresh_token)).body.error, 'invalid_grant');
-  });
+    it(`lets exactly one of ${RACERS} concurrent uses of one refresh token win, and revokes the grant on reuse`, async () => {
+      const { code, verifier } = await getCode(cluster.urls[0]);
+      const tokens = (await redeemCode(cluster.urls[1], code, verifier)).body;
+      const results = await Promise.all(Array.from({ length: RACERS }, (_, i) => refresh(cluster.urls[i % 3], tokens.refresh_token)));
+      const { ok, errors } = tally(results);
+      assert.equal(ok.length, 1, errors.join(', '));
+      assert.deepEqual([...new Set(errors)], ['400 invalid_grant']);
+      // RFC 9700 §4.14.2: reuse of a rotated refresh token revokes the whole grant, the winner's new token included.
+      assert.equal((await refresh(cluster.urls[0], ok[0].body.refresh_token)).body.error, 'invalid_grant');
+    });
 
-  it(`lets exactly one of ${RACERS} concurrent polls of one approved device code get the tokens`, async () => {
-    const device = await startDevice(cluster.urls[2]);
-    await approveDevice(cluster.urls[1], device.user_code);
-    const results = await Promise.all(Array.from({ length: RACERS }, (_, i) => pollDevice(cluster.urls[i % 3], device.device_code)));
-    const { ok, errors } = tally(results);
-    assert.equal(ok.length, 1, errors.join(', '));
-    for (const error of errors) assert.ok(['400 invalid_grant', '400 slow_down'].includes(error), error);
-    assert.equal((await pollDevice(cluster.urls[0], device.device_code)).body.error, 'invalid_grant');
-  });
+    it(`lets exactly one of ${RACERS} concurrent polls of one approved device code get the tokens`, async () => {
+      const device = await startDevice(cluster.urls[2]);
+      await approveDevice(cluster.urls[1], device.user_code);
+      const results = await Promise.all(Array.from({ length: RACERS }, (_, i) => pollDevice(cluster.urls[i % 3], device.device_code)));
+      const { ok, errors } = tally(results);
+      assert.equal(ok.length, 1, errors.join(', '));
+      for (const error of errors) assert.ok(['400 invalid_grant', '400 slow_down'].includes(error), error);
+      assert.equal((await pollDevice(cluster.urls[0], device.device_code)).body.error, 'invalid_grant');
+    });
 
-  it('throttles sign-in failures of one account across instances (database counters)', async () => {
-    const statuses = await failedSignIns(cluster.urls, 8);
-    assert.deepEqual(statuses.slice(0, 5), [200, 200, 200, 200, 200]);
-    assert.deepEqual(statuses.slice(5), [429, 429, 429]);
-  });
-});
+    it('throttles sign-in failures of one account across instances (database counters)', async () => {
+      const statuses = await failedSignIns(cluster.urls, 8);
+      assert.deepEqual(statuses.slice(0, 5), [200, 200, 200, 200, 200]);
+      assert.deepEqual(statuses.slice(5), [429, 429, 429]);
+    });
+  },
+);
 
-describe('two tessera processes sharing Redis rate limits', { skip: !DATABASES.includes('postgres') && 'PostgreSQL is not in TEST_DATABASES' }, () => {
-  let cluster: Awaited<ReturnType<typeof startCluster>>;
-  before(async () => {
-    cluster = await startCluster(2, { redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', redisKeyPrefix: `tessera-test:${randomBytes(6).toString('hex')}:` });
-  });
-  after(() => cluster.stop());
+describe(
+  'two tessera processes sharing Redis rate limits',
+  { skip: !DATABASES.includes('postgres') && 'PostgreSQL is not in TEST_DATABASES' },
+  () => {
+    let cluster: Awaited<ReturnType<typeof startCluster>>;
+    before(async () => {
+      cluster = await startCluster(2, {
+        redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+        redisKeyPrefix: `tessera-test:${randomBytes(6).toString('hex')}:`,
+      });
+    });
+    after(() => cluster.stop());
 
-  it('throttles sign-in failures of one account across instances (Redis counters)', async () => {
-    const statuses = await failedSignIns(cluster.urls, 7);
-    assert.deepEqual(statuses.slice(0, 5), [200, 200, 200, 200, 200]);
-    assert.deepEqual(statuses.slice(5), [429, 429]);
-  });
-});
+    it('throttles sign-in failures of one account across instances (Redis counters)', async () => {
+      const statuses = await failedSignIns(cluster.urls, 7);
+      assert.deepEqual(statuses.slice(0, 5), [200, 200, 200, 200, 200]);
+      assert.deepEqual(statuses.slice(5), [429, 429]);
+    });
+  },
+);

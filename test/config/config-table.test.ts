@@ -12,7 +12,9 @@ describe("README's configuration table", () => {
 
   it('lists every setting with a meaning', () => {
     const leaves = (value: Record<string, unknown>, prefix = ''): string[] =>
-      Object.entries(value).flatMap(([key, v]) => (v && typeof v === 'object' && !Array.isArray(v) ? leaves(v as Record<string, unknown>, `${prefix}${key}.`) : [prefix + key]));
+      Object.entries(value).flatMap(([key, v]) =>
+        v && typeof v === 'object' && !Array.isArray(v) ? leaves(v as Record<string, unknown>, `${prefix}${key}.`) : [prefix + key],
+      );
     const table = configTable();
     for (const path of leaves(defaults)) {
       const row = table.split('\n').find((line) => line.startsWith(`| \`${path}\` |`));

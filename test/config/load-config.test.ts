@@ -103,7 +103,16 @@ describe('environment overrides', () => {
   const path = file('base.json', JSON.stringify({ port: 4300, issuer: 'https://file.example.com', databaseUrl: 'sqlite:/tmp/file.db' }));
 
   it('PORT, TESSERA_ISSUER, DATABASE_URL and TESSERA_SECRET win over the file', () => {
-    const config = load({ PORT: '4400', TESSERA_ISSUER: 'https://env.example.com', DATABASE_URL: 'postgres://u@db.example.com/tessera', TESSERA_SECRET: 'x'.repeat(40) }, {}, path);
+    const config = load(
+      {
+        PORT: '4400',
+        TESSERA_ISSUER: 'https://env.example.com',
+        DATABASE_URL: 'postgres://u@db.example.com/tessera',
+        TESSERA_SECRET: 'x'.repeat(40),
+      },
+      {},
+      path,
+    );
     assert.equal(config.port, 4400);
     assert.equal(config.issuer, 'https://env.example.com');
     assert.equal(config.databaseUrl, 'postgres://u@db.example.com/tessera');
@@ -113,7 +122,12 @@ describe('environment overrides', () => {
   it('maps every other setting to TESSERA_<PATH>', () => {
     assert.equal(envName('ttl.accessToken'), 'TESSERA_TTL_ACCESS_TOKEN');
     assert.equal(envName('pkce.allowPlain'), 'TESSERA_PKCE_ALLOW_PLAIN');
-    const config = load({ TESSERA_TTL_ACCESS_TOKEN: '900', TESSERA_PKCE_ALLOW_PLAIN: 'false', TESSERA_KEYS_ALGORITHM: 'ES256', TESSERA_SCOPES: 'billing: See your invoices' });
+    const config = load({
+      TESSERA_TTL_ACCESS_TOKEN: '900',
+      TESSERA_PKCE_ALLOW_PLAIN: 'false',
+      TESSERA_KEYS_ALGORITHM: 'ES256',
+      TESSERA_SCOPES: 'billing: See your invoices',
+    });
     assert.equal(config.ttl.accessToken, 900);
     assert.equal(config.pkce.allowPlain, false);
     assert.equal(config.keys.algorithm, 'ES256');
@@ -188,17 +202,28 @@ describe('bad config stops startup, naming the setting', () => {
   });
 
   it('outbound.allowedHosts: host names, addresses and CIDR ranges, from the file or the environment', () => {
-    assert.deepEqual(load({ TESSERA_OUTBOUND_ALLOWED_HOSTS: 'jwks.internal.example,10.1.0.0/16' }).outbound.allowedHosts, ['jwks.internal.example', '10.1.0.0/16']);
-    refuses('outbound.allowedHosts[1]', /host name, an IP address or a CIDR range/, () => load({}, { outbound: { allowedHosts: ['ok.example', 'https://keys.example/'] } }));
+    assert.deepEqual(load({ TESSERA_OUTBOUND_ALLOWED_HOSTS: 'jwks.internal.example,10.1.0.0/16' }).outbound.allowedHosts, [
+      'jwks.internal.example',
+      '10.1.0.0/16',
+    ]);
+    refuses('outbound.allowedHosts[1]', /host name, an IP address or a CIDR range/, () =>
+      load({}, { outbound: { allowedHosts: ['ok.example', 'https://keys.example/'] } }),
+    );
     refuses('outbound.timeout', /at least 1/, () => load({ TESSERA_OUTBOUND_TIMEOUT: '0' }));
     refuses('outbound.maxResponseBytes', /at least 1024/, () => load({ TESSERA_OUTBOUND_MAX_RESPONSE_BYTES: '10' }));
   });
 
   it('a bad client entry, naming clients[i]', () => {
     const good = { client_id: 'ok', redirect_uris: ['https://ok.example.com/cb'] };
-    refuses('clients[1] (web)', /invalid_redirect_uri: .*must use https/, () => load({}, { clients: [good, { client_id: 'web', redirect_uris: ['http://web.example.com/cb'] }] }));
-    refuses('clients[0] (app)', /invalid_redirect_uri: .*myapp: scheme is not allowed for a web client/, () => load({}, { clients: [{ client_id: 'app', redirect_uris: ['myapp://cb'] }] }));
-    refuses('clients[0] (svc)', /invalid_client_metadata: grant type password is not supported/, () => load({}, { clients: [{ client_id: 'svc', grant_types: ['password'] }] }));
+    refuses('clients[1] (web)', /invalid_redirect_uri: .*must use https/, () =>
+      load({}, { clients: [good, { client_id: 'web', redirect_uris: ['http://web.example.com/cb'] }] }),
+    );
+    refuses('clients[0] (app)', /invalid_redirect_uri: .*myapp: scheme is not allowed for a web client/, () =>
+      load({}, { clients: [{ client_id: 'app', redirect_uris: ['myapp://cb'] }] }),
+    );
+    refuses('clients[0] (svc)', /invalid_client_metadata: grant type password is not supported/, () =>
+      load({}, { clients: [{ client_id: 'svc', grant_types: ['password'] }] }),
+    );
     refuses('clients[0]', /client_id must be/, () => load({}, { clients: [{ redirect_uris: ['https://a.example.com/cb'] }] }));
     refuses('clients[1] (ok)', /declared twice/, () => load({}, { clients: [good, good] }));
     refuses('clients[0] (ok).client_secret', /non-empty string/, () => load({}, { clients: [{ ...good, client_secret: 42 }] }));
@@ -209,8 +234,12 @@ describe('bad config stops startup, naming the setting', () => {
     refuses('users[0].username', /required/, () => load({}, { users: [{ password: 'password1' }] }));
     refuses('users[0].password', /at least 8/, () => load({}, { users: [{ username: 'ada', password: 'short' }] }));
     refuses('users[0].claims', /must be an object/, () => load({}, { users: [{ username: 'ada', password: 'password1', claims: [] }] }));
-    refuses('users[0].claims.email_verified', /true or false/, () => load({}, { users: [{ username: 'ada', password: 'password1', claims: { email_verified: 'yes' } }] }));
-    refuses('users[0].claims.sub', /reserved/, () => load({}, { users: [{ username: 'ada', password: 'password1', claims: { sub: 'x' } }] }));
+    refuses('users[0].claims.email_verified', /true or false/, () =>
+      load({}, { users: [{ username: 'ada', password: 'password1', claims: { email_verified: 'yes' } }] }),
+    );
+    refuses('users[0].claims.sub', /reserved/, () =>
+      load({}, { users: [{ username: 'ada', password: 'password1', claims: { sub: 'x' } }] }),
+    );
     refuses('users[0].pasword', /unknown setting/, () => load({}, { users: [{ username: 'ada', pasword: 'password1' }] }));
   });
 });

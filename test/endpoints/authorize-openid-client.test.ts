@@ -15,7 +15,13 @@ for (const database of DATABASES) {
     after(() => server.close());
 
     const run = async (responseMode: 'query' | 'form_post', jar = new CookieJar()) => {
-      const config = await client.discovery(new URL(server.url), 'web', undefined, client.ClientSecretBasic(AUTHORIZE_CLIENTS[0].client_secret), { execute: [client.allowInsecureRequests] });
+      const config = await client.discovery(
+        new URL(server.url),
+        'web',
+        undefined,
+        client.ClientSecretBasic(AUTHORIZE_CLIENTS[0].client_secret),
+        { execute: [client.allowInsecureRequests] },
+      );
       const verifier = client.randomPKCECodeVerifier();
       const state = client.randomState();
       const nonce = client.randomNonce();
@@ -30,8 +36,20 @@ for (const database of DATABASES) {
       });
       const result = await authorize(server.url, Object.fromEntries(url.searchParams), { jar });
       // openid-client checks state and, since discovery advertises it, iss (RFC 9207).
-      const callback = responseMode === 'form_post' ? new Request('https://rp.example/cb', { method: 'POST', body: result.params, headers: { 'content-type': 'application/x-www-form-urlencoded' } }) : new URL(result.location);
-      const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+      const callback =
+        responseMode === 'form_post'
+          ? new Request('https://rp.example/cb', {
+              method: 'POST',
+              body: result.params,
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            })
+          : new URL(result.location);
+      const tokens = await client.authorizationCodeGrant(config, callback, {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+        expectedNonce: nonce,
+        idTokenExpected: true,
+      });
       return { tokens, result };
     };
 

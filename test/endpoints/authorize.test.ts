@@ -61,14 +61,25 @@ for (const database of DATABASES) {
       assert.doesNotMatch(html, /<script>/);
     });
     it('a POST that is not a form', async () => {
-      const response = await fetch(`${server.url}/auth`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(webRequest()), redirect: 'manual' });
+      const response = await fetch(`${server.url}/auth`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(webRequest()),
+        redirect: 'manual',
+      });
       assert.equal(response.status, 400);
       assert.equal(response.headers.get('location'), null);
     });
     it('never allows CORS', async () => {
-      const response = await fetch(`${server.url}/auth?${new URLSearchParams(webRequest())}`, { redirect: 'manual', headers: { origin: 'https://evil.example' } });
+      const response = await fetch(`${server.url}/auth?${new URLSearchParams(webRequest())}`, {
+        redirect: 'manual',
+        headers: { origin: 'https://evil.example' },
+      });
       assert.equal(response.headers.get('access-control-allow-origin'), null);
-      const preflight = await fetch(`${server.url}/auth`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+      const preflight = await fetch(`${server.url}/auth`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+      });
       assert.equal(preflight.headers.get('access-control-allow-origin'), null);
     });
   });
@@ -76,7 +87,10 @@ for (const database of DATABASES) {
   describe(`authorization endpoint: errors redirected to the client (${database})`, () => {
     let server: TestServer;
     before(async () => {
-      server = await startTestServer({ database, config: { clients: AUTHORIZE_CLIENTS, users: AUTHORIZE_USERS, pkce: { requiredForAll: false, allowPlain: false } } });
+      server = await startTestServer({
+        database,
+        config: { clients: AUTHORIZE_CLIENTS, users: AUTHORIZE_USERS, pkce: { requiredForAll: false, allowPlain: false } },
+      });
     });
     after(() => server.close());
 
@@ -126,7 +140,10 @@ for (const database of DATABASES) {
       await refused(webRequest({ scope: 'foo bar' }), 'invalid_scope');
     });
     it('only scopes the client may not have: invalid_scope', async () => {
-      await refused(webRequest({ client_id: 'limited', redirect_uri: 'https://limited.example/cb', scope: 'profile phone' }), 'invalid_scope');
+      await refused(
+        webRequest({ client_id: 'limited', redirect_uri: 'https://limited.example/cb', scope: 'profile phone' }),
+        'invalid_scope',
+      );
     });
     it('unsupported prompt value: invalid_request', async () => {
       await refused(webRequest({ prompt: 'bogus' }), 'invalid_request');
@@ -154,7 +171,17 @@ for (const database of DATABASES) {
       await refused(webRequest({ response_mode: 'web_message' }), 'invalid_request');
     });
     it('a client not registered for the code flow: unauthorized_client', async () => {
-      await server.services.clients.save({ client_id: 'cc-with-uri', client_secret: 'x'.repeat(32), redirect_uris: ['https://cc.example/cb'], grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_basic' }, 'test');
+      await server.services.clients.save(
+        {
+          client_id: 'cc-with-uri',
+          client_secret: 'x'.repeat(32),
+          redirect_uris: ['https://cc.example/cb'],
+          grant_types: ['client_credentials'],
+          response_types: [],
+          token_endpoint_auth_method: 'client_secret_basic',
+        },
+        'test',
+      );
       await refused(webRequest({ client_id: 'cc-with-uri', redirect_uri: 'https://cc.example/cb' }), 'unauthorized_client');
     });
     it('prompt=none without a session: login_required, no page', async () => {
@@ -168,7 +195,10 @@ for (const database of DATABASES) {
       assert.equal(location.searchParams.get('bar'), 'foo');
     });
     it('fragment response mode puts the error in the fragment', async () => {
-      const response = await fetch(`${server.url}/auth?${new URLSearchParams(webRequest({ response_mode: 'fragment', scope: 'nothing' }))}`, { redirect: 'manual' });
+      const response = await fetch(
+        `${server.url}/auth?${new URLSearchParams(webRequest({ response_mode: 'fragment', scope: 'nothing' }))}`,
+        { redirect: 'manual' },
+      );
       const location = new URL(response.headers.get('location')!);
       assert.equal(location.search, '');
       const fragment = new URLSearchParams(location.hash.slice(1));
@@ -177,7 +207,10 @@ for (const database of DATABASES) {
       assert.equal(fragment.get('state'), 'state-123');
     });
     it('form_post response mode posts the error with an auto-submitting form that also works without script', async () => {
-      const response = await fetch(`${server.url}/auth?${new URLSearchParams(webRequest({ response_mode: 'form_post', scope: 'nothing' }))}`, { redirect: 'manual' });
+      const response = await fetch(
+        `${server.url}/auth?${new URLSearchParams(webRequest({ response_mode: 'form_post', scope: 'nothing' }))}`,
+        { redirect: 'manual' },
+      );
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('location'), null);
       assert.equal(response.headers.get('cache-control'), 'no-store');
@@ -221,7 +254,12 @@ for (const database of DATABASES) {
     });
     it('PKCE: a valid S256 challenge goes on to sign-in', async () => {
       const query = new URLSearchParams(
-        webRequest({ client_id: 'spa', redirect_uri: 'https://spa.example/cb', code_challenge: S256_CHALLENGE, code_challenge_method: 'S256' }),
+        webRequest({
+          client_id: 'spa',
+          redirect_uri: 'https://spa.example/cb',
+          code_challenge: S256_CHALLENGE,
+          code_challenge_method: 'S256',
+        }),
       );
       const response = await fetch(`${server.url}/auth?${query}`, { redirect: 'manual' });
       assert.equal(response.status, 303);
@@ -236,7 +274,8 @@ for (const database of DATABASES) {
     });
     after(() => server.close());
 
-    const answer = async (params: Record<string, string>) => new URL((await fetch(`${server.url}/auth?${new URLSearchParams(params)}`, { redirect: 'manual' })).headers.get('location')!);
+    const answer = async (params: Record<string, string>) =>
+      new URL((await fetch(`${server.url}/auth?${new URLSearchParams(params)}`, { redirect: 'manual' })).headers.get('location')!);
     const assertRefused = async (params: Record<string, string>, description: RegExp) => {
       const location = await answer(params);
       assert.equal(location.origin + location.pathname, params.redirect_uri, 'the error goes back to the client');
@@ -274,11 +313,26 @@ for (const database of DATABASES) {
     });
     after(() => server.close());
 
-    const codeRow = (code: string) => server.services.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', hashToken(code)).executeTakeFirstOrThrow();
+    const codeRow = (code: string) =>
+      server.services.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', hashToken(code)).executeTakeFirstOrThrow();
 
     it('signs in, consents and returns code, state and iss; stores the code hashed with the request bound to it', async () => {
       const claims = JSON.stringify({ userinfo: { name: { essential: true } } });
-      const result = await authorize(server.url, webRequest({ extra: 'ignored-unknown-parameter', claims, resource: 'https://api.example/', code_challenge: S256_CHALLENGE, code_challenge_method: 'S256', display: 'popup', ui_locales: 'fr en', acr_values: '1 2', claims_locales: 'se', login_hint: 'alice' }));
+      const result = await authorize(
+        server.url,
+        webRequest({
+          extra: 'ignored-unknown-parameter',
+          claims,
+          resource: 'https://api.example/',
+          code_challenge: S256_CHALLENGE,
+          code_challenge_method: 'S256',
+          display: 'popup',
+          ui_locales: 'fr en',
+          acr_values: '1 2',
+          claims_locales: 'se',
+          login_hint: 'alice',
+        }),
+      );
       assert.deepEqual(result.pages, ['login', 'consent']);
       assert.ok(result.location.startsWith('https://rp.example/cb?'));
       assert.ok(result.code && result.code.length >= 43);
@@ -343,7 +397,12 @@ for (const database of DATABASES) {
     });
 
     it('drops unknown and disallowed scopes when some remain (RFC 6749 §3.3)', async () => {
-      const result = await authorize(server.url, { response_type: 'code', client_id: 'limited', redirect_uri: 'https://limited.example/cb', scope: 'openid email phone made-up' });
+      const result = await authorize(server.url, {
+        response_type: 'code',
+        client_id: 'limited',
+        redirect_uri: 'https://limited.example/cb',
+        scope: 'openid email phone made-up',
+      });
       assert.equal((await codeRow(result.code!)).scope, 'openid email');
     });
 
@@ -361,7 +420,12 @@ for (const database of DATABASES) {
     });
 
     it('drops offline_access for a client without the refresh_token grant even with prompt=consent', async () => {
-      const result = await authorize(server.url, { response_type: 'code', client_id: 'single', scope: 'openid offline_access', prompt: 'consent' });
+      const result = await authorize(server.url, {
+        response_type: 'code',
+        client_id: 'single',
+        scope: 'openid offline_access',
+        prompt: 'consent',
+      });
       assert.equal((await codeRow(result.code!)).scope, 'openid');
     });
 

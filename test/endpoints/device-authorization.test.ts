@@ -21,7 +21,14 @@ for (const database of DATABASES) {
       assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
       assert.equal(response.headers.get('cache-control'), 'no-store');
       const body = (await response.json()) as Record<string, unknown>;
-      assert.deepEqual(Object.keys(body).sort(), ['device_code', 'expires_in', 'interval', 'user_code', 'verification_uri', 'verification_uri_complete']);
+      assert.deepEqual(Object.keys(body).sort(), [
+        'device_code',
+        'expires_in',
+        'interval',
+        'user_code',
+        'verification_uri',
+        'verification_uri_complete',
+      ]);
       assert.match(body.user_code as string, USER_CODE);
       assert.equal(body.verification_uri, `${server.url}/device`);
       assert.equal(body.verification_uri_complete, `${server.url}/device?user_code=${body.user_code as string}`);
@@ -32,7 +39,10 @@ for (const database of DATABASES) {
     });
 
     it('stores the device code hashed and the user code normalised', async () => {
-      const body = (await (await fetch(`${server.url}/device/auth`, form({ client_id: 'tv', scope: 'openid' }))).json()) as Record<string, string>;
+      const body = (await (await fetch(`${server.url}/device/auth`, form({ client_id: 'tv', scope: 'openid' }))).json()) as Record<
+        string,
+        string
+      >;
       const record = await server.services.deviceCodes.findByDeviceCode(hashToken(body.device_code));
       assert.ok(record);
       assert.equal(record.userCode, body.user_code.replace('-', ''));
@@ -44,7 +54,10 @@ for (const database of DATABASES) {
 
     it('gives every request its own codes', async () => {
       const bodies = await Promise.all(
-        Array.from({ length: 20 }, async () => (await (await fetch(`${server.url}/device/auth`, form({ client_id: 'tv' }))).json()) as Record<string, string>),
+        Array.from(
+          { length: 20 },
+          async () => (await (await fetch(`${server.url}/device/auth`, form({ client_id: 'tv' }))).json()) as Record<string, string>,
+        ),
       );
       assert.equal(new Set(bodies.map((b) => b.user_code)).size, 20);
       assert.equal(new Set(bodies.map((b) => b.device_code)).size, 20);
@@ -58,11 +71,17 @@ for (const database of DATABASES) {
 
     it('authenticates confidential clients', async () => {
       const basic = `Basic ${Buffer.from('tv_confidential:tv-confidential-secret').toString('base64')}`;
-      const ok = await fetch(`${server.url}/device/auth`, { ...form({ scope: 'openid' }), headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic } });
+      const ok = await fetch(`${server.url}/device/auth`, {
+        ...form({ scope: 'openid' }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
+      });
       assert.equal(ok.status, 200);
 
       const wrong = `Basic ${Buffer.from('tv_confidential:nope').toString('base64')}`;
-      const refused = await fetch(`${server.url}/device/auth`, { ...form({ scope: 'openid' }), headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: wrong } });
+      const refused = await fetch(`${server.url}/device/auth`, {
+        ...form({ scope: 'openid' }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: wrong },
+      });
       assert.equal(refused.status, 401);
       assert.equal(((await refused.json()) as Record<string, string>).error, 'invalid_client');
       assert.match(refused.headers.get('www-authenticate') ?? '', /^Basic/);
@@ -79,7 +98,10 @@ for (const database of DATABASES) {
     });
 
     it('refuses a client without the device_code grant with unauthorized_client', async () => {
-      const response = await fetch(`${server.url}/device/auth`, form({ client_id: 'service', client_secret: 'service-secret', scope: 'openid' }));
+      const response = await fetch(
+        `${server.url}/device/auth`,
+        form({ client_id: 'service', client_secret: 'service-secret', scope: 'openid' }),
+      );
       assert.equal(response.status, 400);
       assert.equal(((await response.json()) as Record<string, string>).error, 'unauthorized_client');
     });
@@ -106,19 +128,33 @@ for (const database of DATABASES) {
     });
 
     it('insists on a form body and single parameters', async () => {
-      const json = await fetch(`${server.url}/device/auth`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"client_id":"tv"}' });
+      const json = await fetch(`${server.url}/device/auth`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"client_id":"tv"}',
+      });
       assert.equal(json.status, 400);
       assert.equal(((await json.json()) as Record<string, string>).error, 'invalid_request');
-      const repeated = await fetch(`${server.url}/device/auth`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'client_id=tv&scope=openid&scope=profile' });
+      const repeated = await fetch(`${server.url}/device/auth`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'client_id=tv&scope=openid&scope=profile',
+      });
       assert.equal(repeated.status, 400);
       assert.equal(((await repeated.json()) as Record<string, string>).error, 'invalid_request');
     });
 
     it('answers cross-origin requests like the token endpoint (TV apps built on web runtimes)', async () => {
-      const preflight = await fetch(`${server.url}/device/auth`, { method: 'OPTIONS', headers: { origin: 'https://tv.example', 'access-control-request-method': 'POST' } });
+      const preflight = await fetch(`${server.url}/device/auth`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://tv.example', 'access-control-request-method': 'POST' },
+      });
       assert.equal(preflight.status, 204);
       assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /POST/);
-      const response = await fetch(`${server.url}/device/auth`, { ...form({ client_id: 'tv', scope: 'openid' }), headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://tv.example' } });
+      const response = await fetch(`${server.url}/device/auth`, {
+        ...form({ client_id: 'tv', scope: 'openid' }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://tv.example' },
+      });
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('access-control-allow-origin'), '*');
       assert.equal(response.headers.get('access-control-allow-credentials'), null);

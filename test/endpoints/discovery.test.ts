@@ -13,7 +13,9 @@ for (const database of DATABASES) {
     after(() => server.close());
 
     it('is read by openid-client discovery', async () => {
-      const config = await client.discovery(new URL(server.url), 'some-client', 'secret', undefined, { execute: [client.allowInsecureRequests] });
+      const config = await client.discovery(new URL(server.url), 'some-client', 'secret', undefined, {
+        execute: [client.allowInsecureRequests],
+      });
       const metadata = config.serverMetadata();
       assert.equal(metadata.issuer, server.url);
       assert.equal(metadata.token_endpoint, `${server.url}/token`);
@@ -34,7 +36,8 @@ for (const database of DATABASES) {
       const { keys } = (await response.json()) as { keys: Record<string, unknown>[] };
       assert.ok(keys.length >= 1);
       for (const key of keys) {
-        for (const privateMember of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) assert.equal(key[privateMember], undefined, `no ${privateMember}`);
+        for (const privateMember of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'])
+          assert.equal(key[privateMember], undefined, `no ${privateMember}`);
         assert.equal(typeof key.kid, 'string');
         assert.equal(key.use, 'sig');
       }

@@ -14,12 +14,16 @@ for (const database of DATABASES) {
     let rp: client.Configuration;
     before(async () => {
       server = await startTestServer({ database, config: logoutTestConfig() });
-      rp = await client.discovery(new URL(server.url), RP.client_id, RP.client_secret, undefined, { execute: [client.allowInsecureRequests] });
+      rp = await client.discovery(new URL(server.url), RP.client_id, RP.client_secret, undefined, {
+        execute: [client.allowInsecureRequests],
+      });
     });
     after(() => server.close());
 
-    const endSession = (jar: CookieJar, params: Record<string, string>) => browse(jar, `${server.url}/session/end?${new URLSearchParams(params)}`);
-    const userinfoStatus = async (token: string) => (await fetch(`${server.url}/userinfo`, { headers: { authorization: `Bearer ${token}` } })).status;
+    const endSession = (jar: CookieJar, params: Record<string, string>) =>
+      browse(jar, `${server.url}/session/end?${new URLSearchParams(params)}`);
+    const userinfoStatus = async (token: string) =>
+      (await fetch(`${server.url}/userinfo`, { headers: { authorization: `Bearer ${token}` } })).status;
 
     /** A page of ours, never a redirect to any client URI (catalogue §10, column P). */
     const assertPage = async (response: Response, status: number): Promise<string> => {
@@ -47,7 +51,11 @@ for (const database of DATABASES) {
       const signedIn = await signInAndGetTokens(server.url);
       assert.equal(await promptNone(server.url, signedIn.jar), undefined, 'signed in: prompt=none gives a code');
       assert.equal(await userinfoStatus(signedIn.accessToken), 200);
-      const url = client.buildEndSessionUrl(rp, { id_token_hint: signedIn.idToken, post_logout_redirect_uri: 'https://rp.example/bye', state: 'logout-state' });
+      const url = client.buildEndSessionUrl(rp, {
+        id_token_hint: signedIn.idToken,
+        post_logout_redirect_uri: 'https://rp.example/bye',
+        state: 'logout-state',
+      });
       const response = await browse(signedIn.jar, url.href);
       assert.equal(response.status, 303);
       assert.equal(response.headers.get('location'), 'https://rp.example/bye?state=logout-state');
@@ -59,35 +67,55 @@ for (const database of DATABASES) {
 
     it('keeps the query of a registered post_logout_redirect_uri and adds state', async () => {
       const signedIn = await signInAndGetTokens(server.url);
-      const response = await endSession(signedIn.jar, { id_token_hint: signedIn.idToken, post_logout_redirect_uri: 'https://rp.example/bye-with?query=kept', state: 'a b' });
+      const response = await endSession(signedIn.jar, {
+        id_token_hint: signedIn.idToken,
+        post_logout_redirect_uri: 'https://rp.example/bye-with?query=kept',
+        state: 'a b',
+      });
       assert.equal(response.status, 303);
       assert.equal(response.headers.get('location'), 'https://rp.example/bye-with?query=kept&state=a+b');
     });
 
     it('redirects without state when none is sent', async () => {
       const signedIn = await signInAndGetTokens(server.url);
-      const response = await endSession(signedIn.jar, { id_token_hint: signedIn.idToken, post_logout_redirect_uri: 'https://rp.example/bye' });
+      const response = await endSession(signedIn.jar, {
+        id_token_hint: signedIn.idToken,
+        post_logout_redirect_uri: 'https://rp.example/bye',
+      });
       assert.equal(response.status, 303);
       assert.equal(response.headers.get('location'), 'https://rp.example/bye');
     });
 
     it('never redirects to an unregistered post_logout_redirect_uri', async () => {
       const signedIn = await signInAndGetTokens(server.url);
-      const page = await assertPage(await endSession(signedIn.jar, { id_token_hint: signedIn.idToken, post_logout_redirect_uri: 'https://evil.example/', state: 's' }), 400);
+      const page = await assertPage(
+        await endSession(signedIn.jar, { id_token_hint: signedIn.idToken, post_logout_redirect_uri: 'https://evil.example/', state: 's' }),
+        400,
+      );
       assert.match(page, /post_logout_redirect_uri is not registered/);
       assert.equal(await promptNone(server.url, signedIn.jar), undefined, 'still signed in');
     });
 
     it('treats a query added to a registered post_logout_redirect_uri as unregistered', async () => {
       const signedIn = await signInAndGetTokens(server.url);
-      await assertPage(await endSession(signedIn.jar, { id_token_hint: signedIn.idToken, post_logout_redirect_uri: 'https://rp.example/bye?foo=bar', state: 's' }), 400);
+      await assertPage(
+        await endSession(signedIn.jar, {
+          id_token_hint: signedIn.idToken,
+          post_logout_redirect_uri: 'https://rp.example/bye?foo=bar',
+          state: 's',
+        }),
+        400,
+      );
     });
 
     it('does not trust an id_token_hint whose header was replaced by alg none', async () => {
       const signedIn = await signInAndGetTokens(server.url);
       const [, payload] = signedIn.idToken.split('.');
       const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`;
-      const page = await assertPage(await endSession(signedIn.jar, { id_token_hint: unsigned, post_logout_redirect_uri: 'https://rp.example/bye', state: 's' }), 400);
+      const page = await assertPage(
+        await endSession(signedIn.jar, { id_token_hint: unsigned, post_logout_redirect_uri: 'https://rp.example/bye', state: 's' }),
+        400,
+      );
       assert.match(page, /id_token_hint is not an ID token issued by this server/);
       assert.equal(await promptNone(server.url, signedIn.jar), undefined, 'still signed in');
     });
@@ -95,7 +123,14 @@ for (const database of DATABASES) {
     it('does not take an access token of ours for an id_token_hint (RFC 8725 §3.11, RFC 9068 §4)', async () => {
       const signedIn = await signInAndGetTokens(server.url);
       assert.equal(decodeProtectedHeader(signedIn.accessToken).typ, 'at+jwt');
-      const page = await assertPage(await endSession(signedIn.jar, { id_token_hint: signedIn.accessToken, post_logout_redirect_uri: 'https://rp.example/bye', state: 's' }), 400);
+      const page = await assertPage(
+        await endSession(signedIn.jar, {
+          id_token_hint: signedIn.accessToken,
+          post_logout_redirect_uri: 'https://rp.example/bye',
+          state: 's',
+        }),
+        400,
+      );
       assert.match(page, /id_token_hint is not an ID token issued by this server/);
       assert.equal(await promptNone(server.url, signedIn.jar), undefined, 'still signed in');
     });
@@ -109,28 +144,47 @@ for (const database of DATABASES) {
         .setIssuedAt()
         .setExpirationTime('5m')
         .sign(new TextEncoder().encode(RP.client_secret));
-      await assertPage(await endSession(signedIn.jar, { id_token_hint: forged, post_logout_redirect_uri: 'https://rp.example/bye', state: 's' }), 400);
+      await assertPage(
+        await endSession(signedIn.jar, { id_token_hint: forged, post_logout_redirect_uri: 'https://rp.example/bye', state: 's' }),
+        400,
+      );
     });
 
     it('accepts an expired id_token_hint of ours', async () => {
       const signedIn = await signInAndGetTokens(server.url);
       const claims = decodeJwt(signedIn.idToken);
       const key = server.services.keys.signingKey('RS256');
-      const expired = await new SignJWT({ ...claims, iat: 1000, exp: 2000 }).setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
-      const response = await endSession(signedIn.jar, { id_token_hint: expired, post_logout_redirect_uri: 'https://rp.example/bye', state: 's' });
+      const expired = await new SignJWT({ ...claims, iat: 1000, exp: 2000 })
+        .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
+        .sign(key.privateKey);
+      const response = await endSession(signedIn.jar, {
+        id_token_hint: expired,
+        post_logout_redirect_uri: 'https://rp.example/bye',
+        state: 's',
+      });
       assert.equal(response.status, 303);
       assert.equal(response.headers.get('location'), 'https://rp.example/bye?state=s');
     });
 
     it('refuses a client_id that is not the audience of the hint, and an unknown client_id', async () => {
       const signedIn = await signInAndGetTokens(server.url);
-      await assertPage(await endSession(signedIn.jar, { id_token_hint: signedIn.idToken, client_id: 'other-rp', post_logout_redirect_uri: 'https://other.example/bye' }), 400);
+      await assertPage(
+        await endSession(signedIn.jar, {
+          id_token_hint: signedIn.idToken,
+          client_id: 'other-rp',
+          post_logout_redirect_uri: 'https://other.example/bye',
+        }),
+        400,
+      );
       await assertPage(await endSession(signedIn.jar, { client_id: 'nobody', post_logout_redirect_uri: 'https://rp.example/bye' }), 400);
     });
 
     it('without a hint or client_id asks the person and never redirects to the given URI', async () => {
       const signedIn = await signInAndGetTokens(server.url);
-      const page = await assertPage(await endSession(signedIn.jar, { post_logout_redirect_uri: 'https://rp.example/bye', state: 's' }), 200);
+      const page = await assertPage(
+        await endSession(signedIn.jar, { post_logout_redirect_uri: 'https://rp.example/bye', state: 's' }),
+        200,
+      );
       assert.match(page, /You will not be sent back to any app/);
       assert.equal(await promptNone(server.url, signedIn.jar), undefined, 'nothing happens before the person confirms');
       const done = await confirm(signedIn.jar, page);
@@ -166,7 +220,10 @@ for (const database of DATABASES) {
 
     it('with client_id instead of a hint asks, then goes back to the registered URI with state', async () => {
       const signedIn = await signInAndGetTokens(server.url);
-      const page = await assertPage(await endSession(signedIn.jar, { client_id: 'rp', post_logout_redirect_uri: 'https://rp.example/bye', state: 'k' }), 200);
+      const page = await assertPage(
+        await endSession(signedIn.jar, { client_id: 'rp', post_logout_redirect_uri: 'https://rp.example/bye', state: 'k' }),
+        200,
+      );
       assert.match(page, /Relying Party/);
       const done = await confirm(signedIn.jar, page);
       assert.equal(done.status, 303);
@@ -195,12 +252,17 @@ for (const database of DATABASES) {
       await endSession(first.jar, { id_token_hint: first.idToken });
       const second = await signInAndGetTokens(server.url, RP, { jar: first.jar });
       assert.notEqual(second.sid, first.sid);
-      await assertPage(await endSession(second.jar, { id_token_hint: first.idToken, post_logout_redirect_uri: 'https://rp.example/bye' }), 200);
+      await assertPage(
+        await endSession(second.jar, { id_token_hint: first.idToken, post_logout_redirect_uri: 'https://rp.example/bye' }),
+        200,
+      );
     });
 
     it('accepts the parameters as a POST form', async () => {
       const signedIn = await signInAndGetTokens(server.url);
-      const response = await browse(signedIn.jar, `${server.url}/session/end`, { form: { id_token_hint: signedIn.idToken, post_logout_redirect_uri: 'https://rp.example/bye', state: 'p' } });
+      const response = await browse(signedIn.jar, `${server.url}/session/end`, {
+        form: { id_token_hint: signedIn.idToken, post_logout_redirect_uri: 'https://rp.example/bye', state: 'p' },
+      });
       assert.equal(response.status, 303);
       assert.equal(response.headers.get('location'), 'https://rp.example/bye?state=p');
     });
@@ -231,7 +293,11 @@ for (const database of DATABASES) {
     it('without a session, goes straight to the verified URI or the signed-out page', async () => {
       const signedIn = await signInAndGetTokens(server.url);
       await endSession(signedIn.jar, { id_token_hint: signedIn.idToken });
-      const again = await endSession(signedIn.jar, { id_token_hint: signedIn.idToken, post_logout_redirect_uri: 'https://rp.example/bye', state: 'z' });
+      const again = await endSession(signedIn.jar, {
+        id_token_hint: signedIn.idToken,
+        post_logout_redirect_uri: 'https://rp.example/bye',
+        state: 'z',
+      });
       assert.equal(again.headers.get('location'), 'https://rp.example/bye?state=z');
       const bare = await endSession(signedIn.jar, {});
       assert.equal(bare.headers.get('location'), `${server.url}/session/end/done`);

@@ -3,7 +3,20 @@ import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
-import { assertion, assertionForm, basicAuth, clientKey, postForm, rpConfig, SECRETS, TEST_USERS, TOKEN_TEST_SCOPES, tokenClients, userGrant, type ClientKey } from '../support/token-clients.js';
+import {
+  assertion,
+  assertionForm,
+  basicAuth,
+  clientKey,
+  postForm,
+  rpConfig,
+  SECRETS,
+  TEST_USERS,
+  TOKEN_TEST_SCOPES,
+  tokenClients,
+  userGrant,
+  type ClientKey,
+} from '../support/token-clients.js';
 
 for (const database of DATABASES) {
   describe(`token introspection, RFC 7662 (${database})`, () => {
@@ -12,17 +25,26 @@ for (const database of DATABASES) {
     let pk: ClientKey;
     before(async () => {
       pk = await clientKey('pk-1');
-      server = await startTestServer({ database, config: { clients: tokenClients({ pk, jwksUri: 'https://jwks.invalid/keys' }), scopes: TOKEN_TEST_SCOPES, users: TEST_USERS } });
+      server = await startTestServer({
+        database,
+        config: { clients: tokenClients({ pk, jwksUri: 'https://jwks.invalid/keys' }), scopes: TOKEN_TEST_SCOPES, users: TEST_USERS },
+      });
       url = `${server.url}/introspect`;
     });
     after(() => server.close());
 
     const serviceToken = async (clientId = 'svc_post', form: Record<string, string> = {}) => {
-      const response = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', client_id: clientId, client_secret: SECRETS.post, ...form });
+      const response = await postForm(`${server.url}/token`, {
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: SECRETS.post,
+        ...form,
+      });
       assert.equal(response.status, 200);
       return response.json.access_token as string;
     };
-    const introspect = (token: string, clientId = 'svc_post', extra: Record<string, string> = {}) => postForm(url, { token, client_id: clientId, client_secret: SECRETS.post, ...extra });
+    const introspect = (token: string, clientId = 'svc_post', extra: Record<string, string> = {}) =>
+      postForm(url, { token, client_id: clientId, client_secret: SECRETS.post, ...extra });
     const assertInactive = (response: { status: number; json: Record<string, unknown> }, label = '') => {
       assert.equal(response.status, 200, label);
       assert.deepEqual(response.json, { active: false }, label);
@@ -89,7 +111,11 @@ for (const database of DATABASES) {
       assert.equal(result.sub, user.id);
       assert.equal(result.username, 'alice');
       assert.equal(result.scope, 'openid profile');
-      const opaque = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', client_id: 'svc_opaque', client_secret: SECRETS.post });
+      const opaque = await postForm(`${server.url}/token`, {
+        grant_type: 'client_credentials',
+        client_id: 'svc_opaque',
+        client_secret: SECRETS.post,
+      });
       const described = (await introspect(opaque.json.access_token as string, 'svc_opaque')).json;
       assert.equal(described.active, true);
       assert.equal(described.client_id, 'svc_opaque');
@@ -177,7 +203,11 @@ for (const database of DATABASES) {
       const missing = await postForm(url, { client_id: 'svc_post', client_secret: SECRETS.post });
       assert.equal(missing.status, 400);
       assert.equal(missing.json.error, 'invalid_request');
-      const json = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'x' }) });
+      const json = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: 'x' }),
+      });
       assert.equal(json.status, 400);
       assert.equal(((await json.json()) as { error: string }).error, 'invalid_request');
     });

@@ -40,7 +40,10 @@ for (const database of DATABASES) {
   describe(`dynamic client registration, open (${database})`, () => {
     let server: TestServer;
     before(async () => {
-      server = await startTestServer({ database, config: { registration: { enabled: true, initialAccessToken: 'optional', openRegistrationsPerHour: 0 } } });
+      server = await startTestServer({
+        database,
+        config: { registration: { enabled: true, initialAccessToken: 'optional', openRegistrationsPerHour: 0 } },
+      });
     });
     after(() => server.close());
 
@@ -50,7 +53,9 @@ for (const database of DATABASES) {
     });
 
     it('registers a confidential client with openid-client', async () => {
-      const config = await client.dynamicClientRegistration(new URL(server.url), WEB_METADATA, undefined, { execute: [client.allowInsecureRequests] });
+      const config = await client.dynamicClientRegistration(new URL(server.url), WEB_METADATA, undefined, {
+        execute: [client.allowInsecureRequests],
+      });
       const metadata = config.clientMetadata();
       assert.equal(typeof metadata.client_id, 'string');
       assert.equal(typeof metadata.client_secret, 'string');
@@ -72,7 +77,12 @@ for (const database of DATABASES) {
     });
 
     it('answers 201 with no-store, ignores a chosen client_id and unknown fields', async () => {
-      const response = await register(server, { ...WEB_METADATA, client_id: 'i-choose-this', client_secret: 'and-this', software_flavour: 'vanilla' });
+      const response = await register(server, {
+        ...WEB_METADATA,
+        client_id: 'i-choose-this',
+        client_secret: 'and-this',
+        software_flavour: 'vanilla',
+      });
       assert.equal(response.status, 201);
       assert.equal(response.headers.get('cache-control'), 'no-store');
       const body = (await response.json()) as Record<string, unknown>;
@@ -96,32 +106,58 @@ for (const database of DATABASES) {
     });
 
     it('registers a private_key_jwt client with jwks, and one with jwks_uri', async () => {
-      const jwk = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'k1' };
+      const jwk = {
+        kty: 'EC',
+        crv: 'P-256',
+        x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+        y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+        kid: 'k1',
+      };
       const withJwks = await register(server, { ...WEB_METADATA, token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } });
       assert.equal(withJwks.status, 201);
       const body = (await withJwks.json()) as Record<string, unknown>;
       assert.equal(body.client_secret, undefined);
       assert.deepEqual(body.jwks, { keys: [jwk] });
-      const withUri = await register(server, { ...WEB_METADATA, token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://rp.example.com/jwks' });
+      const withUri = await register(server, {
+        ...WEB_METADATA,
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks_uri: 'https://rp.example.com/jwks',
+      });
       assert.equal(withUri.status, 201);
       assert.equal(((await withUri.json()) as Record<string, unknown>).jwks_uri, 'https://rp.example.com/jwks');
     });
 
     it('refuses a redirect URI with a fragment: invalid_redirect_uri', async () => {
-      await assertError(await register(server, { ...WEB_METADATA, redirect_uris: ['https://rp.example.com/cb#frag'] }), 400, 'invalid_redirect_uri');
+      await assertError(
+        await register(server, { ...WEB_METADATA, redirect_uris: ['https://rp.example.com/cb#frag'] }),
+        400,
+        'invalid_redirect_uri',
+      );
     });
 
     it('refuses an http redirect URI that is not loopback: invalid_redirect_uri', async () => {
-      await assertError(await register(server, { ...WEB_METADATA, redirect_uris: ['http://rp.example.com/cb'] }), 400, 'invalid_redirect_uri');
+      await assertError(
+        await register(server, { ...WEB_METADATA, redirect_uris: ['http://rp.example.com/cb'] }),
+        400,
+        'invalid_redirect_uri',
+      );
     });
 
     const refusedSchemes = 'refuses private-use and OS-handler schemes for a web client, and non-reverse-DNS schemes for a native one';
     it(`${refusedSchemes}: invalid_redirect_uri`, async () => {
       for (const uri of ['myapp://cb', 'ms-settings:x', 'com.example.app:/cb']) {
-        await assertError(await register(server, { ...WEB_METADATA, application_type: 'web', redirect_uris: [uri] }), 400, 'invalid_redirect_uri');
+        await assertError(
+          await register(server, { ...WEB_METADATA, application_type: 'web', redirect_uris: [uri] }),
+          400,
+          'invalid_redirect_uri',
+        );
       }
       for (const uri of ['myapp://cb', 'ms-settings:x']) {
-        await assertError(await register(server, { ...WEB_METADATA, application_type: 'native', token_endpoint_auth_method: 'none', redirect_uris: [uri] }), 400, 'invalid_redirect_uri');
+        await assertError(
+          await register(server, { ...WEB_METADATA, application_type: 'native', token_endpoint_auth_method: 'none', redirect_uris: [uri] }),
+          400,
+          'invalid_redirect_uri',
+        );
       }
     });
 
@@ -130,31 +166,64 @@ for (const database of DATABASES) {
     });
 
     it('refuses inconsistent grant and response types: invalid_client_metadata', async () => {
-      await assertError(await register(server, { ...WEB_METADATA, grant_types: ['client_credentials'], response_types: ['code'] }), 400, 'invalid_client_metadata');
+      await assertError(
+        await register(server, { ...WEB_METADATA, grant_types: ['client_credentials'], response_types: ['code'] }),
+        400,
+        'invalid_client_metadata',
+      );
     });
 
     it('refuses an unknown token endpoint auth method: invalid_client_metadata', async () => {
-      await assertError(await register(server, { ...WEB_METADATA, token_endpoint_auth_method: 'tls_client_auth_but_made_up' }), 400, 'invalid_client_metadata');
+      await assertError(
+        await register(server, { ...WEB_METADATA, token_endpoint_auth_method: 'tls_client_auth_but_made_up' }),
+        400,
+        'invalid_client_metadata',
+      );
     });
 
     it('refuses private_key_jwt without keys, and jwks together with jwks_uri', async () => {
-      await assertError(await register(server, { ...WEB_METADATA, token_endpoint_auth_method: 'private_key_jwt' }), 400, 'invalid_client_metadata');
       await assertError(
-        await register(server, { ...WEB_METADATA, token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [] }, jwks_uri: 'https://rp.example.com/jwks' }),
+        await register(server, { ...WEB_METADATA, token_endpoint_auth_method: 'private_key_jwt' }),
+        400,
+        'invalid_client_metadata',
+      );
+      await assertError(
+        await register(server, {
+          ...WEB_METADATA,
+          token_endpoint_auth_method: 'private_key_jwt',
+          jwks: { keys: [] },
+          jwks_uri: 'https://rp.example.com/jwks',
+        }),
         400,
         'invalid_client_metadata',
       );
     });
 
     it('refuses protections it does not implement instead of dropping them', async () => {
-      await assertError(await register(server, { ...WEB_METADATA, id_token_encrypted_response_alg: 'RSA-OAEP' }), 400, 'invalid_client_metadata');
+      await assertError(
+        await register(server, { ...WEB_METADATA, id_token_encrypted_response_alg: 'RSA-OAEP' }),
+        400,
+        'invalid_client_metadata',
+      );
       await assertError(await register(server, { ...WEB_METADATA, subject_type: 'pairwise' }), 400, 'invalid_client_metadata');
     });
 
     it('refuses URLs the server would call over plain http (no requests to local services)', async () => {
-      await assertError(await register(server, { ...WEB_METADATA, backchannel_logout_uri: 'http://127.0.0.1:8080/logout' }), 400, 'invalid_client_metadata');
-      await assertError(await register(server, { ...WEB_METADATA, token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'http://localhost/jwks' }), 400, 'invalid_client_metadata');
-      const ok = await register(server, { ...WEB_METADATA, backchannel_logout_uri: 'https://rp.example.com/logout', backchannel_logout_session_required: true });
+      await assertError(
+        await register(server, { ...WEB_METADATA, backchannel_logout_uri: 'http://127.0.0.1:8080/logout' }),
+        400,
+        'invalid_client_metadata',
+      );
+      await assertError(
+        await register(server, { ...WEB_METADATA, token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'http://localhost/jwks' }),
+        400,
+        'invalid_client_metadata',
+      );
+      const ok = await register(server, {
+        ...WEB_METADATA,
+        backchannel_logout_uri: 'https://rp.example.com/logout',
+        backchannel_logout_session_required: true,
+      });
       assert.equal(ok.status, 201);
       const body = (await ok.json()) as Record<string, unknown>;
       assert.equal(body.backchannel_logout_uri, 'https://rp.example.com/logout');
@@ -162,16 +231,28 @@ for (const database of DATABASES) {
     });
 
     it('refuses a body that is not application/json, and bad JSON', async () => {
-      const form = await fetch(`${server.url}/reg`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'redirect_uris=https://rp.example.com/cb' });
+      const form = await fetch(`${server.url}/reg`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'redirect_uris=https://rp.example.com/cb',
+      });
       await assertError(form, 400, 'invalid_request');
-      const text = await fetch(`${server.url}/reg`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(WEB_METADATA) });
+      const text = await fetch(`${server.url}/reg`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify(WEB_METADATA),
+      });
       await assertError(text, 400, 'invalid_request');
       await assertError(await register(server, '{"redirect_uris": ['), 400, 'invalid_client_metadata');
       await assertError(await register(server, '["not", "an", "object"]'), 400, 'invalid_client_metadata');
     });
 
     it('refuses a presented initial access token that is not valid, even when registration is open', async () => {
-      const body = await assertError(await register(server, WEB_METADATA, { authorization: 'Bearer not-a-real-token' }), 401, 'invalid_token');
+      const body = await assertError(
+        await register(server, WEB_METADATA, { authorization: 'Bearer not-a-real-token' }),
+        401,
+        'invalid_token',
+      );
       assert.ok(body.error_description);
     });
 
@@ -215,7 +296,12 @@ for (const database of DATABASES) {
 
       it('replaces the metadata on PUT, keeping the secret', async () => {
         const token = registered.registration_access_token as string;
-        const update = { client_id: registered.client_id, redirect_uris: ['https://rp.example.com/new-callback'], token_endpoint_auth_method: 'client_secret_basic', client_secret: registered.client_secret };
+        const update = {
+          client_id: registered.client_id,
+          redirect_uris: ['https://rp.example.com/new-callback'],
+          token_endpoint_auth_method: 'client_secret_basic',
+          client_secret: registered.client_secret,
+        };
         const response = await manage('PUT', token, update);
         assert.equal(response.status, 200);
         const body = (await response.json()) as Record<string, unknown>;
@@ -235,7 +321,11 @@ for (const database of DATABASES) {
         await assertError(await manage('PUT', token, { redirect_uris: base.redirect_uris }), 400, 'invalid_request');
         await assertError(await manage('PUT', token, { ...base, client_secret: 'not-the-secret' }), 400, 'invalid_request');
         await assertError(await manage('PUT', token, { ...base, registration_access_token: token }), 400, 'invalid_client_metadata');
-        await assertError(await manage('PUT', token, { ...base, redirect_uris: ['https://rp.example.com/cb#x'] }), 400, 'invalid_redirect_uri');
+        await assertError(
+          await manage('PUT', token, { ...base, redirect_uris: ['https://rp.example.com/cb#x'] }),
+          400,
+          'invalid_redirect_uri',
+        );
         await assertError(await manage('PUT', 'wrong', base), 401, 'invalid_token');
       });
 
@@ -250,7 +340,10 @@ for (const database of DATABASES) {
         // The client can no longer authenticate at the token endpoint.
         const tokenResponse = await fetch(`${server.url}/token`, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${registered.client_secret as string}`).toString('base64')}` },
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: `Basic ${Buffer.from(`${clientId}:${registered.client_secret as string}`).toString('base64')}`,
+          },
           body: 'grant_type=refresh_token&refresh_token=x',
         });
         await assertError(tokenResponse, 401, 'invalid_client');
@@ -261,16 +354,27 @@ for (const database of DATABASES) {
   describe(`registered clients at work (${database})`, () => {
     let server: TestServer;
     before(async () => {
-      server = await startTestServer({ database, config: { users: [DEFAULT_USER], registration: { initialAccessToken: 'optional', openRegistrationsPerHour: 0 } } });
+      server = await startTestServer({
+        database,
+        config: { users: [DEFAULT_USER], registration: { initialAccessToken: 'optional', openRegistrationsPerHour: 0 } },
+      });
     });
     after(() => server.close());
 
     it('shows the registered logo, policy and terms on the consent page', async () => {
       const registered = (await (await register(server, WEB_METADATA)).json()) as Record<string, string>;
       const { jar } = await signInWithForm(server.url);
-      const query = new URLSearchParams({ response_type: 'code', client_id: registered.client_id, redirect_uri: WEB_METADATA.redirect_uris[0], scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+      const query = new URLSearchParams({
+        response_type: 'code',
+        client_id: registered.client_id,
+        redirect_uri: WEB_METADATA.redirect_uris[0],
+        scope: 'openid',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      });
       let response = await browse(jar, `${server.url}/auth?${query}`);
-      for (let hop = 0; hop < 3 && response.status === 303; hop++) response = await browse(jar, new URL(response.headers.get('location')!, server.url).href);
+      for (let hop = 0; hop < 3 && response.status === 303; hop++)
+        response = await browse(jar, new URL(response.headers.get('location')!, server.url).href);
       const page = await response.text();
       assert.match(page, /name="decision"/, 'the consent page');
       assert.ok(page.includes(`src="${WEB_METADATA.logo_uri}"`));
@@ -294,19 +398,31 @@ for (const database of DATABASES) {
     });
 
     it('deleting the registration revokes the grants and tokens the client had', async () => {
-      const response = await register(server, { grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_post', access_token_format: 'opaque' });
+      const response = await register(server, {
+        grant_types: ['client_credentials'],
+        response_types: [],
+        token_endpoint_auth_method: 'client_secret_post',
+        access_token_format: 'opaque',
+      });
       const registered = (await response.json()) as Record<string, string>;
       const tokenResponse = await fetch(`${server.url}/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: registered.client_id, client_secret: registered.client_secret }),
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: registered.client_id,
+          client_secret: registered.client_secret,
+        }),
       });
       assert.equal(tokenResponse.status, 200);
       const { access_token: accessToken } = (await tokenResponse.json()) as { access_token: string };
       assert.ok(await server.services.accessTokens.verify(accessToken));
       await issueCode(server.services, registered.client_id, 'u1', { grantId: 'grant-of-deleted' });
 
-      const deleted = await fetch(registered.registration_client_uri, { method: 'DELETE', headers: { authorization: `Bearer ${registered.registration_access_token}` } });
+      const deleted = await fetch(registered.registration_client_uri, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${registered.registration_access_token}` },
+      });
       assert.equal(deleted.status, 204);
       assert.equal(await server.services.accessTokens.verify(accessToken), undefined);
       assert.notEqual((await server.services.grantsStore.find('grant-of-deleted'))?.revokedAt, null);
@@ -349,7 +465,10 @@ for (const database of DATABASES) {
   describe(`open registration limits (${database})`, () => {
     let server: TestServer;
     before(async () => {
-      server = await startTestServer({ database, config: { registration: { initialAccessToken: 'optional', openRegistrationsPerHour: 2 } } });
+      server = await startTestServer({
+        database,
+        config: { registration: { initialAccessToken: 'optional', openRegistrationsPerHour: 2 } },
+      });
     });
     after(() => server.close());
 

@@ -3,7 +3,17 @@ import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
-import { clientKey, postForm, rpConfig, SECRETS, TEST_USERS, TOKEN_TEST_SCOPES, tokenClients, userGrant, type ClientKey } from '../support/token-clients.js';
+import {
+  clientKey,
+  postForm,
+  rpConfig,
+  SECRETS,
+  TEST_USERS,
+  TOKEN_TEST_SCOPES,
+  tokenClients,
+  userGrant,
+  type ClientKey,
+} from '../support/token-clients.js';
 
 for (const database of DATABASES) {
   describe(`token revocation, RFC 7009 (${database})`, () => {
@@ -12,17 +22,25 @@ for (const database of DATABASES) {
     let pk: ClientKey;
     before(async () => {
       pk = await clientKey('pk-1');
-      server = await startTestServer({ database, config: { clients: tokenClients({ pk, jwksUri: 'https://jwks.invalid/keys' }), scopes: TOKEN_TEST_SCOPES, users: TEST_USERS } });
+      server = await startTestServer({
+        database,
+        config: { clients: tokenClients({ pk, jwksUri: 'https://jwks.invalid/keys' }), scopes: TOKEN_TEST_SCOPES, users: TEST_USERS },
+      });
       url = `${server.url}/revoke`;
     });
     after(() => server.close());
 
     const serviceToken = async (clientId = 'svc_post') => {
-      const response = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', client_id: clientId, client_secret: SECRETS.post });
+      const response = await postForm(`${server.url}/token`, {
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: SECRETS.post,
+      });
       assert.equal(response.status, 200);
       return response.json.access_token as string;
     };
-    const revoke = (token: string, clientId = 'svc_post', extra: Record<string, string> = {}) => postForm(url, { token, client_id: clientId, client_secret: SECRETS.post, ...extra });
+    const revoke = (token: string, clientId = 'svc_post', extra: Record<string, string> = {}) =>
+      postForm(url, { token, client_id: clientId, client_secret: SECRETS.post, ...extra });
     const active = async (token: string, clientId = 'svc_post') =>
       (await postForm(`${server.url}/introspect`, { token, client_id: clientId, client_secret: SECRETS.post })).json.active;
     const assertEmpty200 = (response: { status: number; text: string; headers: Headers }, label = '') => {
@@ -39,7 +57,12 @@ for (const database of DATABASES) {
     it('revokes a refresh token with 200 and the whole grant with it: refresh fails, access token inactive (§2.1)', async () => {
       const { refreshToken, accessToken } = await userGrant(server.services, 'web_app', 'openid offline_access');
       assertEmpty200(await revoke(refreshToken, 'web_app'));
-      const refresh = await postForm(`${server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'web_app', client_secret: SECRETS.post });
+      const refresh = await postForm(`${server.url}/token`, {
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+        client_id: 'web_app',
+        client_secret: SECRETS.post,
+      });
       assert.equal(refresh.status, 400);
       assert.equal(refresh.json.error, 'invalid_grant');
       assert.equal(await active(refreshToken, 'web_app'), false);

@@ -17,14 +17,23 @@ for (const database of DATABASES) {
 
     async function accessToken(scope: string, overrides: Record<string, unknown> = {}, clientId = 'web'): Promise<string> {
       const { code } = await issueCode(server.services, clientId, sub, { scope, ...overrides });
-      const result = await postToken(server.url, { grant_type: 'authorization_code', code, redirect_uri: 'https://app.example/cb', ...postCredentials(clientId) });
+      const result = await postToken(server.url, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: 'https://app.example/cb',
+        ...postCredentials(clientId),
+      });
       assert.equal(result.status, 200, JSON.stringify(result.body));
       return result.body.access_token;
     }
 
     const get = (headers: Record<string, string> = {}, query = '') => fetch(`${server.url}/userinfo${query}`, { headers });
     const post = (body: Record<string, string>, headers: Record<string, string> = {}) =>
-      fetch(`${server.url}/userinfo`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(body) });
+      fetch(`${server.url}/userinfo`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams(body),
+      });
 
     it('is advertised in discovery', async () => {
       const doc = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
@@ -104,7 +113,12 @@ for (const database of DATABASES) {
     it('refuses the token of a user who no longer exists', async () => {
       const carol = await server.services.users.create('carol', 'carol-password');
       const { code } = await issueCode(server.services, 'web', carol.id, { scope: 'openid' });
-      const result = await postToken(server.url, { grant_type: 'authorization_code', code, redirect_uri: 'https://app.example/cb', ...postCredentials('web') });
+      const result = await postToken(server.url, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: 'https://app.example/cb',
+        ...postCredentials('web'),
+      });
       await server.services.users.delete('carol');
       const response = await get({ authorization: `Bearer ${result.body.access_token}` });
       assert.equal(response.status, 401);

@@ -9,8 +9,20 @@ import { createServices, type Services } from '../../src/app/create-services.js'
 import { buildApp } from '../../src/app/build-app.js';
 import { seedFromConfig } from '../../src/seed/seed-from-config.js';
 
-const SERVICE = { client_id: 'service', client_secret: 'service-secret-service-secret', grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_post' };
-const WEB = { client_id: 'web', client_secret: 'web-secret-web-secret-web', redirect_uris: ['https://web.example/cb'], grant_types: ['authorization_code'], response_types: ['code'] };
+const SERVICE = {
+  client_id: 'service',
+  client_secret: 'service-secret-service-secret',
+  grant_types: ['client_credentials'],
+  response_types: [],
+  token_endpoint_auth_method: 'client_secret_post',
+};
+const WEB = {
+  client_id: 'web',
+  client_secret: 'web-secret-web-secret-web',
+  redirect_uris: ['https://web.example/cb'],
+  grant_types: ['authorization_code'],
+  response_types: ['code'],
+};
 
 /**
  * PostgreSQL goes away for one provider (its connections go through a proxy the test cuts),
@@ -28,7 +40,17 @@ describe('PostgreSQL unavailable', { skip: !DATABASES.includes('postgres') && 'P
     const port = await freePort();
     const proxied = new URL(POSTGRES_URL);
     proxied.port = String(proxy.port);
-    const config = loadConfig({ env: {}, overrides: { issuer: `http://127.0.0.1:${port}`, port, databaseUrl: proxied.toString(), secret: TEST_SECRET, logLevel: 'silent', clients: [SERVICE, WEB] } });
+    const config = loadConfig({
+      env: {},
+      overrides: {
+        issuer: `http://127.0.0.1:${port}`,
+        port,
+        databaseUrl: proxied.toString(),
+        secret: TEST_SECRET,
+        logLevel: 'silent',
+        clients: [SERVICE, WEB],
+      },
+    });
     services = await createServices(config, { schema: database.schema });
     await seedFromConfig(services);
     app = await buildApp(services);
@@ -42,7 +64,11 @@ describe('PostgreSQL unavailable', { skip: !DATABASES.includes('postgres') && 'P
     await database.drop();
   });
 
-  const token = () => fetch(`${url}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: SERVICE.client_id, client_secret: SERVICE.client_secret }) });
+  const token = () =>
+    fetch(`${url}/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: SERVICE.client_id, client_secret: SERVICE.client_secret }),
+    });
 
   it('answers /readyz 503 and requests with a JSON or HTML 503, stays up, and recovers by itself', async () => {
     assert.equal((await token()).status, 200);
@@ -81,7 +107,10 @@ describe('PostgreSQL unavailable', { skip: !DATABASES.includes('postgres') && 'P
     // The pool may hand out one dead connection; no answer is a 500, and service resumes at once.
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await token()).status);
-    assert.ok(statuses.every((s) => s === 200 || s === 503), statuses.join(','));
+    assert.ok(
+      statuses.every((s) => s === 200 || s === 503),
+      statuses.join(','),
+    );
     assert.equal(statuses.at(-1), 200);
   });
 });

@@ -42,49 +42,65 @@ async function loadWorker(url: string, confirmed: Confirmed, stop: () => boolean
   }
 }
 
-describe('SIGKILL in the middle of load, then restart', { skip: !DATABASES.includes('postgres') && 'PostgreSQL is not in TEST_DATABASES' }, () => {
-  let shared: Awaited<ReturnType<typeof createSharedSchema>>;
-  let config: Record<string, unknown>;
-  let port: number;
-  let server: SpawnedTessera;
-  before(async () => {
-    shared = await createSharedSchema();
-    port = await freePort();
-    config = flowConfig({ databaseUrl: shared.url, issuer: `http://127.0.0.1:${port}` });
-    server = await spawnTessera({ config, port });
-  });
-  after(async () => {
-    await server.stop('SIGKILL');
-    await shared.drop();
-  });
+describe(
+  'SIGKILL in the middle of load, then restart',
+  { skip: !DATABASES.includes('postgres') && 'PostgreSQL is not in TEST_DATABASES' },
+  () => {
+    let shared: Awaited<ReturnType<typeof createSharedSchema>>;
+    let config: Record<string, unknown>;
+    let port: number;
+    let server: SpawnedTessera;
+    before(async () => {
+      shared = await createSharedSchema();
+      port = await freePort();
+      config = flowConfig({ databaseUrl: shared.url, issuer: `http://127.0.0.1:${port}` });
+      server = await spawnTessera({ config, port });
+    });
+    after(async () => {
+      await server.stop('SIGKILL');
+      await shared.drop();
+    });
 
-  it('keeps every grant, refresh token, session and key that was confirmed to a client', async () => {
-    const confirmed: Confirmed = { accessTokens: [], idTokens: [], refreshChains: [], sessions: [] };
-    let killed = false;
-    const workers = Array.from({ length: 6 }, () => loadWorker(server.url, confirmed, () => killed));
-    // Kill once real work is confirmed, while the workers still have requests in flight.
-    while (confirmed.refreshChains.filter((c) => !c.inDoubt).length < 8) await new Promise((resolve) => setTimeout(resolve, 50));
-    server.process.kill('SIGKILL');
-    killed = true;
-    assert.equal(await server.exited, 'SIGKILL');
-    await Promise.all(workers);
+    it('keeps every grant, refresh token, session and key that was confirmed to a client', async () => {
+      const confirmed: Confirmed = { accessTokens: [], idTokens: [], refreshChains: [], sessions: [] };
+      let killed = false;
+      const workers = Array.from({ length: 6 }, () => loadWorker(server.url, confirmed, () => killed));
+      // Kill once real work is confirmed, while the workers still have requests in flight.
+      while (confirmed.refreshChains.filter((c) => !c.inDoubt).length < 8) await new Promise((resolve) => setTimeout(resolve, 50));
+      server.process.kill('SIGKILL');
+      killed = true;
+      assert.equal(await server.exited, 'SIGKILL');
+      await Promise.all(workers);
 
-    server = await spawnTessera({ config, port });
-    const url = server.url;
-    for (const { token, client } of confirmed.accessTokens) {
-      assert.equal((await introspect(url, token, client)).active, true, 'a confirmed access token is still active');
-    }
-    const jwks = createRemoteJWKSet(new URL(`${url}/jwks`));
-    for (const idToken of confirmed.idTokens) await jwtVerify(idToken, jwks, { issuer: url, audience: FLOW_CLIENTS.web.client_id });
-    for (const jar of confirmed.sessions.slice(0, 5)) {
-      const sso = await authorize(url, { response_type: 'code', client_id: 'web', redirect_uri: FLOW_CLIENTS.web.redirect_uris[0], scope: 'openid', prompt: 'none', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }, { jar });
-      assert.ok(sso.code, `the session survived: ${sso.location}`);
-    }
-    const settled = confirmed.refreshChains.filter((c) => !c.inDoubt);
-    assert.ok(settled.length >= 8);
-    for (const chain of settled) {
-      const answer = await refresh(url, chain.latest);
-      assert.equal(answer.status, 200, `a confirmed refresh token still works: ${JSON.stringify(answer.body)}`);
-    }
-  });
-});
+      server = await spawnTessera({ config, port });
+      const url = server.url;
+      for (const { token, client } of confirmed.accessTokens) {
+        assert.equal((await introspect(url, token, client)).active, true, 'a confirmed access token is still active');
+      }
+      const jwks = createRemoteJWKSet(new URL(`${url}/jwks`));
+      for (const idToken of confirmed.idTokens) await jwtVerify(idToken, jwks, { issuer: url, audience: FLOW_CLIENTS.web.client_id });
+      for (const jar of confirmed.sessions.slice(0, 5)) {
+        const sso = await authorize(
+          url,
+          {
+            response_type: 'code',
+            client_id: 'web',
+            redirect_uri: FLOW_CLIENTS.web.redirect_uris[0],
+            scope: 'openid',
+            prompt: 'none',
+            code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+            code_challenge_method: 'S256',
+          },
+          { jar },
+        );
+        assert.ok(sso.code, `the session survived: ${sso.location}`);
+      }
+      const settled = confirmed.refreshChains.filter((c) => !c.inDoubt);
+      assert.ok(settled.length >= 8);
+      for (const chain of settled) {
+        const answer = await refresh(url, chain.latest);
+        assert.equal(answer.status, 200, `a confirmed refresh token still works: ${JSON.stringify(answer.body)}`);
+      }
+    });
+  },
+);

@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnTessera, type SpawnedTessera } from '../support/spawn-tessera.js';
 
-const SERVICE = { client_id: 'service', client_secret: 'service-secret-service-secret', grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_post' };
+const SERVICE = {
+  client_id: 'service',
+  client_secret: 'service-secret-service-secret',
+  grant_types: ['client_credentials'],
+  response_types: [],
+  token_endpoint_auth_method: 'client_secret_post',
+};
 
 describe('SIGTERM on a real tessera serve process', () => {
   let dir: string;
@@ -21,16 +27,29 @@ describe('SIGTERM on a real tessera serve process', () => {
   });
 
   it('finishes the request in flight, refuses new connections, then exits 0', async () => {
-    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: SERVICE.client_id, client_secret: SERVICE.client_secret }).toString();
+    const body = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: SERVICE.client_id,
+      client_secret: SERVICE.client_secret,
+    }).toString();
     const url = new URL(server.url);
     // A request whose body is still arriving when the signal comes: it is in flight.
     let finishBody = () => {};
     const inFlight = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ host: url.hostname, port: url.port, method: 'POST', path: '/token', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      });
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          method: 'POST',
+          path: '/token',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
       req.on('error', reject);
       req.write(body.slice(0, 10));
       finishBody = () => req.end(body.slice(10));
@@ -41,7 +60,10 @@ describe('SIGTERM on a real tessera serve process', () => {
 
     // Shutdown has begun: new connections are refused while our request is still open.
     for (let i = 0; ; i++) {
-      const refused = await fetch(`${server.url}/healthz`).then((r) => r.status === 503, () => true);
+      const refused = await fetch(`${server.url}/healthz`).then(
+        (r) => r.status === 503,
+        () => true,
+      );
       if (refused) break;
       assert.ok(i < 100, 'the server kept accepting connections after SIGTERM');
       await new Promise((resolve) => setTimeout(resolve, 50));

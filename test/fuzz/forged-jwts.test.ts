@@ -17,13 +17,19 @@ async function forgedJwts(fuzz: FuzzServer): Promise<Record<string, string>> {
   const own = fuzz.server.services.keys.signingKey();
   return {
     unsigned: new UnsecuredJWT({ ...claims, exp: now + 60 }).encode(),
-    wrongSecret: await new SignJWT({ ...claims, exp: now + 60 }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('guessed-secret-guessed-secret-guessed')),
+    wrongSecret: await new SignJWT({ ...claims, exp: now + 60 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode('guessed-secret-guessed-secret-guessed')),
     expired: await new SignJWT({ ...claims, iat: now - 7200, exp: now - 3600 }).setProtectedHeader({ alg: 'HS256' }).sign(right),
-    wrongAudience: await new SignJWT({ ...claims, aud: 'https://elsewhere.example/token', exp: now + 60 }).setProtectedHeader({ alg: 'HS256' }).sign(right),
+    wrongAudience: await new SignJWT({ ...claims, aud: 'https://elsewhere.example/token', exp: now + 60 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(right),
     foreignKey: await new SignJWT({ ...claims, exp: now + 60 }).setProtectedHeader({ alg: 'RS256', kid: 'nope' }).sign(foreign.privateKey),
     // Signed by the server's own key: a real token, but not a client assertion.
     serverSigned: await new SignJWT({ ...claims, exp: now + 60 }).setProtectedHeader({ alg: own.alg, kid: own.kid }).sign(own.privateKey),
-    expiredIdToken: await new SignJWT({ iss: fuzz.server.url, sub: 'someone', aud: 'conf', iat: now - 7200, exp: now - 3600 }).setProtectedHeader({ alg: own.alg, kid: own.kid }).sign(own.privateKey),
+    expiredIdToken: await new SignJWT({ iss: fuzz.server.url, sub: 'someone', aud: 'conf', iat: now - 7200, exp: now - 3600 })
+      .setProtectedHeader({ alg: own.alg, kid: own.kid })
+      .sign(own.privateKey),
     garbage: 'eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.c2ln',
     headerOnly: 'eyJhbGciOiJub25lIn0..',
   };
@@ -41,7 +47,12 @@ for (const database of DATABASES) {
 
     it('refuses every forged client assertion at the token endpoint with invalid_client (RFC 7523 §3)', async () => {
       for (const [name, assertion] of Object.entries(jwts)) {
-        const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'jwt', client_assertion_type: ASSERTION_TYPE, client_assertion: assertion }).toString();
+        const body = new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: 'jwt',
+          client_assertion_type: ASSERTION_TYPE,
+          client_assertion: assertion,
+        }).toString();
         const req = { method: 'POST', path: '/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body };
         const res = await send(fuzz.server.url, req);
         assertSafeAnswer(fuzz, req, res);
@@ -60,9 +71,26 @@ for (const database of DATABASES) {
           fc.constantFrom('GET', 'POST'),
           async (path, jwtName, where, method) => {
             const jwt = jwts[jwtName];
-            const params = new URLSearchParams(where === 'bearer' ? {} : { [where]: jwt, client_id: 'jwt', client_assertion_type: ASSERTION_TYPE, post_logout_redirect_uri: 'https://client.example/bye', grant_type: 'client_credentials', response_type: 'code', scope: 'openid', redirect_uri: 'https://client.example/cb', prompt: 'none' }).toString();
+            const params = new URLSearchParams(
+              where === 'bearer'
+                ? {}
+                : {
+                    [where]: jwt,
+                    client_id: 'jwt',
+                    client_assertion_type: ASSERTION_TYPE,
+                    post_logout_redirect_uri: 'https://client.example/bye',
+                    grant_type: 'client_credentials',
+                    response_type: 'code',
+                    scope: 'openid',
+                    redirect_uri: 'https://client.example/cb',
+                    prompt: 'none',
+                  },
+            ).toString();
             const headers: Record<string, string> = where === 'bearer' ? { authorization: `Bearer ${jwt}` } : {};
-            const req = method === 'GET' ? { method, path: `${path}?${params}`, headers } : { method, path, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: params };
+            const req =
+              method === 'GET'
+                ? { method, path: `${path}?${params}`, headers }
+                : { method, path, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: params };
             const res = await send(fuzz.server.url, req);
             assertSafeAnswer(fuzz, req, res);
             // A forged token never buys a token or user data.

@@ -6,13 +6,28 @@ import { assertSafeAnswer, send, startFuzzServer, type FuzzServer, type RawReque
 const FORGED: Record<string, string>[] = [
   { host: 'evil.example' },
   { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' },
-  { host: 'evil.example:443', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', forwarded: 'host=evil.example;proto=https', 'x-forwarded-port': '8443', 'x-original-url': '//evil.example/x' },
+  {
+    host: 'evil.example:443',
+    'x-forwarded-host': 'evil.example',
+    'x-forwarded-proto': 'https',
+    forwarded: 'host=evil.example;proto=https',
+    'x-forwarded-port': '8443',
+    'x-original-url': '//evil.example/x',
+  },
 ];
 
 /** Requests that make each endpoint print URLs: discovery, redirects to its pages, forms, device verification. */
 function urlPrintingRequests(): RawRequest[] {
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
-  const auth = new URLSearchParams({ response_type: 'code', client_id: 'conf', redirect_uri: 'https://client.example/cb', scope: 'openid', state: 's', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+  const auth = new URLSearchParams({
+    response_type: 'code',
+    client_id: 'conf',
+    redirect_uri: 'https://client.example/cb',
+    scope: 'openid',
+    state: 's',
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    code_challenge_method: 'S256',
+  });
   return [
     { method: 'GET', path: '/.well-known/openid-configuration' },
     { method: 'GET', path: '/.well-known/oauth-authorization-server' },
@@ -24,7 +39,12 @@ function urlPrintingRequests(): RawRequest[] {
     { method: 'POST', path: '/device/auth', headers: form, body: 'client_id=pub&scope=openid' },
     { method: 'GET', path: '/session/end?post_logout_redirect_uri=https://client.example/bye&client_id=conf' },
     { method: 'GET', path: '/logout' },
-    { method: 'POST', path: '/register', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: ['https://client.example/cb'] }) },
+    {
+      method: 'POST',
+      path: '/register',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ redirect_uris: ['https://client.example/cb'] }),
+    },
     { method: 'GET', path: '/nowhere' },
   ];
 }

@@ -21,9 +21,26 @@ export interface FuzzServer {
 }
 
 export const KNOWN_PATHS = [
-  '/auth', '/token', '/device/auth', '/device', '/userinfo', '/introspect', '/revoke', '/jwks', '/login', '/consent',
-  '/register', '/reg', '/session/end', '/logout', '/end-session', '/.well-known/openid-configuration',
-  '/.well-known/oauth-authorization-server', '/healthz', '/readyz', '/metrics',
+  '/auth',
+  '/token',
+  '/device/auth',
+  '/device',
+  '/userinfo',
+  '/introspect',
+  '/revoke',
+  '/jwks',
+  '/login',
+  '/consent',
+  '/register',
+  '/reg',
+  '/session/end',
+  '/logout',
+  '/end-session',
+  '/.well-known/openid-configuration',
+  '/.well-known/oauth-authorization-server',
+  '/healthz',
+  '/readyz',
+  '/metrics',
 ];
 
 /** A provider with clients of every kind, whose secrets are long enough to be searched for. */
@@ -38,9 +55,30 @@ export async function startFuzzServer(database: DatabaseKind, config: Record<str
     database,
     config: {
       clients: [
-        { client_id: 'conf', client_secret: secrets.clientSecret, redirect_uris: redirectUris, post_logout_redirect_uris: ['https://client.example/bye'], grant_types: ['authorization_code', 'refresh_token', 'client_credentials'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' },
-        { client_id: 'post', client_secret: secrets.clientSecret, redirect_uris: redirectUris, grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_post' },
-        { client_id: 'pub', redirect_uris: redirectUris, grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'], response_types: ['code'], token_endpoint_auth_method: 'none' },
+        {
+          client_id: 'conf',
+          client_secret: secrets.clientSecret,
+          redirect_uris: redirectUris,
+          post_logout_redirect_uris: ['https://client.example/bye'],
+          grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'client_secret_basic',
+        },
+        {
+          client_id: 'post',
+          client_secret: secrets.clientSecret,
+          redirect_uris: redirectUris,
+          grant_types: ['authorization_code', 'refresh_token'],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'client_secret_post',
+        },
+        {
+          client_id: 'pub',
+          redirect_uris: redirectUris,
+          grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'none',
+        },
         ...jwtClient(secrets.jwtClientSecret, redirectUris),
       ],
       users: [{ username: 'alice', password: secrets.password, claims: { email: 'alice@example.com' } }],
@@ -49,15 +87,31 @@ export async function startFuzzServer(database: DatabaseKind, config: Record<str
   });
   const discovery = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
   const fromDiscovery = Object.entries(discovery)
-    .filter(([name, value]) => (name.endsWith('_endpoint') || name === 'jwks_uri') && typeof value === 'string' && value.startsWith(server.url))
+    .filter(
+      ([name, value]) => (name.endsWith('_endpoint') || name === 'jwks_uri') && typeof value === 'string' && value.startsWith(server.url),
+    )
     .map(([, value]) => new URL(value as string).pathname);
   const paths = [...new Set([...fromDiscovery, ...KNOWN_PATHS])];
-  return { server, secrets: { ...secrets, all: [secrets.clientSecret, secrets.jwtClientSecret, secrets.password, TEST_SECRET] }, paths, redirectUris };
+  return {
+    server,
+    secrets: { ...secrets, all: [secrets.clientSecret, secrets.jwtClientSecret, secrets.password, TEST_SECRET] },
+    paths,
+    redirectUris,
+  };
 }
 
 /** A client_secret_jwt client, when that method exists yet (the registry refuses unknown methods). */
 function jwtClient(secret: string, redirectUris: string[]): Record<string, unknown>[] {
-  return [{ client_id: 'jwt', client_secret: secret, redirect_uris: redirectUris, grant_types: ['authorization_code', 'client_credentials'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_jwt' }];
+  return [
+    {
+      client_id: 'jwt',
+      client_secret: secret,
+      redirect_uris: redirectUris,
+      grant_types: ['authorization_code', 'client_credentials'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_jwt',
+    },
+  ];
 }
 
 export interface RawResponse {
@@ -93,7 +147,15 @@ function sendOnce(base: string, req: RawRequest, via: Agent | false): Promise<Ra
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const r = httpRequest(
-      { host: url.hostname, port: url.port, method: req.method, path: req.path, agent: via, headers: { ...req.headers }, insecureHTTPParser: false },
+      {
+        host: url.hostname,
+        port: url.port,
+        method: req.method,
+        path: req.path,
+        agent: via,
+        headers: { ...req.headers },
+        insecureHTTPParser: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -118,7 +180,8 @@ export function assertSafeAnswer(fuzz: FuzzServer, req: RawRequest, res: RawResp
   const what = `${req.method} ${req.path.slice(0, 200)} -> ${res.status} ${res.body.slice(0, 300)}`;
   assert.ok(res.status < 500, `no 5xx: ${what}`);
   assert.doesNotMatch(res.body, STACK_TRACE, `no stack trace: ${what}`);
-  for (const secret of fuzz.secrets.all) assert.ok(!res.body.includes(secret) && !JSON.stringify(res.headers).includes(secret), `no secret in the answer: ${what}`);
+  for (const secret of fuzz.secrets.all)
+    assert.ok(!res.body.includes(secret) && !JSON.stringify(res.headers).includes(secret), `no secret in the answer: ${what}`);
   const type = String(res.headers['content-type'] ?? '');
   if (res.status >= 400) {
     if (res.body === '' && /^Bearer\b/.test(String(res.headers['www-authenticate'] ?? ''))) {
@@ -140,7 +203,10 @@ export function assertSafeAnswer(fuzz: FuzzServer, req: RawRequest, res: RawResp
   if (res.status >= 300 && res.status < 400 && res.headers.location) {
     const location = String(res.headers.location);
     const target = new URL(location, fuzz.server.url);
-    const allowed = target.origin === new URL(fuzz.server.url).origin || fuzz.redirectUris.some((u) => location.startsWith(u)) || location.startsWith('https://client.example/bye');
+    const allowed =
+      target.origin === new URL(fuzz.server.url).origin ||
+      fuzz.redirectUris.some((u) => location.startsWith(u)) ||
+      location.startsWith('https://client.example/bye');
     assert.ok(allowed, `redirect only to the issuer or a registered URI: ${what} -> ${location}`);
   }
 }

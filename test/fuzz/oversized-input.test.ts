@@ -19,16 +19,23 @@ for (const database of DATABASES) {
           const res = await send(fuzz.server.url, req);
           assertSafeAnswer(fuzz, req, res);
           // A route that does not exist may refuse before reading the body; one that does must say 413.
-          if (res.status !== 404 && res.status !== 405) assert.equal(res.status, 413, `${path} ${type}: ${res.status} ${res.body.slice(0, 200)}`);
+          if (res.status !== 404 && res.status !== 405)
+            assert.equal(res.status, 413, `${path} ${type}: ${res.status} ${res.body.slice(0, 200)}`);
         }
       }
     });
 
     it('answers a request line or headers over the limit with a spec-shaped 431', async () => {
-      for (const req of [{ method: 'GET', path: `/auth?state=${'x'.repeat(20_000)}` }, { method: 'POST', path: '/token', headers: { 'x-filler': 'y'.repeat(20_000) }, body: '' }]) {
+      for (const req of [
+        { method: 'GET', path: `/auth?state=${'x'.repeat(20_000)}` },
+        { method: 'POST', path: '/token', headers: { 'x-filler': 'y'.repeat(20_000) }, body: '' },
+      ]) {
         const res = await send(fuzz.server.url, req);
         assert.equal(res.status, 431);
-        assert.deepEqual(JSON.parse(res.body), { error: 'invalid_request', error_description: 'the request line or headers are too large' });
+        assert.deepEqual(JSON.parse(res.body), {
+          error: 'invalid_request',
+          error_description: 'the request line or headers are too large',
+        });
       }
     });
 
@@ -38,9 +45,22 @@ for (const database of DATABASES) {
       for (const path of fuzz.paths) {
         const requests: RawRequest[] = [
           { method: 'GET', path: `${path}?client_id=${'a'.repeat(7000)}&scope=openid&response_type=code` },
-          { method: 'POST', path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `client_id=conf&grant_type=client_credentials&scope=${long}` },
+          {
+            method: 'POST',
+            path,
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: `client_id=conf&grant_type=client_credentials&scope=${long}`,
+          },
           { method: 'POST', path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: many },
-          { method: 'POST', path, headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`conf:${'s'.repeat(6000)}`).toString('base64')}` }, body: 'grant_type=client_credentials' },
+          {
+            method: 'POST',
+            path,
+            headers: {
+              'content-type': 'application/x-www-form-urlencoded',
+              authorization: `Basic ${Buffer.from(`conf:${'s'.repeat(6000)}`).toString('base64')}`,
+            },
+            body: 'grant_type=client_credentials',
+          },
         ];
         for (const req of requests) {
           const res = await send(fuzz.server.url, req);
@@ -50,7 +70,11 @@ for (const database of DATABASES) {
     });
 
     it('answers invalid UTF-8 and broken percent-encoding with invalid_request, not 500', async () => {
-      for (const body of [Buffer.from([0x67, 0x72, 0x61, 0x6e, 0x74, 0x5f, 0x74, 0x79, 0x70, 0x65, 0x3d, 0xff, 0xfe]), Buffer.from('grant_type=%zz%&client_id=%E0%A4%A'), Buffer.from('grant_type=client_credentials&client_id=%ED%A0%80')]) {
+      for (const body of [
+        Buffer.from([0x67, 0x72, 0x61, 0x6e, 0x74, 0x5f, 0x74, 0x79, 0x70, 0x65, 0x3d, 0xff, 0xfe]),
+        Buffer.from('grant_type=%zz%&client_id=%E0%A4%A'),
+        Buffer.from('grant_type=client_credentials&client_id=%ED%A0%80'),
+      ]) {
         const req = { method: 'POST', path: '/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body };
         const res = await send(fuzz.server.url, req);
         assertSafeAnswer(fuzz, req, res);
@@ -61,15 +85,33 @@ for (const database of DATABASES) {
     it('answers a NUL byte in a parameter, a client id or a cookie with a 4xx (PostgreSQL cannot store it)', async () => {
       const requests: RawRequest[] = [
         { method: 'GET', path: '/auth?client_id=%00&response_type=code&scope=openid' },
-        { method: 'POST', path: '/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=a%00b&client_secret=x' },
-        { method: 'POST', path: '/token', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('a\u0000b:secret').toString('base64')}` }, body: 'grant_type=client_credentials' },
-        { method: 'POST', path: '/device/auth', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'client_id=pub%00&scope=openid' },
+        {
+          method: 'POST',
+          path: '/token',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials&client_id=a%00b&client_secret=x',
+        },
+        {
+          method: 'POST',
+          path: '/token',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: `Basic ${Buffer.from('a\u0000b:secret').toString('base64')}`,
+          },
+          body: 'grant_type=client_credentials',
+        },
+        {
+          method: 'POST',
+          path: '/device/auth',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'client_id=pub%00&scope=openid',
+        },
         { method: 'GET', path: '/device?user_code=BCDF%00GHJK' },
       ];
       for (const req of requests) {
         const res = await send(fuzz.server.url, req);
         assertSafeAnswer(fuzz, req, res);
-        assert.ok(res.status >= 400 && res.status < 500 || res.status === 200, `${req.path}: ${res.status}`);
+        assert.ok((res.status >= 400 && res.status < 500) || res.status === 200, `${req.path}: ${res.status}`);
       }
     });
   });

@@ -18,7 +18,13 @@ for (const database of DATABASES) {
     after(() => server.close());
 
     const exchange = (code: string, extra: Record<string, string> = {}, clientId = 'web') =>
-      postToken(server.url, { grant_type: 'authorization_code', code, redirect_uri: 'https://app.example/cb', ...postCredentials(clientId), ...extra });
+      postToken(server.url, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: 'https://app.example/cb',
+        ...postCredentials(clientId),
+        ...extra,
+      });
 
     const refused = async (result: Awaited<ReturnType<typeof postToken>>, error: string) => {
       assert.equal(result.status, 400, JSON.stringify(result.body));
@@ -70,7 +76,11 @@ for (const database of DATABASES) {
       assert.equal(withOffline.status, 200);
       assert.equal(typeof withOffline.body.refresh_token, 'string');
       assert.ok(withOffline.body.refresh_token.length >= 43);
-      const notAllowed = await exchange((await issueCode(server.services, 'no-refresh', sub, { scope: 'openid offline_access' })).code, {}, 'no-refresh');
+      const notAllowed = await exchange(
+        (await issueCode(server.services, 'no-refresh', sub, { scope: 'openid offline_access' })).code,
+        {},
+        'no-refresh',
+      );
       assert.equal(notAllowed.status, 200);
       assert.equal(notAllowed.body.refresh_token, undefined);
     });
@@ -82,7 +92,14 @@ for (const database of DATABASES) {
     });
 
     it('requires the code parameter (invalid_request)', async () => {
-      await refused(await postToken(server.url, { grant_type: 'authorization_code', redirect_uri: 'https://app.example/cb', ...postCredentials('web') }), 'invalid_request');
+      await refused(
+        await postToken(server.url, {
+          grant_type: 'authorization_code',
+          redirect_uri: 'https://app.example/cb',
+          ...postCredentials('web'),
+        }),
+        'invalid_request',
+      );
     });
 
     it('refuses an unknown code', async () => {
@@ -103,7 +120,10 @@ for (const database of DATABASES) {
       const after = await userinfo(server.url, first.body.access_token);
       assert.equal(after.status, 401);
       assert.match(after.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
-      await refused(await postToken(server.url, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token, ...postCredentials('web') }), 'invalid_grant');
+      await refused(
+        await postToken(server.url, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token, ...postCredentials('web') }),
+        'invalid_grant',
+      );
     });
 
     it('refuses a code issued to another client', async () => {
@@ -126,16 +146,42 @@ for (const database of DATABASES) {
       const without = await issueCode(server.services, 'basic', sub, { redirectUri: '' });
       assert.equal((await postToken(server.url, { grant_type: 'authorization_code', code: without.code }, auth)).status, 200);
       const withIt = await issueCode(server.services, 'basic', sub, { redirectUri: '' });
-      assert.equal((await postToken(server.url, { grant_type: 'authorization_code', code: withIt.code, redirect_uri: 'https://basic.example/cb' }, auth)).status, 200);
+      assert.equal(
+        (
+          await postToken(
+            server.url,
+            { grant_type: 'authorization_code', code: withIt.code, redirect_uri: 'https://basic.example/cb' },
+            auth,
+          )
+        ).status,
+        200,
+      );
       const wrong = await issueCode(server.services, 'basic', sub, { redirectUri: '' });
-      await refused(await postToken(server.url, { grant_type: 'authorization_code', code: wrong.code, redirect_uri: 'https://basic.example/cb2' }, auth), 'invalid_grant');
+      await refused(
+        await postToken(
+          server.url,
+          { grant_type: 'authorization_code', code: wrong.code, redirect_uri: 'https://basic.example/cb2' },
+          auth,
+        ),
+        'invalid_grant',
+      );
     });
 
     describe('PKCE (RFC 7636 §4.6)', () => {
       it('accepts the S256 verifier of a public client', async () => {
         const { verifier, challenge } = pkcePair();
-        const { code } = await issueCode(server.services, 'spa', sub, { redirectUri: 'https://spa.example/cb', codeChallenge: challenge, codeChallengeMethod: 'S256' });
-        const result = await postToken(server.url, { grant_type: 'authorization_code', code, redirect_uri: 'https://spa.example/cb', client_id: 'spa', code_verifier: verifier });
+        const { code } = await issueCode(server.services, 'spa', sub, {
+          redirectUri: 'https://spa.example/cb',
+          codeChallenge: challenge,
+          codeChallengeMethod: 'S256',
+        });
+        const result = await postToken(server.url, {
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: 'https://spa.example/cb',
+          client_id: 'spa',
+          code_verifier: verifier,
+        });
         assert.equal(result.status, 200, JSON.stringify(result.body));
       });
 

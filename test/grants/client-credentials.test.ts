@@ -4,7 +4,16 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
-import { clientKey, postForm, rpConfig, SECRETS, startJwksHost, TOKEN_TEST_SCOPES, tokenClients, type JwksHost } from '../support/token-clients.js';
+import {
+  clientKey,
+  postForm,
+  rpConfig,
+  SECRETS,
+  startJwksHost,
+  TOKEN_TEST_SCOPES,
+  tokenClients,
+  type JwksHost,
+} from '../support/token-clients.js';
 
 for (const database of DATABASES) {
   describe(`client_credentials grant (${database})`, () => {
@@ -14,7 +23,10 @@ for (const database of DATABASES) {
     before(async () => {
       const pk = await clientKey('pk-1');
       host = await startJwksHost([pk.publicJwk]);
-      server = await startTestServer({ database, config: { clients: tokenClients({ pk, jwksUri: host.url }), scopes: TOKEN_TEST_SCOPES, outbound: { allowedHosts: ['127.0.0.1'] } } });
+      server = await startTestServer({
+        database,
+        config: { clients: tokenClients({ pk, jwksUri: host.url }), scopes: TOKEN_TEST_SCOPES, outbound: { allowedHosts: ['127.0.0.1'] } },
+      });
       tokenUrl = `${server.url}/token`;
     });
     after(async () => {
@@ -22,7 +34,8 @@ for (const database of DATABASES) {
       await host.close();
     });
 
-    const post = (form: Record<string, string>) => postForm(tokenUrl, { grant_type: 'client_credentials', client_id: 'svc_post', client_secret: SECRETS.post, ...form });
+    const post = (form: Record<string, string>) =>
+      postForm(tokenUrl, { grant_type: 'client_credentials', client_id: 'svc_post', client_secret: SECRETS.post, ...form });
 
     it('answers the walkthrough request exactly: access_token, expires_in 600, token_type Bearer, scope', async () => {
       const response = await post({ scope: 'openid' });
@@ -68,10 +81,20 @@ for (const database of DATABASES) {
     });
 
     it('refuses a scope outside the client scope metadata with invalid_scope', async () => {
-      const response = await postForm(tokenUrl, { grant_type: 'client_credentials', client_id: 'svc_scoped', client_secret: SECRETS.post, scope: 'read_api openid' });
+      const response = await postForm(tokenUrl, {
+        grant_type: 'client_credentials',
+        client_id: 'svc_scoped',
+        client_secret: SECRETS.post,
+        scope: 'read_api openid',
+      });
       assert.equal(response.status, 400);
       assert.equal(response.json.error, 'invalid_scope');
-      const allowed = await postForm(tokenUrl, { grant_type: 'client_credentials', client_id: 'svc_scoped', client_secret: SECRETS.post, scope: 'write_api' });
+      const allowed = await postForm(tokenUrl, {
+        grant_type: 'client_credentials',
+        client_id: 'svc_scoped',
+        client_secret: SECRETS.post,
+        scope: 'write_api',
+      });
       assert.equal(allowed.json.scope, 'write_api');
     });
 
@@ -85,7 +108,11 @@ for (const database of DATABASES) {
       const response = await post({ resource: 'https://api.example.com' });
       assert.equal(response.status, 200);
       const jwks = createRemoteJWKSet(new URL(`${server.url}/jwks`));
-      const { payload } = await jwtVerify(response.json.access_token as string, jwks, { issuer: server.url, audience: 'https://api.example.com', typ: 'at+jwt' });
+      const { payload } = await jwtVerify(response.json.access_token as string, jwks, {
+        issuer: server.url,
+        audience: 'https://api.example.com',
+        typ: 'at+jwt',
+      });
       assert.equal(payload.aud, 'https://api.example.com');
     });
 

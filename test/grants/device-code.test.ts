@@ -8,7 +8,10 @@ import { GRANT_DEVICE_CODE } from '../../src/clients/client.js';
 import { normaliseUserCode } from '../../src/tokens/user-code.js';
 import { systemClock } from '../../src/util/clock.js';
 
-const PENDING = { error: 'authorization_pending', error_description: "authorization request is still pending as the end-user hasn't yet completed the user interaction steps" };
+const PENDING = {
+  error: 'authorization_pending',
+  error_description: "authorization request is still pending as the end-user hasn't yet completed the user interaction steps",
+};
 const DENIED = { error: 'access_denied', error_description: 'End-User aborted interaction' };
 
 for (const database of DATABASES) {
@@ -23,7 +26,10 @@ for (const database of DATABASES) {
 
     it('answers authorization_pending before approval, with the walkthrough body', async () => {
       const flow = await startDeviceFlow(server.url);
-      const response = await fetch(`${server.url}/token`, form({ grant_type: GRANT_DEVICE_CODE, device_code: flow.device_code, client_id: 'tv' }));
+      const response = await fetch(
+        `${server.url}/token`,
+        form({ grant_type: GRANT_DEVICE_CODE, device_code: flow.device_code, client_id: 'tv' }),
+      );
       assert.equal(response.status, 400);
       assert.equal(response.headers.get('cache-control'), 'no-store');
       assert.deepEqual(await response.json(), PENDING);
@@ -115,20 +121,29 @@ for (const database of DATABASES) {
       assert.equal(missing.status, 400);
       assert.equal(((await missing.json()) as Record<string, string>).error, 'invalid_request');
 
-      const service = await fetch(`${server.url}/token`, form({ grant_type: GRANT_DEVICE_CODE, device_code: 'x', client_id: 'service', client_secret: 'service-secret' }));
+      const service = await fetch(
+        `${server.url}/token`,
+        form({ grant_type: GRANT_DEVICE_CODE, device_code: 'x', client_id: 'service', client_secret: 'service-secret' }),
+      );
       assert.equal(service.status, 400);
       assert.equal(((await service.json()) as Record<string, string>).error, 'unauthorized_client');
     });
 
     it('authenticates a confidential client when it polls', async () => {
       const basic = `Basic ${Buffer.from('tv_confidential:tv-confidential-secret').toString('base64')}`;
-      const start = await fetch(`${server.url}/device/auth`, { ...form({ scope: 'openid' }), headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic } });
+      const start = await fetch(`${server.url}/device/auth`, {
+        ...form({ scope: 'openid' }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
+      });
       const flow = (await start.json()) as Record<string, string>;
       await approveDirectly(server.services, flow.user_code);
       const unauthenticated = await poll(server.url, flow.device_code, 'tv_confidential');
       assert.equal(unauthenticated.status, 401);
       assert.equal(unauthenticated.body.error, 'invalid_client');
-      const response = await fetch(`${server.url}/token`, { ...form({ grant_type: GRANT_DEVICE_CODE, device_code: flow.device_code }), headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic } });
+      const response = await fetch(`${server.url}/token`, {
+        ...form({ grant_type: GRANT_DEVICE_CODE, device_code: flow.device_code }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
+      });
       assert.equal(response.status, 200);
     });
 

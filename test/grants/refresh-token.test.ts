@@ -11,8 +11,19 @@ import { hashToken } from '../../src/util/hashing.js';
 /** Runs a code exchange and returns its tokens. */
 async function tokensFor(server: TestServer, clientId: string, sub: string, overrides: Record<string, unknown> = {}) {
   const redirect = clientId === 'spa' ? 'https://spa.example/cb' : 'https://app.example/cb';
-  const { code, grantId } = await issueCode(server.services, clientId, sub, { scope: 'openid profile email offline_access', redirectUri: redirect, nonce: 'n-1', sid: 'sid-1', ...overrides });
-  const result = await postToken(server.url, { grant_type: 'authorization_code', code, redirect_uri: redirect, ...postCredentials(clientId) });
+  const { code, grantId } = await issueCode(server.services, clientId, sub, {
+    scope: 'openid profile email offline_access',
+    redirectUri: redirect,
+    nonce: 'n-1',
+    sid: 'sid-1',
+    ...overrides,
+  });
+  const result = await postToken(server.url, {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: redirect,
+    ...postCredentials(clientId),
+  });
   assert.equal(result.status, 200, JSON.stringify(result.body));
   return { ...result.body, grantId } as Record<string, any>;
 }
@@ -107,7 +118,11 @@ for (const database of DATABASES) {
 
     it('refuses an expired refresh token', async () => {
       const first = await tokensFor(server, 'web', sub);
-      await server.services.db.updateTable('refresh_tokens').set({ expires_at: systemClock.nowSeconds() - 1 }).where('token_hash', '=', hashToken(first.refresh_token)).execute();
+      await server.services.db
+        .updateTable('refresh_tokens')
+        .set({ expires_at: systemClock.nowSeconds() - 1 })
+        .where('token_hash', '=', hashToken(first.refresh_token))
+        .execute();
       assertRefused(await refresh(server, first.refresh_token, 'web'), 'invalid_grant');
     });
 

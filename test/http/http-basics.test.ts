@@ -111,7 +111,10 @@ for (const database of DATABASES) {
     it('a wrong secret over Basic is 401 invalid_client with WWW-Authenticate (RFC 6749 §5.2)', async () => {
       const response = await fetch(`${server.url}/token`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${CLIENT.client_id}:wrong`).toString('base64')}` },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${CLIENT.client_id}:wrong`).toString('base64')}`,
+        },
         body: 'grant_type=client_credentials',
       });
       assert.equal(response.status, 401);
@@ -132,8 +135,16 @@ for (const database of DATABASES) {
 
     it('an undecodable form or a malformed Basic header is a 4xx, never a 500', async () => {
       const responses = await Promise.all([
-        fetch(`${server.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=%E0%A4%A' }),
-        fetch(`${server.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic !!!' }, body: 'grant_type=client_credentials' }),
+        fetch(`${server.url}/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=%E0%A4%A',
+        }),
+        fetch(`${server.url}/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic !!!' },
+          body: 'grant_type=client_credentials',
+        }),
       ]);
       for (const response of responses) {
         assert.ok(response.status >= 400 && response.status < 500, `status ${response.status}`);

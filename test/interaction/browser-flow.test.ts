@@ -20,8 +20,11 @@ async function startCallbackServer(): Promise<{ server: Server; url: string; rec
     request.on('end', () => {
       const url = new URL(request.url!, 'http://127.0.0.1');
       // Only the redirect URI counts (browsers also ask for /favicon.ico).
-      if (url.pathname === '/cb') received.push({ method: request.method!, params: request.method === 'POST' ? new URLSearchParams(body) : url.searchParams });
-      response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>callback</title><p id="done">back at the app</p>');
+      if (url.pathname === '/cb')
+        received.push({ method: request.method!, params: request.method === 'POST' ? new URLSearchParams(body) : url.searchParams });
+      response
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<!doctype html><title>callback</title><p id="done">back at the app</p>');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -57,7 +60,14 @@ for (const database of DATABASES) {
       });
       browser = await chromium.launch({
         executablePath: '/usr/bin/chromium',
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
       });
       page = await (await browser.newContext()).newPage();
       page.on('console', (message) => {
@@ -95,7 +105,7 @@ for (const database of DATABASES) {
       await page.fill('input[name=password]', DEFAULT_USER.password);
       await page.click('.login-submit');
       await page.waitForSelector('button[name=decision][value=allow]');
-      assert.match(await page.textContent('.client-name') ?? '', /Browser App/);
+      assert.match((await page.textContent('.client-name')) ?? '', /Browser App/);
       await page.click('button[name=decision][value=allow]');
       const result = await landed(1);
       assert.ok(result.params.get('code'));

@@ -25,7 +25,10 @@ for (const database of DATABASES) {
     let server: TestServer;
     before(async () => {
       // Guessing limits are tested on their own servers below; here they stay out of the way.
-      server = await startTestServer({ database, config: { ...DEVICE_TEST_CONFIG, device: { userCodeAttemptsPerAddress: 1000, userCodeAttemptsPerSession: 1000 } } });
+      server = await startTestServer({
+        database,
+        config: { ...DEVICE_TEST_CONFIG, device: { userCodeAttemptsPerAddress: 1000, userCodeAttemptsPerSession: 1000 } },
+      });
     });
     after(() => server.close());
 
@@ -107,7 +110,10 @@ for (const database of DATABASES) {
       assert.deepEqual(walk.pages, ['code', 'login', 'consent', 'result']);
       assert.match(walk.html, /Access denied/);
       assert.equal((await server.services.deviceCodes.findByUserCode(normaliseUserCode(flow.user_code)!))?.status, 'denied');
-      assert.deepEqual((await poll(server.url, flow.device_code)).body, { error: 'access_denied', error_description: 'End-User aborted interaction' });
+      assert.deepEqual((await poll(server.url, flow.device_code)).body, {
+        error: 'access_denied',
+        error_description: 'End-User aborted interaction',
+      });
     });
 
     it('answers a wrong or malformed code with a readable error and the form again', async () => {
@@ -144,7 +150,9 @@ for (const database of DATABASES) {
       assert.equal(entered.status, 400);
       assertPageHeaders(entered);
       assert.match(await entered.text(), /form has expired/);
-      const decided = await browse(jar, `${server.url}/device/confirm`, { form: { user_code: flow.user_code, decision: 'allow', csrf_token: 'forged' } });
+      const decided = await browse(jar, `${server.url}/device/confirm`, {
+        form: { user_code: flow.user_code, decision: 'allow', csrf_token: 'forged' },
+      });
       assert.equal(decided.status, 400);
       assert.equal((await server.services.deviceCodes.findByUserCode(normaliseUserCode(flow.user_code)!))?.status, 'pending');
     });
@@ -163,17 +171,31 @@ for (const database of DATABASES) {
       assert.equal(login.pathname, '/login');
       assert.equal(login.searchParams.get('return_to'), `/device/confirm?user_code=${flow.user_code}`);
       // A decision without a session is not taken either.
-      const decided = await browse(jar, `${server.url}/device/confirm`, { form: { ...form.fields, user_code: flow.user_code, decision: 'allow' } });
+      const decided = await browse(jar, `${server.url}/device/confirm`, {
+        form: { ...form.fields, user_code: flow.user_code, decision: 'allow' },
+      });
       assert.equal(decided.status, 303);
       assert.equal(new URL(decided.headers.get('location')!).pathname, '/login');
       assert.equal((await server.services.deviceCodes.findByUserCode(normaliseUserCode(flow.user_code)!))?.status, 'pending');
     });
 
     it('escapes the prefilled code and the client name', async () => {
-      const prefilled = await browse(new CookieJar(), `${server.url}/device?user_code=${encodeURIComponent('"><script>alert(1)</script>')}`);
+      const prefilled = await browse(
+        new CookieJar(),
+        `${server.url}/device?user_code=${encodeURIComponent('"><script>alert(1)</script>')}`,
+      );
       const html = await prefilled.text();
       assert.doesNotMatch(html, /<script>/);
-      await server.services.clients.save({ client_id: 'tv_evil', client_name: '<img src=x onerror=alert(1)>', grant_types: ['urn:ietf:params:oauth:grant-type:device_code'], response_types: [], token_endpoint_auth_method: 'none' }, 'config');
+      await server.services.clients.save(
+        {
+          client_id: 'tv_evil',
+          client_name: '<img src=x onerror=alert(1)>',
+          grant_types: ['urn:ietf:params:oauth:grant-type:device_code'],
+          response_types: [],
+          token_endpoint_auth_method: 'none',
+        },
+        'config',
+      );
       const flow = await startDeviceFlow(server.url, 'tv_evil', 'openid');
       const consent = await walkDevicePage(server.url, flow.user_code);
       assert.deepEqual(consent.pages, ['code', 'login', 'consent']);
@@ -197,7 +219,10 @@ for (const database of DATABASES) {
 
   describe(`device verification page: guessing limits (${database})`, () => {
     it('throttles wrong codes per client address, whatever the browser', async () => {
-      const server = await startTestServer({ database, config: { ...DEVICE_TEST_CONFIG, device: { userCodeAttemptsPerAddress: 3, userCodeAttemptsPerSession: 1000 } } });
+      const server = await startTestServer({
+        database,
+        config: { ...DEVICE_TEST_CONFIG, device: { userCodeAttemptsPerAddress: 3, userCodeAttemptsPerSession: 1000 } },
+      });
       try {
         const flow = await startDeviceFlow(server.url);
         for (let i = 0; i < 3; i++) assert.equal((await walkDevicePage(server.url, 'BCDF-GHJK')).response.status, 400);
@@ -215,7 +240,10 @@ for (const database of DATABASES) {
     });
 
     it('throttles wrong codes per browser session', async () => {
-      const server = await startTestServer({ database, config: { ...DEVICE_TEST_CONFIG, device: { userCodeAttemptsPerAddress: 1000, userCodeAttemptsPerSession: 2 } } });
+      const server = await startTestServer({
+        database,
+        config: { ...DEVICE_TEST_CONFIG, device: { userCodeAttemptsPerAddress: 1000, userCodeAttemptsPerSession: 2 } },
+      });
       try {
         const flow = await startDeviceFlow(server.url);
         const { jar } = await signInWithForm(server.url);

@@ -8,7 +8,13 @@ for (const database of DATABASES) {
   describe(`sign-in page /login (${database})`, () => {
     let server: TestServer;
     before(async () => {
-      server = await startTestServer({ database, config: { users: [DEFAULT_USER, { username: 'bob', password: 'bob-password' }], signIn: { maxFailuresPerAccount: 3, maxFailuresPerAddress: 100, window: 900 } } });
+      server = await startTestServer({
+        database,
+        config: {
+          users: [DEFAULT_USER, { username: 'bob', password: 'bob-password' }],
+          signIn: { maxFailuresPerAccount: 3, maxFailuresPerAddress: 100, window: 900 },
+        },
+      });
     });
     after(() => server.close());
 
@@ -41,7 +47,9 @@ for (const database of DATABASES) {
       const jar = new CookieJar();
       const page = await browse(jar, `${server.url}/login?return_to=${encodeURIComponent('/device?user_code=ABCD')}`);
       const form = parseForms(await page.text())[0];
-      const response = await browse(jar, form.action, { form: { ...form.fields, login: DEFAULT_USER.username, password: DEFAULT_USER.password } });
+      const response = await browse(jar, form.action, {
+        form: { ...form.fields, login: DEFAULT_USER.username, password: DEFAULT_USER.password },
+      });
       assert.equal(response.status, 303);
       assert.equal(response.headers.get('location'), `${server.url}/device?user_code=ABCD`);
       const session = response.headers.getSetCookie().find((c) => c.startsWith('tessera_session='));
@@ -51,7 +59,15 @@ for (const database of DATABASES) {
       assert.doesNotMatch(session, /Secure/);
     });
 
-    for (const bad of ['//evil.example/x', '/\\evil.example', 'https://evil.example/', 'javascript:alert(1)', '/%0d%0aSet-Cookie:x', 'device', '/\t/evil.example']) {
+    for (const bad of [
+      '//evil.example/x',
+      '/\\evil.example',
+      'https://evil.example/',
+      'javascript:alert(1)',
+      '/%0d%0aSet-Cookie:x',
+      'device',
+      '/\t/evil.example',
+    ]) {
       it(`refuses return_to ${JSON.stringify(bad)} (no open redirect)`, async () => {
         const response = await browse(new CookieJar(), `${server.url}/login?return_to=${encodeURIComponent(bad)}`);
         if (bad === '/%0d%0aSet-Cookie:x') {
@@ -76,7 +92,10 @@ for (const database of DATABASES) {
       await browse(otherJar, `${server.url}/login`);
       const foreign = await browse(otherJar, form.action, { form: { ...form.fields, login: 'alice', password: DEFAULT_USER.password } });
       assert.equal(foreign.status, 400);
-      assert.equal(foreign.headers.getSetCookie().some((c) => c.startsWith('tessera_session=')), false);
+      assert.equal(
+        foreign.headers.getSetCookie().some((c) => c.startsWith('tessera_session=')),
+        false,
+      );
     });
 
     it('says when the password is wrong, and throttles the account after the configured failures', async () => {

@@ -17,11 +17,27 @@ import { browse, CookieJar } from '../support/browser-less.js';
 
 /** A value that breaks out of an attribute, opens a script, and carries an ampersand. */
 const EVIL = `x"' onmouseover=alert(1) ><script>alert('&amp;')</script>&`;
-const client = { client_id: `id${EVIL}`, client_name: `name${EVIL}`, logo_uri: `https://logo.example/${EVIL}`, client_uri: `https://app.example/?a=1&b=${EVIL}` };
+const client = {
+  client_id: `id${EVIL}`,
+  client_name: `name${EVIL}`,
+  logo_uri: `https://logo.example/${EVIL}`,
+  client_uri: `https://app.example/?a=1&b=${EVIL}`,
+};
 
 /** Every page, with the hostile value in every field a request or a stored record can fill. */
 const PAGES: [string, () => SafeHtml][] = [
-  ['sign-in', () => renderLoginPage({ action: `https://op.example/login?${EVIL}`, csrf: `csrf${EVIL}`, returnTo: `/auth${EVIL}`, loginHint: EVIL, clientName: EVIL, error: EVIL })],
+  [
+    'sign-in',
+    () =>
+      renderLoginPage({
+        action: `https://op.example/login?${EVIL}`,
+        csrf: `csrf${EVIL}`,
+        returnTo: `/auth${EVIL}`,
+        loginHint: EVIL,
+        clientName: EVIL,
+        error: EVIL,
+      }),
+  ],
   ['signed in', () => renderSignedInPage(EVIL)],
   [
     'consent',
@@ -37,11 +53,36 @@ const PAGES: [string, () => SafeHtml][] = [
   ],
   ['device code entry', () => renderDeviceCodePage({ action: EVIL, csrf: EVIL, userCode: EVIL })],
   ['device code refused', () => renderDeviceCodePage({ action: EVIL, csrf: EVIL, userCode: EVIL, refused: { reason: 'unknown' } })],
-  ['device consent', () => renderDeviceConsentPage({ action: EVIL, csrf: EVIL, client: client as never, userCode: EVIL, scopes: [{ name: EVIL, description: EVIL }], username: EVIL })],
+  [
+    'device consent',
+    () =>
+      renderDeviceConsentPage({
+        action: EVIL,
+        csrf: EVIL,
+        client: client as never,
+        userCode: EVIL,
+        scopes: [{ name: EVIL, description: EVIL }],
+        username: EVIL,
+      }),
+  ],
   ['device result', () => renderDeviceResultPage('expired', `https://op.example/device?${EVIL}`)],
   ['error', () => renderErrorPage(new InvalidRequest(EVIL))],
-  ['form_post', () => renderFormPost(`https://rp.example/cb?${EVIL}`, new URLSearchParams([[EVIL, EVIL], ['state', EVIL]]))],
-  ['logout confirmation', () => renderLogoutConfirmation({ action: EVIL, csrf: EVIL, params: { [EVIL]: EVIL, state: EVIL }, clientName: EVIL, returnsToApp: true })],
+  [
+    'form_post',
+    () =>
+      renderFormPost(
+        `https://rp.example/cb?${EVIL}`,
+        new URLSearchParams([
+          [EVIL, EVIL],
+          ['state', EVIL],
+        ]),
+      ),
+  ],
+  [
+    'logout confirmation',
+    () =>
+      renderLogoutConfirmation({ action: EVIL, csrf: EVIL, params: { [EVIL]: EVIL, state: EVIL }, clientName: EVIL, returnsToApp: true }),
+  ],
   ['signed out', () => renderSignedOut()],
   ['still signed in', () => renderStillSignedIn()],
 ];

@@ -36,8 +36,19 @@ describe('cookies under an https issuer', () => {
 
 describe('return_to (no open redirect)', () => {
   it('accepts local paths only', () => {
-    for (const ok of ['/', '/device', '/device?user_code=ABCD-EFGH', '/auth/resume?interaction=v1.abc']) assert.equal(isSafeReturnTo(ok), true, ok);
-    for (const bad of ['', 'device', '//evil.example', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)', '/\nx', '\\\\evil', '/x\\y']) {
+    for (const ok of ['/', '/device', '/device?user_code=ABCD-EFGH', '/auth/resume?interaction=v1.abc'])
+      assert.equal(isSafeReturnTo(ok), true, ok);
+    for (const bad of [
+      '',
+      'device',
+      '//evil.example',
+      '/\\evil.example',
+      'https://evil.example',
+      'javascript:alert(1)',
+      '/\nx',
+      '\\\\evil',
+      '/x\\y',
+    ]) {
       assert.equal(isSafeReturnTo(bad), false, bad);
     }
   });

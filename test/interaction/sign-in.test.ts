@@ -12,13 +12,19 @@ for (const database of DATABASES) {
       server = await startTestServer({
         database,
         listen: false,
-        config: { users: [DEFAULT_USER, { username: 'carol', password: 'carol-password' }], signIn: { maxFailuresPerAccount: 2, maxFailuresPerAddress: 4, window: 900 } },
+        config: {
+          users: [DEFAULT_USER, { username: 'carol', password: 'carol-password' }],
+          signIn: { maxFailuresPerAccount: 2, maxFailuresPerAddress: 4, window: 900 },
+        },
       });
     });
     after(() => server.close());
 
     it('a success clears the account counter', async () => {
-      assert.deepEqual((await signIn(server.services, 'carol', 'wrong-password', '10.0.0.9')) as object, { failure: 'invalid', retryAfter: 0 });
+      assert.deepEqual((await signIn(server.services, 'carol', 'wrong-password', '10.0.0.9')) as object, {
+        failure: 'invalid',
+        retryAfter: 0,
+      });
       assert.ok('user' in (await signIn(server.services, 'carol', 'carol-password', '10.0.0.9')));
       assert.equal(((await signIn(server.services, 'carol', 'wrong-password', '10.0.0.9')) as { failure: string }).failure, 'invalid');
     });

@@ -87,10 +87,16 @@ for (const database of DATABASES) {
       const recent = await authorize(server.url, webRequest({ max_age: '10000' }), { jar: first.jar });
       assert.deepEqual(recent.pages, []);
       // Age the session instead of waiting.
-      await server.services.db.updateTable('sessions').set({ auth_time: Math.floor(Date.now() / 1000) - 60 }).execute();
+      await server.services.db
+        .updateTable('sessions')
+        .set({ auth_time: Math.floor(Date.now() / 1000) - 60 })
+        .execute();
       const old = await authorize(server.url, webRequest({ max_age: '30' }), { jar: first.jar });
       assert.deepEqual(old.pages, ['login']);
-      await server.services.db.updateTable('sessions').set({ auth_time: Math.floor(Date.now() / 1000) - 5 }).execute();
+      await server.services.db
+        .updateTable('sessions')
+        .set({ auth_time: Math.floor(Date.now() / 1000) - 5 })
+        .execute();
       const silentOld = await silent(first.jar, { max_age: '1' });
       assert.equal(silentOld.get('error'), 'login_required');
     });
@@ -117,10 +123,14 @@ for (const database of DATABASES) {
       const { privateKey } = await generateKeyPair('RS256');
       const kid = server.services.keys.signingKey('RS256').kid;
       const forged = await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'RS256', kid }).setIssuer(server.url).sign(privateKey);
-      const response = await fetch(`${server.url}/auth?${new URLSearchParams(webRequest({ id_token_hint: forged }))}`, { redirect: 'manual' });
+      const response = await fetch(`${server.url}/auth?${new URLSearchParams(webRequest({ id_token_hint: forged }))}`, {
+        redirect: 'manual',
+      });
       assert.equal(new URL(response.headers.get('location')!).searchParams.get('error'), 'invalid_request');
       const otherIssuer = await idToken('x', { issuer: 'https://other.example' });
-      const response2 = await fetch(`${server.url}/auth?${new URLSearchParams(webRequest({ id_token_hint: otherIssuer }))}`, { redirect: 'manual' });
+      const response2 = await fetch(`${server.url}/auth?${new URLSearchParams(webRequest({ id_token_hint: otherIssuer }))}`, {
+        redirect: 'manual',
+      });
       assert.equal(new URL(response2.headers.get('location')!).searchParams.get('error'), 'invalid_request');
     });
 
@@ -135,7 +145,9 @@ for (const database of DATABASES) {
         .setIssuedAt(now)
         .setExpirationTime(now + 3600)
         .sign(key.privateKey);
-      const response = await fetch(`${server.url}/auth?${new URLSearchParams(webRequest({ id_token_hint: accessToken }))}`, { redirect: 'manual' });
+      const response = await fetch(`${server.url}/auth?${new URLSearchParams(webRequest({ id_token_hint: accessToken }))}`, {
+        redirect: 'manual',
+      });
       assert.equal(new URL(response.headers.get('location')!).searchParams.get('error'), 'invalid_request');
     });
 
@@ -210,7 +222,11 @@ for (const database of DATABASES) {
     it('signing in as someone else ends the previous session', async () => {
       const first = await authorize(server.url, webRequest());
       const before = first.jar.get('tessera_session');
-      const again = await authorize(server.url, webRequest({ prompt: 'login' }), { jar: first.jar, username: 'bob', password: 'bob-password-1' });
+      const again = await authorize(server.url, webRequest({ prompt: 'login' }), {
+        jar: first.jar,
+        username: 'bob',
+        password: 'bob-password-1',
+      });
       assert.notEqual(first.jar.get('tessera_session'), before);
       assert.deepEqual(again.pages, ['login', 'consent']);
       const sessions = await server.services.db.selectFrom('sessions').selectAll().where('ended_at', 'is not', null).execute();

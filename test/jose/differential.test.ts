@@ -44,7 +44,11 @@ async function testKey(alg: SigningAlgorithm): Promise<TestKey> {
 }
 
 /** What jose's jwtVerify says of a token, given the expectations verifyOwnJwt is asked for. */
-async function jose(token: string, kind: OwnJwtKind, allowExpired: boolean): Promise<{ ok: true; payload: JWTPayload } | { ok: false; error: string }> {
+async function jose(
+  token: string,
+  kind: OwnJwtKind,
+  allowExpired: boolean,
+): Promise<{ ok: true; payload: JWTPayload } | { ok: false; error: string }> {
   const options: JWTVerifyOptions = { issuer: ISSUER, algorithms: [...SIGNING_ALGORITHMS], currentDate: new Date(NOW * 1000) };
   if (kind === 'access') {
     options.typ = 'at+jwt';
@@ -92,8 +96,20 @@ const ENCODINGS = ['b64url', 'padded', 'standard', 'space', 'newline', 'extra-ch
 const SIGNERS = ['kid-key', 'other-key', 'empty', 'unsecured', 'hmac-with-public-key', 'garbage'] as const;
 /** What happens to the compact string after signing. */
 const MUTATIONS = [
-  'none', 'flip-signature', 'flip-payload', 'flip-header', 'drop-signature-char', 'drop-leading-byte', 'extra-dot', 'extra-part',
-  'two-parts', 'leading-space', 'trailing-newline', 'inner-space', 'pad-signature', 'standard-signature',
+  'none',
+  'flip-signature',
+  'flip-payload',
+  'flip-header',
+  'drop-signature-char',
+  'drop-leading-byte',
+  'extra-dot',
+  'extra-part',
+  'two-parts',
+  'leading-space',
+  'trailing-newline',
+  'inner-space',
+  'pad-signature',
+  'standard-signature',
 ] as const;
 
 /** exp, nbf and iat around the shared clock, on both sides of each edge. */
@@ -128,7 +144,9 @@ const headerArb = fc.record({
   ),
   crit: usually(MISSING, ['exp'], ['b64'], [], 'exp', ['kid'], ['alg']),
   b64: usually(MISSING, true, false),
-  extra: fc.dictionary(fc.constantFrom('x5u', 'jku', 'cty', 'zip', 'enc', 'foo', '__proto__'), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 }),
+  extra: fc.dictionary(fc.constantFrom('x5u', 'jku', 'cty', 'zip', 'enc', 'foo', '__proto__'), fc.jsonValue({ maxDepth: 1 }), {
+    maxKeys: 2,
+  }),
 });
 
 const tokenArb = fc.record({
@@ -291,7 +309,9 @@ function buildToken(spec: TokenSpec): string {
 
 function rawSign(key: TestKey, input: string): string {
   const { digest, dsaEncoding } = signingAlgorithm(key.signing.alg);
-  return cryptoSign(digest, Buffer.from(input), dsaEncoding ? { key: key.privateObject, dsaEncoding } : key.privateObject).toString('base64url');
+  return cryptoSign(digest, Buffer.from(input), dsaEncoding ? { key: key.privateObject, dsaEncoding } : key.privateObject).toString(
+    'base64url',
+  );
 }
 
 const CHECKS: { kind: OwnJwtKind; allowExpired: boolean }[] = [
@@ -320,7 +340,12 @@ describe('signJwt and verifyOwnJwt against jose (differential, generated tokens)
           const { signing, publicKey } = keys.get(alg)![0];
           const claims = { ...extra, iss: ISSUER, sub: text, iat: NOW, exp: NOW + 60, nbf: undefined };
           const token = await signJwt(signing, typ, claims);
-          const { payload, protectedHeader } = await jwtVerify(token, publicKey, { typ, algorithms: [alg], issuer: ISSUER, currentDate: new Date(NOW * 1000) });
+          const { payload, protectedHeader } = await jwtVerify(token, publicKey, {
+            typ,
+            algorithms: [alg],
+            issuer: ISSUER,
+            currentDate: new Date(NOW * 1000),
+          });
           assert.deepEqual(protectedHeader, { alg, kid: signing.kid, typ });
           assert.deepStrictEqual(payload, JSON.parse(JSON.stringify(claims)));
         },
@@ -334,7 +359,19 @@ describe('signJwt and verifyOwnJwt against jose (differential, generated tokens)
       fc.asyncProperty(fc.constantFrom(...SIGNING_ALGORITHMS), fc.constantFrom(...CHECKS), claimsArb, async (alg, check, generated) => {
         const { extra, ...named } = generated;
         // A token of the right shape: the generated oddities are left to the next property.
-        const claims = { ...extra, ...named, iss: ISSUER, sub: 'alice', aud: 'web', client_id: 'web', jti: 'jti-1', iat: NOW, exp: NOW + 300, nbf: MISSING, sid: MISSING };
+        const claims = {
+          ...extra,
+          ...named,
+          iss: ISSUER,
+          sub: 'alice',
+          aud: 'web',
+          client_id: 'web',
+          jti: 'jti-1',
+          iat: NOW,
+          exp: NOW + 300,
+          nbf: MISSING,
+          sid: MISSING,
+        };
         const token = await signJwt(keys.get(alg)![0].signing, check.kind === 'access' ? 'at+jwt' : 'JWT', present(claims));
         const ours = await verifyOwnJwt(token, ownKeys, { issuer: ISSUER, now: NOW, ...check });
         const theirs = await jose(token, check.kind, check.allowExpired);

@@ -14,7 +14,11 @@ const access = { client_id: 'web', jti: 'jti-1' };
 
 async function keyPair(alg: SigningAlgorithm) {
   const generated = await generateSigningKey(alg);
-  const signing: SigningKey = { kid: generated.kid, alg, privateKey: (await importJWK(generated.privateJwk, alg)) as SigningKey['privateKey'] };
+  const signing: SigningKey = {
+    kid: generated.kid,
+    alg,
+    privateKey: (await importJWK(generated.privateJwk, alg)) as SigningKey['privateKey'],
+  };
   const verifying = (await importJWK(generated.publicJwk, alg)) as SigningKey['privateKey'];
   const keys: VerificationKeys = { verificationKey: async (kid) => (kid === generated.kid ? verifying : undefined) };
   return { signing, keys };
@@ -43,7 +47,8 @@ describe('verifyOwnJwt (RFC 7515 §5.2, RFC 7519 §7.2, RFC 8725)', () => {
     const payload = Buffer.from(JSON.stringify({ ...access, iss: ISSUER, sub: 'mallory', exp: now() + 60 })).toString('base64url');
     const forged = `${h}.${payload}.${s}`;
     assert.equal(await verifyOwnJwt(forged, keys, expect()), undefined, 'changed payload');
-    const sign = (claims: Record<string, unknown>, typ: 'at+jwt' | 'JWT' = 'at+jwt') => signJwt(signing, typ, { ...access, sub: 'alice', ...claims });
+    const sign = (claims: Record<string, unknown>, typ: 'at+jwt' | 'JWT' = 'at+jwt') =>
+      signJwt(signing, typ, { ...access, sub: 'alice', ...claims });
     assert.equal(await verifyOwnJwt(await sign({ iss: 'https://other.example', exp: now() + 60 }), keys, expect()), undefined, 'issuer');
     assert.equal(await verifyOwnJwt(await sign({ iss: ISSUER, exp: now() }), keys, expect()), undefined, 'exp reached');
     assert.equal(await verifyOwnJwt(await sign({ iss: ISSUER }), keys, expect()), undefined, 'no exp');
@@ -57,10 +62,25 @@ describe('verifyOwnJwt (RFC 7515 §5.2, RFC 7519 §7.2, RFC 8725)', () => {
     const token = await signJwt(signing, 'at+jwt', { ...access, iss: ISSUER, sub: 'alice', exp: now() + 60 });
     const kid = signing.kid;
     assert.equal(await verifyOwnJwt(reheader(token, { alg: 'none', kid, typ: 'at+jwt' }), keys, expect()), undefined, 'none');
-    assert.equal(await verifyOwnJwt(reheader(token, { alg: 'RS256', kid, typ: 'at+jwt' }), keys, expect()), undefined, 'RS256 header, EC key');
-    assert.equal(await verifyOwnJwt(reheader(token, { alg: 'ES256', kid, typ: 'at+jwt', crit: ['exp'] }), keys, expect()), undefined, 'crit');
-    assert.equal(await verifyOwnJwt(reheader(token, { alg: 'ES384', kid, typ: 'at+jwt' }), keys, expect()), undefined, 'algorithm not allowed');
-    assert.ok(await verifyOwnJwt(reheader(token, { alg: 'ES256', kid, typ: 'at+jwt' }), keys, expect()), 'the same header, re-encoded, still verifies');
+    assert.equal(
+      await verifyOwnJwt(reheader(token, { alg: 'RS256', kid, typ: 'at+jwt' }), keys, expect()),
+      undefined,
+      'RS256 header, EC key',
+    );
+    assert.equal(
+      await verifyOwnJwt(reheader(token, { alg: 'ES256', kid, typ: 'at+jwt', crit: ['exp'] }), keys, expect()),
+      undefined,
+      'crit',
+    );
+    assert.equal(
+      await verifyOwnJwt(reheader(token, { alg: 'ES384', kid, typ: 'at+jwt' }), keys, expect()),
+      undefined,
+      'algorithm not allowed',
+    );
+    assert.ok(
+      await verifyOwnJwt(reheader(token, { alg: 'ES256', kid, typ: 'at+jwt' }), keys, expect()),
+      'the same header, re-encoded, still verifies',
+    );
   });
 
   it('keeps each kind of token to its use: an access token is never an ID token, and the reverse (RFC 8725 §3.11)', async () => {
@@ -73,7 +93,11 @@ describe('verifyOwnJwt (RFC 7515 §5.2, RFC 7519 §7.2, RFC 8725)', () => {
     assert.equal(await id(await signJwt(signing, 'at+jwt', claims)), undefined, 'an access token as an ID token');
     assert.equal(await id(await signJwt(signing, 'logout+jwt', claims)), undefined, 'a logout token as an ID token');
     assert.equal(await verifyOwnJwt(await signJwt(signing, 'JWT', claims), keys, expect()), undefined, 'an ID token as an access token');
-    assert.equal(await verifyOwnJwt(await signJwt(signing, 'logout+jwt', claims), keys, expect()), undefined, 'a logout token as an access token');
+    assert.equal(
+      await verifyOwnJwt(await signJwt(signing, 'logout+jwt', claims), keys, expect()),
+      undefined,
+      'a logout token as an access token',
+    );
     for (const missing of ['sub', 'aud', 'iat']) {
       assert.equal(await id(await signJwt(signing, 'JWT', { ...claims, [missing]: undefined })), undefined, `an ID token needs ${missing}`);
     }

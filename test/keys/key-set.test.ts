@@ -35,7 +35,13 @@ for (const kind of DATABASES) {
   describe(`key set on ${kind}`, () => {
     let db: Db;
     const keySet = (secret = SECRET, defaultAlgorithm: 'RS256' | 'ES256' | 'EdDSA' = 'RS256') =>
-      new KeySet({ store: signingKeysStore(db), box: createSecretBox(secret, 'signing-keys'), defaultAlgorithm, publishRetiredFor: 3600, clock: systemClock });
+      new KeySet({
+        store: signingKeysStore(db),
+        box: createSecretBox(secret, 'signing-keys'),
+        defaultAlgorithm,
+        publishRetiredFor: 3600,
+        clock: systemClock,
+      });
 
     useMigratedDatabase(kind, (opened) => (db = opened));
 
@@ -54,16 +60,26 @@ for (const kind of DATABASES) {
         for (const member of PRIVATE_MEMBERS) assert.equal(publicJwk[member], undefined);
         assert.match(row.private_jwk_encrypted, /^v1\.[A-Za-z0-9_-]+$/);
         assert.doesNotMatch(row.private_jwk_encrypted, /"d"|"kty"/);
-        const privateJwk = JSON.parse(createSecretBox(SECRET, 'signing-keys').decrypt(row.private_jwk_encrypted)) as Record<string, unknown>;
+        const privateJwk = JSON.parse(createSecretBox(SECRET, 'signing-keys').decrypt(row.private_jwk_encrypted)) as Record<
+          string,
+          unknown
+        >;
         assert.equal(privateJwk.kid, row.kid);
         assert.equal(typeof privateJwk.d, 'string');
         assert.throws(() => createSecretBox('another-secret-another-secret-0123456789', 'signing-keys').decrypt(row.private_jwk_encrypted));
-        assert.throws(() => createSecretBox(SECRET, 'client-secrets').decrypt(row.private_jwk_encrypted), Error, 'a key derived for another purpose cannot decrypt');
+        assert.throws(
+          () => createSecretBox(SECRET, 'client-secrets').decrypt(row.private_jwk_encrypted),
+          Error,
+          'a key derived for another purpose cannot decrypt',
+        );
       }
     });
 
     it('refuses to start with another secret, naming the setting', async () => {
-      await assert.rejects(keySet('another-secret-another-secret-0123456789').init(), (err: unknown) => err instanceof ConfigError && err.setting === 'secret' && /cannot decrypt signing key/.test(err.message));
+      await assert.rejects(
+        keySet('another-secret-another-secret-0123456789').init(),
+        (err: unknown) => err instanceof ConfigError && err.setting === 'secret' && /cannot decrypt signing key/.test(err.message),
+      );
     });
 
     it('publishes a JWKS without private members, which verifies what the active key signs', async () => {
@@ -85,13 +101,19 @@ for (const kind of DATABASES) {
       const { kid, retired } = await keys.rotate('RS256');
       assert.notEqual(kid, oldKid);
       assert.equal(keys.signingKey().kid, kid);
-      assert.deepEqual(retired.map((k) => k.kid), [oldKid]);
+      assert.deepEqual(
+        retired.map((k) => k.kid),
+        [oldKid],
+      );
       assert.ok(retired[0].expiresAt! >= startedAt + 3600, 'published for publishRetiredFor seconds');
       const jwks = JSON.parse(keys.jwks()) as { keys: { kid: string }[] };
       assert.deepEqual(new Set(jwks.keys.map((k) => k.kid)), new Set([kid, oldKid]));
       await jwtVerify(oldJwt, createLocalJWKSet(jwks as never));
       const info = await keys.describe();
-      assert.deepEqual(info.filter((k) => k.active).map((k) => k.kid), [kid]);
+      assert.deepEqual(
+        info.filter((k) => k.active).map((k) => k.kid),
+        [kid],
+      );
       assert.equal(info.find((k) => k.kid === oldKid)?.active, false);
     });
 
@@ -99,7 +121,11 @@ for (const kind of DATABASES) {
       const keys = keySet();
       await keys.init();
       const retiredKid = (await keys.describe()).find((k) => k.retiredAt !== null)!.kid;
-      await db.updateTable('signing_keys').set({ expires_at: systemClock.nowSeconds() - 1 }).where('kid', '=', retiredKid).execute();
+      await db
+        .updateTable('signing_keys')
+        .set({ expires_at: systemClock.nowSeconds() - 1 })
+        .where('kid', '=', retiredKid)
+        .execute();
       await keys.reload();
       assert.ok(!keys.jwks().includes(retiredKid));
       assert.equal(await keys.verificationKey(retiredKid), undefined);
@@ -125,7 +151,14 @@ for (const kind of DATABASES) {
     });
 
     it('with an activation delay, publishes the rotated key first and lets it sign only after the delay', async () => {
-      const delayed = new KeySet({ store: signingKeysStore(db), box: createSecretBox(SECRET, 'signing-keys'), defaultAlgorithm: 'RS256', publishRetiredFor: 3600, activationDelay: 60, clock: systemClock });
+      const delayed = new KeySet({
+        store: signingKeysStore(db),
+        box: createSecretBox(SECRET, 'signing-keys'),
+        defaultAlgorithm: 'RS256',
+        publishRetiredFor: 3600,
+        activationDelay: 60,
+        clock: systemClock,
+      });
       const other = keySet();
       await delayed.init();
       await other.init();
@@ -143,8 +176,16 @@ for (const kind of DATABASES) {
       assert.equal(info.find((k) => k.kid === oldKid)?.active, true);
       assert.ok(info.find((k) => k.kid === oldKid)!.expiresAt! >= signsFrom + 3600, 'published for the tokens it signs until then');
       // The delay passes (moved back in the database rather than waited for).
-      await db.updateTable('signing_keys').set({ created_at: systemClock.nowSeconds() - 1 }).where('kid', '=', kid).execute();
-      await db.updateTable('signing_keys').set({ retired_at: systemClock.nowSeconds() - 1 }).where('kid', '=', oldKid).execute();
+      await db
+        .updateTable('signing_keys')
+        .set({ created_at: systemClock.nowSeconds() - 1 })
+        .where('kid', '=', kid)
+        .execute();
+      await db
+        .updateTable('signing_keys')
+        .set({ retired_at: systemClock.nowSeconds() - 1 })
+        .where('kid', '=', oldKid)
+        .execute();
       await other.reload();
       assert.equal(other.signingKey().kid, kid);
       assert.ok(other.jwks().includes(oldKid));

@@ -31,7 +31,11 @@ class Receiver {
       const chunks: Buffer[] = [];
       request.on('data', (c: Buffer) => chunks.push(c));
       request.on('end', () => {
-        const received = { contentType: request.headers['content-type'], body: new URLSearchParams(Buffer.concat(chunks).toString()), open: () => !request.socket.destroyed };
+        const received = {
+          contentType: request.headers['content-type'],
+          body: new URLSearchParams(Buffer.concat(chunks).toString()),
+          open: () => !request.socket.destroyed,
+        };
         this.received.push(received);
         const waiter = this.waiting.shift();
         if (waiter) {
@@ -63,7 +67,13 @@ for (const database of DATABASES) {
     let server: TestServer;
     const receiver = new Receiver('ok');
     const dead = new Receiver('hang');
-    const BC = { ...RP, client_id: 'bc-rp', client_name: 'Back-channel RP', redirect_uris: ['https://bc.example/cb'], post_logout_redirect_uris: ['https://bc.example/bye'] };
+    const BC = {
+      ...RP,
+      client_id: 'bc-rp',
+      client_name: 'Back-channel RP',
+      redirect_uris: ['https://bc.example/cb'],
+      post_logout_redirect_uris: ['https://bc.example/bye'],
+    };
     const DEAD = { ...RP, client_id: 'dead-rp', redirect_uris: ['https://dead.example/cb'], post_logout_redirect_uris: [] as string[] };
 
     before(async () => {
@@ -90,7 +100,11 @@ for (const database of DATABASES) {
 
     it('POSTs a logout token that verifies against /jwks and has every claim of §2.4', async () => {
       const signedIn = await signInAndGetTokens(server.url, BC);
-      const query = new URLSearchParams({ id_token_hint: signedIn.idToken, post_logout_redirect_uri: 'https://bc.example/bye', state: 'bc' });
+      const query = new URLSearchParams({
+        id_token_hint: signedIn.idToken,
+        post_logout_redirect_uri: 'https://bc.example/bye',
+        state: 'bc',
+      });
       const response = await browse(signedIn.jar, `${server.url}/session/end?${query}`);
       // The browser goes back to the RP whatever the back channel does.
       assert.equal(response.status, 303);

@@ -4,7 +4,13 @@ import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
-const SERVICE = { client_id: 'service', client_secret: 'service-secret-service-secret', grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_post' };
+const SERVICE = {
+  client_id: 'service',
+  client_secret: 'service-secret-service-secret',
+  grant_types: ['client_credentials'],
+  response_types: [],
+  token_endpoint_auth_method: 'client_secret_post',
+};
 
 async function scrape(server: TestServer, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }): Promise<string> {
   const response = await fetch(`${server.url}/metrics`, { headers });
@@ -38,9 +44,21 @@ for (const database of DATABASES) {
     });
 
     it('counts tokens issued per grant type where the token endpoint answers', async () => {
-      const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: SERVICE.client_id, client_secret: SERVICE.client_secret });
+      const body = new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: SERVICE.client_id,
+        client_secret: SERVICE.client_secret,
+      });
       assert.equal((await fetch(`${server.url}/token`, { method: 'POST', body })).status, 200);
-      assert.equal((await fetch(`${server.url}/token`, { method: 'POST', body: new URLSearchParams({ ...Object.fromEntries(body), client_secret: 'wrong' }) })).status, 401);
+      assert.equal(
+        (
+          await fetch(`${server.url}/token`, {
+            method: 'POST',
+            body: new URLSearchParams({ ...Object.fromEntries(body), client_secret: 'wrong' }),
+          })
+        ).status,
+        401,
+      );
       const text = await scrape(server);
       assert.equal(sample(text, 'tessera_tokens_issued_total{grant_type="client_credentials"}'), 1);
       assert.equal(sample(text, 'tessera_http_requests_total{method="POST",route="/token",status="401"}'), 1);
@@ -90,7 +108,10 @@ describe('protecting /metrics', () => {
       assert.equal(anonymous.status, 401);
       assert.match(anonymous.headers.get('www-authenticate') ?? '', /^Bearer /);
       assert.equal(((await anonymous.json()) as { error: string }).error, 'invalid_token');
-      assert.equal((await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789abcdef' } })).status, 401);
+      assert.equal(
+        (await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789abcdef' } })).status,
+        401,
+      );
       assert.match(await scrape(server, { authorization: `Bearer ${token}` }), /tessera_http_requests_total/);
     } finally {
       await server.close();

@@ -35,7 +35,8 @@ describe('outbound address policy', () => {
       ['::7f00:1', 'reserved'],
     ];
     for (const [address, range] of ranges) assert.equal(specialRange(address), range, address);
-    for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8']) assert.equal(specialRange(address), undefined, address);
+    for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8'])
+      assert.equal(specialRange(address), undefined, address);
   });
 
   it('refuses non-public addresses unless dev mode (loopback only) or the allow-list says otherwise', () => {
@@ -54,7 +55,11 @@ describe('outbound address policy', () => {
     assert.equal(listed.refusal('a.example', '::ffff:10.1.0.9'), undefined, 'a mapped address matches its IPv4 range');
     assert.equal(listed.refusal('a.example', '192.168.7.20'), undefined, 'a mapped range matches IPv4 addresses');
     assert.match(listed.refusal('a.example', '10.2.0.1')!, /private/);
-    assert.equal(listed.refusal('JWKS.Internal.Example.', '10.9.9.9'), undefined, 'names match case-insensitively, with or without the root dot');
+    assert.equal(
+      listed.refusal('JWKS.Internal.Example.', '10.9.9.9'),
+      undefined,
+      'names match case-insensitively, with or without the root dot',
+    );
     assert.match(listed.refusal('jwks.internal.example.evil.example', '10.9.9.9')!, /private/, 'names match exactly');
   });
 
@@ -69,7 +74,9 @@ describe('outbound address policy', () => {
   });
 
   it('accepts host names, addresses and CIDR ranges as allow-list entries, nothing else', () => {
-    for (const entry of ['jwks.internal.example', 'localhost', '10.0.0.0/8', '127.0.0.1', '::1', 'fd00::/8']) assert.equal(isAllowedHostEntry(entry), true, entry);
-    for (const entry of ['', 'https://a.example', 'a.example:443', '*.example.com', '10.0.0.0/33', 'a b']) assert.equal(isAllowedHostEntry(entry), false, entry);
+    for (const entry of ['jwks.internal.example', 'localhost', '10.0.0.0/8', '127.0.0.1', '::1', 'fd00::/8'])
+      assert.equal(isAllowedHostEntry(entry), true, entry);
+    for (const entry of ['', 'https://a.example', 'a.example:443', '*.example.com', '10.0.0.0/33', 'a b'])
+      assert.equal(isAllowedHostEntry(entry), false, entry);
   });
 });

@@ -52,7 +52,13 @@ describe('outbound fetch: the address connected to is checked', () => {
   it('refuses a host name that resolves to loopback: localhost, and a name mapped by an attacker', async () => {
     const before = tls.connections;
     await refused(fetcher(STRICT)(`https://localhost:${tls.port}/jwks`), /loopback/);
-    const resolve = mapped({ 'jwks.attacker.example': ['127.0.0.1'], 'meta.attacker.example': ['169.254.169.254'], 'lan.attacker.example': ['10.0.0.7'], 'v6.attacker.example': ['::ffff:127.0.0.1'], 'mixed.attacker.example': ['93.184.216.34', '127.0.0.1'] });
+    const resolve = mapped({
+      'jwks.attacker.example': ['127.0.0.1'],
+      'meta.attacker.example': ['169.254.169.254'],
+      'lan.attacker.example': ['10.0.0.7'],
+      'v6.attacker.example': ['::ffff:127.0.0.1'],
+      'mixed.attacker.example': ['93.184.216.34', '127.0.0.1'],
+    });
     await refused(fetcher(STRICT, resolve)(`https://jwks.attacker.example:${tls.port}/`), /127\.0\.0\.1 is a loopback address/);
     await refused(fetcher(STRICT, resolve)('https://meta.attacker.example/latest/meta-data'), /linkLocal/);
     await refused(fetcher(STRICT, resolve)('https://lan.attacker.example/'), /private/);
@@ -64,7 +70,10 @@ describe('outbound fetch: the address connected to is checked', () => {
   it('connects to an allow-listed loopback host, by address range or by name', async () => {
     const byAddress = await fetcher({ allowLoopback: false, allowedHosts: ['127.0.0.0/8'] })(`http://127.0.0.1:${http.port}/by-address`);
     assert.equal(byAddress.status, 200);
-    const byName = await fetcher({ allowLoopback: false, allowedHosts: ['jwks.internal.example'] }, mapped({ 'jwks.internal.example': ['127.0.0.1'] }))(`http://jwks.internal.example:${http.port}/by-name`);
+    const byName = await fetcher(
+      { allowLoopback: false, allowedHosts: ['jwks.internal.example'] },
+      mapped({ 'jwks.internal.example': ['127.0.0.1'] }),
+    )(`http://jwks.internal.example:${http.port}/by-name`);
     assert.equal(byName.status, 200);
     assert.deepEqual(http.requests.slice(-2), ['/by-address', '/by-name']);
     // Allow-listing one address does not open its neighbours.
@@ -92,7 +101,10 @@ describe('outbound fetch: the address connected to is checked', () => {
         return [{ address: calls.length === 1 ? '127.0.0.2' : '127.0.0.1', family: 4 }];
       };
       // The listeners speak no TLS, so the exchange fails after connecting: what matters is where it connected.
-      await assert.rejects(fetcher({ allowLoopback: false, allowedHosts: ['127.0.0.2'] }, rebinding)(`https://rebind.attacker.example:${allowed.port}/`), (err: Error) => !(err instanceof OutboundRefused));
+      await assert.rejects(
+        fetcher({ allowLoopback: false, allowedHosts: ['127.0.0.2'] }, rebinding)(`https://rebind.attacker.example:${allowed.port}/`),
+        (err: Error) => !(err instanceof OutboundRefused),
+      );
       assert.deepEqual(calls, ['rebind.attacker.example'], 'the name was resolved exactly once');
       assert.equal(allowed.connections, 1);
       assert.equal(internal.connections, 0);
@@ -144,7 +156,10 @@ describe('outbound fetch: redirects, size and time', () => {
   });
 
   it('cuts an answer that does not complete before the deadline', async () => {
-    await assert.rejects(fetcher(policy, undefined, { timeoutMs: 200 })(`http://127.0.0.1:${origin.port}/slow`), /no complete answer within 200 ms/);
+    await assert.rejects(
+      fetcher(policy, undefined, { timeoutMs: 200 })(`http://127.0.0.1:${origin.port}/slow`),
+      /no complete answer within 200 ms/,
+    );
   });
 
   it('abandons a request when the caller aborts', async () => {

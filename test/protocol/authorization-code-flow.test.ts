@@ -36,7 +36,13 @@ for (const database of DATABASES) {
     after(() => server.close());
 
     /** Runs the front channel for `config` and returns what the client needs for the exchange. */
-    async function frontChannel(config: client.Configuration, redirectUri: string, scope: string, extra: Record<string, string> = {}, jar?: CookieJar) {
+    async function frontChannel(
+      config: client.Configuration,
+      redirectUri: string,
+      scope: string,
+      extra: Record<string, string> = {},
+      jar?: CookieJar,
+    ) {
       const verifier = client.randomPKCECodeVerifier();
       const state = client.randomState();
       const nonce = client.randomNonce();
@@ -57,7 +63,12 @@ for (const database of DATABASES) {
     it('signs in, exchanges the code, reads userinfo and refreshes', async () => {
       const front = await frontChannel(web, 'https://app.example/cb', 'openid profile email offline_access', { prompt: 'consent' });
       assert.equal(front.iss, server.url, 'RFC 9207 iss');
-      const tokens = await client.authorizationCodeGrant(web, front.callback, { pkceCodeVerifier: front.verifier, expectedState: front.state, expectedNonce: front.nonce, idTokenExpected: true });
+      const tokens = await client.authorizationCodeGrant(web, front.callback, {
+        pkceCodeVerifier: front.verifier,
+        expectedState: front.state,
+        expectedNonce: front.nonce,
+        idTokenExpected: true,
+      });
       assert.equal(tokens.token_type.toLowerCase(), 'bearer');
       assert.equal(typeof tokens.refresh_token, 'string', 'offline_access with prompt=consent gives a refresh token');
       assert.deepEqual(tokens.scope?.split(' ').sort(), ['email', 'offline_access', 'openid', 'profile']);
@@ -66,7 +77,10 @@ for (const database of DATABASES) {
       const header = decodeProtectedHeader(tokens.id_token!);
       assert.equal(header.alg, 'RS256');
       assert.equal(typeof header.kid, 'string');
-      const { payload } = await jwtVerify(tokens.id_token!, createRemoteJWKSet(new URL(`${server.url}/jwks`)), { issuer: server.url, audience: 'web' });
+      const { payload } = await jwtVerify(tokens.id_token!, createRemoteJWKSet(new URL(`${server.url}/jwks`)), {
+        issuer: server.url,
+        audience: 'web',
+      });
       assert.equal(payload.nonce, front.nonce);
       assert.equal(payload.at_hash, atHash(tokens.access_token));
       assert.equal(typeof payload.sid, 'string');
@@ -93,18 +107,30 @@ for (const database of DATABASES) {
       assert.equal(narrowInfo.name, undefined);
 
       // Reuse of a rotated refresh token revokes the grant: every token of it stops working.
-      const reuse = await postToken(server.url, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token!, client_id: 'web', client_secret: secretOf('web') });
+      const reuse = await postToken(server.url, {
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh_token!,
+        client_id: 'web',
+        client_secret: secretOf('web'),
+      });
       assert.equal(reuse.status, 400);
       assert.equal(reuse.body.error, 'invalid_grant');
       const afterReuse = await fetch(`${server.url}/userinfo`, { headers: { authorization: `Bearer ${narrowed.access_token}` } });
       assert.equal(afterReuse.status, 401);
       assert.match(afterReuse.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
-      await assert.rejects(client.refreshTokenGrant(web, narrowed.refresh_token!), (err: client.ResponseBodyError) => err.error === 'invalid_grant');
+      await assert.rejects(
+        client.refreshTokenGrant(web, narrowed.refresh_token!),
+        (err: client.ResponseBodyError) => err.error === 'invalid_grant',
+      );
     });
 
     it('refuses a second use of the code and revokes the tokens issued from it (RFC 6749 §4.1.2)', async () => {
       const front = await frontChannel(web, 'https://app.example/cb', 'openid');
-      const tokens = await client.authorizationCodeGrant(web, front.callback, { pkceCodeVerifier: front.verifier, expectedState: front.state, expectedNonce: front.nonce });
+      const tokens = await client.authorizationCodeGrant(web, front.callback, {
+        pkceCodeVerifier: front.verifier,
+        expectedState: front.state,
+        expectedNonce: front.nonce,
+      });
       const sub = tokens.claims()!.sub;
       assert.equal((await client.fetchUserInfo(web, tokens.access_token, sub)).sub, sub);
       const replay = await postToken(server.url, {
@@ -124,7 +150,11 @@ for (const database of DATABASES) {
     it('refuses a wrong PKCE verifier', async () => {
       const front = await frontChannel(web, 'https://app.example/cb', 'openid');
       await assert.rejects(
-        client.authorizationCodeGrant(web, front.callback, { pkceCodeVerifier: client.randomPKCECodeVerifier(), expectedState: front.state, expectedNonce: front.nonce }),
+        client.authorizationCodeGrant(web, front.callback, {
+          pkceCodeVerifier: client.randomPKCECodeVerifier(),
+          expectedState: front.state,
+          expectedNonce: front.nonce,
+        }),
         (err: client.ResponseBodyError) => err.status === 400 && err.error === 'invalid_grant',
       );
     });
@@ -132,7 +162,11 @@ for (const database of DATABASES) {
     it('serves a public client with PKCE and rotates its refresh token', async () => {
       const spa = await client.discovery(new URL(server.url), 'spa', undefined, client.None(), insecure);
       const front = await frontChannel(spa, 'https://spa.example/cb', 'openid offline_access', { prompt: 'consent' });
-      const tokens = await client.authorizationCodeGrant(spa, front.callback, { pkceCodeVerifier: front.verifier, expectedState: front.state, expectedNonce: front.nonce });
+      const tokens = await client.authorizationCodeGrant(spa, front.callback, {
+        pkceCodeVerifier: front.verifier,
+        expectedState: front.state,
+        expectedNonce: front.nonce,
+      });
       assert.ok(tokens.refresh_token);
       const refreshed = await client.refreshTokenGrant(spa, tokens.refresh_token);
       assert.notEqual(refreshed.refresh_token, tokens.refresh_token);
@@ -141,17 +175,32 @@ for (const database of DATABASES) {
     it("refuses another client's refresh token (invalid_grant)", async () => {
       const basic = await client.discovery(new URL(server.url), 'basic', undefined, client.ClientSecretBasic(secretOf('basic')), insecure);
       const front = await frontChannel(basic, 'https://basic.example/cb', 'openid offline_access', { prompt: 'consent' });
-      const tokens = await client.authorizationCodeGrant(basic, front.callback, { pkceCodeVerifier: front.verifier, expectedState: front.state, expectedNonce: front.nonce });
-      await assert.rejects(client.refreshTokenGrant(web, tokens.refresh_token!), (err: client.ResponseBodyError) => err.status === 400 && err.error === 'invalid_grant');
+      const tokens = await client.authorizationCodeGrant(basic, front.callback, {
+        pkceCodeVerifier: front.verifier,
+        expectedState: front.state,
+        expectedNonce: front.nonce,
+      });
+      await assert.rejects(
+        client.refreshTokenGrant(web, tokens.refresh_token!),
+        (err: client.ResponseBodyError) => err.status === 400 && err.error === 'invalid_grant',
+      );
       assert.ok((await client.refreshTokenGrant(basic, tokens.refresh_token!)).access_token);
     });
 
     it('single sign-on: a second authorization in the same session keeps auth_time and sid', async () => {
       const first = await frontChannel(web, 'https://app.example/cb', 'openid');
-      const firstTokens = await client.authorizationCodeGrant(web, first.callback, { pkceCodeVerifier: first.verifier, expectedState: first.state, expectedNonce: first.nonce });
+      const firstTokens = await client.authorizationCodeGrant(web, first.callback, {
+        pkceCodeVerifier: first.verifier,
+        expectedState: first.state,
+        expectedNonce: first.nonce,
+      });
       const second = await frontChannel(web, 'https://app.example/cb', 'openid', { prompt: 'none' }, first.jar);
       assert.deepEqual(second.pages, []);
-      const secondTokens = await client.authorizationCodeGrant(web, second.callback, { pkceCodeVerifier: second.verifier, expectedState: second.state, expectedNonce: second.nonce });
+      const secondTokens = await client.authorizationCodeGrant(web, second.callback, {
+        pkceCodeVerifier: second.verifier,
+        expectedState: second.state,
+        expectedNonce: second.nonce,
+      });
       assert.equal(secondTokens.claims()!.auth_time, firstTokens.claims()!.auth_time);
       assert.equal(secondTokens.claims()!.sid, firstTokens.claims()!.sid);
     });

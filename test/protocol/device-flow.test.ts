@@ -10,7 +10,14 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { createServices } from '../../src/app/create-services.js';
 import { buildApp } from '../../src/app/build-app.js';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 for (const database of DATABASES) {
   describe(`device flow end to end (${database})`, () => {
@@ -81,7 +88,10 @@ for (const database of DATABASES) {
         await page.waitForSelector('.device-consent-form');
         assert.equal(await page.textContent('.client-name'), 'Living-room TV');
         assert.equal(await page.textContent('strong.device-user-code'), flow.user_code);
-        assert.deepEqual(await page.$$eval('ul.scopes li', (items) => items.map((li) => li.getAttribute('data-scope'))), ['openid', 'profile']);
+        assert.deepEqual(await page.$$eval('ul.scopes li', (items) => items.map((li) => li.getAttribute('data-scope'))), [
+          'openid',
+          'profile',
+        ]);
         await page.click('.consent-allow');
         await page.waitForSelector('.device-result');
         assert.equal(await page.getAttribute('.device-result', 'data-result'), 'allowed');
@@ -113,7 +123,10 @@ for (const database of DATABASES) {
       } finally {
         await context.close();
       }
-      assert.deepEqual((await poll(server.url, flow.device_code)).body, { error: 'access_denied', error_description: 'End-User aborted interaction' });
+      assert.deepEqual((await poll(server.url, flow.device_code)).body, {
+        error: 'access_denied',
+        error_description: 'End-User aborted interaction',
+      });
     });
 
     it('gives the tokens to exactly one of many concurrent polls after approval', async () => {

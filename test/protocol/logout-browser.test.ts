@@ -7,11 +7,20 @@ import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
 import { DEFAULT_USER } from '../support/browser-less.js';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** The relying party's pages: whatever lands there is shown as plain text. */
 async function startRelyingParty(): Promise<{ server: Server; origin: string }> {
-  const server = createServer((request, response) => response.writeHead(200, { 'content-type': 'text/plain' }).end(`rp page ${request.url}`));
+  const server = createServer((request, response) =>
+    response.writeHead(200, { 'content-type': 'text/plain' }).end(`rp page ${request.url}`),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, origin: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
 }
@@ -25,13 +34,21 @@ for (const database of DATABASES) {
 
     before(async () => {
       rp = await startRelyingParty();
-      server = await startTestServer({ database, config: { users: [DEFAULT_USER], registration: { enabled: true, initialAccessToken: 'optional' } } });
+      server = await startTestServer({
+        database,
+        config: { users: [DEFAULT_USER], registration: { enabled: true, initialAccessToken: 'optional' } },
+      });
       browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
       // The relying party registers itself (RFC 7591), then signs people in and out (openid-client
       // authenticates a registered secret with client_secret_post unless told otherwise).
       config = await client.dynamicClientRegistration(
         new URL(server.url),
-        { client_name: 'Browser RP', redirect_uris: [`${rp.origin}/cb`], post_logout_redirect_uris: [`${rp.origin}/bye`], token_endpoint_auth_method: 'client_secret_post' },
+        {
+          client_name: 'Browser RP',
+          redirect_uris: [`${rp.origin}/cb`],
+          post_logout_redirect_uris: [`${rp.origin}/bye`],
+          token_endpoint_auth_method: 'client_secret_post',
+        },
         undefined,
         { execute: [client.allowInsecureRequests] },
       );
@@ -62,9 +79,13 @@ for (const database of DATABASES) {
       await page.fill('#login', DEFAULT_USER.username);
       await page.fill('#password', DEFAULT_USER.password);
       await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('.login-submit')]);
-      if (await page.locator('.consent-allow').count()) await Promise.all([page.waitForURL(`${rp.origin}/cb**`), page.click('.consent-allow')]);
+      if (await page.locator('.consent-allow').count())
+        await Promise.all([page.waitForURL(`${rp.origin}/cb**`), page.click('.consent-allow')]);
       assert.ok(page.url().startsWith(`${rp.origin}/cb?`), page.url());
-      const tokens = await client.authorizationCodeGrant(config, new URL(page.url()), { pkceCodeVerifier: verifier, expectedState: new URL(url).searchParams.get('state')! });
+      const tokens = await client.authorizationCodeGrant(config, new URL(page.url()), {
+        pkceCodeVerifier: verifier,
+        expectedState: new URL(url).searchParams.get('state')!,
+      });
       assert.ok(tokens.id_token);
       return tokens.id_token;
     }
@@ -82,7 +103,11 @@ for (const database of DATABASES) {
       const idToken = await signIn(page);
       assert.ok((await silentAuthorization(page)).searchParams.get('code'), 'SSO: prompt=none gets a code');
 
-      const logout = client.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: `${rp.origin}/bye`, state: 'bye-state' });
+      const logout = client.buildEndSessionUrl(config, {
+        id_token_hint: idToken,
+        post_logout_redirect_uri: `${rp.origin}/bye`,
+        state: 'bye-state',
+      });
       await page.goto(logout.href);
       assert.equal(page.url(), `${rp.origin}/bye?state=bye-state`);
 

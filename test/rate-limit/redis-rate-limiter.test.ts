@@ -43,7 +43,10 @@ describe('Redis rate limiter', () => {
   it('counts concurrent hits exactly', async () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => limiter.hit('k2', 10, 60)));
     assert.equal(results.filter((r) => r.allowed).length, 10);
-    assert.deepEqual(results.map((r) => r.count).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
+    assert.deepEqual(
+      results.map((r) => r.count).sort((a, b) => a - b),
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
   });
 
   it('sets the window expiry on the first hit only, so later hits do not extend it', async () => {
@@ -103,7 +106,12 @@ for (const backend of ['database', 'redis'] as const) {
         drop = database.drop;
         const config = loadConfig({
           env: {},
-          overrides: { databaseUrl: database.url, secret: TEST_SECRET, redisUrl: backend === 'redis' ? REDIS_URL : '', redisKeyPrefix: uniquePrefix() },
+          overrides: {
+            databaseUrl: database.url,
+            secret: TEST_SECRET,
+            redisUrl: backend === 'redis' ? REDIS_URL : '',
+            redisKeyPrefix: uniquePrefix(),
+          },
         });
         servicesList.push(await createServices(config, { schema: database.schema }));
         servicesList.push(await createServices(config, { schema: database.schema }));

@@ -36,7 +36,11 @@ function client(scope?: string): Client {
   };
 }
 
-const known = new Map([['openid', ''], ['read', ''], ['write', '']]);
+const known = new Map([
+  ['openid', ''],
+  ['read', ''],
+  ['write', ''],
+]);
 
 describe('scope grammar (RFC 6749 §3.3)', () => {
   it('parses tokens in order, each once, tolerating runs of spaces', () => {

@@ -6,7 +6,19 @@ import { join } from 'node:path';
 import { TEST_SECRET } from '../support/test-provider.js';
 import { spawnTessera, type SpawnedTessera } from '../support/spawn-tessera.js';
 import { DEFAULT_USER, browse, CookieJar, parseForms } from '../support/browser-less.js';
-import { FLOW_CLIENTS, approveDevice, clientCredentials, flowConfig, getCode, introspect, onInstance, pollDevice, redeemCode, refresh, startDevice } from '../support/cluster-flows.js';
+import {
+  FLOW_CLIENTS,
+  approveDevice,
+  clientCredentials,
+  flowConfig,
+  getCode,
+  introspect,
+  onInstance,
+  pollDevice,
+  redeemCode,
+  refresh,
+  startDevice,
+} from '../support/cluster-flows.js';
 
 const METRICS_TOKEN = 'metrics-token-for-the-log-scan-0123';
 
@@ -21,7 +33,14 @@ interface Seen {
  * password, code and token that crossed the wire, and every response. Then the log is searched.
  */
 async function fullRun(server: SpawnedTessera): Promise<{ secrets: Set<string>; responses: Seen[] }> {
-  const secrets = new Set<string>([TEST_SECRET, FLOW_CLIENTS.web.client_secret, FLOW_CLIENTS.service.client_secret, DEFAULT_USER.password, METRICS_TOKEN, 'a-wrong-password-for-the-scan']);
+  const secrets = new Set<string>([
+    TEST_SECRET,
+    FLOW_CLIENTS.web.client_secret,
+    FLOW_CLIENTS.service.client_secret,
+    DEFAULT_USER.password,
+    METRICS_TOKEN,
+    'a-wrong-password-for-the-scan',
+  ]);
   const responses: Seen[] = [];
   const realFetch = globalThis.fetch;
   globalThis.fetch = async (input, init) => {
@@ -36,7 +55,9 @@ async function fullRun(server: SpawnedTessera): Promise<{ secrets: Set<string>; 
     const jar = new CookieJar();
     const loginPage = parseForms(await (await browse(jar, `${url}/login`)).text())[0];
     secrets.add(loginPage.fields.csrf ?? loginPage.fields.csrf_token ?? '');
-    await browse(jar, onInstance(loginPage.action, url), { form: { ...loginPage.fields, login: DEFAULT_USER.username, password: 'a-wrong-password-for-the-scan' } });
+    await browse(jar, onInstance(loginPage.action, url), {
+      form: { ...loginPage.fields, login: DEFAULT_USER.username, password: 'a-wrong-password-for-the-scan' },
+    });
 
     const { code, verifier, jar: session } = await getCode(url);
     secrets.add(code).add(verifier);
@@ -52,8 +73,19 @@ async function fullRun(server: SpawnedTessera): Promise<{ secrets: Set<string>; 
     for (const name of ['access_token', 'refresh_token', 'id_token']) secrets.add(rotated[name]);
     await fetch(`${url}/userinfo`, { headers: { authorization: `Bearer ${rotated.access_token}` } });
     await introspect(url, rotated.access_token, FLOW_CLIENTS.web);
-    await fetch(`${url}/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: rotated.refresh_token, client_id: 'web', client_secret: FLOW_CLIENTS.web.client_secret }) });
-    await fetch(`${url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`web:${FLOW_CLIENTS.web.client_secret}`).toString('base64')}` }, body: 'grant_type=refresh_token&refresh_token=' + encodeURIComponent(rotated.refresh_token) });
+    await fetch(`${url}/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: rotated.refresh_token, client_id: 'web', client_secret: FLOW_CLIENTS.web.client_secret }),
+    });
+    await fetch(`${url}/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`web:${FLOW_CLIENTS.web.client_secret}`).toString('base64')}`,
+      },
+      body: 'grant_type=refresh_token&refresh_token=' + encodeURIComponent(rotated.refresh_token),
+    });
 
     const cc = (await clientCredentials(url)).body;
     secrets.add(cc.access_token);
@@ -67,10 +99,16 @@ async function fullRun(server: SpawnedTessera): Promise<{ secrets: Set<string>; 
     for (const name of ['access_token', 'refresh_token', 'id_token']) if (deviceTokens[name]) secrets.add(deviceTokens[name]);
 
     // Sign-out with an id_token_hint in the query string, and a look at the metrics.
-    const logout = new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: 'https://web.example/bye', client_id: 'web' });
+    const logout = new URLSearchParams({
+      id_token_hint: tokens.id_token,
+      post_logout_redirect_uri: 'https://web.example/bye',
+      client_id: 'web',
+    });
     await browse(session, `${url}/session/end?${logout}`);
     await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
-    await fetch(`${url}/auth?client_id=unknown&response_type=code&redirect_uri=https://x.example/cb&state=${encodeURIComponent(tokens.access_token)}`);
+    await fetch(
+      `${url}/auth?client_id=unknown&response_type=code&redirect_uri=https://x.example/cb&state=${encodeURIComponent(tokens.access_token)}`,
+    );
   } finally {
     globalThis.fetch = realFetch;
   }
@@ -85,7 +123,14 @@ for (const level of ['debug', 'info']) {
     let run: Awaited<ReturnType<typeof fullRun>>;
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'tessera-logscan-'));
-      server = await spawnTessera({ config: flowConfig({ databaseUrl: `sqlite:${join(dir, 'db.sqlite')}`, logLevel: level, device: { interval: 1 }, metrics: { enabled: true, token: METRICS_TOKEN } }) });
+      server = await spawnTessera({
+        config: flowConfig({
+          databaseUrl: `sqlite:${join(dir, 'db.sqlite')}`,
+          logLevel: level,
+          device: { interval: 1 },
+          metrics: { enabled: true, token: METRICS_TOKEN },
+        }),
+      });
       run = await fullRun(server);
     });
     after(async () => {
@@ -99,7 +144,13 @@ for (const level of ['debug', 'info']) {
       assert.ok(run.secrets.size > 20);
       for (const secret of run.secrets) {
         assert.ok(secret.length >= 8, `secret too short to search for: ${secret}`);
-        assert.ok(!log.includes(secret), `the log holds a secret (${secret.slice(0, 12)}...): ${log.split('\n').find((l) => l.includes(secret))?.slice(0, 400)}`);
+        assert.ok(
+          !log.includes(secret),
+          `the log holds a secret (${secret.slice(0, 12)}...): ${log
+            .split('\n')
+            .find((l) => l.includes(secret))
+            ?.slice(0, 400)}`,
+        );
       }
     });
 

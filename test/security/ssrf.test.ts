@@ -21,7 +21,12 @@ for (const database of DATABASES) {
     let key: ClientKey;
     let server: TestServer;
     let allowListed: TestServer;
-    const BC_INTERNAL = { ...RP, client_id: 'bc-internal', redirect_uris: ['https://bc-internal.example/cb'], post_logout_redirect_uris: [] as string[] };
+    const BC_INTERNAL = {
+      ...RP,
+      client_id: 'bc-internal',
+      redirect_uris: ['https://bc-internal.example/cb'],
+      post_logout_redirect_uris: [] as string[],
+    };
 
     before(async () => {
       internal = await startCountingListener('tcp');
@@ -30,8 +35,18 @@ for (const database of DATABASES) {
       // Operators' own clients (config) may name loopback URLs; the connect-time policy still applies.
       const clients = [
         RP,
-        { client_id: 'svc_internal_jwks', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: `https://127.0.0.1:${internal.port}/internal-admin/jwks`, ...cc },
-        { client_id: 'svc_localhost_jwks', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: `https://localhost:${internal.port}/jwks`, ...cc },
+        {
+          client_id: 'svc_internal_jwks',
+          token_endpoint_auth_method: 'private_key_jwt',
+          jwks_uri: `https://127.0.0.1:${internal.port}/internal-admin/jwks`,
+          ...cc,
+        },
+        {
+          client_id: 'svc_localhost_jwks',
+          token_endpoint_auth_method: 'private_key_jwt',
+          jwks_uri: `https://localhost:${internal.port}/jwks`,
+          ...cc,
+        },
         { ...BC_INTERNAL, backchannel_logout_uri: `http://127.0.0.1:${receiver.port}/logout` },
       ];
       const config = logoutTestConfig({ clients, registration: { initialAccessToken: 'optional', openRegistrationsPerHour: 0 } });
@@ -45,7 +60,10 @@ for (const database of DATABASES) {
     });
 
     const presentAssertion = async (target: TestServer, clientId: string) =>
-      postForm(`${target.url}/token`, { grant_type: 'client_credentials', ...assertionForm(await assertion(key.privateKey, clientId, target.url, { header: { kid: key.kid } })) });
+      postForm(`${target.url}/token`, {
+        grant_type: 'client_credentials',
+        ...assertionForm(await assertion(key.privateKey, clientId, target.url, { header: { kid: key.kid } })),
+      });
 
     it('registration refuses server-fetched URLs on loopback, private or link-local addresses (invalid_client_metadata)', async () => {
       const internalUrls = [
@@ -65,14 +83,22 @@ for (const database of DATABASES) {
           { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: uri, ...cc },
           { redirect_uris: ['https://rp.example.com/cb'], backchannel_logout_uri: uri },
         ]) {
-          const response = await fetch(`${server.url}/reg`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(metadata) });
+          const response = await fetch(`${server.url}/reg`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(metadata),
+          });
           const body = (await response.json()) as Record<string, string>;
           assert.equal(response.status, 400, uri);
           assert.equal(body.error, 'invalid_client_metadata', uri);
           assert.match(body.error_description, /must point at a public address/, uri);
         }
       }
-      const fine = await fetch(`${server.url}/reg`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://rp.example.com/jwks', ...cc }) });
+      const fine = await fetch(`${server.url}/reg`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://rp.example.com/jwks', ...cc }),
+      });
       assert.equal(fine.status, 201);
       assert.equal(internal.connections, 0);
     });
@@ -96,17 +122,34 @@ for (const database of DATABASES) {
     it('back-channel logout to a loopback backchannel_logout_uri is not sent; allow-listed, it is', async () => {
       const signedIn = await signInAndGetTokens(server.url, BC_INTERNAL);
       const lines: string[] = [];
-      const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _encoding, done) => void (lines.push(chunk.toString()), done()) }));
+      const logger = pino(
+        { level: 'info' },
+        new Writable({ write: (chunk, _encoding, done) => void (lines.push(chunk.toString()), done()) }),
+      );
       const notifier = (fetcher: typeof server.services.outbound) =>
-        new BackchannelLogout({ issuer: server.url, keys: server.services.keys, clients: server.services.clients, sessions: server.services.sessions, clock: server.services.clock, logger, fetch: fetcher, retries: 0 });
+        new BackchannelLogout({
+          issuer: server.url,
+          keys: server.services.keys,
+          clients: server.services.clients,
+          sessions: server.services.sessions,
+          clock: server.services.clock,
+          logger,
+          fetch: fetcher,
+          retries: 0,
+        });
 
       const refusing = notifier(server.services.outbound);
       refusing.notify({ sid: signedIn.sid, userId: signedIn.sub });
       await refusing.idle();
       assert.equal(receiver.connections, 0, 'nothing reached the loopback receiver');
-      assert.ok(lines.some((line) => line.includes('address refused') && line.includes('bc-internal')), 'the refusal is logged');
+      assert.ok(
+        lines.some((line) => line.includes('address refused') && line.includes('bc-internal')),
+        'the refusal is logged',
+      );
 
-      const permitted = notifier(createOutboundFetch({ policy: { allowLoopback: false, allowedHosts: ['127.0.0.1'] }, timeoutMs: 5000, maxBytes: 65536 }));
+      const permitted = notifier(
+        createOutboundFetch({ policy: { allowLoopback: false, allowedHosts: ['127.0.0.1'] }, timeoutMs: 5000, maxBytes: 65536 }),
+      );
       permitted.notify({ sid: signedIn.sid, userId: signedIn.sub });
       await permitted.idle();
       assert.deepEqual(receiver.requests, ['/logout']);

@@ -6,7 +6,12 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { createServices, type Services } from '../../src/app/create-services.js';
 import { seedFromConfig } from '../../src/seed/seed-from-config.js';
 
-const CLIENT = { client_id: 'config-app', client_secret: 'first-secret', client_name: 'Config app', redirect_uris: ['https://app.example.com/cb'] };
+const CLIENT = {
+  client_id: 'config-app',
+  client_secret: 'first-secret',
+  client_name: 'Config app',
+  redirect_uris: ['https://app.example.com/cb'],
+};
 const USER = { username: 'grace', password: 'first-password', claims: { name: 'Grace', email: 'grace@example.com' } };
 
 for (const kind of DATABASES) {
@@ -18,7 +23,11 @@ for (const kind of DATABASES) {
     after(() => database.drop());
 
     /** One start of the server with this config: open, seed, inspect, close. */
-    async function start<T>(clients: Record<string, unknown>[], users: Record<string, unknown>[], inspect: (services: Services) => Promise<T>): Promise<T> {
+    async function start<T>(
+      clients: Record<string, unknown>[],
+      users: Record<string, unknown>[],
+      inspect: (services: Services) => Promise<T>,
+    ): Promise<T> {
       const config = loadConfig({ env: {}, overrides: { databaseUrl: database.url, secret: TEST_SECRET, clients, users } });
       const services = await createServices(config, { schema: database.schema });
       try {

@@ -36,7 +36,16 @@ function pending(overrides: Partial<DeviceCodeRecord> = {}): DeviceCodeRecord {
 const APPROVAL = { userId: 'u1', authTime: NOW, acr: null, amr: ['pwd'], sid: 's1' };
 
 /** A fresh grant for each approval: the store writes it with the approval. */
-const grant = (id = randomToken(8)): GrantRecord => ({ id, userId: 'u1', clientId: 'tv', scope: 'openid', sid: null, createdAt: NOW, expiresAt: NOW + 3600, revokedAt: null });
+const grant = (id = randomToken(8)): GrantRecord => ({
+  id,
+  userId: 'u1',
+  clientId: 'tv',
+  scope: 'openid',
+  sid: null,
+  createdAt: NOW,
+  expiresAt: NOW + 3600,
+  revokedAt: null,
+});
 
 for (const kind of DATABASES) {
   describe(`device codes store (${kind})`, () => {

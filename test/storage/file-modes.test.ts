@@ -42,7 +42,10 @@ describe('file modes of what Tessera keeps on disk', () => {
 
   it('dev mode: the data folder 0700, the generated secret and the database 0600', async () => {
     const dataDir = join(dir, 'dev-data');
-    const config = loadConfig({ env: {}, overrides: { dev: true, dataDir, databaseUrl: `sqlite:${join(dataDir, 'tessera.db')}`, logLevel: 'silent' } });
+    const config = loadConfig({
+      env: {},
+      overrides: { dev: true, dataDir, databaseUrl: `sqlite:${join(dataDir, 'tessera.db')}`, logLevel: 'silent' },
+    });
     const services = await createServices(config);
     try {
       assert.equal(mode(dataDir), 0o700);

@@ -4,25 +4,92 @@ import { sql } from 'kysely';
 import { createTestDatabase, DATABASES, type TestDatabase } from '../support/databases.js';
 import { migrate, openDatabase, type Db } from '../../src/storage/database.js';
 
-const grant = (id: string) => ({ id, user_id: 'u', client_id: 'c', scope: 'openid', sid: 'sid-1', created_at: 100, expires_at: 9000, revoked_at: null });
+const grant = (id: string) => ({
+  id,
+  user_id: 'u',
+  client_id: 'c',
+  scope: 'openid',
+  sid: 'sid-1',
+  created_at: 100,
+  expires_at: 9000,
+  revoked_at: null,
+});
 const code = (hash: string, grantId: string) => ({
-  code_hash: hash, grant_id: grantId, client_id: 'c', user_id: 'u', redirect_uri: 'https://a/cb', scope: 'openid', nonce: 'n', code_challenge: 'x'.repeat(43),
-  code_challenge_method: 'S256', claims: '{"userinfo":{"email":null}}', resource: 'https://api', auth_time: 90, acr: null, amr: '["pwd"]', sid: 'sid-1', created_at: 100, expires_at: 160, consumed_at: null,
+  code_hash: hash,
+  grant_id: grantId,
+  client_id: 'c',
+  user_id: 'u',
+  redirect_uri: 'https://a/cb',
+  scope: 'openid',
+  nonce: 'n',
+  code_challenge: 'x'.repeat(43),
+  code_challenge_method: 'S256',
+  claims: '{"userinfo":{"email":null}}',
+  resource: 'https://api',
+  auth_time: 90,
+  acr: null,
+  amr: '["pwd"]',
+  sid: 'sid-1',
+  created_at: 100,
+  expires_at: 160,
+  consumed_at: null,
 });
 const refresh = (hash: string, grantId: string) => ({
-  token_hash: hash, grant_id: grantId, client_id: 'c', user_id: 'u', scope: 'openid offline_access', claims: null, resource: null, auth_time: 90, acr: 'urn:x', amr: '["pwd"]', sid: null,
-  created_at: 100, expires_at: 9000, consumed_at: 150, revoked_at: null,
+  token_hash: hash,
+  grant_id: grantId,
+  client_id: 'c',
+  user_id: 'u',
+  scope: 'openid offline_access',
+  claims: null,
+  resource: null,
+  auth_time: 90,
+  acr: 'urn:x',
+  amr: '["pwd"]',
+  sid: null,
+  created_at: 100,
+  expires_at: 9000,
+  consumed_at: 150,
+  revoked_at: null,
 });
 const access = (jti: string, grantId: string | null) => ({
-  jti, token_hash: `h-${jti}`, grant_id: grantId, client_id: 'c', user_id: grantId ? 'u' : null, scope: 'openid', audience: 'https://api', data: '{"auth_time":90}', created_at: 100, expires_at: 700, revoked_at: null,
+  jti,
+  token_hash: `h-${jti}`,
+  grant_id: grantId,
+  client_id: 'c',
+  user_id: grantId ? 'u' : null,
+  scope: 'openid',
+  audience: 'https://api',
+  data: '{"auth_time":90}',
+  created_at: 100,
+  expires_at: 700,
+  revoked_at: null,
 });
 const device = (hash: string, userCode: string, grantId: string | null) => ({
-  device_code_hash: hash, user_code: userCode, client_id: 'tv', scope: 'openid', status: grantId ? ('approved' as const) : ('pending' as const), user_id: grantId ? 'u' : null, grant_id: grantId,
-  auth_time: grantId ? 90 : null, acr: null, amr: null, sid: null, interval: 5, last_polled_at: null, created_at: 100, expires_at: 700, consumed_at: null,
+  device_code_hash: hash,
+  user_code: userCode,
+  client_id: 'tv',
+  scope: 'openid',
+  status: grantId ? ('approved' as const) : ('pending' as const),
+  user_id: grantId ? 'u' : null,
+  grant_id: grantId,
+  auth_time: grantId ? 90 : null,
+  acr: null,
+  amr: null,
+  sid: null,
+  interval: 5,
+  last_polled_at: null,
+  created_at: 100,
+  expires_at: 700,
+  consumed_at: null,
 });
 
 type Child = 'authorization_codes' | 'refresh_tokens' | 'access_tokens' | 'device_codes';
-const KEYS: Record<Child, string> = { authorization_codes: 'code_hash', refresh_tokens: 'token_hash', access_tokens: 'jti', device_codes: 'device_code_hash' };
+const KEYS: Record<Child, string> = {
+  authorization_codes: 'code_hash',
+  refresh_tokens: 'token_hash',
+  access_tokens: 'jti',
+  device_codes: 'device_code_hash',
+};
 
 async function rows(db: Db, table: Child): Promise<Record<string, unknown>[]> {
   const all = (await db.selectFrom(table).selectAll().execute()) as Record<string, unknown>[];
@@ -40,11 +107,26 @@ for (const kind of DATABASES) {
       database = await createTestDatabase(kind);
       db = openDatabase(database.url, { schema: database.schema });
       assert.deepEqual(await migrate(db, { upTo: '001-initial' }), ['001-initial']);
-      await db.insertInto('grants').values([grant('g1'), grant('g-empty')]).execute();
-      await db.insertInto('authorization_codes').values([code('code-1', 'g1'), code('code-orphan', 'g-gone')]).execute();
-      await db.insertInto('refresh_tokens').values([refresh('rt-1', 'g1'), refresh('rt-orphan', 'g-gone')]).execute();
-      await db.insertInto('access_tokens').values([access('at-1', 'g1'), access('at-client', null), access('at-orphan', 'g-gone')]).execute();
-      await db.insertInto('device_codes').values([device('dc-pending', 'BCDFGHJK', null), device('dc-1', 'LMNPQRST', 'g1'), device('dc-orphan', 'VWXZBCDF', 'g-gone')]).execute();
+      await db
+        .insertInto('grants')
+        .values([grant('g1'), grant('g-empty')])
+        .execute();
+      await db
+        .insertInto('authorization_codes')
+        .values([code('code-1', 'g1'), code('code-orphan', 'g-gone')])
+        .execute();
+      await db
+        .insertInto('refresh_tokens')
+        .values([refresh('rt-1', 'g1'), refresh('rt-orphan', 'g-gone')])
+        .execute();
+      await db
+        .insertInto('access_tokens')
+        .values([access('at-1', 'g1'), access('at-client', null), access('at-orphan', 'g-gone')])
+        .execute();
+      await db
+        .insertInto('device_codes')
+        .values([device('dc-pending', 'BCDFGHJK', null), device('dc-1', 'LMNPQRST', 'g1'), device('dc-orphan', 'VWXZBCDF', 'g-gone')])
+        .execute();
       await sql`insert into kv (key, value, updated_at) values ('k', 'v', 1)`.execute(db);
       before002 = {
         authorization_codes: await rows(db, 'authorization_codes'),
@@ -64,7 +146,10 @@ for (const kind of DATABASES) {
         const kept = before002[table].filter((row) => row.grant_id !== 'g-gone');
         assert.deepEqual(await rows(db, table), kept, table);
       }
-      assert.deepEqual((await db.selectFrom('grants').select('id').orderBy('id').execute()).map((g) => g.id), ['g-empty', 'g1']);
+      assert.deepEqual(
+        (await db.selectFrom('grants').select('id').orderBy('id').execute()).map((g) => g.id),
+        ['g-empty', 'g1'],
+      );
     });
 
     it('drops the rows whose grant was already gone (they were refused everywhere anyway)', async () => {
@@ -78,7 +163,12 @@ for (const kind of DATABASES) {
       await assert.rejects(db.insertInto('authorization_codes').values(code('code-2', 'g-none')).execute());
       await assert.rejects(db.insertInto('refresh_tokens').values(refresh('rt-2', 'g-none')).execute());
       await assert.rejects(db.insertInto('access_tokens').values(access('at-2', 'g-none')).execute());
-      await assert.rejects(db.insertInto('device_codes').values(device('dc-2', 'GHJKLMNP', 'g-none')).execute());
+      await assert.rejects(
+        db
+          .insertInto('device_codes')
+          .values(device('dc-2', 'GHJKLMNP', 'g-none'))
+          .execute(),
+      );
       await assert.rejects(db.deleteFrom('grants').where('id', '=', 'g1').execute());
       await db.insertInto('access_tokens').values(access('at-3', null)).execute();
       await db.deleteFrom('grants').where('id', '=', 'g-empty').execute();
@@ -90,13 +180,32 @@ for (const kind of DATABASES) {
           ? (await sql<{ name: string }>`select name from sqlite_master where type = 'index' and sql is not null`.execute(db)).rows
           : (await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema()`.execute(db)).rows;
       const names = indexes.map((i) => i.name);
-      for (const name of ['authorization_codes_expires_at', 'authorization_codes_grant_id', 'refresh_tokens_grant_id', 'refresh_tokens_expires_at', 'access_tokens_grant_id', 'access_tokens_expires_at', 'device_codes_expires_at', 'device_codes_grant_id']) {
+      for (const name of [
+        'authorization_codes_expires_at',
+        'authorization_codes_grant_id',
+        'refresh_tokens_grant_id',
+        'refresh_tokens_expires_at',
+        'access_tokens_grant_id',
+        'access_tokens_expires_at',
+        'device_codes_expires_at',
+        'device_codes_grant_id',
+      ]) {
         assert.ok(names.includes(name), name);
       }
       await assert.rejects(sql`select * from kv`.execute(db));
       // The unique user code and token hash survived the rebuild.
-      await assert.rejects(db.insertInto('device_codes').values(device('dc-3', 'LMNPQRST', null)).execute());
-      await assert.rejects(db.insertInto('access_tokens').values({ ...access('at-4', null), token_hash: 'h-at-1' }).execute());
+      await assert.rejects(
+        db
+          .insertInto('device_codes')
+          .values(device('dc-3', 'LMNPQRST', null))
+          .execute(),
+      );
+      await assert.rejects(
+        db
+          .insertInto('access_tokens')
+          .values({ ...access('at-4', null), token_hash: 'h-at-1' })
+          .execute(),
+      );
     });
 
     it('is not run twice', async () => {

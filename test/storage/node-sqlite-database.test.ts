@@ -89,17 +89,25 @@ describe('node:sqlite in the shape Kysely drives', { skip }, () => {
     assert.deepEqual(iterated, { name: 'a' });
   });
 
-  it('names the columns of a statement prepared before a column was added (a migration under a cached select *)', { skip: Number(process.versions.node.split('.')[0]) < 24 && "node:sqlite on Node 22 keeps a prepared statement's old columns: the statement cache is dropped after a migration instead" }, () => {
-    const select = database.prepare('select * from t where name = ?');
-    assert.deepEqual(Object.keys(select.all(['a'])[0] as object), ['id', 'name', 'n', 'data']);
-    raw.exec('alter table t add column extra text');
-    try {
-      assert.deepEqual(Object.keys(select.all(['a'])[0] as object), ['id', 'name', 'n', 'data', 'extra']);
-    } finally {
-      raw.exec('alter table t drop column extra');
-    }
-    assert.deepEqual(Object.keys(select.all(['a'])[0] as object), ['id', 'name', 'n', 'data']);
-  });
+  it(
+    'names the columns of a statement prepared before a column was added (a migration under a cached select *)',
+    {
+      skip:
+        Number(process.versions.node.split('.')[0]) < 24 &&
+        "node:sqlite on Node 22 keeps a prepared statement's old columns: the statement cache is dropped after a migration instead",
+    },
+    () => {
+      const select = database.prepare('select * from t where name = ?');
+      assert.deepEqual(Object.keys(select.all(['a'])[0] as object), ['id', 'name', 'n', 'data']);
+      raw.exec('alter table t add column extra text');
+      try {
+        assert.deepEqual(Object.keys(select.all(['a'])[0] as object), ['id', 'name', 'n', 'data', 'extra']);
+      } finally {
+        raw.exec('alter table t drop column extra');
+      }
+      assert.deepEqual(Object.keys(select.all(['a'])[0] as object), ['id', 'name', 'n', 'data']);
+    },
+  );
 
   it('keeps the last of two columns with one name, as better-sqlite3 does', () => {
     assert.deepEqual(database.prepare('select 1 as x, 2 as x, 3 as y').all([]), [{ x: 2, y: 3 }]);
@@ -127,12 +135,22 @@ describe('node:sqlite in the shape Kysely drives', { skip }, () => {
   describe('under Kysely', () => {
     let db: Kysely<{ t: { id: Generated<number>; name: string; n: number | null } }>;
     before(() => {
-      db = new Kysely({ dialect: new SqliteDialect({ database: nodeSqliteDatabase(new (require('node:sqlite') as NodeSqliteModule).DatabaseSync(join(dir, 'test.db'))) }) });
+      db = new Kysely({
+        dialect: new SqliteDialect({
+          database: nodeSqliteDatabase(new (require('node:sqlite') as NodeSqliteModule).DatabaseSync(join(dir, 'test.db'))),
+        }),
+      });
     });
     after(() => db.destroy());
 
     it('counts the rows an update or delete touched', async () => {
-      await db.insertInto('t').values([{ name: 'k1', n: 1 }, { name: 'k2', n: 1 }]).execute();
+      await db
+        .insertInto('t')
+        .values([
+          { name: 'k1', n: 1 },
+          { name: 'k2', n: 1 },
+        ])
+        .execute();
       const updated = await db.updateTable('t').set({ n: 2 }).where('n', '=', 1).executeTakeFirst();
       assert.equal(updated.numUpdatedRows, 2n);
       const deleted = await db.deleteFrom('t').where('name', 'in', ['k1', 'k2']).executeTakeFirst();
@@ -141,7 +159,8 @@ describe('node:sqlite in the shape Kysely drives', { skip }, () => {
 
     it('returns the rows of a write with returning (a single-use thing consumed once)', async () => {
       await db.insertInto('t').values({ name: 'once', n: null }).execute();
-      const consume = () => db.updateTable('t').set({ n: 1 }).where('name', '=', 'once').where('n', 'is', null).returning(['name']).executeTakeFirst();
+      const consume = () =>
+        db.updateTable('t').set({ n: 1 }).where('name', '=', 'once').where('n', 'is', null).returning(['name']).executeTakeFirst();
       assert.deepEqual(await consume(), { name: 'once' });
       assert.equal(await consume(), undefined);
     });
@@ -155,13 +174,16 @@ describe('node:sqlite in the shape Kysely drives', { skip }, () => {
         }),
         /abort/,
       );
-      const names = (await db.selectFrom('t').select('name').where('name', 'in', ['committed', 'rolled-back']).execute()).map((r) => r.name);
+      const names = (await db.selectFrom('t').select('name').where('name', 'in', ['committed', 'rolled-back']).execute()).map(
+        (r) => r.name,
+      );
       assert.deepEqual(names, ['committed']);
     });
 
     it('streams a select', async () => {
       const names: string[] = [];
-      for await (const row of db.selectFrom('t').select('name').where('name', 'in', ['a', 'b']).orderBy('name').stream()) names.push(row.name);
+      for await (const row of db.selectFrom('t').select('name').where('name', 'in', ['a', 'b']).orderBy('name').stream())
+        names.push(row.name);
       assert.deepEqual(names, ['a', 'b']);
     });
 

@@ -33,11 +33,18 @@ describe('choosing the SQLite driver', () => {
 
   it('a driver this Node cannot use is refused with what to do about it', () => {
     if (!usable('node:sqlite')) assert.throws(() => chooseSqliteDriver('node:sqlite'), /node:sqlite needs Node.js 22.16 or later/);
-    if (!usable('better-sqlite3')) assert.throws(() => openSqlite(':memory:', 'better-sqlite3'), /better-sqlite3 (is not installed .*npm install better-sqlite3@1[23]|could not be loaded \(npm rebuild better-sqlite3\))/);
+    if (!usable('better-sqlite3'))
+      assert.throws(
+        () => openSqlite(':memory:', 'better-sqlite3'),
+        /better-sqlite3 (is not installed .*npm install better-sqlite3@1[23]|could not be loaded \(npm rebuild better-sqlite3\))/,
+      );
   });
 
   it('loading node:sqlite prints no experimental warning', () => {
-    assert.deepEqual(warnings.filter((w) => /sqlite/i.test(w)), []);
+    assert.deepEqual(
+      warnings.filter((w) => /sqlite/i.test(w)),
+      [],
+    );
   });
 });
 
@@ -91,18 +98,22 @@ for (const driver of DRIVERS) {
   });
 }
 
-describe('one SQLite file, both drivers', { skip: DRIVERS.length < 2 ? `only ${DRIVERS.join('') || 'no driver'} on Node.js ${process.version}` : false }, () => {
-  it('reads through one driver what the other wrote (switching drivers keeps the data)', () => {
-    const file = join(dir, 'both.db');
-    const first = openSqlite(file, 'better-sqlite3').database;
-    first.prepare('create table t (id integer primary key, name text)').run([]);
-    first.prepare('insert into t (name) values (?)').run(['written by better-sqlite3']);
-    first.close();
-    const second = openSqlite(file, 'node:sqlite').database;
-    try {
-      assert.deepEqual(second.prepare('select name from t').all([]), [{ name: 'written by better-sqlite3' }]);
-    } finally {
-      second.close();
-    }
-  });
-});
+describe(
+  'one SQLite file, both drivers',
+  { skip: DRIVERS.length < 2 ? `only ${DRIVERS.join('') || 'no driver'} on Node.js ${process.version}` : false },
+  () => {
+    it('reads through one driver what the other wrote (switching drivers keeps the data)', () => {
+      const file = join(dir, 'both.db');
+      const first = openSqlite(file, 'better-sqlite3').database;
+      first.prepare('create table t (id integer primary key, name text)').run([]);
+      first.prepare('insert into t (name) values (?)').run(['written by better-sqlite3']);
+      first.close();
+      const second = openSqlite(file, 'node:sqlite').database;
+      try {
+        assert.deepEqual(second.prepare('select name from t').all([]), [{ name: 'written by better-sqlite3' }]);
+      } finally {
+        second.close();
+      }
+    });
+  },
+);

@@ -24,7 +24,10 @@ for (const kind of DATABASES) {
       const limiter = databaseRateLimiter(db, systemClock);
       const results = await Promise.all(Array.from({ length: 20 }, () => limiter.hit('k2', 10, 60)));
       assert.equal(results.filter((r) => r.allowed).length, 10);
-      assert.deepEqual(results.map((r) => r.count).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
+      assert.deepEqual(
+        results.map((r) => r.count).sort((a, b) => a - b),
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
     });
 
     it('restarts the count when the window has passed, and forgets a reset key', async () => {

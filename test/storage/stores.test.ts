@@ -20,9 +20,21 @@ for (const kind of DATABASES) {
     useMigratedDatabase(kind, (opened) => (db = opened));
 
     /** One purge step of the janitor, which owns deleting expired rows. */
-    const purge = (table: string, now: number, limit: number) => expiredRowsStore(db, { auditRetentionDays: 0 }).find((step) => step.name === table)!.purge(now, limit);
+    const purge = (table: string, now: number, limit: number) =>
+      expiredRowsStore(db, { auditRetentionDays: 0 })
+        .find((step) => step.name === table)!
+        .purge(now, limit);
 
-    const grantRecord = (id: string, sid: string | null = null): GrantRecord => ({ id, userId: 'u1', clientId: 'c1', scope: 'openid', sid, createdAt: 10, expiresAt: 9999999999, revokedAt: null });
+    const grantRecord = (id: string, sid: string | null = null): GrantRecord => ({
+      id,
+      userId: 'u1',
+      clientId: 'c1',
+      scope: 'openid',
+      sid,
+      createdAt: 10,
+      expiresAt: 9999999999,
+      revokedAt: null,
+    });
     const codeRecord = (hash: string, grantId: string): AuthorizationCodeRecord => ({
       codeHash: hash,
       grantId,
@@ -75,7 +87,10 @@ for (const kind of DATABASES) {
         await store.save(client('b-client', 'B'), 1000);
         await store.save(client('a-client', 'A'), 1000);
         assert.deepEqual(await store.find('a-client'), client('a-client', 'A'));
-        assert.deepEqual((await store.list()).map((c) => c.clientId), ['a-client', 'b-client']);
+        assert.deepEqual(
+          (await store.list()).map((c) => c.clientId),
+          ['a-client', 'b-client'],
+        );
         await store.save({ ...client('a-client', 'A2'), secretHash: 'hash-2', createdAt: 5000 }, 2000);
         const updated = await store.find('a-client');
         assert.equal(updated?.metadata.client_name, 'A2');
@@ -91,8 +106,16 @@ for (const kind of DATABASES) {
     describe('users', () => {
       it('inserts, finds by id and username, updates claims and password, deletes', async () => {
         const store = usersStore(db);
-        await store.insert({ id: 'u1', username: 'ada', claims: { name: 'Ada', address: { country: 'UK' } }, createdAt: 10, passwordHash: 'h1' }, 10);
-        assert.deepEqual(await store.findById('u1'), { id: 'u1', username: 'ada', claims: { name: 'Ada', address: { country: 'UK' } }, createdAt: 10 });
+        await store.insert(
+          { id: 'u1', username: 'ada', claims: { name: 'Ada', address: { country: 'UK' } }, createdAt: 10, passwordHash: 'h1' },
+          10,
+        );
+        assert.deepEqual(await store.findById('u1'), {
+          id: 'u1',
+          username: 'ada',
+          claims: { name: 'Ada', address: { country: 'UK' } },
+          createdAt: 10,
+        });
         assert.equal((await store.findByUsername('ada'))?.passwordHash, 'h1');
         assert.equal(await store.findByUsername('ADA'), undefined, 'usernames are exact');
         await store.updateClaims('u1', { name: 'Ada L.' }, 20);
@@ -100,8 +123,14 @@ for (const kind of DATABASES) {
         assert.equal(await store.setPasswordHash('u1', 'h2', 30), true);
         assert.equal(await store.setPasswordHash('nobody', 'h2', 30), false);
         assert.equal((await store.findByUsername('ada'))?.passwordHash, 'h2');
-        await assert.rejects(store.insert({ id: 'u2', username: 'ada', claims: {}, createdAt: 10, passwordHash: 'h' }, 10), 'usernames are unique');
-        assert.deepEqual((await store.list()).map((u) => u.username), ['ada']);
+        await assert.rejects(
+          store.insert({ id: 'u2', username: 'ada', claims: {}, createdAt: 10, passwordHash: 'h' }, 10),
+          'usernames are unique',
+        );
+        assert.deepEqual(
+          (await store.list()).map((u) => u.username),
+          ['ada'],
+        );
         assert.equal(await store.delete('u1'), true);
         assert.equal(await store.findById('u1'), undefined);
       });
@@ -110,10 +139,21 @@ for (const kind of DATABASES) {
     describe('signing keys', () => {
       it('lists newest first, retires once, deletes only expired keys', async () => {
         const store = signingKeysStore(db);
-        const key = (kid: string, created: number) => ({ kid, alg: 'RS256', publicJwk: {}, privateJwkEncrypted: 'v1.x', createdAt: created, retiredAt: null, expiresAt: null });
+        const key = (kid: string, created: number) => ({
+          kid,
+          alg: 'RS256',
+          publicJwk: {},
+          privateJwkEncrypted: 'v1.x',
+          createdAt: created,
+          retiredAt: null,
+          expiresAt: null,
+        });
         await store.insert(key('old', 100));
         await store.insert(key('new', 200));
-        assert.deepEqual((await store.list()).map((k) => k.kid), ['new', 'old']);
+        assert.deepEqual(
+          (await store.list()).map((k) => k.kid),
+          ['new', 'old'],
+        );
         await store.retire('old', 300, 400);
         await store.retire('old', 999, 999);
         const old = (await store.list()).find((k) => k.kid === 'old');
@@ -121,7 +161,10 @@ for (const kind of DATABASES) {
         assert.equal(old?.expiresAt, 400);
         assert.equal(await store.deleteExpired(399), 0);
         assert.equal(await store.deleteExpired(401), 1);
-        assert.deepEqual((await store.list()).map((k) => k.kid), ['new']);
+        assert.deepEqual(
+          (await store.list()).map((k) => k.kid),
+          ['new'],
+        );
       });
     });
 
@@ -146,7 +189,10 @@ for (const kind of DATABASES) {
         const store = grantsStore(db);
         await authorizationCodesStore(db).issue(grant, { ...codeRecord('code-of-g1', 'g1'), expiresAt: 9999999999 });
         assert.deepEqual(await store.find('g1'), grant);
-        assert.deepEqual((await store.findBySid('s1')).map((g) => g.id), ['g1']);
+        assert.deepEqual(
+          (await store.findBySid('s1')).map((g) => g.id),
+          ['g1'],
+        );
         assert.deepEqual(await store.findBySid('other'), []);
       });
 
@@ -178,7 +224,7 @@ for (const kind of DATABASES) {
         await tokens.insert(token('j5', { expiresAt: 1000 }));
         assert.equal(await purge('access_tokens', 101, 2), 2, 'at most `limit` per call');
         assert.equal(await purge('access_tokens', 101, 100), 2);
-        assert.equal(await tokens.findByJti('j5') !== undefined, true, 'unexpired records stay');
+        assert.equal((await tokens.findByJti('j5')) !== undefined, true, 'unexpired records stay');
       });
     });
 
@@ -220,8 +266,27 @@ for (const kind of DATABASES) {
       });
 
       it('refuses a code or token of a grant that does not exist (foreign keys)', async () => {
-        await assert.rejects(db.insertInto('authorization_codes').values(toCodeRow(codeRecord('c-orphan', 'no-such-grant'))).execute());
-        await assert.rejects(accessTokensStore(db).insert({ jti: 'j-orphan', tokenHash: null, grantId: 'no-such-grant', clientId: 'c1', userId: 'u1', scope: '', audience: 'x', extra: null, createdAt: 1, expiresAt: 2, revokedAt: null }));
+        await assert.rejects(
+          db
+            .insertInto('authorization_codes')
+            .values(toCodeRow(codeRecord('c-orphan', 'no-such-grant')))
+            .execute(),
+        );
+        await assert.rejects(
+          accessTokensStore(db).insert({
+            jti: 'j-orphan',
+            tokenHash: null,
+            grantId: 'no-such-grant',
+            clientId: 'c1',
+            userId: 'u1',
+            scope: '',
+            audience: 'x',
+            extra: null,
+            createdAt: 1,
+            expiresAt: 2,
+            revokedAt: null,
+          }),
+        );
         await assert.rejects(db.deleteFrom('grants').where('id', '=', 'g-c-1').execute(), 'a grant with a code cannot be deleted');
       });
 
@@ -237,8 +302,23 @@ for (const kind of DATABASES) {
 /** The row of a code as the table holds it, for inserts that go around the store. */
 function toCodeRow(code: AuthorizationCodeRecord) {
   return {
-    code_hash: code.codeHash, grant_id: code.grantId, client_id: code.clientId, user_id: code.userId, redirect_uri: code.redirectUri, scope: code.scope,
-    nonce: null, code_challenge: null, code_challenge_method: null, claims: null, resource: null, auth_time: code.authTime, acr: null, amr: null, sid: null,
-    created_at: code.createdAt, expires_at: code.expiresAt, consumed_at: null,
+    code_hash: code.codeHash,
+    grant_id: code.grantId,
+    client_id: code.clientId,
+    user_id: code.userId,
+    redirect_uri: code.redirectUri,
+    scope: code.scope,
+    nonce: null,
+    code_challenge: null,
+    code_challenge_method: null,
+    claims: null,
+    resource: null,
+    auth_time: code.authTime,
+    acr: null,
+    amr: null,
+    sid: null,
+    created_at: code.createdAt,
+    expires_at: code.expiresAt,
+    consumed_at: null,
   };
 }

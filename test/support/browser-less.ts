@@ -9,7 +9,11 @@
  * reused across calls (single sign-on), and `consent: 'deny'` presses Deny.
  */
 
-export const DEFAULT_USER = { username: 'alice', password: 'alice-password', claims: { name: 'Alice Example', email: 'alice@example.com', email_verified: true } };
+export const DEFAULT_USER = {
+  username: 'alice',
+  password: 'alice-password',
+  claims: { name: 'Alice Example', email: 'alice@example.com', email_verified: true },
+};
 
 export class CookieJar {
   private readonly cookies = new Map<string, string>();
@@ -40,7 +44,11 @@ export class CookieJar {
 }
 
 /** One request with the jar's cookies, never following redirects. */
-export async function browse(jar: CookieJar, url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Response> {
+export async function browse(
+  jar: CookieJar,
+  url: string,
+  init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+): Promise<Response> {
   const headers: Record<string, string> = { ...init.headers };
   const cookie = jar.header();
   if (cookie) headers.cookie = cookie;
@@ -55,7 +63,12 @@ export async function browse(jar: CookieJar, url: string, init: { method?: strin
 }
 
 function unescapeHtml(value: string): string {
-  return value.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  return value
+    .replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)))
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 }
 
 function attribute(tag: string, name: string): string | undefined {
@@ -80,7 +93,11 @@ export function parseForms(html: string): ParsedForm[] {
       const name = attribute(input[0], 'name');
       if (name) fields[name] = attribute(input[0], 'value') ?? '';
     }
-    const buttons = [...match[2].matchAll(/<button\b[^>]*>/g)].map((b) => ({ name: attribute(b[0], 'name'), value: attribute(b[0], 'value'), className: attribute(b[0], 'class') }));
+    const buttons = [...match[2].matchAll(/<button\b[^>]*>/g)].map((b) => ({
+      name: attribute(b[0], 'name'),
+      value: attribute(b[0], 'value'),
+      className: attribute(b[0], 'class'),
+    }));
     forms.push({ action: attribute(match[0], 'action') ?? '', fields, buttons });
   }
   return forms;
@@ -131,7 +148,9 @@ export async function authorize(issuer: string, params: Record<string, string>, 
     if (html.includes('class="login-submit"')) {
       pages.push('login');
       const form = forms[0];
-      response = await browse(jar, form.action, { form: { ...form.fields, login: options.username ?? DEFAULT_USER.username, password: options.password ?? DEFAULT_USER.password } });
+      response = await browse(jar, form.action, {
+        form: { ...form.fields, login: options.username ?? DEFAULT_USER.username, password: options.password ?? DEFAULT_USER.password },
+      });
       if (response.status === 200 && pages.filter((p) => p === 'login').length > 1) throw new Error('sign-in failed twice');
       continue;
     }
@@ -166,7 +185,12 @@ function finish(location: string, url: URL, pages: string[], jar: CookieJar, pos
 }
 
 /** Signs in through GET/POST /login (no authorization request); returns the jar holding the session. */
-export async function signInWithForm(issuer: string, username = DEFAULT_USER.username, password = DEFAULT_USER.password, jar = new CookieJar()): Promise<{ jar: CookieJar; response: Response }> {
+export async function signInWithForm(
+  issuer: string,
+  username = DEFAULT_USER.username,
+  password = DEFAULT_USER.password,
+  jar = new CookieJar(),
+): Promise<{ jar: CookieJar; response: Response }> {
   const page = await browse(jar, `${issuer}/login?return_to=/`);
   const form = parseForms(await page.text())[0];
   const response = await browse(jar, form.action, { form: { ...form.fields, login: username, password } });

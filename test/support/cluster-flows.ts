@@ -8,8 +8,21 @@ import { pkcePair, postToken } from './issue-code.js';
 export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 export const FLOW_CLIENTS = {
-  web: { client_id: 'web', client_secret: 'web-secret-web-secret-web-secret', redirect_uris: ['https://web.example/cb'], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_post' },
-  service: { client_id: 'service', client_secret: 'service-secret-service-secret', grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_post' },
+  web: {
+    client_id: 'web',
+    client_secret: 'web-secret-web-secret-web-secret',
+    redirect_uris: ['https://web.example/cb'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_post',
+  },
+  service: {
+    client_id: 'service',
+    client_secret: 'service-secret-service-secret',
+    grant_types: ['client_credentials'],
+    response_types: [],
+    token_endpoint_auth_method: 'client_secret_post',
+  },
   tv: { client_id: 'tv', grant_types: [DEVICE_GRANT, 'refresh_token'], response_types: [], token_endpoint_auth_method: 'none' },
 };
 
@@ -31,17 +44,21 @@ export function onInstance(url: string, instance: string): string {
 /** Authorization request on `authorizeOn` (sign-in and consent pages there); returns the code and its verifier. */
 export async function getCode(authorizeOn: string, jar = new CookieJar()): Promise<{ code: string; verifier: string; jar: CookieJar }> {
   const { verifier, challenge } = pkcePair();
-  const result = await authorize(authorizeOn, {
-    response_type: 'code',
-    client_id: FLOW_CLIENTS.web.client_id,
-    redirect_uri: FLOW_CLIENTS.web.redirect_uris[0],
-    scope: 'openid profile offline_access',
-    prompt: 'consent',
-    state: 'state-1',
-    nonce: 'nonce-1',
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-  }, { jar });
+  const result = await authorize(
+    authorizeOn,
+    {
+      response_type: 'code',
+      client_id: FLOW_CLIENTS.web.client_id,
+      redirect_uri: FLOW_CLIENTS.web.redirect_uris[0],
+      scope: 'openid profile offline_access',
+      prompt: 'consent',
+      state: 'state-1',
+      nonce: 'nonce-1',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    },
+    { jar },
+  );
   if (!result.code) throw new Error(`no code: ${result.location}`);
   return { code: result.code, verifier, jar: result.jar };
 }
@@ -58,15 +75,28 @@ export function redeemCode(tokenOn: string, code: string, verifier: string) {
 }
 
 export function refresh(tokenOn: string, refreshToken: string) {
-  return postToken(tokenOn, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: FLOW_CLIENTS.web.client_id, client_secret: FLOW_CLIENTS.web.client_secret });
+  return postToken(tokenOn, {
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken,
+    client_id: FLOW_CLIENTS.web.client_id,
+    client_secret: FLOW_CLIENTS.web.client_secret,
+  });
 }
 
 export function clientCredentials(tokenOn: string) {
-  return postToken(tokenOn, { grant_type: 'client_credentials', client_id: FLOW_CLIENTS.service.client_id, client_secret: FLOW_CLIENTS.service.client_secret });
+  return postToken(tokenOn, {
+    grant_type: 'client_credentials',
+    client_id: FLOW_CLIENTS.service.client_id,
+    client_secret: FLOW_CLIENTS.service.client_secret,
+  });
 }
 
 export async function startDevice(on: string): Promise<Json> {
-  const response = await fetch(`${on}/device/auth`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ client_id: FLOW_CLIENTS.tv.client_id, scope: 'openid profile offline_access' }) });
+  const response = await fetch(`${on}/device/auth`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: FLOW_CLIENTS.tv.client_id, scope: 'openid profile offline_access' }),
+  });
   if (response.status !== 200) throw new Error(`device authorization: ${response.status} ${await response.text()}`);
   return (await response.json()) as Json;
 }
@@ -88,7 +118,9 @@ export async function approveDevice(on: string, userCode: string, jar = new Cook
     const html = await response.text();
     const form = parseForms(html)[0];
     if (html.includes('class="login-submit"')) {
-      response = await browse(jar, onInstance(form.action, on), { form: { ...form.fields, login: DEFAULT_USER.username, password: DEFAULT_USER.password } });
+      response = await browse(jar, onInstance(form.action, on), {
+        form: { ...form.fields, login: DEFAULT_USER.username, password: DEFAULT_USER.password },
+      });
       continue;
     }
     if (html.includes('class="device-consent-form"')) {
@@ -103,6 +135,10 @@ export async function approveDevice(on: string, userCode: string, jar = new Cook
 
 /** RFC 7662 introspection by the client the token was issued to. */
 export async function introspect(on: string, token: string, client: { client_id: string; client_secret: string }): Promise<Json> {
-  const response = await fetch(`${on}/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token, client_id: client.client_id, client_secret: client.client_secret }) });
+  const response = await fetch(`${on}/introspect`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token, client_id: client.client_id, client_secret: client.client_secret }),
+  });
   return (await response.json()) as Json;
 }

@@ -15,7 +15,12 @@ export interface CountingListener {
   close(): Promise<void>;
 }
 
-export async function startCountingListener(kind: 'http' | 'tcp', host = '127.0.0.1', handler?: RequestListener, port = 0): Promise<CountingListener> {
+export async function startCountingListener(
+  kind: 'http' | 'tcp',
+  host = '127.0.0.1',
+  handler?: RequestListener,
+  port = 0,
+): Promise<CountingListener> {
   const listener: CountingListener = { port: 0, host, connections: 0, requests: [], close: async () => {} };
   let server: Server | TcpServer;
   if (kind === 'http') {

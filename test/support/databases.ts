@@ -10,7 +10,7 @@ import type { SqliteDriverChoice } from '../../src/storage/open-sqlite.js';
 export type DatabaseKind = 'sqlite' | 'postgres';
 
 /** The databases suites run against: both by default (TEST_DATABASES=sqlite to narrow). */
-export const DATABASES: DatabaseKind[] = ((process.env.TEST_DATABASES ?? 'sqlite,postgres').split(',').filter(Boolean) as DatabaseKind[]);
+export const DATABASES: DatabaseKind[] = (process.env.TEST_DATABASES ?? 'sqlite,postgres').split(',').filter(Boolean) as DatabaseKind[];
 
 /**
  * The SQLite driver every suite opens: the one Tessera picks on this Node (node:sqlite on

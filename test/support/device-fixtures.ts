@@ -8,9 +8,28 @@ import { browse, CookieJar, DEFAULT_USER, parseForms } from './browser-less.js';
 /** Clients and a user for the device-flow suites. */
 export const DEVICE_TEST_CONFIG = {
   clients: [
-    { client_id: 'tv', client_name: 'Living-room TV', grant_types: [GRANT_DEVICE_CODE, 'refresh_token'], response_types: [], token_endpoint_auth_method: 'none' },
-    { client_id: 'tv_no_refresh', client_name: 'Kiosk', grant_types: [GRANT_DEVICE_CODE], response_types: [], token_endpoint_auth_method: 'none' },
-    { client_id: 'tv_limited', client_name: 'Limited TV', grant_types: [GRANT_DEVICE_CODE], response_types: [], token_endpoint_auth_method: 'none', scope: 'openid profile' },
+    {
+      client_id: 'tv',
+      client_name: 'Living-room TV',
+      grant_types: [GRANT_DEVICE_CODE, 'refresh_token'],
+      response_types: [],
+      token_endpoint_auth_method: 'none',
+    },
+    {
+      client_id: 'tv_no_refresh',
+      client_name: 'Kiosk',
+      grant_types: [GRANT_DEVICE_CODE],
+      response_types: [],
+      token_endpoint_auth_method: 'none',
+    },
+    {
+      client_id: 'tv_limited',
+      client_name: 'Limited TV',
+      grant_types: [GRANT_DEVICE_CODE],
+      response_types: [],
+      token_endpoint_auth_method: 'none',
+      scope: 'openid profile',
+    },
     {
       client_id: 'tv_confidential',
       client_secret: 'tv-confidential-secret',
@@ -19,7 +38,13 @@ export const DEVICE_TEST_CONFIG = {
       response_types: [],
       token_endpoint_auth_method: 'client_secret_basic',
     },
-    { client_id: 'service', client_secret: 'service-secret', grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_post' },
+    {
+      client_id: 'service',
+      client_secret: 'service-secret',
+      grant_types: ['client_credentials'],
+      response_types: [],
+      token_endpoint_auth_method: 'client_secret_post',
+    },
   ],
   users: [DEFAULT_USER],
 };
@@ -57,7 +82,16 @@ export async function approveDirectly(services: Services, userCode: string, user
   const record = await services.deviceCodes.findByUserCode(code);
   if (!user || !record) throw new Error('no such user or user code');
   const now = systemClock.nowSeconds();
-  const grant = { id: randomToken(16), userId: user.id, clientId: record.clientId, scope: record.scope, sid: null, createdAt: now, expiresAt: now + 3600, revokedAt: null };
+  const grant = {
+    id: randomToken(16),
+    userId: user.id,
+    clientId: record.clientId,
+    scope: record.scope,
+    sid: null,
+    createdAt: now,
+    expiresAt: now + 3600,
+    revokedAt: null,
+  };
   const ok = await services.deviceCodes.approve(code, grant, { userId: user.id, authTime: now, acr: null, amr: ['pwd'], sid: null }, now);
   if (!ok) throw new Error('not pending');
   return user.id;
@@ -92,7 +126,11 @@ export interface DevicePageWalk {
  * A person at the verification page without a browser (cookie jar over fetch): enters `typed`
  * at /device, signs in when asked, and presses `decision` on the consent page.
  */
-export async function walkDevicePage(issuer: string, typed: string, options: { jar?: CookieJar; decision?: 'allow' | 'deny'; username?: string; password?: string } = {}): Promise<DevicePageWalk> {
+export async function walkDevicePage(
+  issuer: string,
+  typed: string,
+  options: { jar?: CookieJar; decision?: 'allow' | 'deny'; username?: string; password?: string } = {},
+): Promise<DevicePageWalk> {
   const jar = options.jar ?? new CookieJar();
   const pages: string[] = ['code'];
   const entry = await browse(jar, `${issuer}/device`);
@@ -107,7 +145,9 @@ export async function walkDevicePage(issuer: string, typed: string, options: { j
     const form = parseForms(html)[0];
     if (html.includes('class="login-submit"')) {
       pages.push('login');
-      response = await browse(jar, form.action, { form: { ...form.fields, login: options.username ?? DEFAULT_USER.username, password: options.password ?? DEFAULT_USER.password } });
+      response = await browse(jar, form.action, {
+        form: { ...form.fields, login: options.username ?? DEFAULT_USER.username, password: options.password ?? DEFAULT_USER.password },
+      });
       continue;
     }
     if (html.includes('class="device-consent-form"')) {

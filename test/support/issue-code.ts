@@ -16,7 +16,12 @@ export interface IssuedCode {
  * provider.codes.issue), so the token side can be tested on its own. `overrides` change any
  * field of the code record.
  */
-export async function issueCode(services: Services, clientId: string, userId: string, overrides: Partial<AuthorizationCodeRecord> = {}): Promise<IssuedCode> {
+export async function issueCode(
+  services: Services,
+  clientId: string,
+  userId: string,
+  overrides: Partial<AuthorizationCodeRecord> = {},
+): Promise<IssuedCode> {
   const now = systemClock.nowSeconds();
   const code = randomToken(32);
   const grantId = overrides.grantId ?? randomToken(16);
@@ -41,7 +46,16 @@ export async function issueCode(services: Services, clientId: string, userId: st
     consumedAt: null,
     ...overrides,
   };
-  const grant = { id: grantId, userId, clientId, scope: record.scope, sid: record.sid, createdAt: now, expiresAt: now + 86400, revokedAt: null };
+  const grant = {
+    id: grantId,
+    userId,
+    clientId,
+    scope: record.scope,
+    sid: record.sid,
+    createdAt: now,
+    expiresAt: now + 86400,
+    revokedAt: null,
+  };
   await services.codes.issue(grant, record);
   return { code, grantId, record };
 }

@@ -13,7 +13,13 @@ export const RP = {
   token_endpoint_auth_method: 'client_secret_post',
 };
 
-export const OTHER_RP = { ...RP, client_id: 'other-rp', client_name: 'Other RP', redirect_uris: ['https://other.example/cb'], post_logout_redirect_uris: ['https://other.example/bye'] };
+export const OTHER_RP = {
+  ...RP,
+  client_id: 'other-rp',
+  client_name: 'Other RP',
+  redirect_uris: ['https://other.example/cb'],
+  post_logout_redirect_uris: ['https://other.example/bye'],
+};
 
 export function logoutTestConfig(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { clients: [RP, OTHER_RP], users: [DEFAULT_USER], ...extra };
@@ -29,7 +35,11 @@ export interface SignedIn {
 }
 
 /** Signs in through the real /auth pages (the jar keeps the session) and exchanges the code. */
-export async function signInAndGetTokens(issuer: string, client: { client_id: string; client_secret: string; redirect_uris: string[] } = RP, options: { jar?: CookieJar; scope?: string; prompt?: string } = {}): Promise<SignedIn> {
+export async function signInAndGetTokens(
+  issuer: string,
+  client: { client_id: string; client_secret: string; redirect_uris: string[] } = RP,
+  options: { jar?: CookieJar; scope?: string; prompt?: string } = {},
+): Promise<SignedIn> {
   const { verifier, challenge } = pkcePair();
   const params: Record<string, string> = {
     response_type: 'code',
@@ -53,7 +63,14 @@ export async function signInAndGetTokens(issuer: string, client: { client_id: st
   });
   if (tokens.status !== 200) throw new Error(`token exchange failed: ${JSON.stringify(tokens.body)}`);
   const claims = decodeJwt(tokens.body.id_token as string);
-  return { jar: result.jar, idToken: tokens.body.id_token, accessToken: tokens.body.access_token, refreshToken: tokens.body.refresh_token, sid: claims.sid as string, sub: claims.sub as string };
+  return {
+    jar: result.jar,
+    idToken: tokens.body.id_token,
+    accessToken: tokens.body.access_token,
+    refreshToken: tokens.body.refresh_token,
+    sid: claims.sid as string,
+    sub: claims.sub as string,
+  };
 }
 
 /** prompt=none in the jar's browser: the error the client receives, or undefined with a code. */

@@ -55,7 +55,18 @@ export async function spawnTessera(options: SpawnOptions): Promise<SpawnedTesser
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'tessera-spawn-'));
   const configFile = join(dir, 'tessera.json');
-  writeFileSync(configFile, JSON.stringify({ secret: TEST_SECRET, logLevel: 'warn', sqliteDriver: SQLITE_DRIVER, issuer: `http://127.0.0.1:${port}`, ...options.config, port, host: '127.0.0.1' }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      secret: TEST_SECRET,
+      logLevel: 'warn',
+      sqliteDriver: SQLITE_DRIVER,
+      issuer: `http://127.0.0.1:${port}`,
+      ...options.config,
+      port,
+      host: '127.0.0.1',
+    }),
+  );
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', configFile], {
     cwd: new URL('../..', import.meta.url).pathname,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
@@ -71,7 +82,10 @@ export async function spawnTessera(options: SpawnOptions): Promise<SpawnedTesser
   for (;;) {
     const early = await Promise.race([exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 100))]);
     if (early !== undefined) throw new Error(`tessera exited (${early}) before it was ready:\n${output}`);
-    const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

@@ -42,7 +42,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const port = await freePort();
   const config: Config = loadConfig({
     env: {},
-    overrides: { issuer: `http://127.0.0.1:${port}`, port, databaseUrl: database.url, sqliteDriver: SQLITE_DRIVER, secret: TEST_SECRET, logLevel: 'silent', ...options.config },
+    overrides: {
+      issuer: `http://127.0.0.1:${port}`,
+      port,
+      databaseUrl: database.url,
+      sqliteDriver: SQLITE_DRIVER,
+      secret: TEST_SECRET,
+      logLevel: 'silent',
+      ...options.config,
+    },
   });
   const services = await createServices(config, { schema: database.schema });
   await seedFromConfig(services);

@@ -56,8 +56,21 @@ export function tokenClients(keys: { pk: ClientKey; jwksUri: string }): Record<s
     { client_id: 'svc_jwt', client_secret: SECRETS.jwt, token_endpoint_auth_method: 'client_secret_jwt', ...cc },
     { client_id: 'svc_pk', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [keys.pk.publicJwk] }, ...cc },
     { client_id: 'svc_pk_uri', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: keys.jwksUri, ...cc },
-    { client_id: 'svc_scoped', client_secret: SECRETS.post, token_endpoint_auth_method: 'client_secret_post', scope: 'read_api write_api', ...cc },
-    { client_id: 'svc_opaque', client_secret: SECRETS.post, token_endpoint_auth_method: 'client_secret_post', access_token_format: 'opaque', access_token_ttl: 120, ...cc },
+    {
+      client_id: 'svc_scoped',
+      client_secret: SECRETS.post,
+      token_endpoint_auth_method: 'client_secret_post',
+      scope: 'read_api write_api',
+      ...cc,
+    },
+    {
+      client_id: 'svc_opaque',
+      client_secret: SECRETS.post,
+      token_endpoint_auth_method: 'client_secret_post',
+      access_token_format: 'opaque',
+      access_token_ttl: 120,
+      ...cc,
+    },
     { client_id: 'https://api.example.com', client_secret: SECRETS.post, token_endpoint_auth_method: 'client_secret_post', ...cc },
     {
       client_id: 'web_app',
@@ -66,7 +79,12 @@ export function tokenClients(keys: { pk: ClientKey; jwksUri: string }): Record<s
       redirect_uris: ['https://app.example/cb'],
       grant_types: ['authorization_code', 'refresh_token'],
     },
-    { client_id: 'public_app', token_endpoint_auth_method: 'none', redirect_uris: ['https://app.example/cb'], grant_types: ['authorization_code', 'refresh_token'] },
+    {
+      client_id: 'public_app',
+      token_endpoint_auth_method: 'none',
+      redirect_uris: ['https://app.example/cb'],
+      grant_types: ['authorization_code', 'refresh_token'],
+    },
   ];
 }
 

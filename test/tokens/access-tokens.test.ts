@@ -14,7 +14,10 @@ for (const database of DATABASES) {
     let opaqueClient: Client;
     before(async () => {
       const pk = await clientKey('pk-1');
-      server = await startTestServer({ database, config: { clients: tokenClients({ pk, jwksUri: 'https://jwks.invalid/keys' }), scopes: TOKEN_TEST_SCOPES, users: TEST_USERS } });
+      server = await startTestServer({
+        database,
+        config: { clients: tokenClients({ pk, jwksUri: 'https://jwks.invalid/keys' }), scopes: TOKEN_TEST_SCOPES, users: TEST_USERS },
+      });
       service = (await server.services.clients.find('svc_post'))!;
       opaqueClient = (await server.services.clients.find('svc_opaque'))!;
     });
@@ -53,7 +56,13 @@ for (const database of DATABASES) {
       const key = server.services.keys.signingKey();
       const claims = { client_id: 'svc_post', jti: 'x1', sub: 'svc_post' };
       const sign = (typ: string, issuer: string, signingKey = key.privateKey, exp = '1m') =>
-        new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ }).setIssuer(issuer).setAudience(server.url).setIssuedAt().setExpirationTime(exp).sign(signingKey);
+        new SignJWT(claims)
+          .setProtectedHeader({ alg: key.alg, kid: key.kid, typ })
+          .setIssuer(issuer)
+          .setAudience(server.url)
+          .setIssuedAt()
+          .setExpirationTime(exp)
+          .sign(signingKey);
       assert.equal(await tokens().verify(await sign('JWT', server.url)), undefined, 'typ JWT (an ID token is no access token)');
       assert.equal(await tokens().verify(await sign('at+jwt', 'https://evil.example')), undefined, 'foreign issuer');
       const { privateKey } = await generateKeyPair('RS256');
@@ -93,9 +102,16 @@ for (const database of DATABASES) {
     });
 
     it('stops honouring the tokens of a client that was deleted (RFC 7592 §2.3), JWT and opaque alike', async () => {
-      const { client } = await server.services.clients.save({ client_id: 'svc_doomed', client_secret: 'doomed-secret', grant_types: ['client_credentials'], response_types: [] }, 'cli');
+      const { client } = await server.services.clients.save(
+        { client_id: 'svc_doomed', client_secret: 'doomed-secret', grant_types: ['client_credentials'], response_types: [] },
+        'cli',
+      );
       const jwt = await tokens().issue({ client, scope: 'read_api', ttl: 60 });
-      const opaque = await tokens().issue({ client: { ...client, metadata: { ...client.metadata, access_token_format: 'opaque' } }, scope: 'read_api', ttl: 60 });
+      const opaque = await tokens().issue({
+        client: { ...client, metadata: { ...client.metadata, access_token_format: 'opaque' } },
+        scope: 'read_api',
+        ttl: 60,
+      });
       assert.ok(await tokens().verify(jwt.token));
       assert.ok(await tokens().verify(opaque.token));
       await server.services.clients.delete('svc_doomed');

@@ -15,7 +15,12 @@ function leftHalf(token: string, hash: string): string {
 
 async function codeTokens(server: TestServer, clientId: string, sub: string, overrides: Record<string, unknown> = {}) {
   const { code } = await issueCode(server.services, clientId, sub, overrides);
-  const result = await postToken(server.url, { grant_type: 'authorization_code', code, redirect_uri: 'https://app.example/cb', ...postCredentials(clientId) });
+  const result = await postToken(server.url, {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: 'https://app.example/cb',
+    ...postCredentials(clientId),
+  });
   assert.equal(result.status, 200, JSON.stringify(result.body));
   return result.body;
 }
@@ -45,7 +50,13 @@ for (const database of DATABASES) {
 
     it('carries iss, sub, aud, exp, iat, auth_time, nonce, at_hash, sid, acr, amr, signed with a published kid', async () => {
       const authTime = Math.floor(Date.now() / 1000) - 30;
-      const body = await codeTokens(server, 'web', sub, { nonce: 'nonce-123', sid: 'session-9', acr: 'urn:tessera:pwd', amr: ['pwd'], authTime });
+      const body = await codeTokens(server, 'web', sub, {
+        nonce: 'nonce-123',
+        sid: 'session-9',
+        acr: 'urn:tessera:pwd',
+        amr: ['pwd'],
+        authTime,
+      });
       const header = decodeProtectedHeader(body.id_token);
       assert.equal(header.alg, 'RS256');
       assert.equal(header.typ, 'JWT');
@@ -91,14 +102,20 @@ for (const database of DATABASES) {
       const body = await codeTokens(server, 'es256', sub);
       assert.equal(decodeProtectedHeader(body.id_token).alg, 'ES256');
       // A fresh key set: the ES256 key was created after the cached JWKS was fetched.
-      const { payload } = await jwtVerify(body.id_token, createRemoteJWKSet(new URL(`${server.url}/jwks`)), { issuer: server.url, audience: 'es256' });
+      const { payload } = await jwtVerify(body.id_token, createRemoteJWKSet(new URL(`${server.url}/jwks`)), {
+        issuer: server.url,
+        audience: 'es256',
+      });
       assert.equal(payload.at_hash, leftHalf(body.access_token, 'sha256'));
     });
 
     it('signs with EdDSA (Ed25519) and hashes at_hash with SHA-512', async () => {
       const body = await codeTokens(server, 'eddsa', sub);
       assert.equal(decodeProtectedHeader(body.id_token).alg, 'EdDSA');
-      const { payload } = await jwtVerify(body.id_token, createRemoteJWKSet(new URL(`${server.url}/jwks`)), { issuer: server.url, audience: 'eddsa' });
+      const { payload } = await jwtVerify(body.id_token, createRemoteJWKSet(new URL(`${server.url}/jwks`)), {
+        issuer: server.url,
+        audience: 'eddsa',
+      });
       assert.equal(payload.at_hash, leftHalf(body.access_token, 'sha512'));
     });
   });
@@ -107,14 +124,20 @@ for (const database of DATABASES) {
     let server: TestServer;
     let sub: string;
     before(async () => {
-      server = await startTestServer({ database, config: tokenTestConfig({ idTokens: { includeScopeClaims: true }, ttl: { idToken: 120 } }) });
+      server = await startTestServer({
+        database,
+        config: tokenTestConfig({ idTokens: { includeScopeClaims: true }, ttl: { idToken: 120 } }),
+      });
       sub = await aliceId(server);
     });
     after(() => server.close());
 
     it('includes the claims of granted scopes when configured, with the configured lifetime', async () => {
       const body = await codeTokens(server, 'web', sub, { scope: 'openid email' });
-      const { payload } = await jwtVerify(body.id_token, createRemoteJWKSet(new URL(`${server.url}/jwks`)), { issuer: server.url, audience: 'web' });
+      const { payload } = await jwtVerify(body.id_token, createRemoteJWKSet(new URL(`${server.url}/jwks`)), {
+        issuer: server.url,
+        audience: 'web',
+      });
       assert.equal(payload.email, ALICE.claims.email);
       assert.equal(payload.email_verified, true);
       assert.equal(payload.name, undefined, 'profile was not granted');

@@ -18,10 +18,12 @@ describe('user codes (RFC 8628 §6.1)', () => {
   });
 
   it('accept what people type: any case, with or without dash and spaces', () => {
-    for (const typed of ['MMQH-NCTW', 'mmqh-nctw', 'MMQHNCTW', ' mmqh nctw ', 'Mm-Qh Nc-Tw', 'ｍｍｑｈ－ＮＣＴＷ']) assert.equal(normaliseUserCode(typed), 'MMQHNCTW', typed);
+    for (const typed of ['MMQH-NCTW', 'mmqh-nctw', 'MMQHNCTW', ' mmqh nctw ', 'Mm-Qh Nc-Tw', 'ｍｍｑｈ－ＮＣＴＷ'])
+      assert.equal(normaliseUserCode(typed), 'MMQHNCTW', typed);
   });
 
   it('refuse what cannot be a user code', () => {
-    for (const typed of ['', 'MMQH-NCT', 'MMQH-NCTWX', 'AEIO-UAEI', 'MMQH_NCTW', 'MMQH-NCT1']) assert.equal(normaliseUserCode(typed), undefined, typed);
+    for (const typed of ['', 'MMQH-NCT', 'MMQH-NCTWX', 'AEIO-UAEI', 'MMQH_NCTW', 'MMQH-NCT1'])
+      assert.equal(normaliseUserCode(typed), undefined, typed);
   });
 });

@@ -18,7 +18,16 @@ export async function up(db: Kysely<any>): Promise<void> {
       await trx
         .deleteFrom(table)
         .where('grant_id', 'is not', null)
-        .where((eb) => eb.not(eb.exists(eb.selectFrom('grants').select(sql`1`.as('x')).whereRef('grants.id', '=', `${table}.grant_id`))))
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('grants')
+                .select(sql`1`.as('x'))
+                .whereRef('grants.id', '=', `${table}.grant_id`),
+            ),
+          ),
+        )
         .execute();
     }
     for (const table of CHILDREN) {

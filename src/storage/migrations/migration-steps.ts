@@ -25,13 +25,20 @@ export interface ForeignKey {
  */
 export async function addForeignKeys(db: Kysely<any>, table: string, keys: ForeignKey[]): Promise<void> {
   if (!(db.getExecutor().adapter instanceof SqliteAdapter)) {
-    for (const key of keys) await db.schema.alterTable(table).addForeignKeyConstraint(key.name, [key.column], key.references.table, [key.references.column]).execute();
+    for (const key of keys)
+      await db.schema
+        .alterTable(table)
+        .addForeignKeyConstraint(key.name, [key.column], key.references.table, [key.references.column])
+        .execute();
     return;
   }
   const existing = (await sql<{ from: string; table: string }>`select * from pragma_foreign_key_list(${table})`.execute(db)).rows;
   const missing = keys.filter((key) => !existing.some((fk) => fk.from === key.column && fk.table === key.references.table));
   if (missing.length === 0) return;
-  const master = await sql<{ type: string; sql: string }>`select type, sql from sqlite_master where tbl_name = ${table} and sql is not null`.execute(db);
+  const master = await sql<{
+    type: string;
+    sql: string;
+  }>`select type, sql from sqlite_master where tbl_name = ${table} and sql is not null`.execute(db);
   const definition = master.rows.find((row) => row.type === 'table')?.sql;
   if (!definition) throw new Error(`no table ${table} to add foreign keys to`);
   const rebuilt = `${table}_rebuilt`;
@@ -39,7 +46,9 @@ export async function addForeignKeys(db: Kysely<any>, table: string, keys: Forei
     ({ name, column, references }) =>
       `constraint ${quote(name)} foreign key (${quote(column)}) references ${quote(references.table)} (${quote(references.column)})`,
   );
-  const create = definition.replace(/^create table\s+("[^"]+"|\S+)\s*\(/i, `create table ${quote(rebuilt)} (`).replace(/\)\s*$/, `, ${constraints.join(', ')})`);
+  const create = definition
+    .replace(/^create table\s+("[^"]+"|\S+)\s*\(/i, `create table ${quote(rebuilt)} (`)
+    .replace(/\)\s*$/, `, ${constraints.join(', ')})`);
   await sql.raw(create).execute(db);
   await sql.raw(`insert into ${quote(rebuilt)} select * from ${quote(table)}`).execute(db);
   await sql.raw(`drop table ${quote(table)}`).execute(db);
