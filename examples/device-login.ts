@@ -4,13 +4,19 @@
  *
  *   npx tsx examples/device-login.ts [issuer] [client_id] [scope]
  *
- * Defaults: http://localhost:3000, the demo public client `mobile_application`, and
- * `openid profile offline_access`. It prints the code and the URL, polls the token endpoint
- * honouring `interval` and `slow_down`, and prints the tokens once you allow the device.
+ * The arguments, or else the environment variables TESSERA_ISSUER, CLIENT_ID and SCOPE, default
+ * to http://localhost:3000, the demo public client `mobile_application`, and
+ * `openid profile offline_access`. A confidential client also sets CLIENT_SECRET (sent as
+ * client_secret_post). It prints the code and the URL, polls the token endpoint honouring
+ * `interval` and `slow_down`, and prints the tokens once you allow the device.
  */
-const issuer = (process.argv[2] ?? 'http://localhost:3000').replace(/\/$/, '');
-const clientId = process.argv[3] ?? 'mobile_application';
-const scope = process.argv[4] ?? 'openid profile offline_access';
+const issuer = (process.argv[2] ?? process.env.TESSERA_ISSUER ?? 'http://localhost:3000').replace(/\/$/, '');
+const clientId = process.argv[3] ?? process.env.CLIENT_ID ?? 'mobile_application';
+const scope = process.argv[4] ?? process.env.SCOPE ?? 'openid profile offline_access';
+/** How the client identifies itself in each request: its id, and its secret when it has one. */
+const client: Record<string, string> = process.env.CLIENT_SECRET
+  ? { client_id: clientId, client_secret: process.env.CLIENT_SECRET }
+  : { client_id: clientId };
 const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 interface DeviceAuthorization {
@@ -39,7 +45,7 @@ const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, 
 async function main(): Promise<number> {
   // RFC 8628 §4: the endpoint comes from the server's metadata.
   const metadata = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, string>;
-  const started = await post(metadata.device_authorization_endpoint, { client_id: clientId, scope });
+  const started = await post(metadata.device_authorization_endpoint, { ...client, scope });
   if (started.status !== 200) {
     console.error(`device authorization failed: ${started.body.error} (${started.body.error_description})`);
     return 1;
@@ -57,7 +63,7 @@ async function main(): Promise<number> {
     const { status, body } = await post(metadata.token_endpoint, {
       grant_type: DEVICE_CODE_GRANT,
       device_code: flow.device_code,
-      client_id: clientId,
+      ...client,
     });
     if (status === 200) {
       console.log('Signed in. Token response:\n');
