@@ -1,14 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { configTable, readmeWithTable } from '../../scripts/config-table.js';
+import { TABLE_FILES, configTable, readmeWithTable } from '../../scripts/config-table.js';
 import { defaults } from '../../src/config/defaults.js';
 
-describe("README's configuration table", () => {
-  it('is in sync with src/config/defaults.ts (regenerate: node --import tsx scripts/config-table.ts --write)', () => {
-    const readme = readFileSync('README.md', 'utf8');
-    assert.equal(readme, readmeWithTable(readme));
-  });
+describe('the configuration table (README.md, docs/configuration.md)', () => {
+  for (const file of TABLE_FILES) {
+    it(`is in sync with src/config/defaults.ts in ${file} (regenerate: node --import tsx scripts/config-table.ts --write)`, () => {
+      const text = readFileSync(file, 'utf8');
+      assert.equal(text, readmeWithTable(text));
+    });
+  }
 
   it('lists every setting with a meaning', () => {
     const leaves = (value: Record<string, unknown>, prefix = ''): string[] =>
