@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { run } from '../../src/cli/main.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
 import { codeBlocks, endpointUses, headingAnchors, relativeLinks, shellLines, tesseraCommands } from './markdown-commands.js';
@@ -129,6 +130,19 @@ describe('the commands and requests in the documentation', () => {
 
   it('names only npm scripts, files, and link targets and headings that exist', () => {
     assert.deepEqual(referenceProblems(documents), []);
+  });
+
+  it('shows config files that a server starts with (blocks that begin with `# tessera.config.yaml`)', async () => {
+    const examples = Object.values(documents).flatMap((text) =>
+      codeBlocks(text).filter((b) => b.lang === 'yaml' && b.code.startsWith('# tessera.config.yaml')),
+    );
+    assert.ok(examples.length > 0);
+    for (const { code } of examples) {
+      // Where the server is and its database are the test's; everything else as written (clients and users seeded).
+      const { issuer: _issuer, databaseUrl: _databaseUrl, ...settings } = parseYaml(code) as Record<string, unknown>;
+      const started = await startTestServer({ listen: false, config: settings });
+      await started.close();
+    }
   });
 
   it('catches a document that rots: an unknown command, flag, endpoint, script, file or link', async () => {
