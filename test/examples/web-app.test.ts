@@ -47,6 +47,19 @@ describe('examples/web-app: signs in with Tessera in Chromium, shows the claims,
     await tessera?.stop();
   });
 
+  // First, while consent is not yet remembered: Deny on the consent page comes back as access_denied.
+  it('shows the error Tessera returns when the person presses Deny', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/login`);
+    await page.fill('#login', DEFAULT_USER.username);
+    await page.fill('#password', DEFAULT_USER.password);
+    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/login')), page.click('.login-submit')]);
+    await Promise.all([page.waitForURL(`${appUrl}/callback**`), page.click('.consent-deny')]);
+    assert.match((await page.locator('#error').textContent())!, /^access_denied: /);
+    await context.close();
+  });
+
   it("goes through Tessera's sign-in and consent pages to the signed-in page, then signs out at the provider", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
