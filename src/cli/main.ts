@@ -10,6 +10,7 @@ import { clientsCommand } from './clients.js';
 import { usersCommand } from './users.js';
 import { keysCommand } from './keys.js';
 import { registrationCommand } from './registration.js';
+import { packageVersion } from './version.js';
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   serve: { run: serveCommand, summary: 'start the provider' },
@@ -30,7 +31,7 @@ function usage(): string {
     'Commands:',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `tessera <command> --help` for the options of each.',
+    'Run `tessera <command> --help` for the options of each; `tessera --version` prints the version.',
   ].join('\n');
 }
 
@@ -43,6 +44,10 @@ export async function run(argv: string[], io: CommandIO = defaultIO): Promise<nu
   }
   if (name === '--help' || name === '-h' || name === 'help') {
     io.out(usage());
+    return 0;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.out(`tessera ${packageVersion()}`);
     return 0;
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
