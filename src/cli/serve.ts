@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../config/load-config.js';
-import { createLogger } from '../logger.js';
+import { createLogger, type LogFormat } from '../logger.js';
 import { createServices, type Services } from '../app/create-services.js';
 import { buildApp } from '../app/build-app.js';
 import { seedFromConfig } from '../seed/seed-from-config.js';
@@ -41,7 +41,7 @@ export async function serveCommand(argv: string[], io: CommandIO): Promise<numbe
   if (values.port !== undefined) overrides.port = integerFlag('--port', values.port);
   if (values.workers !== undefined) overrides.workers = integerFlag('--workers', values.workers);
   const config = loadConfig({ file: values.config, overrides });
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, config.log.format as LogFormat);
   const workers = config.workers === 0 ? availableParallelism() : config.workers;
 
   if (cluster.isWorker) {

@@ -36,6 +36,13 @@ export const defaults = {
   redisKeyPrefix: 'tessera:',
   /** Log level: fatal, error, warn, info, debug, trace, silent (env LOG_LEVEL). */
   logLevel: 'info',
+  log: {
+    /**
+     * `pretty`: colourised, human-readable lines for a terminal. `json`: one JSON object a line, for log collectors (env LOG_FORMAT).
+     * Default (empty): pretty in dev mode, json otherwise.
+     */
+    format: '',
+  },
   /** Trust X-Forwarded-For for the client address (only behind a proxy you control). */
   trustProxy: false,
   /** Largest accepted request body, in bytes. */

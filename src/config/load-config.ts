@@ -24,6 +24,7 @@ const SHORT_ENV: Record<string, string> = {
   secret: 'TESSERA_SECRET',
   redisUrl: 'REDIS_URL',
   logLevel: 'LOG_LEVEL',
+  'log.format': 'LOG_FORMAT',
 };
 
 export interface LoadOptions {
@@ -96,7 +97,14 @@ function applyEnvironment(target: Record<string, unknown>, env: NodeJS.ProcessEn
       continue;
     }
     const names = [envName(path)];
-    if (SHORT_ENV[path]) names.push('TESSERA_' + path.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase());
+    if (SHORT_ENV[path])
+      names.push(
+        'TESSERA_' +
+          path
+            .replace(/\./g, '_')
+            .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+            .toUpperCase(),
+      );
     const name = names.find((n) => env[n] !== undefined && env[n] !== '');
     if (!name) continue;
     target[key] = parseEnvValue(path, name, env[name] as string, current);

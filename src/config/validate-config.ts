@@ -10,6 +10,7 @@ import { SQLITE_DRIVER_CHOICES, type SqliteDriverChoice } from '../storage/open-
 import { isAllowedHostEntry } from '../outbound/address-policy.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_FORMATS = ['pretty', 'json'];
 
 /** Checks every value against its default's type and its own rule; fills derived defaults. */
 export function validateConfig(raw: Record<string, unknown>): Config {
@@ -45,6 +46,10 @@ export function validateConfig(raw: Record<string, unknown>): Config {
   }
   if (!LOG_LEVELS.includes(config.logLevel)) {
     throw new ConfigError('logLevel', `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  if (!config.log.format) config.log.format = config.dev ? 'pretty' : 'json';
+  if (!LOG_FORMATS.includes(config.log.format)) {
+    throw new ConfigError('log.format', `must be ${LOG_FORMATS.join(' or ')}`);
   }
   if (!isSigningAlgorithm(config.keys.algorithm)) {
     throw new ConfigError('keys.algorithm', `must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
