@@ -27,13 +27,11 @@ export function loadCliConfig(configFile: string | undefined, io: CommandIO, env
   try {
     config = loadConfig({ file, env, overrides: implicitDev && !env.TESSERA_DEV ? { dev: true } : {} });
   } catch (err) {
-    if (named && err instanceof ConfigError && err.setting === 'secret') {
-      const problem = err.message.replace(/^config: secret: /, '');
-      throw new ConfigError(
-        'secret',
-        `${problem}. ${named} is given, so this command works on that server's data and needs the server's TESSERA_SECRET; ` +
-          "it falls back to dev mode's generated secret only without DATABASE_URL, TESSERA_CONFIG and --config",
-      );
+    if (named && err instanceof ConfigError && err.problems.some((p) => p.setting === 'secret')) {
+      const why =
+        `${named} is given, so this command works on that server's data and needs the server's TESSERA_SECRET; ` +
+        "it falls back to dev mode's generated secret only without DATABASE_URL, TESSERA_CONFIG and --config";
+      throw ConfigError.of(err.problems.map((p) => (p.setting === 'secret' ? { setting: 'secret', message: `${p.message}. ${why}` } : p)));
     }
     throw err;
   }

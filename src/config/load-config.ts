@@ -3,7 +3,8 @@ import { extname } from 'node:path';
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import { defaults, type Config } from './defaults.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError, ConfigProblems } from './config-error.js';
+import { didYouMean } from './did-you-mean.js';
 import { validateConfig } from './validate-config.js';
 
 export type { Config };
@@ -35,15 +36,21 @@ export interface LoadOptions {
   overrides?: Partial<Record<string, unknown>>;
 }
 
-/** Builds the one typed config: defaults ← file ← environment ← overrides, then validates it. */
+/**
+ * Builds the one typed config: defaults ← file ← environment ← overrides, then validates it.
+ * Every problem found (unknown settings, unknown TESSERA_* variables, bad values) is reported
+ * in one ConfigError, so an operator fixes them in one round.
+ */
 export function loadConfig(options: LoadOptions = {}): Config {
   const env = options.env ?? process.env;
   const file = options.file ?? env.TESSERA_CONFIG;
   const merged = structuredClone(defaults) as Record<string, unknown>;
-  if (file) mergeInto(merged, readConfigFile(file), '');
-  applyEnvironment(merged, env);
-  if (options.overrides) mergeInto(merged, options.overrides as Record<string, unknown>, '');
-  return validateConfig(merged);
+  const problems = new ConfigProblems();
+  if (file) mergeInto(merged, readConfigFile(file), '', problems);
+  checkEnvironmentNames(env, problems);
+  applyEnvironment(merged, env, problems);
+  if (options.overrides) mergeInto(merged, options.overrides as Record<string, unknown>, '', problems);
+  return validateConfig(merged, problems);
 }
 
 function readConfigFile(file: string): Record<string, unknown> {
@@ -66,13 +73,16 @@ function readConfigFile(file: string): Record<string, unknown> {
 }
 
 /** Copies `source` over `target`, refusing settings that do not exist (catches typos). */
-function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>, prefix: string): void {
+function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>, prefix: string, problems: ConfigProblems): void {
   for (const [key, value] of Object.entries(source)) {
     const path = prefix + key;
     // Own keys only: `constructor` or `__proto__` in a file must not pass as settings.
-    if (!Object.hasOwn(target, key)) throw new ConfigError(path, 'unknown setting');
+    if (!Object.hasOwn(target, key)) {
+      problems.add(path, `unknown setting${didYouMean(key, Object.keys(target), (known) => prefix + known)}`);
+      continue;
+    }
     const current = target[key];
-    if (isPlainObject(current) && isPlainObject(value)) mergeInto(current, value, `${path}.`);
+    if (isPlainObject(current) && isPlainObject(value)) mergeInto(current, value, `${path}.`, problems);
     else target[key] = value;
   }
 }
@@ -89,26 +99,54 @@ export function envName(path: string): string {
   );
 }
 
-function applyEnvironment(target: Record<string, unknown>, env: NodeJS.ProcessEnv, prefix = ''): void {
+function applyEnvironment(target: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: ConfigProblems, prefix = ''): void {
   for (const [key, current] of Object.entries(target)) {
     const path = prefix + key;
     if (isPlainObject(current)) {
-      applyEnvironment(current, env, `${path}.`);
+      applyEnvironment(current, env, problems, `${path}.`);
       continue;
     }
-    const names = [envName(path)];
-    if (SHORT_ENV[path])
-      names.push(
-        'TESSERA_' +
-          path
-            .replace(/\./g, '_')
-            .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-            .toUpperCase(),
-      );
-    const name = names.find((n) => env[n] !== undefined && env[n] !== '');
+    const name = envNames(path).find((n) => env[n] !== undefined && env[n] !== '');
     if (!name) continue;
-    target[key] = parseEnvValue(path, name, env[name] as string, current);
+    try {
+      target[key] = parseEnvValue(path, name, env[name] as string, current);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems.add(err.setting, err.problems[0].message);
+    }
   }
+}
+
+/** The variables a setting is read from: its own name, and for the short ones the TESSERA_ form too. */
+function envNames(path: string): string[] {
+  const names = [envName(path)];
+  if (SHORT_ENV[path])
+    names.push(
+      'TESSERA_' +
+        path
+          .replace(/\./g, '_')
+          .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+          .toUpperCase(),
+    );
+  return names;
+}
+
+/** Variables Tessera reads that are not settings. */
+const OTHER_ENV = ['TESSERA_CONFIG'];
+
+/** A TESSERA_* variable that names no setting is a typo the operator wants to hear about. */
+function checkEnvironmentNames(env: NodeJS.ProcessEnv, problems: ConfigProblems): void {
+  const known = new Set([...OTHER_ENV, ...settingPaths(defaults).flatMap(envNames)].filter((n) => n.startsWith('TESSERA_')));
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith('TESSERA_') || known.has(name)) continue;
+    const suffixes = [...known].map((n) => n.slice('TESSERA_'.length));
+    problems.add(name, `unknown environment variable${didYouMean(name.slice('TESSERA_'.length), suffixes, (s) => `TESSERA_${s}`)}`);
+  }
+}
+
+/** Every leaf setting's path (`ttl.accessToken`). */
+function settingPaths(value: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(value).flatMap(([key, v]) => (isPlainObject(v) ? settingPaths(v, `${prefix}${key}.`) : [prefix + key]));
 }
 
 function parseEnvValue(path: string, name: string, raw: string, current: unknown): unknown {

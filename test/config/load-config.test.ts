@@ -240,6 +240,79 @@ describe('bad config stops startup, naming the setting', () => {
     refuses('users[0].claims.sub', /reserved/, () =>
       load({}, { users: [{ username: 'ada', password: 'password1', claims: { sub: 'x' } }] }),
     );
-    refuses('users[0].pasword', /unknown setting/, () => load({}, { users: [{ username: 'ada', pasword: 'password1' }] }));
+    assert.throws(
+      () =>
+        load(
+          {},
+          {
+            users: [
+              { username: 'ada', pasword: 'password1' },
+              { username: 'bob', password: 'password1', role: 'x' },
+            ],
+          },
+        ),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.deepEqual(err.problems, [
+          { setting: 'users[0].pasword', message: 'unknown setting (did you mean password?)' },
+          { setting: 'users[0].password', message: 'is required, at least 8 characters' },
+          { setting: 'users[1].role', message: 'unknown setting (a user has username, password and claims)' },
+        ]);
+        return true;
+      },
+    );
+  });
+});
+
+describe('config problems, all at once', () => {
+  const problemsOf = (attempt: () => unknown) => {
+    try {
+      attempt();
+    } catch (err) {
+      assert.ok(err instanceof ConfigError, String(err));
+      return err;
+    }
+    assert.fail('expected a ConfigError');
+  };
+
+  it('reports every problem of the file and the environment in one error, each on its line', () => {
+    const configFile = file(
+      'many.json',
+      JSON.stringify({
+        isuer: 'https://id.example.com',
+        port: '4631',
+        ttl: { accesToken: 900 },
+        clients: [{ client_id: 'x', redirect_uris: ['https://x.example.com/cb#frag'] }],
+      }),
+    );
+    const err = problemsOf(() => load({ TESSERA_PKCE_REQUIRED_FOR_ALL: 'yes please', TESSERA_TTL_ACCES_TOKEN: '900' }, {}, configFile));
+    assert.deepEqual(
+      err.problems.map((p) => p.setting),
+      ['isuer', 'ttl.accesToken', 'TESSERA_TTL_ACCES_TOKEN', 'pkce.requiredForAll', 'port', 'clients[0] (x)'],
+    );
+    assert.match(err.message, /^config: 6 problems:\n {2}isuer: unknown setting \(did you mean issuer\?\)\n/);
+    assert.match(err.message, /\n {2}ttl\.accesToken: unknown setting \(did you mean ttl\.accessToken\?\)\n/);
+    assert.match(err.message, /\n {2}TESSERA_TTL_ACCES_TOKEN: unknown environment variable \(did you mean TESSERA_TTL_ACCESS_TOKEN\?\)\n/);
+    assert.match(err.message, /\n {2}pkce\.requiredForAll: TESSERA_PKCE_REQUIRED_FOR_ALL="yes please" is not a boolean/);
+    assert.match(err.message, /\n {2}port: must be a number, got string\n/);
+    assert.match(err.message, /\n {2}clients\[0\] \(x\): invalid_redirect_uri: .*fragment/);
+  });
+
+  it('suggests only a close name, and ignores case', () => {
+    assert.equal(
+      problemsOf(() => load({}, { databaseURL: 'sqlite::memory:' })).problems[0].message,
+      'unknown setting (did you mean databaseUrl?)',
+    );
+    assert.equal(problemsOf(() => load({}, { colour: 'blue' })).problems[0].message, 'unknown setting');
+    assert.equal(
+      problemsOf(() => load({ TESSERA_SECERT: 'x'.repeat(40) })).problems[0].message,
+      'unknown environment variable (did you mean TESSERA_SECRET?)',
+    );
+    assert.equal(problemsOf(() => load({ TESSERA_FAVOURITE_COLOUR: 'blue' })).problems[0].message, 'unknown environment variable');
+  });
+
+  it('knows every variable it reads: the TESSERA_ forms of short names, TESSERA_CONFIG', () => {
+    assert.equal(load({ TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_LOG_FORMAT: 'json', TESSERA_PORT: '4000' }).port, 4000);
+    assert.equal(load({ TESSERA_CONFIG: '' }).port, 3000);
   });
 });
