@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config/load-config.js';
+import { settingSource, type Config } from '../config/load-config.js';
+import { describeConnectionError } from '../storage/connection-error.js';
 import { ConfigError } from '../config/config-error.js';
 import { openDatabase, migrate, ping, type Db } from '../storage/database.js';
 import type { SqliteDriverChoice } from '../storage/open-sqlite.js';
@@ -126,16 +127,23 @@ export async function createServices(config: Config, options: ServicesOptions = 
   if (!secret) throw new ConfigError('secret', 'is required outside dev mode: set TESSERA_SECRET to at least 32 random characters');
 
   const metrics = createProviderMetrics();
-  const db = openDatabase(config.databaseUrl, {
-    schema: options.schema,
-    observe: metrics,
-    sqliteDriver: config.sqliteDriver as SqliteDriverChoice,
-  });
+  // A database that cannot be reached is named in the operator's words (kind, address, setting).
+  const connectionError = (err: unknown) => describeConnectionError(config.databaseUrl, settingSource(config, 'databaseUrl'), err) ?? err;
+  let db: Db;
+  try {
+    db = openDatabase(config.databaseUrl, {
+      schema: options.schema,
+      observe: metrics,
+      sqliteDriver: config.sqliteDriver as SqliteDriverChoice,
+    });
+  } catch (err) {
+    throw connectionError(err);
+  }
   try {
     await migrate(db);
   } catch (err) {
     await db.destroy();
-    throw err;
+    throw connectionError(err);
   }
 
   const clock = systemClock;

@@ -46,11 +46,24 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const file = options.file ?? env.TESSERA_CONFIG;
   const merged = structuredClone(defaults) as Record<string, unknown>;
   const problems = new ConfigProblems();
-  if (file) mergeInto(merged, readConfigFile(file), '', problems);
+  const sources = new Map<string, string>();
+  if (file) mergeInto(merged, readConfigFile(file), '', problems, (path) => sources.set(path, `${path} in ${file}`));
   checkEnvironmentNames(env, problems);
-  applyEnvironment(merged, env, problems);
-  if (options.overrides) mergeInto(merged, options.overrides as Record<string, unknown>, '', problems);
-  return validateConfig(merged, problems);
+  applyEnvironment(merged, env, problems, (path, name) => sources.set(path, name));
+  if (options.overrides) mergeInto(merged, options.overrides as Record<string, unknown>, '', problems, (path) => sources.delete(path));
+  const config = validateConfig(merged, problems);
+  settingSources.set(config, sources);
+  return config;
+}
+
+const settingSources = new WeakMap<Config, Map<string, string>>();
+
+/**
+ * Where a setting's value came from, to name in messages: its environment variable, the
+ * config file, or else the setting's name (a default or a command-line flag).
+ */
+export function settingSource(config: Config, path: string): string {
+  return settingSources.get(config)?.get(path) ?? path;
 }
 
 function readConfigFile(file: string): Record<string, unknown> {
@@ -73,7 +86,13 @@ function readConfigFile(file: string): Record<string, unknown> {
 }
 
 /** Copies `source` over `target`, refusing settings that do not exist (catches typos). */
-function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>, prefix: string, problems: ConfigProblems): void {
+function mergeInto(
+  target: Record<string, unknown>,
+  source: Record<string, unknown>,
+  prefix: string,
+  problems: ConfigProblems,
+  took: (path: string) => void,
+): void {
   for (const [key, value] of Object.entries(source)) {
     const path = prefix + key;
     // Own keys only: `constructor` or `__proto__` in a file must not pass as settings.
@@ -82,8 +101,11 @@ function mergeInto(target: Record<string, unknown>, source: Record<string, unkno
       continue;
     }
     const current = target[key];
-    if (isPlainObject(current) && isPlainObject(value)) mergeInto(current, value, `${path}.`, problems);
-    else target[key] = value;
+    if (isPlainObject(current) && isPlainObject(value)) mergeInto(current, value, `${path}.`, problems, took);
+    else {
+      target[key] = value;
+      took(path);
+    }
   }
 }
 
@@ -99,17 +121,24 @@ export function envName(path: string): string {
   );
 }
 
-function applyEnvironment(target: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: ConfigProblems, prefix = ''): void {
+function applyEnvironment(
+  target: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  problems: ConfigProblems,
+  took: (path: string, name: string) => void,
+  prefix = '',
+): void {
   for (const [key, current] of Object.entries(target)) {
     const path = prefix + key;
     if (isPlainObject(current)) {
-      applyEnvironment(current, env, problems, `${path}.`);
+      applyEnvironment(current, env, problems, took, `${path}.`);
       continue;
     }
     const name = envNames(path).find((n) => env[n] !== undefined && env[n] !== '');
     if (!name) continue;
     try {
       target[key] = parseEnvValue(path, name, env[name] as string, current);
+      took(path, name);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       problems.add(err.setting, err.problems[0].message);
