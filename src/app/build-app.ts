@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import type { Logger } from 'pino';
 import type { Services } from './create-services.js';
+import { traceRequests } from '../tracing/request-spans.js';
 import { authorizationPages } from './authorization-pages.js';
 import { devicePages } from './device-pages.js';
 import { authorizationRoutes } from '../authorize/authorization-routes.js';
@@ -47,6 +48,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     clientErrorHandler,
   });
 
+  if (services.tracer) traceRequests(app, services.tracer);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, parseForm(body as string));
   });

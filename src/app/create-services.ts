@@ -1,4 +1,7 @@
 import type { Logger } from 'pino';
+import type { Tracer } from '@opentelemetry/api';
+import { querySpans } from '../tracing/query-spans.js';
+import { traceOutbound } from '../tracing/outbound-spans.js';
 import { settingSource, type Config } from '../config/load-config.js';
 import { describeConnectionError } from '../storage/connection-error.js';
 import { ConfigError } from '../config/config-error.js';
@@ -65,6 +68,8 @@ import { systemClock, type Clock } from '../util/clock.js';
  */
 export interface Services {
   config: Config;
+  /** OpenTelemetry spans, when tracing is on (src/tracing/start-tracing.ts). */
+  tracer?: Tracer;
   db: Db;
   /** The one source of the current time. */
   clock: Clock;
@@ -119,6 +124,8 @@ export interface ServicesOptions {
   logger?: Logger;
   /** PostgreSQL schema (tests). */
   schema?: string;
+  /** Trace requests, database statements and outbound fetches (tracing on). */
+  tracer?: Tracer;
 }
 
 /** Opens storage, runs migrations, loads keys and builds the shared services. */
@@ -135,6 +142,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
       schema: options.schema,
       observe: metrics,
       sqliteDriver: config.sqliteDriver as SqliteDriverChoice,
+      onQuery: options.tracer && querySpans(options.tracer, config.databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgresql'),
     });
   } catch (err) {
     throw connectionError(err);
@@ -206,11 +214,12 @@ export async function createServices(config: Config, options: ServicesOptions = 
   // Rate limits live in Redis when REDIS_URL is set, else in the shared database.
   const redisLimiter = config.redisUrl ? redisRateLimiter(connectRedis(config.redisUrl), { keyPrefix: config.redisKeyPrefix }) : undefined;
   const rateLimiter: RateLimiter = countedRateLimiter(redisLimiter ?? databaseRateLimiter(db, clock), metrics);
-  const outbound = createOutboundFetch({
+  const untracedOutbound = createOutboundFetch({
     policy: outboundPolicy(config),
     timeoutMs: config.outbound.timeout * 1000,
     maxBytes: config.outbound.maxResponseBytes,
   });
+  const outbound = options.tracer ? traceOutbound(untracedOutbound, options.tracer) : untracedOutbound;
   const assertionAudience = {
     issuer: config.issuer,
     tokenEndpoint,
@@ -264,6 +273,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
 
   return {
     config,
+    tracer: options.tracer,
     db,
     clock,
     keys,

@@ -10,6 +10,8 @@ import { seedFromConfig } from '../seed/seed-from-config.js';
 import { seedDevDemo } from '../seed/dev-demo.js';
 import { UsageError, parseFlags, positionals, type CommandIO } from './args.js';
 import { runClusterPrimary } from './cluster-primary.js';
+import { startTracing, tracingWanted, type Tracing } from '../tracing/start-tracing.js';
+import { packageVersion } from './version.js';
 
 export const SERVE_HELP = `Usage: tessera serve [--config FILE] [--dev] [--port N] [--workers N]
 
@@ -44,10 +46,14 @@ export async function serveCommand(argv: string[], io: CommandIO): Promise<numbe
   const logger = createLogger(config.logLevel, config.log.format as LogFormat);
   const workers = config.workers === 0 ? availableParallelism() : config.workers;
 
+  // Each serving process exports its own spans; the SDK is loaded only when tracing is on.
+  const tracing =
+    tracingWanted(config.tracing.enabled) && (cluster.isWorker || workers <= 1) ? await startTracing(packageVersion()) : undefined;
+
   if (cluster.isWorker) {
     // The primary has migrated and seeded; a worker only serves.
-    const services = await createServices(config, { logger });
-    await listen(config, logger, '', services, await buildApp(services, { logger }));
+    const services = await createServices(config, { logger, tracer: tracing?.tracer });
+    await listen(config, logger, '', services, await buildApp(services, { logger }), undefined, tracing);
     return -1;
   }
   if (workers > 1) {
@@ -59,7 +65,7 @@ export async function serveCommand(argv: string[], io: CommandIO): Promise<numbe
   // One process: the services that migrate and seed also serve (a second set would migrate
   // and load the keys again), and the app is built while argon2 checks the config users'
   // passwords on the thread pool, for a short cold start.
-  const services = await createServices(config, { logger });
+  const services = await createServices(config, { logger, tracer: tracing?.tracer });
   let ready: [string, FastifyInstance];
   try {
     ready = await Promise.all([seed(services), buildApp(services, { logger })]);
@@ -67,7 +73,7 @@ export async function serveCommand(argv: string[], io: CommandIO): Promise<numbe
     await services.close(); // a bad config entry: nothing may keep the process from exiting
     throw err;
   }
-  await listen(config, logger, ready[0], services, ready[1], io);
+  await listen(config, logger, ready[0], services, ready[1], io, tracing);
   return -1; // keep running
 }
 
@@ -99,6 +105,7 @@ async function listen(
   services: Services,
   app: FastifyInstance,
   io?: CommandIO,
+  tracing?: Tracing,
 ): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   if (banner) io?.out(banner);
@@ -108,6 +115,7 @@ async function listen(
   drainOnSignals(app, async () => {
     services.janitor.stop();
     await services.close();
+    await tracing?.shutdown();
   });
 }
 

@@ -152,6 +152,13 @@ export const defaults = {
     /** Largest response body accepted from an outbound request, in bytes. */
     maxResponseBytes: 65536,
   },
+  tracing: {
+    /**
+     * Export OpenTelemetry traces (OTLP over HTTP, set up by the standard OTEL_* variables: OTEL_EXPORTER_OTLP_ENDPOINT,
+     * OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_SERVICE_NAME...). Also on whenever OTEL_EXPORTER_OTLP_ENDPOINT is set.
+     */
+    enabled: false,
+  },
   metrics: {
     /** Serve Prometheus metrics at GET /metrics (outside dev mode only once `metrics.token` is set). */
     enabled: true,

@@ -23,6 +23,8 @@ export interface DatabaseOptions {
   observe?: DatabaseObserver;
   /** Which embedded SQLite driver opens a `sqlite:` URL (default: auto). */
   sqliteDriver?: SqliteDriverChoice;
+  /** Told of every finished statement (tracing): its SQL with placeholders, duration and outcome. */
+  onQuery?: (sql: string, seconds: number, failed: boolean) => void;
 }
 
 /** Receives query timings and pool counts; the metrics implement it. */
@@ -51,7 +53,7 @@ function loadPg(): typeof pg {
 export function openDatabase(url: string, options: DatabaseOptions = {}): Db {
   if (url.startsWith('sqlite:')) {
     const { database, forgetStatements } = openSqlite(url.slice('sqlite:'.length) || ':memory:', options.sqliteDriver);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), log: queryLog(options.observe) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), log: queryLog(options) });
     sqliteStatements.set(db, forgetStatements);
     return db;
   }
@@ -67,14 +69,17 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Db {
   // which would crash the process on a PostgreSQL restart; its query fails anyway.
   pool.on('connect', (client) => client.on('error', () => {}));
   options.observe?.watchPool(() => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLog(options.observe) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLog(options) });
   postgresDatabases.add(db);
   return db;
 }
 
-function queryLog(observe: DatabaseObserver | undefined): ((event: LogEvent) => void) | undefined {
-  if (!observe) return undefined;
-  return (event) => observe.query(event.queryDurationMillis / 1000, event.level === 'error');
+function queryLog({ observe, onQuery }: DatabaseOptions): ((event: LogEvent) => void) | undefined {
+  if (!observe && !onQuery) return undefined;
+  return (event) => {
+    observe?.query(event.queryDurationMillis / 1000, event.level === 'error');
+    onQuery?.(event.query.sql, event.queryDurationMillis / 1000, event.level === 'error');
+  };
 }
 
 const postgresDatabases = new WeakSet<Db>();
