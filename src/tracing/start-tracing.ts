@@ -14,7 +14,7 @@ export interface Tracing {
 
 /**
  * Starts the OpenTelemetry SDK: spans go in batches to an OTLP/HTTP collector that the
- * standard OTEL_* variables name (endpoint, headers, JSON or protobuf, batch delays;
+ * standard OTEL_* variables name (endpoint, headers, timeout, batch delays; JSON bodies;
  * OTEL_SERVICE_NAME, default `tessera`). The SDK is imported here only, and only when
  * tracing is on: a server without it loads none of it.
  */
