@@ -163,13 +163,19 @@ function envNames(path: string): string[] {
 /** Variables Tessera reads that are not settings. */
 const OTHER_ENV = ['TESSERA_CONFIG'];
 
-/** A TESSERA_* variable that names no setting is a typo the operator wants to hear about. */
+/**
+ * A TESSERA_* variable that names no setting but is close to one is a typo the operator wants to
+ * hear about. One that resembles no setting is left alone: the environment is shared with other
+ * tools (a CI's cache folder, an example app's TESSERA_URL), and a name that was harmless in one
+ * release must not stop the server in the next.
+ */
 function checkEnvironmentNames(env: NodeJS.ProcessEnv, problems: ConfigProblems): void {
   const known = new Set([...OTHER_ENV, ...settingPaths(defaults).flatMap(envNames)].filter((n) => n.startsWith('TESSERA_')));
+  const suffixes = [...known].map((n) => n.slice('TESSERA_'.length));
   for (const name of Object.keys(env)) {
     if (!name.startsWith('TESSERA_') || known.has(name)) continue;
-    const suffixes = [...known].map((n) => n.slice('TESSERA_'.length));
-    problems.add(name, `unknown environment variable${didYouMean(name.slice('TESSERA_'.length), suffixes, (s) => `TESSERA_${s}`)}`);
+    const suggestion = didYouMean(name.slice('TESSERA_'.length), suffixes, (s) => `TESSERA_${s}`);
+    if (suggestion !== '') problems.add(name, `unknown environment variable${suggestion}`);
   }
 }
 
