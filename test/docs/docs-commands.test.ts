@@ -153,6 +153,7 @@ describe('the commands and requests in the documentation', () => {
         'tessera keys rotate --algorithm ES256',
         'tessera clients create --id shop \\',
         '  --redirect-uris https://shop.example.com/cb',
+        'docker build -t tessera . && TESSERA_SECRET=x tessera users frob',
         'curl -s http://localhost:3000/oauth/token -d grant_type=client_credentials',
         'curl -s -X DELETE http://localhost:3000/token',
         'npm run deploy',
@@ -165,6 +166,7 @@ describe('the commands and requests in the documentation', () => {
       'docs/rotten.md: `tessera clients frobnicate`: no such command (create, list, show, update, delete)',
       'docs/rotten.md: `tessera keys rotate` has no --algorithm',
       'docs/rotten.md: `tessera clients create` has no --redirect-uris',
+      'docs/rotten.md: `tessera users frob`: no such command (create, list, delete, set-password)',
     ]);
     const endpoints = await endpointProblems(server, rotten);
     assert.equal(endpoints.length, 3, endpoints.join('\n'));

@@ -46,8 +46,11 @@ export function tesseraCommands(file: string, markdown: string): TesseraCommand[
   for (const { lang, code } of codeBlocks(markdown)) {
     if (lang !== 'sh' && lang !== 'bash') continue;
     for (const line of shellLines(code)) {
-      // `tessera` or `npx tessera` as a command (not `tessera-idp`), up to the next pipe or list operator.
-      for (const m of line.matchAll(/(?:^|[\s;|&(])(?:npx\s+)?tessera\s+([^|;&)]*)/g)) found.push({ file, words: shellWords(m[1]) });
+      // `tessera` or `npx tessera` in command position (line start or after a list operator, past any
+      // VAR=value prefixes; not an argument such as `docker build -t tessera .`, not `tessera-idp`),
+      // up to the next pipe or list operator.
+      for (const m of line.matchAll(/(?:^|[;|&(])\s*(?:\w+=\S*\s+)*(?:npx\s+)?tessera\s+([^|;&)]*)/g))
+        found.push({ file, words: shellWords(m[1]) });
     }
   }
   return found;
