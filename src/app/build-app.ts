@@ -27,6 +27,8 @@ import { loginRoutes } from '../interaction/login-routes.js';
 import { metricsEndpoint } from '../metrics/metrics-endpoint.js';
 import { requestMetrics } from '../metrics/request-metrics.js';
 import { NotFound } from '../protocol/oauth-errors.js';
+import { playgroundRoutes } from '../playground/playground-routes.js';
+import { DEMO_USER } from '../seed/dev-demo.js';
 
 export interface AppOptions {
   logger?: Logger | false;
@@ -172,6 +174,16 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       pages: devicePages,
       clock,
     });
+    // Dev mode, or `playground.enabled`: otherwise /playground does not exist (404) and neither does its client.
+    if (services.playground) {
+      await pages.register(playgroundRoutes, {
+        issuer,
+        client: services.playground,
+        csrf: services.csrf,
+        clock,
+        demoUser: config.dev ? { username: DEMO_USER.username, password: DEMO_USER.password } : undefined,
+      });
+    }
   });
   return app;
 }

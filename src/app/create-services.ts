@@ -60,6 +60,7 @@ import { Sessions } from '../session/sessions.js';
 import type { CsrfOptions } from '../session/csrf.js';
 import { pendingRequests, type PendingRequests } from '../authorize/pending-request.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { playgroundClient, playgroundEnabled, type PlaygroundClient } from '../playground/playground-client.js';
 
 /**
  * The composition root's services, built once at startup. Only src/app/ and the CLI see this
@@ -115,6 +116,8 @@ export interface Services {
   pendingRequests: PendingRequests;
   /** Purges expired rows; `serve` schedules it, `tessera janitor` runs it once. */
   janitor: Janitor & { schedule(): void };
+  /** The playground's demo client, when the playground is served (dev mode or `playground.enabled`). */
+  playground: PlaygroundClient | undefined;
   /** Resolves when the database answers (readiness). */
   ping: () => Promise<void>;
   close(): Promise<void>;
@@ -301,6 +304,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     csrf: { key: deriveKey(secret, 'csrf'), secure: config.issuer.startsWith('https:') },
     pendingRequests: pendingRequests({ box: createSecretBox(secret, 'interactions'), ttl: config.ttl.interaction, clock }),
     janitor,
+    playground: playgroundEnabled(config) ? playgroundClient(config.issuer, secret) : undefined,
     ping: () => ping(db),
     async close() {
       clearInterval(refresh);

@@ -8,6 +8,7 @@ import { createServices, type Services } from '../app/create-services.js';
 import { buildApp } from '../app/build-app.js';
 import { seedFromConfig } from '../seed/seed-from-config.js';
 import { seedDevDemo } from '../seed/dev-demo.js';
+import { seedPlaygroundClient } from '../seed/seed-playground-client.js';
 import { UsageError, parseFlags, positionals, type CommandIO } from './args.js';
 import { runClusterPrimary } from './cluster-primary.js';
 import { startTracing, tracingWanted, type Tracing } from '../tracing/start-tracing.js';
@@ -92,9 +93,10 @@ async function prepare(config: Config, logger: Logger): Promise<string> {
   }
 }
 
-/** Config clients and users, then dev mode's demo data; returns the dev banner. */
+/** Config clients and users, the playground's client (or its removal), then dev mode's demo data; returns the dev banner. */
 async function seed(services: Services): Promise<string> {
   await seedFromConfig(services);
+  await seedPlaygroundClient(services);
   return services.config.dev ? await seedDevDemo(services) : '';
 }
 

@@ -178,6 +178,13 @@ export const defaults = {
     /** Days audit events are kept (0 = forever). */
     auditRetentionDays: 90,
   },
+  playground: {
+    /**
+     * Serve the flow playground at /playground and register its demo client `playground` (dev mode: always). Off: neither exists,
+     * and a `playground` client left from an earlier start is deleted.
+     */
+    enabled: false,
+  },
   /** Extra scopes beyond openid, profile, email, address, phone, offline_access: "name: description" strings. */
   scopes: [] as string[],
   /** Clients declared in the config file (RFC 7591 metadata). Loaded idempotently at startup. */

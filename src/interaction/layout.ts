@@ -57,6 +57,8 @@ export interface SendOptions {
   status?: number;
   /** CSP hashes of inline scripts the page runs (form_post auto-submit). */
   scriptHashes?: string[];
+  /** CSP hashes of the page's own stylesheet, when it is not the shared one (the playground's wide pages). */
+  styleHashes?: string[];
 }
 
 /**
@@ -65,11 +67,12 @@ export interface SendOptions {
  */
 export function setPageHeaders(reply: FastifyReply, options: SendOptions = {}): void {
   const scripts = options.scriptHashes?.length ? options.scriptHashes.map((h) => `'${h}'`).join(' ') : "'none'";
+  const styles = options.styleHashes?.length ? options.styleHashes.map((h) => `'${h}'`).join(' ') : CSS_HASH;
   reply
     .header('x-frame-options', 'DENY')
     .header(
       'content-security-policy',
-      `default-src 'none'; style-src ${CSS_HASH}; img-src https: data:; script-src ${scripts}; base-uri 'none'; frame-ancestors 'none'`,
+      `default-src 'none'; style-src ${styles}; img-src https: data:; script-src ${scripts}; base-uri 'none'; frame-ancestors 'none'`,
     )
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'no-referrer')

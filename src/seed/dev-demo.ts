@@ -2,6 +2,7 @@ import type { UserDirectory } from '../accounts/user-directory.js';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import type { Config } from '../config/load-config.js';
 import { GRANT_DEVICE_CODE } from '../clients/client.js';
+import { PLAYGROUND_CALLBACK_PATH } from '../playground/playground-client.js';
 
 /** The client metadata (RFC 7591 names) a demo client registers with. */
 type DemoClient = {
@@ -82,23 +83,38 @@ export interface DevDemoDeps {
   users: Pick<UserDirectory, 'upsert'>;
 }
 
+/**
+ * The demo clients as dev mode registers them at `issuer`: the walkthrough's redirect URIs stay as
+ * written, and each client that redirects may also come back to the playground's callback, a page
+ * that exists, instead of ending on an unreachable demo address after "Allow".
+ */
+export function demoClients(issuer: string): DemoClient[] {
+  return DEMO_CLIENTS.map((client) =>
+    client.redirect_uris?.length ? { ...client, redirect_uris: [...client.redirect_uris, `${issuer}${PLAYGROUND_CALLBACK_PATH}`] } : client,
+  );
+}
+
 /** Seeds the demo clients and user (idempotent) and returns the text printed at startup. */
 export async function seedDevDemo(deps: DevDemoDeps): Promise<string> {
-  for (const client of DEMO_CLIENTS) {
+  const { issuer } = deps.config;
+  const clients = demoClients(issuer);
+  for (const client of clients) {
     // The walkthrough's web client redirects to http://example.local; only dev mode allows that.
     await deps.clients.save(client, 'dev', {}, { allowInsecureHttp: true });
   }
   await deps.users.upsert(DEMO_USER.username, DEMO_USER.password, DEMO_USER.claims);
-  const { issuer } = deps.config;
   const lines = [
     '',
     `Tessera (dev mode) is running.`,
+    '',
+    `  Open this first: ${issuer}/playground  (pick a flow, click, sign in as ${DEMO_USER.username} / ${DEMO_USER.password})`,
+    '',
     `  issuer:    ${issuer}`,
     `  discovery: ${issuer}/.well-known/openid-configuration`,
     '',
     'Demo clients:',
   ];
-  for (const c of DEMO_CLIENTS) {
+  for (const c of clients) {
     lines.push(`  ${c.client_id}  (${c.client_name})`);
     lines.push(`    auth method:   ${c.token_endpoint_auth_method}${c.client_secret ? `, secret: ${c.client_secret}` : ''}`);
     lines.push(`    grant types:   ${c.grant_types.join(', ')}`);

@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../../src/config/load-config.js';
 import { createServices, type Services } from '../../src/app/create-services.js';
 import { buildApp } from '../../src/app/build-app.js';
 import { seedFromConfig } from '../../src/seed/seed-from-config.js';
+import { seedPlaygroundClient } from '../../src/seed/seed-playground-client.js';
 import { createTestDatabase, SQLITE_DRIVER, type DatabaseKind } from './databases.js';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
@@ -54,6 +55,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const services = await createServices(config, { schema: database.schema });
   await seedFromConfig(services);
+  await seedPlaygroundClient(services);
   const app = await buildApp(services);
   if (options.listen !== false) await app.listen({ port, host: '127.0.0.1' });
   else await app.ready();
