@@ -9,7 +9,7 @@ export interface DecodedJwt {
   claims: Record<string, unknown>;
   kid: string | undefined;
   /** Checked against the JWKS fetched from this server. */
-  signature: 'verified' | 'does not verify' | 'no key with this kid';
+  signature: 'verified' | 'does not verify' | 'no key with this kid' | 'not a decodable JWT';
   /** OIDC Core §3.1.3.6: for an ID token issued with an access token. */
   atHash?: 'matches the access token' | 'does not match the access token' | 'absent';
 }
@@ -35,8 +35,14 @@ export function computeAtHash(alg: unknown, accessToken: string): string | undef
 }
 
 export async function decodeJwt(name: string, token: string, jwks: JSONWebKeySet, accessToken?: string): Promise<DecodedJwt> {
-  const header = decodeProtectedHeader(token) as Record<string, unknown>;
-  const claims = readClaims(token) as Record<string, unknown>;
+  let header: Record<string, unknown>;
+  let claims: Record<string, unknown>;
+  try {
+    header = decodeProtectedHeader(token) as Record<string, unknown>;
+    claims = readClaims(token) as Record<string, unknown>;
+  } catch {
+    return { name, header: {}, claims: {}, kid: undefined, signature: 'not a decodable JWT' };
+  }
   const kid = typeof header.kid === 'string' ? header.kid : undefined;
   let signature: DecodedJwt['signature'];
   if (!jwks.keys.some((key) => key.kid === kid)) signature = 'no key with this kid';

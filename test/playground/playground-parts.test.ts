@@ -7,6 +7,7 @@ import { curlCommand, shellQuote } from '../../src/playground/curl.js';
 import { computeAtHash, decodeJwt } from '../../src/playground/decode-jwt.js';
 import { buildRequest, requestText } from '../../src/playground/exchange.js';
 import { maskSecrets } from '../../src/playground/mask.js';
+import { DEMO_CLIENTS, demoClients } from '../../src/seed/dev-demo.js';
 
 describe('the playground parts', () => {
   it('quotes for the shell so that sh reads back exactly the value', () => {
@@ -57,5 +58,21 @@ describe('the playground parts', () => {
     assert.equal((await decodeJwt('id_token', await sign({}), jwks, 'at')).atHash, 'absent');
     assert.equal((await decodeJwt('id_token', await sign({}, other.privateKey), jwks)).signature, 'does not verify');
     assert.equal((await decodeJwt('access_token', await sign({}, privateKey, 'k2'), jwks)).signature, 'no key with this kid');
+    assert.equal((await decodeJwt('access_token', 'aaaa.bbbb.cccc', jwks)).signature, 'not a decodable JWT');
+  });
+});
+
+describe("dev mode's demo clients", () => {
+  it('keep the walkthrough redirect URIs as written and add the playground callback', () => {
+    const clients = demoClients('http://localhost:3000');
+    for (const original of DEMO_CLIENTS) {
+      const client = clients.find((c) => c.client_id === original.client_id)!;
+      if (!original.redirect_uris?.length) {
+        assert.equal(client.redirect_uris, original.redirect_uris);
+        continue;
+      }
+      assert.deepEqual(client.redirect_uris, [...original.redirect_uris, 'http://localhost:3000/playground/callback']);
+    }
+    assert.ok(DEMO_CLIENTS.find((c) => c.client_id === 'my_client_id')!.redirect_uris!.includes('https://myapp.com/autorization'));
   });
 });
