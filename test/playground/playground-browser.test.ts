@@ -218,6 +218,21 @@ for (const database of DATABASES) {
       assertShownAreLogged(await shownExchanges(page), since());
     });
 
+    it('authorization code, denied: the run ends with access_denied and nothing is redeemed', async () => {
+      const since = logFrom();
+      await page.goto(`${server.url}/playground`);
+      await page.click('#flow-code button[type=submit]');
+      await page.click('button[name=decision][value=deny]');
+      assert.equal(await waitForStatus(page), 'false');
+      assert.match((await page.textContent('#status')) ?? '', /access_denied/);
+      const shown = await shownExchanges(page);
+      assert.deepEqual(
+        shown.map((e) => `${e.method} ${e.path}`),
+        ['GET /auth', 'GET /playground/callback'],
+      );
+      assertShownAreLogged(shown, since());
+    });
+
     it('client credentials', async () => {
       const since = logFrom();
       await page.goto(`${server.url}/playground`);
