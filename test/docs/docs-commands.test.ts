@@ -108,8 +108,11 @@ describe('the commands and requests in the documentation', () => {
   const documents = Object.fromEntries(DOCUMENTS.map((file) => [file, read(file)]));
 
   before(async () => {
-    // Every optional endpoint switched on: registration is on by default, /metrics needs a token.
-    server = await startTestServer({ listen: false, config: { metrics: { token: 'docs-test-metrics-token' } } });
+    // Every optional endpoint switched on: registration is on by default, /metrics needs a token, /playground playground.enabled.
+    server = await startTestServer({
+      listen: false,
+      config: { metrics: { token: 'docs-test-metrics-token' }, playground: { enabled: true } },
+    });
   });
   after(() => server.close());
 
