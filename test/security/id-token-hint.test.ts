@@ -1,0 +1,62 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { SignJWT } from 'jose';
+import { DATABASES } from '../support/databases.js';
+import { startTestServer, type TestServer } from '../support/test-provider.js';
+import { authorize, browse } from '../support/browser-less.js';
+import { AUTHORIZE_CLIENTS, AUTHORIZE_USERS, webRequest } from '../support/authorize-fixtures.js';
+import { authUrl, getUserinfo, redeem } from '../support/security-flows.js';
+
+// Security review findings 6, 9 and 10: what an id_token_hint may do, and what it may not.
+for (const database of DATABASES) {
+  describe(`id_token_hint (${database})`, () => {
+    let server: TestServer;
+    /** Alice's real tokens, from a real sign-in of the `web` client. */
+    let alice: { access_token: string; id_token?: string };
+    before(async () => {
+      server = await startTestServer({ database, config: { clients: AUTHORIZE_CLIENTS, users: AUTHORIZE_USERS } });
+      const signedIn = await authorize(server.url, webRequest());
+      alice = await redeem(server.url, signedIn.code!);
+    });
+    after(() => server.close());
+
+    describe('finding 6: an access token is never taken for an ID token', () => {
+      it('at /auth: an access token as id_token_hint is invalid_request', async () => {
+        const response = await fetch(authUrl(server.url, { id_token_hint: alice.access_token }), { redirect: 'manual' });
+        const location = new URL(response.headers.get('location')!);
+        assert.equal(location.origin + location.pathname, 'https://rp.example/cb');
+        assert.equal(location.searchParams.get('error'), 'invalid_request');
+      });
+
+      it('at /session/end: an access token as id_token_hint is a 400 page, and the session stays', async () => {
+        const { jar } = await authorize(server.url, webRequest());
+        const response = await browse(jar, `${server.url}/session/end?${new URLSearchParams({ id_token_hint: alice.access_token })}`);
+        assert.equal(response.status, 400);
+        assert.equal(response.headers.get('location'), null);
+        const again = await authorize(server.url, webRequest({ prompt: 'none' }), { jar });
+        assert.ok(again.code, 'still signed in');
+      });
+
+      it('a logout token, or any other typed JWT of ours, is no ID token either', async () => {
+        const key = server.services.keys.signingKey('RS256');
+        const { sub } = JSON.parse(Buffer.from(alice.id_token!.split('.')[1], 'base64url').toString()) as { sub: string };
+        for (const typ of ['logout+jwt', 'at+jwt', 'application/at+jwt', 'token-introspection+jwt']) {
+          const token = await new SignJWT({ sub, aud: 'web', events: {} })
+            .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ })
+            .setIssuer(server.url)
+            .setIssuedAt()
+            .setExpirationTime('5m')
+            .sign(key.privateKey);
+          const response = await fetch(authUrl(server.url, { id_token_hint: token }), { redirect: 'manual' });
+          assert.equal(new URL(response.headers.get('location')!).searchParams.get('error'), 'invalid_request', typ);
+        }
+      });
+
+      it('the other way round: an ID token is no access token at /userinfo', async () => {
+        const answer = await getUserinfo(server.url, alice.id_token!);
+        assert.equal(answer.status, 401);
+        assert.match(answer.wwwAuthenticate ?? '', /error="invalid_token"/);
+      });
+    });
+  });
+}
