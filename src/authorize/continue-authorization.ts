@@ -59,8 +59,9 @@ export async function continueAuthorization(
   if (reason || !session || !user) {
     if (pending.prompt.includes('none')) throw new LoginRequired('the person must sign in', reason);
     const next = { ...pending, staleSignIn: session?.signInId ?? '' };
-    const hint = pending.loginHint ?? (pending.hintSub ? (await deps.users.findById(pending.hintSub))?.username : undefined);
-    return { kind: 'login', url: loginUrl(deps.issuer, resumePath(deps.pendingRequests.seal(next)), hint) };
+    // Only the client's own login_hint prefills the form: an id_token_hint never puts the
+    // user's login name into a URL (anyone holding an ID token could read it there).
+    return { kind: 'login', url: loginUrl(deps.issuer, resumePath(deps.pendingRequests.seal(next)), pending.loginHint) };
   }
 
   const remembered = await deps.consents.scopes(session.userId, client.clientId);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { SignJWT } from 'jose';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
-import { authorize, browse } from '../support/browser-less.js';
+import { authorize, browse, CookieJar, parseForms } from '../support/browser-less.js';
 import { AUTHORIZE_CLIENTS, AUTHORIZE_USERS, webRequest } from '../support/authorize-fixtures.js';
 import { authUrl, getUserinfo, redeem } from '../support/security-flows.js';
 
@@ -56,6 +56,33 @@ for (const database of DATABASES) {
         const answer = await getUserinfo(server.url, alice.id_token!);
         assert.equal(answer.status, 401);
         assert.match(answer.wwwAuthenticate ?? '', /error="invalid_token"/);
+      });
+    });
+
+    describe("finding 9: an id_token_hint never puts the user's login name into a URL", () => {
+      it('from a fresh browser, the sign-in page URL and form carry no login name', async () => {
+        const jar = new CookieJar();
+        const response = await browse(jar, authUrl(server.url, { id_token_hint: alice.id_token }));
+        assert.equal(response.status, 303);
+        const login = new URL(response.headers.get('location')!);
+        assert.equal(login.pathname, '/login');
+        assert.equal(login.searchParams.get('login_hint'), null);
+        assert.ok(!login.toString().includes('alice'), login.toString());
+        const page = await browse(jar, login.toString());
+        assert.equal(parseForms(await page.text())[0].fields.login ?? '', '');
+      });
+
+      it("with another user's session, the sign-in page URL carries no login name either", async () => {
+        const bob = await authorize(server.url, webRequest(), { username: 'bob', password: AUTHORIZE_USERS[1].password });
+        const response = await browse(bob.jar, authUrl(server.url, { id_token_hint: alice.id_token }));
+        const login = new URL(response.headers.get('location')!);
+        assert.equal(login.pathname, '/login');
+        assert.ok(!login.toString().includes('alice'), login.toString());
+      });
+
+      it("the client's own login_hint still prefills", async () => {
+        const response = await fetch(authUrl(server.url, { id_token_hint: alice.id_token, login_hint: 'alice' }), { redirect: 'manual' });
+        assert.equal(new URL(response.headers.get('location')!).searchParams.get('login_hint'), 'alice');
       });
     });
   });
