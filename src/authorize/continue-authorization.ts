@@ -8,6 +8,7 @@ import type { ConsentsStore } from '../storage/ports.js';
 import type { AuthorizationRequest } from './authorization-request.js';
 import { authorizationResponse, type AuthorizationResponse } from './authorization-response.js';
 import { issueCode, type IssueCodeDeps } from './issue-code.js';
+import { checkSignedInUser } from './check-signed-in-user.js';
 import { loginReason } from './login-reason.js';
 import type { PendingRequests } from './pending-request.js';
 import { resumePath } from './resume-path.js';
@@ -63,6 +64,7 @@ export async function continueAuthorization(
     // user's login name into a URL (anyone holding an ID token could read it there).
     return { kind: 'login', url: loginUrl(deps.issuer, resumePath(deps.pendingRequests.seal(next)), pending.loginHint) };
   }
+  checkSignedInUser(pending, session);
 
   const remembered = await deps.consents.scopes(session.userId, client.clientId);
   if (consentNeeded(pending, remembered)) {

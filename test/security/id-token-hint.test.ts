@@ -85,5 +85,41 @@ for (const database of DATABASES) {
         assert.equal(new URL(response.headers.get('location')!).searchParams.get('login_hint'), 'alice');
       });
     });
+
+    describe('finding 10: id_token_hint naming A, then a sign-in as B', () => {
+      it('from a fresh browser: login_required at the redirect URI, no code for B', async () => {
+        const result = await authorize(server.url, webRequest({ id_token_hint: alice.id_token }), {
+          username: 'bob',
+          password: AUTHORIZE_USERS[1].password,
+        });
+        assert.deepEqual(result.pages, ['login']);
+        assert.equal(result.code, undefined);
+        assert.equal(result.error, 'login_required');
+        assert.equal(result.state, 'state-123');
+        assert.equal(result.iss, server.url);
+        assert.ok(result.location.startsWith('https://rp.example/cb?'));
+      });
+
+      it("with B's session, B signing in again: login_required", async () => {
+        const bob = await authorize(server.url, webRequest(), { username: 'bob', password: AUTHORIZE_USERS[1].password });
+        const result = await authorize(server.url, webRequest({ id_token_hint: alice.id_token }), {
+          jar: bob.jar,
+          username: 'bob',
+          password: AUTHORIZE_USERS[1].password,
+        });
+        assert.deepEqual(result.pages, ['login']);
+        assert.equal(result.error, 'login_required');
+        assert.equal(result.code, undefined);
+      });
+
+      it('signing in as A answers with a code for A', async () => {
+        const result = await authorize(server.url, webRequest({ id_token_hint: alice.id_token }));
+        assert.ok(result.code);
+        const tokens = await redeem(server.url, result.code);
+        const hinted = JSON.parse(Buffer.from(alice.id_token!.split('.')[1], 'base64url').toString()) as { sub: string };
+        const issued = JSON.parse(Buffer.from(tokens.id_token!.split('.')[1], 'base64url').toString()) as { sub: string };
+        assert.equal(issued.sub, hinted.sub);
+      });
+    });
   });
 }

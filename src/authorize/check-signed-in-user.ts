@@ -1,0 +1,16 @@
+import { LoginRequired } from '../protocol/oauth-errors.js';
+import type { Session } from '../session/sessions.js';
+import type { AuthorizationRequest } from './authorization-request.js';
+
+/**
+ * OIDC Core §3.1.2.1 id_token_hint: "If the End-User identified by the ID Token is logged in or
+ * is logged in by the request, then the Authorization Server returns a positive response;
+ * otherwise, it SHOULD return an error, such as login_required." Before a sign-in a mismatch
+ * asks for one (loginReason); once the person has signed in as someone else, the answer is
+ * login_required, never a code for the other user.
+ */
+export function checkSignedInUser(request: AuthorizationRequest, session: Session): void {
+  if (request.hintSub !== undefined && request.hintSub !== session.userId) {
+    throw new LoginRequired('the person signed in as another user than the one id_token_hint names');
+  }
+}
