@@ -114,7 +114,13 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     scopes: services.scopes,
     clock,
   });
-  await app.register(userinfoEndpoint, { issuer, metadata, accessTokens: services.accessTokens, users: services.users });
+  await app.register(userinfoEndpoint, {
+    issuer,
+    metadata,
+    accessTokens: services.accessTokens,
+    users: services.users,
+    defaultAudience: config.accessTokens.defaultAudience,
+  });
 
   // The pages a person sees: cookies (sessions, CSRF) and errors shown as a page, in this scope only.
   await app.register(async (pages) => {

@@ -6,6 +6,7 @@ import { InsufficientScope, InvalidRequest, InvalidToken } from '../protocol/oau
 import { formParams } from '../protocol/params.js';
 import { userinfoClaims } from '../rules/release-policy.js';
 import { bearerToken } from '../rules/bearer-token.js';
+import { audienceIncludes } from '../rules/resource.js';
 import { FORM_MEDIA_TYPE, mediaType } from '../rules/media-type.js';
 
 export interface UserinfoOptions {
@@ -13,11 +14,19 @@ export interface UserinfoOptions {
   metadata: ProviderMetadata;
   accessTokens: Pick<AccessTokens, 'verify'>;
   users: Pick<UserDirectory, 'findById'>;
+  /** The audience of access tokens issued without a `resource` (config accessTokens.defaultAudience). */
+  defaultAudience: string;
 }
 
 /** OIDC Core §5.3: the userinfo endpoint, GET or POST with a bearer access token. */
-export async function userinfoEndpoint(app: FastifyInstance, { issuer, metadata, accessTokens, users }: UserinfoOptions): Promise<void> {
+export async function userinfoEndpoint(
+  app: FastifyInstance,
+  { issuer, metadata, accessTokens, users, defaultAudience }: UserinfoOptions,
+): Promise<void> {
   metadata.set('userinfo_endpoint', `${issuer}/userinfo`);
+  // Userinfo is a resource of the issuer itself: tokens for it name the issuer, this endpoint,
+  // or the audience tokens get when no resource was asked for.
+  const ownAudiences = [issuer, `${issuer}/userinfo`, defaultAudience];
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
@@ -28,6 +37,8 @@ export async function userinfoEndpoint(app: FastifyInstance, { issuer, metadata,
     }
     const info = await accessTokens.verify(token);
     if (!info) throw new InvalidToken('the access token is invalid, expired or revoked');
+    // RFC 9700 §2.3, RFC 8707 §2: a token minted for another resource server is not for userinfo.
+    if (!audienceIncludes(info.aud, ownAudiences)) throw new InvalidToken('the access token was issued for another audience');
     // A client_credentials token names no end-user: there is nobody to describe.
     if (!info.userId) throw new InvalidToken('the access token was not issued for an end-user');
     const scopes = info.scope.split(' ').filter(Boolean);

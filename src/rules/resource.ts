@@ -14,3 +14,11 @@ export function checkResource(params: Params): string | undefined {
   if (resource.includes('#')) throw new InvalidTarget('resource must not contain a fragment');
   return resource;
 }
+
+/**
+ * Whether an access token's audience names one of `accepted` (RFC 9068 §4: a resource server
+ * refuses tokens whose `aud` does not name it; RFC 8707 §2, RFC 9700 §2.3).
+ */
+export function audienceIncludes(aud: string | string[], accepted: readonly string[]): boolean {
+  return (Array.isArray(aud) ? aud : [aud]).some((value) => accepted.includes(value));
+}

@@ -2,19 +2,19 @@ import assert from 'node:assert/strict';
 import { decodeJwt, type JWTPayload } from 'jose';
 import { AUTHORIZE_CLIENTS, webRequest } from './authorize-fixtures.js';
 
-/** Redeems a code of a client in AUTHORIZE_CLIENTS (client_secret_basic) at /token. */
+/** Redeems a code at /token for a client_secret_basic client (one of AUTHORIZE_CLIENTS unless `secret` is given). */
 export async function redeem(
   issuer: string,
   code: string,
   clientId = 'web',
+  secret = AUTHORIZE_CLIENTS.find((c) => c.client_id === clientId)?.client_secret,
   redirectUri = 'https://rp.example/cb',
 ): Promise<{ access_token: string; id_token?: string; scope: string }> {
-  const client = AUTHORIZE_CLIENTS.find((c) => c.client_id === clientId)!;
   const response = await fetch(`${issuer}/token`, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${clientId}:${client.client_secret}`).toString('base64')}`,
+      authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
     },
     body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri }),
   });
