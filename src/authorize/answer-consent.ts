@@ -36,13 +36,14 @@ export async function answerConsent(deps: AnswerConsentDeps, answer: ConsentAnsw
   }
   // RFC 6749 §4.1.2.1: the resource owner denied the request.
   if (answer.decision === 'deny') throw new AccessDenied('the person did not allow the application access');
-  await deps.consents.remember(session.userId, pending.clientId, consentToRemember(pending), deps.clock.nowSeconds());
+  const consent = consentToRemember(pending);
+  await deps.consents.remember(session.userId, pending.clientId, consent, deps.clock.nowSeconds());
   await deps.audit.record({
     type: 'consent.granted',
     userId: session.userId,
     clientId: pending.clientId,
     address: answer.address,
-    detail: { scope: pending.scopes.join(' ') },
+    detail: { scope: pending.scopes.join(' '), claims: consent.claims.join(' ') || undefined },
   });
   const code = await issueCode(deps, pending, session);
   return { kind: 'respond', response: authorizationResponse(pending, deps.issuer, { code }) };

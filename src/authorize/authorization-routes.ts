@@ -38,7 +38,7 @@ export interface AuthorizationRoutesOptions extends ValidationDeps, ContinueAuth
   metadata: ProviderMetadata;
   clients: Pick<ClientRegistry, 'find'>;
   sessions: Pick<Sessions, 'current'>;
-  consents: Pick<ConsentsStore, 'scopes' | 'remember'>;
+  consents: Pick<ConsentsStore, 'find' | 'remember'>;
   pendingRequests: PendingRequests;
   csrf: CsrfOptions;
   pages: AuthorizationPages;

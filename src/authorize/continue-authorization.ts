@@ -3,7 +3,7 @@ import type { Client, ClientMetadata } from '../clients/client.js';
 import { ConsentRequired, LoginRequired } from '../protocol/oauth-errors.js';
 import { loginUrl } from '../session/login-url.js';
 import type { Session } from '../session/sessions.js';
-import { consentNeeded } from '../rules/release-policy.js';
+import { claimsBeyondScopes, consentNeeded, describeClaim } from '../rules/release-policy.js';
 import type { ConsentsStore } from '../storage/ports.js';
 import type { AuthorizationRequest } from './authorization-request.js';
 import { authorizationResponse, type AuthorizationResponse } from './authorization-response.js';
@@ -20,6 +20,8 @@ export interface ConsentView {
   client: ClientMetadata;
   /** Scope name → what it means, in plain words. */
   scopes: { name: string; description: string }[];
+  /** Claims asked for one by one beyond those scopes (OIDC Core §5.5), each with what it is. */
+  claims: { name: string; description: string }[];
   username: string;
 }
 
@@ -35,7 +37,7 @@ export type AuthorizationDecision =
 export interface ContinueAuthorizationDeps extends IssueCodeDeps {
   issuer: string;
   users: Pick<UserDirectory, 'findById'>;
-  consents: Pick<ConsentsStore, 'scopes'>;
+  consents: Pick<ConsentsStore, 'find'>;
   /** Scopes this provider knows, with what the consent page says of each. */
   scopes: ReadonlyMap<string, string>;
   pendingRequests: Pick<PendingRequests, 'seal'>;
@@ -66,15 +68,17 @@ export async function continueAuthorization(
   }
   checkSignedInUser(pending, session);
 
-  const remembered = await deps.consents.scopes(session.userId, client.clientId);
+  const remembered = await deps.consents.find(session.userId, client.clientId);
   if (consentNeeded(pending, remembered)) {
-    if (pending.prompt.includes('none')) throw new ConsentRequired('the person has not allowed this application these scopes');
+    // OIDC Core §3.1.2.6: no page with prompt=none, for scopes and claims alike.
+    if (pending.prompt.includes('none')) throw new ConsentRequired('the person has not allowed this application these scopes or claims');
     return {
       kind: 'consent',
       view: {
         interaction: deps.pendingRequests.seal(pending, session.sid),
         client: client.metadata,
         scopes: pending.scopes.map((name) => ({ name, description: deps.scopes.get(name) ?? name })),
+        claims: claimsBeyondScopes(pending).map((name) => ({ name, description: describeClaim(name) })),
         username: user.username,
       },
     };

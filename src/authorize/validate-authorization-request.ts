@@ -12,6 +12,7 @@ import { allowedScopes, narrowToAllowed, type KnownScopes } from '../rules/scope
 import { checkCodeChallenge, type PkceSettings } from '../rules/pkce.js';
 import { checkMaxAge } from './check-max-age.js';
 import { checkClaims } from './check-claims.js';
+import { authorizedClaimsRequest } from '../rules/release-policy.js';
 import { checkResource } from '../rules/resource.js';
 import { checkIdTokenHint } from './check-id-token-hint.js';
 
@@ -41,10 +42,12 @@ export async function validateAuthorizationRequest(
   checkRequestObject(params);
   checkResponseType(client, params);
   const prompt = checkPrompt(params);
-  const scopes = narrowToAllowed(params.scope, client, allowedScopes(client, deps.scopes), prompt);
+  const allowed = allowedScopes(client, deps.scopes);
+  const scopes = narrowToAllowed(params.scope, client, allowed, prompt);
   const pkce = checkCodeChallenge(client, params, deps.pkce);
   const maxAge = checkMaxAge(params);
-  const claims = checkClaims(params);
+  // OIDC Core §5.5: the claims request only narrows and shapes what the client may have.
+  const claims = authorizedClaimsRequest(checkClaims(params), allowed);
   const resource = checkResource(params);
   const hintSub = await checkIdTokenHint(deps.keys, deps.issuer, params, deps.clock.nowSeconds());
   return {

@@ -11,6 +11,8 @@ export interface ConsentPageOptions {
   client: ClientMetadata;
   /** Scope name → what it means, in plain words. */
   scopes: { name: string; description: string }[];
+  /** Claims asked for one by one beyond the scopes (OIDC Core §5.5): each is listed too. */
+  claims?: { name: string; description: string }[];
   username: string;
 }
 
@@ -35,13 +37,14 @@ export function renderConsentPage(options: ConsentPageOptions): SafeHtml {
     return url ? [html`<a href="${url}" rel="noopener noreferrer" target="_blank">${label}</a>`] : [];
   });
   const scopes = options.scopes.map((s) => html`<li data-scope="${s.name}">${s.description}</li>`);
+  const claims = (options.claims ?? []).map((c) => html`<li data-claim="${c.name}">See: ${c.description}</li>`);
   return renderPage({
     title: `Allow ${name}?`,
     body: html`<div class="brand">Tessera</div>
 <div class="client">${logo && html`<img src="${logo}" alt="" class="client-logo">`}
 <h1><span class="client-name">${name}</span> wants access to your account</h1></div>
 <p class="muted">If you allow it, this app will be able to:</p>
-<ul class="scopes">${scopes}</ul>
+<ul class="scopes">${scopes}${claims}</ul>
 <p class="muted">Signed in as <strong>${options.username}</strong>.</p>
 ${links.length > 0 && html`<div class="links">${links}</div>`}
 <form method="post" action="${options.action}" class="consent-form">

@@ -1,24 +1,29 @@
 import type { Db } from './database.js';
-import type { ConsentsStore } from './ports.js';
+import type { ConsentsStore, RememberedConsent } from './ports.js';
+
+const words = (text: string | null | undefined) => (text ?? '').split(' ').filter(Boolean);
+const union = (a: string[], b: string[]) => [...new Set([...a, ...b])].join(' ');
 
 export function consentsStore(db: Db): ConsentsStore {
-  const scopes = async (userId: string, clientId: string) => {
+  const find = async (userId: string, clientId: string): Promise<RememberedConsent> => {
     const row = await db
       .selectFrom('consents')
-      .select('scope')
+      .select(['scope', 'claims'])
       .where('user_id', '=', userId)
       .where('client_id', '=', clientId)
       .executeTakeFirst();
-    return row ? row.scope.split(' ').filter(Boolean) : [];
+    return { scopes: words(row?.scope), claims: words(row?.claims) };
   };
   return {
-    scopes,
+    find,
     async remember(userId, clientId, granted, now) {
-      const scope = [...new Set([...(await scopes(userId, clientId)), ...granted])].join(' ');
+      const earlier = await find(userId, clientId);
+      const scope = union(earlier.scopes, granted.scopes);
+      const claims = union(earlier.claims, granted.claims);
       await db
         .insertInto('consents')
-        .values({ user_id: userId, client_id: clientId, scope, created_at: now, updated_at: now })
-        .onConflict((oc) => oc.columns(['user_id', 'client_id']).doUpdateSet({ scope, updated_at: now }))
+        .values({ user_id: userId, client_id: clientId, scope, claims, created_at: now, updated_at: now })
+        .onConflict((oc) => oc.columns(['user_id', 'client_id']).doUpdateSet({ scope, claims, updated_at: now }))
         .execute();
     },
     async forget(userId, clientId) {

@@ -5,6 +5,7 @@ import { openSqlite, type SqliteDriverChoice } from './open-sqlite.js';
 import type { Database } from './schema.js';
 import * as initial from './migrations/001-initial.js';
 import * as grantForeignKeys from './migrations/002-grant-foreign-keys.js';
+import * as consentedClaims from './migrations/003-consented-claims.js';
 
 export type Db = Kysely<Database>;
 
@@ -12,6 +13,7 @@ export type Db = Kysely<Database>;
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-grant-foreign-keys': grantForeignKeys,
+  '003-consented-claims': consentedClaims,
 };
 
 export interface DatabaseOptions {

@@ -307,12 +307,18 @@ export interface SessionsStore {
   clientsOf(sid: string): Promise<string[]>;
 }
 
-/** Remembered consent: the scopes a user has allowed a client, so they are not asked again. */
+/** What a user has allowed a client: scopes, and single claims asked for beyond them (OIDC Core §5.5). */
+export interface RememberedConsent {
+  scopes: string[];
+  claims: string[];
+}
+
+/** Remembered consent, so the user is not asked again for what they allowed. */
 export interface ConsentsStore {
-  /** The scopes `userId` has allowed `clientId`, empty when never asked. */
-  scopes(userId: string, clientId: string): Promise<string[]>;
-  /** Adds `scopes` to what the user has allowed the client (union with earlier consent). */
-  remember(userId: string, clientId: string, scopes: string[], now: number): Promise<void>;
+  /** What `userId` has allowed `clientId`; empty lists when never asked. */
+  find(userId: string, clientId: string): Promise<RememberedConsent>;
+  /** Adds `consent` to what the user has allowed the client (union with earlier consent). */
+  remember(userId: string, clientId: string, consent: RememberedConsent, now: number): Promise<void>;
   forget(userId: string, clientId: string): Promise<void>;
 }
 

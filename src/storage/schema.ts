@@ -83,6 +83,8 @@ export interface ConsentRow {
   user_id: string;
   client_id: string;
   scope: string;
+  /** Claims allowed one by one beyond the scopes (OIDC Core §5.5), space-separated; migration 003. */
+  claims: string;
   created_at: number;
   updated_at: number;
 }

@@ -134,7 +134,7 @@ for (const kind of DATABASES) {
         access_tokens: await rows(db, 'access_tokens'),
         device_codes: await rows(db, 'device_codes'),
       };
-      assert.deepEqual(await migrate(db), ['002-grant-foreign-keys']);
+      assert.deepEqual(await migrate(db, { upTo: '002-grant-foreign-keys' }), ['002-grant-foreign-keys']);
     });
     after(async () => {
       await db.destroy();
@@ -209,6 +209,33 @@ for (const kind of DATABASES) {
     });
 
     it('is not run twice', async () => {
+      assert.deepEqual(await migrate(db, { upTo: '002-grant-foreign-keys' }), []);
+    });
+  });
+}
+
+/** Migration 003: remembered consent of 002 is kept, with no single claims allowed. */
+for (const kind of DATABASES) {
+  describe(`migration 003, consented claims (${kind})`, () => {
+    let database: TestDatabase;
+    let db: Db;
+    before(async () => {
+      database = await createTestDatabase(kind);
+      db = openDatabase(database.url, { schema: database.schema });
+      await migrate(db, { upTo: '002-grant-foreign-keys' });
+      await sql`insert into consents (user_id, client_id, scope, created_at, updated_at) values ('u', 'c', 'openid email', 1, 1)`.execute(
+        db,
+      );
+      assert.deepEqual(await migrate(db), ['003-consented-claims']);
+    });
+    after(async () => {
+      await db.destroy();
+      await database.drop();
+    });
+
+    it('keeps the consent rows, with an empty claims column', async () => {
+      const rows = await db.selectFrom('consents').selectAll().execute();
+      assert.deepEqual(rows, [{ user_id: 'u', client_id: 'c', scope: 'openid email', claims: '', created_at: 1, updated_at: 1 }]);
       assert.deepEqual(await migrate(db), []);
     });
   });
