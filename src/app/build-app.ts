@@ -153,6 +153,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       metadata,
       scopes: services.scopes,
       pkce: config.pkce,
+      resourcePolicy: config.accessTokens,
       keys: services.keys,
       clients: services.clients,
       users: services.users,

@@ -53,7 +53,7 @@ import { expiredRowsStore } from '../storage/expired-rows-store.js';
 import { ProviderMetadata } from '../protocol/provider-metadata.js';
 import { createSecretBox, deriveKey } from '../util/secret-box.js';
 import { devSecret } from '../dev-secret.js';
-import { parseScopeEntry, SCOPE_DESCRIPTIONS } from '../rules/scope.js';
+import { offeredScopes } from '../rules/scope.js';
 import { sessionsStore } from '../storage/sessions-store.js';
 import { consentsStore } from '../storage/consents-store.js';
 import { Sessions } from '../session/sessions.js';
@@ -172,11 +172,13 @@ export async function createServices(config: Config, options: ServicesOptions = 
   });
   await keys.init();
 
+  const scopes = offeredScopes(config.scopes);
   const clients = new ClientRegistry({
     store: auditedClientsStore(clientsStore(db), audit),
     secretKey: deriveKey(secret, 'client-secrets'),
     box: createSecretBox(secret, 'client-secrets-at-rest'),
     clock,
+    limits: { knownScopes: new Set(scopes.keys()), resources: config.accessTokens.resources },
   });
   const users = new UserDirectory(usersStore(db), clock);
   const grants = grantsStore(db);
@@ -242,11 +244,6 @@ export async function createServices(config: Config, options: ServicesOptions = 
   const metadata = new ProviderMetadata();
   metadata.set('token_endpoint_auth_signing_alg_values_supported', ASSERTION_ALGORITHMS);
 
-  const scopes = new Map<string, string>(Object.entries(SCOPE_DESCRIPTIONS));
-  for (const entry of config.scopes) {
-    const { name, description } = parseScopeEntry(entry);
-    scopes.set(name, description);
-  }
   const codes = authorizationCodesStore(db);
   const deviceCodes = deviceCodesStore(db);
   const sessions = new Sessions({ store: sessionsStore(db), ttl: config.ttl.session, secure: config.issuer.startsWith('https:'), clock });
@@ -261,6 +258,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     grantsStore: grants,
     audit,
     scopes,
+    resourcePolicy: config.accessTokens,
     clock,
   });
   const janitor = createJanitor(

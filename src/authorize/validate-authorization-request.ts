@@ -13,7 +13,7 @@ import { checkCodeChallenge, type PkceSettings } from '../rules/pkce.js';
 import { checkMaxAge } from './check-max-age.js';
 import { checkClaims } from './check-claims.js';
 import { authorizedClaimsRequest } from '../rules/release-policy.js';
-import { checkResource } from '../rules/resource.js';
+import { allowedResources, checkResource, type ResourcePolicy } from '../rules/resource.js';
 import { checkIdTokenHint } from './check-id-token-hint.js';
 
 export interface ValidationDeps {
@@ -21,6 +21,8 @@ export interface ValidationDeps {
   /** Scopes this provider knows. */
   scopes: KnownScopes;
   pkce: PkceSettings;
+  /** The audiences access tokens may have (config accessTokens). */
+  resourcePolicy: ResourcePolicy;
   /** To verify an id_token_hint. */
   keys: VerificationKeys;
   clock: Clock;
@@ -48,7 +50,7 @@ export async function validateAuthorizationRequest(
   const maxAge = checkMaxAge(params);
   // OIDC Core §5.5: the claims request only narrows and shapes what the client may have.
   const claims = authorizedClaimsRequest(checkClaims(params), allowed);
-  const resource = checkResource(params);
+  const resource = checkResource(params, allowedResources(client, deps.resourcePolicy));
   const hintSub = await checkIdTokenHint(deps.keys, deps.issuer, params, deps.clock.nowSeconds());
   return {
     clientId: client.clientId,

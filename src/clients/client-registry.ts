@@ -13,6 +13,8 @@ export interface ClientRegistryOptions {
   /** Encrypts the secrets of client_secret_jwt clients, which must be recoverable. */
   box: SecretBox;
   clock: Clock;
+  /** What metadata may name: the scopes the provider offers, the registered resources. */
+  limits?: Pick<ValidationOptions, 'knownScopes' | 'resources'>;
 }
 
 export interface SavedClient {
@@ -72,7 +74,7 @@ export class ClientRegistry {
     validation: ValidationOptions = {},
   ): Promise<SavedClient> {
     const { client_secret: givenSecret, ...rest } = input;
-    const metadata = validateClientMetadata(rest, validation);
+    const metadata = validateClientMetadata(rest, { ...this.options.limits, ...validation });
     const existing = await this.options.store.find(metadata.client_id);
     let secret: string | undefined;
     let secretHash: string | null = null;

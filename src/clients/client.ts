@@ -7,7 +7,7 @@ export interface ClientMetadata {
   grant_types: string[];
   response_types: string[];
   token_endpoint_auth_method: string;
-  /** Space-separated scopes the client may be granted; absent: every supported scope. */
+  /** Space-separated scopes the client may be granted, each one the provider offers; absent: every offered scope. */
   scope?: string;
   application_type: 'web' | 'native';
   id_token_signed_response_alg: string;
@@ -28,6 +28,8 @@ export interface ClientMetadata {
   require_pkce?: boolean;
   /** Tessera extension: require PKCE with S256 of this client (plain, and a challenge without a method, are refused). */
   require_pkce_s256?: boolean;
+  /** Tessera extension, config and CLI only: the registered resources (accessTokens.resources) this client may ask for. */
+  resources?: string[];
 }
 
 export interface Client {

@@ -17,6 +17,10 @@ import { ASSERTION_ALGORITHMS, DEFAULT_SIGNING_ALGORITHM, isSigningAlgorithm, SI
 export interface ValidationOptions {
   /** Dev mode's demo clients only: accept http redirect URIs on any host, as the walkthrough uses. */
   allowInsecureHttp?: boolean;
+  /** The scopes the provider offers: `scope` must stay within them (RFC 7591 §2). */
+  knownScopes?: ReadonlySet<string>;
+  /** The registered resources (config accessTokens.resources): `resources` must stay within them. */
+  resources?: readonly string[];
 }
 
 export function validateClientMetadata(input: Record<string, unknown>, options: ValidationOptions = {}): ClientMetadata {
@@ -73,6 +77,15 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
   if (scope !== undefined && !isScopeList(scope)) {
     throw new InvalidClientMetadata('scope must be space-separated scope tokens (RFC 6749 §3.3)');
   }
+  // RFC 7591 §2: the server decides what a client may be granted; a scope it does not offer is no power to register.
+  const unknownScopes = scope?.split(' ').filter((name) => options.knownScopes && !options.knownScopes.has(name)) ?? [];
+  if (unknownScopes.length > 0) throw new InvalidClientMetadata(`scope: ${unknownScopes.join(' ')} is not a scope this provider offers`);
+  const resources = stringArray(input, 'resources');
+  for (const resource of resources ?? []) {
+    if (!URL.canParse(resource) || resource.includes('#')) throw new InvalidClientMetadata(`resources: ${resource} is not an absolute URI`);
+    if (options.resources && !options.resources.includes(resource))
+      throw new InvalidClientMetadata(`resources: ${resource} is not a registered resource (accessTokens.resources)`);
+  }
   const format = optionalString(input, 'access_token_format');
   if (format !== undefined && format !== 'jwt' && format !== 'opaque')
     throw new InvalidClientMetadata('access_token_format must be jwt or opaque');
@@ -117,6 +130,7 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
     access_token_ttl: ttl,
     require_pkce: requirePkce,
     require_pkce_s256: requireS256,
+    resources,
   });
 }
 

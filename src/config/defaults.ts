@@ -85,6 +85,12 @@ export const defaults = {
     format: 'jwt',
     /** Audience of access tokens when no `resource` is requested. Default: the issuer. */
     defaultAudience: '',
+    /**
+     * The resource indicators (RFC 8707) clients may ask access tokens for, besides the default audience: absolute URIs
+     * without fragment. Client metadata `resources` (config and CLI only) narrows them per client; dynamically registered
+     * clients may ask for none. Anything else is `invalid_target`.
+     */
+    resources: [] as string[],
   },
   idTokens: {
     /** Also put the claims of granted scopes in the ID token (they are always in userinfo). */
@@ -117,6 +123,11 @@ export const defaults = {
     initialAccessToken: '',
     /** Open registration only: registrations allowed per client address per hour (0 = no limit). */
     openRegistrationsPerHour: 20,
+    /**
+     * The scopes a dynamically registered client may register as its `scope` (more is `invalid_client_metadata`); a
+     * registration without `scope` gets these. Config and CLI clients may have any scope the provider offers.
+     */
+    allowedScopes: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'],
   },
   signIn: {
     /** Failed sign-ins allowed per account within `window` before it is throttled. */

@@ -1,12 +1,12 @@
 import { defaults, type Config } from './defaults.js';
 import { ConfigProblems } from './config-error.js';
 import { didYouMean } from './did-you-mean.js';
-import { validateClientMetadata } from '../clients/validate-client-metadata.js';
+import { validateClientMetadata, type ValidationOptions } from '../clients/validate-client-metadata.js';
 import { validateUserClaims } from '../accounts/validate-user-claims.js';
 import { OAuthError } from '../protocol/oauth-errors.js';
 import { isSigningAlgorithm, SIGNING_ALGORITHMS } from '../jose/algorithms.js';
 import { isBearerTokenSyntax } from '../rules/bearer-token.js';
-import { isScopeEntry } from '../rules/scope.js';
+import { isScopeEntry, offeredScopes } from '../rules/scope.js';
 import { SQLITE_DRIVER_CHOICES, type SqliteDriverChoice } from '../storage/open-sqlite.js';
 import { isAllowedHostEntry } from '../outbound/address-policy.js';
 
@@ -107,7 +107,15 @@ export function validateConfig(raw: Record<string, unknown>, problems = new Conf
       problem(`scopes[${i}]`, 'must be a "name: description" string with a valid scope name (RFC 6749 §3.3)');
     }
   }
-  checkClients(config.clients, problems);
+  const offered = new Set(offeredScopes(config.scopes).keys());
+  for (const [i, resource] of config.accessTokens.resources.entries()) {
+    if (typeof resource !== 'string' || !URL.canParse(resource) || resource.includes('#'))
+      problem(`accessTokens.resources[${i}]`, 'must be an absolute URI without a fragment (RFC 8707 §2)');
+  }
+  for (const [i, scope] of config.registration.allowedScopes.entries()) {
+    if (!offered.has(scope)) problem(`registration.allowedScopes[${i}]`, `${scope} is not a scope this provider offers`);
+  }
+  checkClients(config.clients, { knownScopes: offered, resources: config.accessTokens.resources }, problems);
   for (const [i, user] of config.users.entries()) {
     if (!isObject(user)) {
       problem(`users[${i}]`, 'must be an object: { username, password, claims }');
@@ -135,7 +143,7 @@ export function validateConfig(raw: Record<string, unknown>, problems = new Conf
 }
 
 /** Each config client is validated like every other path (RFC 7591 rules); an error names clients[i]. */
-function checkClients(clients: Record<string, unknown>[], problems: ConfigProblems): void {
+function checkClients(clients: Record<string, unknown>[], limits: ValidationOptions, problems: ConfigProblems): void {
   const ids = new Set<string>();
   for (const [i, client] of clients.entries()) {
     const name = `clients[${i}]${isObject(client) && typeof client.client_id === 'string' ? ` (${client.client_id})` : ''}`;
@@ -147,7 +155,7 @@ function checkClients(clients: Record<string, unknown>[], problems: ConfigProble
     if (secret !== undefined && (typeof secret !== 'string' || secret.length === 0))
       problems.add(`${name}.client_secret`, 'must be a non-empty string');
     try {
-      validateClientMetadata(metadata);
+      validateClientMetadata(metadata, limits);
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
       problems.add(name, `${err.error}: ${err.description}`);

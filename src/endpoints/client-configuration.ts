@@ -4,6 +4,7 @@ import { authenticateRegistrationToken } from '../registration/authenticate-regi
 import { readMetadataBody } from '../registration/read-metadata-body.js';
 import { checkUnsupportedMetadata } from '../registration/check-unsupported-metadata.js';
 import { checkServerFetchedUrls } from '../registration/check-server-fetched-urls.js';
+import { limitRegistrantPowers } from '../registration/limit-registrant-powers.js';
 import { clientInformation, SERVER_MANAGED_FIELDS } from '../registration/client-information.js';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import type { Config } from '../config/load-config.js';
@@ -12,7 +13,7 @@ import type { ClientTokensStore } from '../storage/ports.js';
 import type { Clock } from '../util/clock.js';
 
 export interface ClientConfigurationOptions {
-  config: Pick<Config, 'dev' | 'outbound'>;
+  config: Pick<Config, 'dev' | 'outbound' | 'registration'>;
   metadata: ProviderMetadata;
   clients: Pick<ClientRegistry, 'save' | 'find' | 'checkSecret' | 'delete'>;
   /** RFC 7592 §2.3: deleting a registration revokes what was issued to the client. */
@@ -57,7 +58,10 @@ export async function clientConfigurationRoutes(
     }
     checkUnsupportedMetadata(metadata, options.metadata);
     checkServerFetchedUrls(metadata, config);
-    const { client: updated, secret } = await clients.save(metadata, 'registration');
+    const { client: updated, secret } = await clients.save(
+      limitRegistrantPowers(metadata, config.registration.allowedScopes),
+      'registration',
+    );
     reply.headers(noStore);
     return clientInformation(updated, { secret, registrationAccessToken: token, registrationClientUri: clientUri(updated.clientId) });
   });

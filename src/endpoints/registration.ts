@@ -9,6 +9,7 @@ import { limitOpenRegistration } from '../registration/limit-open-registration.j
 import { readMetadataBody } from '../registration/read-metadata-body.js';
 import { checkUnsupportedMetadata } from '../registration/check-unsupported-metadata.js';
 import { checkServerFetchedUrls } from '../registration/check-server-fetched-urls.js';
+import { limitRegistrantPowers } from '../registration/limit-registrant-powers.js';
 import { clientInformation, SERVER_MANAGED_FIELDS } from '../registration/client-information.js';
 import { clientConfigurationRoutes, type ClientConfigurationOptions } from './client-configuration.js';
 
@@ -45,8 +46,9 @@ export async function registrationEndpoint(app: FastifyInstance, options: Regist
     checkUnsupportedMetadata(input, options.metadata);
     checkServerFetchedUrls(input, config);
     // RFC 7591 §3.2.1: the server issues client_id and client_secret; the client chooses neither.
-    const { client_id: _chosenId, client_secret: _chosenSecret, ...metadata } = input;
-    for (const field of SERVER_MANAGED_FIELDS) delete metadata[field];
+    const { client_id: _chosenId, client_secret: _chosenSecret, ...chosen } = input;
+    for (const field of SERVER_MANAGED_FIELDS) delete chosen[field];
+    const metadata = limitRegistrantPowers(chosen, config.registration.allowedScopes);
     const registrationAccessToken = randomToken(32);
     const { client, secret } = await clients.save({ ...metadata, client_id: randomToken(16) }, 'registration', {
       registrationTokenHash: hashToken(registrationAccessToken),

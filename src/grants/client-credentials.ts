@@ -1,14 +1,16 @@
 import { GRANT_CLIENT_CREDENTIALS, isPublicClient } from '../clients/client.js';
 import { UnauthorizedClient } from '../protocol/oauth-errors.js';
-import { checkResource } from '../rules/resource.js';
-import { clientCredentialsScopes, refuseUnallowed, type KnownScopes } from '../rules/scope.js';
+import { allowedResources, checkResource, type ResourcePolicy } from '../rules/resource.js';
+import { clientCredentialsScope, type KnownScopes } from '../rules/scope.js';
 import type { AccessTokens } from '../tokens/access-tokens.js';
 import type { GrantHandler } from './grant-handler.js';
 
 export interface ClientCredentialsOptions {
   accessTokens: Pick<AccessTokens, 'issue'>;
-  /** Scopes the provider knows: the limit for clients without `scope` metadata. */
+  /** Scopes the provider offers: the limit of every client's `scope` metadata, and of clients without it. */
   scopes: KnownScopes;
+  /** The audiences tokens may have (config accessTokens). */
+  resourcePolicy: ResourcePolicy;
   /** Default access-token lifetime (config ttl.clientCredentialsAccessToken). */
   ttl: number;
 }
@@ -25,8 +27,8 @@ export function clientCredentialsGrant(options: ClientCredentialsOptions): Grant
       // §4.4: only confidential clients may use this grant.
       if (isPublicClient(client)) throw new UnauthorizedClient('a public client cannot use the client_credentials grant');
       // §4.4.2, §3.3: the requested scope, or the client's registered default; never beyond what it may have.
-      const scope = refuseUnallowed(params.scope, client, clientCredentialsScopes(client, options.scopes));
-      const audience = checkResource(params);
+      const scope = clientCredentialsScope(params.scope, client, options.scopes);
+      const audience = checkResource(params, allowedResources(client, options.resourcePolicy));
       const ttl = client.metadata.access_token_ttl ?? options.ttl;
       const issued = await options.accessTokens.issue({ client, scope, audience, ttl });
       return {

@@ -18,7 +18,12 @@ export type GrantHandlersDeps = AuthorizationCodeGrantDeps &
  */
 export function grantHandlers(deps: GrantHandlersDeps): Map<string, GrantHandler> {
   const handlers: GrantHandler[] = [
-    clientCredentialsGrant({ accessTokens: deps.accessTokens, scopes: deps.scopes, ttl: deps.config.ttl.clientCredentialsAccessToken }),
+    clientCredentialsGrant({
+      accessTokens: deps.accessTokens,
+      scopes: deps.scopes,
+      resourcePolicy: deps.resourcePolicy,
+      ttl: deps.config.ttl.clientCredentialsAccessToken,
+    }),
     authorizationCodeGrant(deps),
     refreshTokenGrant(deps),
     deviceCodeGrant(deps),

@@ -15,6 +15,16 @@ export const SCOPE_DESCRIPTIONS: Record<string, string> = {
 /** The scopes this provider offers, each with what the consent page says of it. */
 export type KnownScopes = ReadonlyMap<string, string>;
 
+/** The scopes offered: the standard ones and the config `scopes` entries (parseScopeEntry). */
+export function offeredScopes(entries: readonly string[]): Map<string, string> {
+  const scopes = new Map<string, string>(Object.entries(SCOPE_DESCRIPTIONS));
+  for (const entry of entries) {
+    const { name, description } = parseScopeEntry(entry);
+    scopes.set(name, description);
+  }
+  return scopes;
+}
+
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
@@ -37,16 +47,26 @@ export function parseScope(value: string): string[] {
   return scopes;
 }
 
-/** A config `scopes` entry: "name" or "name: what the consent page says". The name ends at the first colon. */
+/**
+ * A config `scopes` entry: "name", or "name: what the consent page says". The description
+ * starts after a colon followed by a space; a colon inside the name is part of it, so
+ * "api:read: Read the API" is the scope `api:read` and "api:read" alone is that name too.
+ */
+const SCOPE_ENTRY = /^(\S+?)(?::(?:\s+(.*))?)?$/s;
+
 export function parseScopeEntry(entry: string): { name: string; description: string } {
-  const [name, ...rest] = entry.split(':');
-  return { name: name.trim(), description: rest.join(':').trim() || name.trim() };
+  const match = SCOPE_ENTRY.exec(entry.trim());
+  const name = match?.[1] ?? entry.trim();
+  return { name, description: match?.[2]?.trim() || name };
 }
 
-/** Whether a config `scopes` entry names a valid scope (RFC 6749 §3.3) before its first colon. */
+/** Whether a config `scopes` entry names a valid scope (RFC 6749 §3.3), colons included. */
 export function isScopeEntry(entry: string): boolean {
-  return isScopeToken(entry.split(':')[0]);
+  return entry === entry.trimStart() && SCOPE_ENTRY.test(entry.trim()) && isScopeToken(parseScopeEntry(entry).name);
 }
+
+/** OIDC Core §5.4, §11: the scopes that ask about the end-user; a client_credentials token has none. */
+export const USER_SCOPES: ReadonlySet<string> = new Set(['openid', 'profile', 'email', 'address', 'phone', 'offline_access']);
 
 /** The client's `scope` metadata as a list; undefined when it registered none. */
 export function registeredScopes(client: Client): string[] | undefined {
@@ -63,11 +83,15 @@ export function allowedScopes(client: Client, known: KnownScopes): Set<string> {
 }
 
 /**
- * What a client may be granted by the client_credentials grant: its `scope` metadata as
- * registered, names the provider does not offer included; every offered scope without it.
+ * client_credentials, RFC 6749 §4.4.2 and §3.3: the scope issued is what the client asked for,
+ * each within what it may have (`allowedScopes`: its `scope` metadata, only names the provider
+ * offers), else invalid_scope. Without a scope parameter the client gets its registered scopes
+ * that concern no end-user (USER_SCOPES left out), or none when it registered no `scope`.
  */
-export function clientCredentialsScopes(client: Client, known: KnownScopes): Set<string> {
-  return new Set(registeredScopes(client) ?? known.keys());
+export function clientCredentialsScope(requested: string | undefined, client: Client, known: KnownScopes): string {
+  const allowed = allowedScopes(client, known);
+  if (requested === undefined) return [...allowed].filter((s) => registeredScopes(client) && !USER_SCOPES.has(s)).join(' ');
+  return refuseUnallowed(requested, client, allowed);
 }
 
 /**

@@ -309,7 +309,10 @@ for (const database of DATABASES) {
   describe(`authorization endpoint: codes (${database})`, () => {
     let server: TestServer;
     before(async () => {
-      server = await startTestServer({ database, config: { clients: AUTHORIZE_CLIENTS, users: AUTHORIZE_USERS } });
+      server = await startTestServer({
+        database,
+        config: { clients: AUTHORIZE_CLIENTS, users: AUTHORIZE_USERS, accessTokens: { resources: ['https://api.example/'] } },
+      });
     });
     after(() => server.close());
 

@@ -27,7 +27,12 @@ for (const database of DATABASES) {
       pk = await clientKey('pk-1');
       server = await startTestServer({
         database,
-        config: { clients: tokenClients({ pk, jwksUri: 'https://jwks.invalid/keys' }), scopes: TOKEN_TEST_SCOPES, users: TEST_USERS },
+        config: {
+          clients: tokenClients({ pk, jwksUri: 'https://jwks.invalid/keys' }),
+          scopes: TOKEN_TEST_SCOPES,
+          users: TEST_USERS,
+          accessTokens: { resources: ['https://api.example.com'] },
+        },
       });
       url = `${server.url}/introspect`;
     });

@@ -402,7 +402,6 @@ for (const database of DATABASES) {
         grant_types: ['client_credentials'],
         response_types: [],
         token_endpoint_auth_method: 'client_secret_post',
-        access_token_format: 'opaque',
       });
       const registered = (await response.json()) as Record<string, string>;
       const tokenResponse = await fetch(`${server.url}/token`, {

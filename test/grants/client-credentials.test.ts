@@ -25,7 +25,12 @@ for (const database of DATABASES) {
       host = await startJwksHost([pk.publicJwk]);
       server = await startTestServer({
         database,
-        config: { clients: tokenClients({ pk, jwksUri: host.url }), scopes: TOKEN_TEST_SCOPES, outbound: { allowedHosts: ['127.0.0.1'] } },
+        config: {
+          clients: tokenClients({ pk, jwksUri: host.url }),
+          scopes: TOKEN_TEST_SCOPES,
+          outbound: { allowedHosts: ['127.0.0.1'] },
+          accessTokens: { resources: ['https://api.example.com'] },
+        },
       });
       tokenUrl = `${server.url}/token`;
     });

@@ -4,7 +4,7 @@ import type { Client } from '../../src/clients/client.js';
 import { InvalidScope } from '../../src/protocol/oauth-errors.js';
 import {
   allowedScopes,
-  clientCredentialsScopes,
+  clientCredentialsScope,
   isScopeEntry,
   isScopeList,
   narrowToGranted,
@@ -57,9 +57,17 @@ describe('scope grammar (RFC 6749 §3.3)', () => {
     assert.equal(isScopeList('"x"'), false);
   });
 
-  it('reads config entries as name and description, the name ending at the first colon', () => {
+  it('reads config entries as name and description, separated by a colon and a space', () => {
     assert.deepEqual(parseScopeEntry('api: Call the API'), { name: 'api', description: 'Call the API' });
     assert.deepEqual(parseScopeEntry('api'), { name: 'api', description: 'api' });
+    assert.deepEqual(parseScopeEntry('api:'), { name: 'api', description: 'api' });
+    // Security review finding 2: colon-bearing names are whole names, not cut at the first colon.
+    assert.deepEqual(parseScopeEntry('api:read: Read the API'), { name: 'api:read', description: 'Read the API' });
+    assert.deepEqual(parseScopeEntry('api:admin: Administer: everything'), { name: 'api:admin', description: 'Administer: everything' });
+    assert.deepEqual(parseScopeEntry('api:read'), { name: 'api:read', description: 'api:read' });
+    assert.deepEqual(parseScopeEntry('urn:example:scope:read'), { name: 'urn:example:scope:read', description: 'urn:example:scope:read' });
+    assert.equal(isScopeEntry('api:read: Read'), true);
+    assert.equal(isScopeEntry('"x": quoted'), false);
     assert.equal(isScopeEntry('api: Call the API'), true);
     assert.equal(isScopeEntry('api'), true);
     assert.equal(isScopeEntry('a b: x'), false);
@@ -74,9 +82,15 @@ describe('scope policies', () => {
     assert.deepEqual([...allowedScopes(client('read madeup'), known)], ['read']);
   });
 
-  it('clientCredentialsScopes: the client metadata as registered, else every offered scope', () => {
-    assert.deepEqual([...clientCredentialsScopes(client(), known)], ['openid', 'read', 'write']);
-    assert.deepEqual([...clientCredentialsScopes(client('read madeup'), known)], ['read', 'madeup']);
+  it('clientCredentialsScope: what was asked for within the offered scopes of the metadata; the default leaves out user scopes', () => {
+    assert.equal(clientCredentialsScope('read', client(), known), 'read');
+    assert.equal(clientCredentialsScope('write read', client('read write openid'), known), 'write read');
+    // A name in the metadata that the provider does not offer gives no power.
+    assert.throws(() => clientCredentialsScope('madeup', client('read madeup'), known), InvalidScope);
+    assert.throws(() => clientCredentialsScope('write', client('read'), known), InvalidScope);
+    // No scope parameter: the registered scopes about no end-user, or nothing without metadata.
+    assert.equal(clientCredentialsScope(undefined, client('openid read madeup'), known), 'read');
+    assert.equal(clientCredentialsScope(undefined, client(), known), '');
   });
 
   it('refuseUnallowed: all requested scopes within the ceiling, or invalid_scope', () => {
@@ -88,7 +102,6 @@ describe('scope policies', () => {
 
   it('refuseUnallowed: no scope parameter gives the registered scopes within the ceiling, or none', () => {
     assert.equal(refuseUnallowed(undefined, client('read madeup'), allowedScopes(client('read madeup'), known)), 'read');
-    assert.equal(refuseUnallowed(undefined, client('read madeup'), clientCredentialsScopes(client('read madeup'), known)), 'read madeup');
     assert.equal(refuseUnallowed(undefined, client(), allowedScopes(client(), known)), '');
   });
 

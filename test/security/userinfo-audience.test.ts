@@ -22,7 +22,7 @@ for (const database of DATABASES) {
     before(async () => {
       server = await startTestServer({
         database,
-        config: { clients: [...AUTHORIZE_CLIENTS, OPAQUE_CLIENT], users: AUTHORIZE_USERS },
+        config: { clients: [...AUTHORIZE_CLIENTS, OPAQUE_CLIENT], users: AUTHORIZE_USERS, accessTokens: { resources: [API] } },
       });
     });
     after(() => server.close());
