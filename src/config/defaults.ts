@@ -196,7 +196,10 @@ export const defaults = {
      */
     enabled: false,
   },
-  /** Extra scopes beyond openid, profile, email, address, phone, offline_access: "name: description" strings. */
+  /**
+   * Extra scopes beyond openid, profile, email, address, phone, offline_access: "name: description" strings. A colon
+   * inside the name is part of it (`api:read: Read the API` is the scope api:read).
+   */
   scopes: [] as string[],
   /** Clients declared in the config file (RFC 7591 metadata). Loaded idempotently at startup. */
   clients: [] as Record<string, unknown>[],
