@@ -22,6 +22,8 @@ describe('examples/resource-server: JWT and opaque access tokens, audience and s
   before(async () => {
     tessera = await spawnTesseraForExample({
       scopes: ['api.read: Read the example API', 'api.write: Change the example API'],
+      // The API is a registered resource: clients may ask tokens for it (RFC 8707).
+      accessTokens: { resources: [AUDIENCE] },
       clients: [
         // The API itself, to introspect opaque tokens: its client_id is its audience.
         {
