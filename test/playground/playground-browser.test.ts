@@ -109,7 +109,9 @@ for (const database of DATABASES) {
         databaseUrl = shared.url;
         dropSchema = () => shared.drop();
       }
-      server = await spawnTessera({ config: { dev: true, dataDir, databaseUrl, logLevel: 'info', device: { interval: 1 } } });
+      server = await spawnTessera({
+        config: { dev: true, dataDir, databaseUrl, logLevel: 'info', log: { format: 'json' }, device: { interval: 1 } },
+      });
       browser = await chromium.launch({
         executablePath: '/usr/bin/chromium',
         args: [
