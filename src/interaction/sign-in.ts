@@ -17,7 +17,9 @@ export interface SignInDeps {
 
 /**
  * Checks a username and password, throttled per account and per client address
- * (OWASP authentication guidance). Counts failures only; a success clears the
+ * (OWASP authentication guidance). Each attempt is reserved in the shared counters before the
+ * password is hashed, atomically, so parallel guesses (on any instance) count one each and a
+ * throttled account cannot be probed; a success takes its reservation back and clears the
  * account's counter. Unknown usernames cost the same time (UserDirectory.authenticate).
  */
 export async function signIn(deps: SignInDeps, username: string, password: string, address: string): Promise<SignInResult> {
@@ -25,27 +27,25 @@ export async function signIn(deps: SignInDeps, username: string, password: strin
   const accountKey = `signin:account:${username.toLowerCase()}`;
   const addressKey = `signin:address:${address}`;
   const [account, from] = await Promise.all([
-    deps.rateLimiter.peek(accountKey, maxFailuresPerAccount),
-    deps.rateLimiter.peek(addressKey, maxFailuresPerAddress),
+    deps.rateLimiter.hit(accountKey, maxFailuresPerAccount, window),
+    deps.rateLimiter.hit(addressKey, maxFailuresPerAddress, window),
   ]);
-  // Refuse before checking the password, so a throttled account cannot be probed.
   if (!account.allowed || !from.allowed) {
+    // A refused attempt is not checked, so it costs only the limit that refused it.
+    await Promise.all([account.allowed && deps.rateLimiter.undo(accountKey), from.allowed && deps.rateLimiter.undo(addressKey)]);
     await recordFailure(deps, username, address, 'throttled');
     return { failure: 'throttled', retryAfter: Math.max(account.retryAfter, from.retryAfter) };
   }
 
   const user = await deps.users.authenticate(username, password);
   if (user) {
-    await deps.rateLimiter.reset(accountKey);
+    await Promise.all([deps.rateLimiter.reset(accountKey), deps.rateLimiter.undo(addressKey)]);
     await deps.audit.record({ type: 'signin.success', userId: user.id, address });
     return { user };
   }
-  const [a, b] = await Promise.all([
-    deps.rateLimiter.hit(accountKey, maxFailuresPerAccount, window),
-    deps.rateLimiter.hit(addressKey, maxFailuresPerAddress, window),
-  ]);
   await recordFailure(deps, username, address, 'bad_credentials');
-  return { failure: 'invalid', retryAfter: a.allowed && b.allowed ? 0 : Math.max(a.retryAfter, b.retryAfter) };
+  const last = account.count === maxFailuresPerAccount || from.count === maxFailuresPerAddress;
+  return { failure: 'invalid', retryAfter: last ? Math.max(account.retryAfter, from.retryAfter) : 0 };
 }
 
 /** Metrics and audit of a failed sign-in. The typed username is not stored (it may be a mistyped password): only a known account's id. */

@@ -13,6 +13,7 @@ export function countedRateLimiter(limiter: RateLimiter, metrics: ProviderMetric
       return result;
     },
     peek: (key, limit) => limiter.peek(key, limit),
+    undo: (key) => limiter.undo(key),
     reset: (key) => limiter.reset(key),
   };
 }

@@ -16,6 +16,11 @@ export interface RateLimiter {
   hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitResult>;
   /** The current state without counting (e.g. to refuse before checking a password). */
   peek(key: string, limit: number): Promise<RateLimitResult>;
+  /**
+   * Takes back one event counted by `hit` in the current window (an attempt reserved before the
+   * work, which turned out not to count, e.g. a successful sign-in). Never goes below zero.
+   */
+  undo(key: string): Promise<void>;
   /** Forgets a key (e.g. after a successful sign-in). */
   reset(key: string): Promise<void>;
 }

@@ -19,6 +19,13 @@ end
 return {count, ttl}
 `;
 
+/** Takes one event back, keeping the window's expiry; a missing or zero counter stays as it is. */
+const UNDO_SCRIPT = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then return redis.call('DECR', KEYS[1]) end
+return 0
+`;
+
 export interface RedisRateLimiterOptions {
   /** Prepended to every key, so several deployments (or tests) can share one Redis. */
   keyPrefix?: string;
@@ -59,6 +66,9 @@ export function redisRateLimiter(redis: Redis, options: RedisRateLimiterOptions 
       if (value === null) return { allowed: true, count: 0, retryAfter: 0 };
       const count = Number(value);
       return { allowed: count < limit, count, retryAfter: Math.max(0, ttl) };
+    },
+    async undo(key) {
+      await redis.eval(UNDO_SCRIPT, 1, prefix + key);
     },
     async reset(key) {
       await redis.del(prefix + key);

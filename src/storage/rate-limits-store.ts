@@ -30,6 +30,15 @@ export function databaseRateLimiter(db: Db, clock: Clock): RateLimiter {
       if (!row || row.reset_at <= now) return { allowed: true, count: 0, retryAfter: 0 };
       return { allowed: row.count < limit, count: row.count, retryAfter: row.reset_at - now };
     },
+    async undo(key) {
+      await db
+        .updateTable('rate_limits')
+        .set({ count: sql<number>`rate_limits.count - 1` })
+        .where('key', '=', key)
+        .where('count', '>', 0)
+        .where('reset_at', '>', clock.nowSeconds())
+        .execute();
+    },
     async reset(key) {
       await db.deleteFrom('rate_limits').where('key', '=', key).execute();
     },

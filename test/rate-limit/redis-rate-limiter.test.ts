@@ -85,6 +85,19 @@ describe('Redis rate limiter', () => {
     assert.deepEqual(await limiter.peek('k5', 5), { allowed: true, count: 0, retryAfter: 0 });
   });
 
+  it('takes back one reserved hit, keeping the window, never below zero', async () => {
+    await limiter.hit('k7', 5, 60);
+    await limiter.hit('k7', 5, 60);
+    await limiter.undo('k7');
+    const state = await limiter.peek('k7', 5);
+    assert.equal(state.count, 1);
+    assert.ok(state.retryAfter > 0);
+    await Promise.all([limiter.undo('k7'), limiter.undo('k7'), limiter.undo('k7')]);
+    assert.equal((await limiter.peek('k7', 5)).count, 0);
+    await limiter.undo('k8');
+    assert.equal((await limiter.hit('k8', 5, 60)).count, 1);
+  });
+
   it('reports an unreachable Redis as an error instead of hanging', async () => {
     const dead = redisRateLimiter(connectRedis('redis://127.0.0.1:1'), { keyPrefix: prefix });
     try {

@@ -37,5 +37,17 @@ for (const kind of DATABASES) {
       await limiter.reset('k3');
       assert.equal((await limiter.peek('k3', 5)).count, 0);
     });
+
+    it('takes back one reserved hit, never below zero', async () => {
+      const limiter = databaseRateLimiter(db, systemClock);
+      await limiter.hit('k4', 5, 60);
+      await limiter.hit('k4', 5, 60);
+      await limiter.undo('k4');
+      assert.equal((await limiter.peek('k4', 5)).count, 1);
+      await Promise.all([limiter.undo('k4'), limiter.undo('k4'), limiter.undo('k4')]);
+      assert.equal((await limiter.peek('k4', 5)).count, 0);
+      await limiter.undo('k5');
+      assert.equal((await limiter.hit('k5', 5, 60)).count, 1);
+    });
   });
 }
