@@ -142,6 +142,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       config,
       csrf: services.csrf,
       sessions: services.sessions,
+      knownBrowsers: services.knownBrowsers,
       rateLimiter: services.rateLimiter,
       users: services.users,
       audit: services.audit,

@@ -57,6 +57,7 @@ import { offeredScopes } from '../rules/scope.js';
 import { sessionsStore } from '../storage/sessions-store.js';
 import { consentsStore } from '../storage/consents-store.js';
 import { Sessions } from '../session/sessions.js';
+import { KnownBrowsers } from '../session/known-browser.js';
 import type { CsrfOptions } from '../session/csrf.js';
 import { pendingRequests, type PendingRequests } from '../authorize/pending-request.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -108,6 +109,8 @@ export interface Services {
   scopes: Map<string, string>;
   /** Browser sessions (SSO); the contract is described in src/session/sessions.ts. */
   sessions: Sessions;
+  /** Device cookies of browsers that signed in before (sign-in throttling allowance). */
+  knownBrowsers: KnownBrowsers;
   /** Remembered consent per user and client. */
   consents: ConsentsStore;
   /** The pages' CSRF protection (HMAC key derived from the secret). */
@@ -298,6 +301,12 @@ export async function createServices(config: Config, options: ServicesOptions = 
     initialAccessTokens: new InitialAccessTokens(initialAccessTokensStore(db), clock),
     clientTokens: clientTokensStore(db),
     sessions,
+    knownBrowsers: new KnownBrowsers({
+      key: deriveKey(secret, 'known-browser'),
+      lifetime: config.signIn.knownBrowserLifetime,
+      secure: config.issuer.startsWith('https:'),
+      clock,
+    }),
     consents: consentsStore(db),
     csrf: { key: deriveKey(secret, 'csrf'), secure: config.issuer.startsWith('https:') },
     pendingRequests: pendingRequests({ box: createSecretBox(secret, 'interactions'), ttl: config.ttl.interaction, clock }),

@@ -130,10 +130,24 @@ export const defaults = {
     allowedScopes: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'],
   },
   signIn: {
-    /** Failed sign-ins allowed per account within `window` before it is throttled. */
-    maxFailuresPerAccount: 5,
-    /** Failed sign-ins allowed per client address within `window`. */
+    /** Failed sign-ins one client address may make at one account within `window`; further attempts from there are refused (429). */
+    maxFailuresPerAccountAndAddress: 5,
+    /** Failed sign-ins allowed per client address, at any accounts, within `window`. */
     maxFailuresPerAddress: 20,
+    /**
+     * Failed sign-ins at one account, from all addresses together, within `window`, after which the account slows down: browsers it does
+     * not know share one attempt per `slowDownInterval`. Never a lock: the owner's known browser keeps its own allowance.
+     */
+    maxFailuresPerAccount: 10,
+    /** Seconds between attempts at a slowed-down account from browsers it does not know. */
+    slowDownInterval: 30,
+    /**
+     * Failed sign-ins a known browser (one that signed in to the account before: a signed device cookie) may make within `window`; the
+     * address and account limits do not apply to it.
+     */
+    maxFailuresPerKnownBrowser: 10,
+    /** Seconds a browser stays known to an account after a successful sign-in (the device cookie's lifetime). */
+    knownBrowserLifetime: 7776000,
     /** Throttle window. */
     window: 900,
   },

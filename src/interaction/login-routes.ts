@@ -3,6 +3,7 @@ import { formParams, singleParams } from '../protocol/params.js';
 import { InvalidRequestNoRedirect } from '../protocol/oauth-errors.js';
 import { csrfToken, verifyCsrf, type CsrfOptions } from '../session/csrf.js';
 import type { Sessions } from '../session/sessions.js';
+import type { KnownBrowsers } from '../session/known-browser.js';
 import { renderLoginPage, renderSignedInPage } from './login-page.js';
 import { sendPage } from './layout.js';
 import { isSafeReturnTo } from './return-to.js';
@@ -12,6 +13,8 @@ export interface LoginRoutesOptions extends SignInDeps {
   issuer: string;
   csrf: CsrfOptions;
   sessions: Pick<Sessions, 'signIn'>;
+  /** Device cookies: a browser that signed in to an account before keeps its own sign-in allowance. */
+  knownBrowsers: Pick<KnownBrowsers, 'identify' | 'remember'>;
   /** The name of the app a sign-in is for, read from its return_to by the room that made it. */
   describeReturnTo: (returnTo: string | undefined) => string | undefined;
 }
@@ -51,7 +54,8 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
     if (!username || !password)
       return show(request, reply, { returnTo, loginHint: username, error: 'Enter your username and password.' }, 400);
 
-    const result = await signIn(options, username, password, request.ip);
+    const knownBrowser = options.knownBrowsers.identify(request, username);
+    const result = await signIn(options, { username, password, address: request.ip, knownBrowser });
     if ('failure' in result) {
       if (result.failure === 'throttled') {
         reply.header('retry-after', String(Math.max(1, result.retryAfter)));
@@ -72,6 +76,7 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
     }
 
     await options.sessions.signIn(request, reply, result.user.id, { amr: ['pwd'] });
+    options.knownBrowsers.remember(reply, username);
     // A redirect after a POST is 303, so the browser follows it with GET (RFC 9110 §15.4.4).
     if (returnTo) return reply.status(303).header('location', `${issuer}${returnTo}`).header('cache-control', 'no-store').send();
     return sendPage(reply, renderSignedInPage(result.user.username));

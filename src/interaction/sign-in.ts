@@ -15,42 +15,94 @@ export interface SignInDeps {
   metrics: Pick<ProviderMetrics, 'signInFailed'>;
 }
 
+export interface SignInAttempt {
+  username: string;
+  password: string;
+  /** The client address. */
+  address: string;
+  /** The browser's id when its device cookie is for this account (KnownBrowsers.identify). */
+  knownBrowser?: string;
+}
+
+/** One counter an attempt takes a place in, and the limit it is held to. */
+interface Counter {
+  key: string;
+  limit: number;
+  window: number;
+}
+
 /**
- * Checks a username and password, throttled per account and per client address
- * (OWASP authentication guidance). Each attempt is reserved in the shared counters before the
- * password is hashed, atomically, so parallel guesses (on any instance) count one each and a
- * throttled account cannot be probed; a success takes its reservation back and clears the
- * account's counter. Unknown usernames cost the same time (UserDirectory.authenticate).
+ * Checks a username and password under the sign-in throttling policy (README, Security):
+ * - a browser that signed in to this account before (device cookie) has its own allowance;
+ * - any other attempt is limited per (account, address) and per address, and once the
+ *   account has many failures from everywhere together it slows down: such browsers get one
+ *   attempt per `slowDownInterval`, never a lock that would keep the owner out.
+ * Each attempt takes its place in the shared counters before the password is hashed, atomically,
+ * so parallel guesses on any instance count one each; a success gives its places back.
+ * Unknown usernames are throttled and cost time like known ones (UserDirectory.authenticate).
  */
-export async function signIn(deps: SignInDeps, username: string, password: string, address: string): Promise<SignInResult> {
-  const { maxFailuresPerAccount, maxFailuresPerAddress, window } = deps.config.signIn;
-  const accountKey = `signin:account:${username.toLowerCase()}`;
-  const addressKey = `signin:address:${address}`;
-  const [account, from] = await Promise.all([
-    deps.rateLimiter.hit(accountKey, maxFailuresPerAccount, window),
-    deps.rateLimiter.hit(addressKey, maxFailuresPerAddress, window),
-  ]);
-  if (!account.allowed || !from.allowed) {
+export async function signIn(deps: SignInDeps, attempt: SignInAttempt): Promise<SignInResult> {
+  const settings = deps.config.signIn;
+  const account = attempt.username.toLowerCase();
+  const counters: Counter[] = attempt.knownBrowser
+    ? [{ key: `signin:browser:${attempt.knownBrowser}`, limit: settings.maxFailuresPerKnownBrowser, window: settings.window }]
+    : [
+        {
+          key: `signin:account-address:${account}:${attempt.address}`,
+          limit: settings.maxFailuresPerAccountAndAddress,
+          window: settings.window,
+        },
+        { key: `signin:address:${attempt.address}`, limit: settings.maxFailuresPerAddress, window: settings.window },
+      ];
+  const taken: string[] = [];
+  const refused = await reserve(deps.rateLimiter, counters, taken);
+  const slowedDown = refused === undefined && !attempt.knownBrowser ? await reserveSlowDown(deps, account, taken) : undefined;
+  const retryAfter = refused ?? slowedDown;
+  if (retryAfter !== undefined) {
     // A refused attempt is not checked, so it costs only the limit that refused it.
-    await Promise.all([account.allowed && deps.rateLimiter.undo(accountKey), from.allowed && deps.rateLimiter.undo(addressKey)]);
-    await recordFailure(deps, username, address, 'throttled');
-    return { failure: 'throttled', retryAfter: Math.max(account.retryAfter, from.retryAfter) };
+    await Promise.all(taken.map((key) => deps.rateLimiter.undo(key)));
+    await recordFailure(deps, attempt, 'throttled');
+    return { failure: 'throttled', retryAfter };
   }
 
-  const user = await deps.users.authenticate(username, password);
+  const user = await deps.users.authenticate(attempt.username, attempt.password);
   if (user) {
-    await Promise.all([deps.rateLimiter.reset(accountKey), deps.rateLimiter.undo(addressKey)]);
-    await deps.audit.record({ type: 'signin.success', userId: user.id, address });
+    await Promise.all(taken.map((key) => deps.rateLimiter.undo(key)));
+    await deps.audit.record({ type: 'signin.success', userId: user.id, address: attempt.address });
     return { user };
   }
-  await recordFailure(deps, username, address, 'bad_credentials');
-  const last = account.count === maxFailuresPerAccount || from.count === maxFailuresPerAddress;
-  return { failure: 'invalid', retryAfter: last ? Math.max(account.retryAfter, from.retryAfter) : 0 };
+  await recordFailure(deps, attempt, 'bad_credentials');
+  return { failure: 'invalid', retryAfter: 0 };
+}
+
+/** Takes a place in every counter (noting each taken in `taken`); the longest wait if any refused. */
+async function reserve(limiter: RateLimiter, counters: Counter[], taken: string[]): Promise<number | undefined> {
+  const results = await Promise.all(counters.map((c) => limiter.hit(c.key, c.limit, c.window)));
+  let wait: number | undefined;
+  results.forEach((result, i) => {
+    if (result.allowed) taken.push(counters[i].key);
+    else wait = Math.max(wait ?? 0, result.retryAfter);
+  });
+  return wait;
+}
+
+/**
+ * The account-wide slow-down: past `maxFailuresPerAccount` failures within the window, attempts
+ * from browsers the account does not know share one slot per `slowDownInterval`.
+ */
+async function reserveSlowDown(deps: SignInDeps, account: string, taken: string[]): Promise<number | undefined> {
+  const { maxFailuresPerAccount, slowDownInterval, window } = deps.config.signIn;
+  const accountKey = `signin:account:${account}`;
+  const failures = await deps.rateLimiter.hit(accountKey, maxFailuresPerAccount, window);
+  taken.push(accountKey);
+  if (failures.allowed) return undefined;
+  const slot = await deps.rateLimiter.hit(`signin:slow:${account}`, 1, slowDownInterval);
+  return slot.allowed ? undefined : Math.max(1, slot.retryAfter);
 }
 
 /** Metrics and audit of a failed sign-in. The typed username is not stored (it may be a mistyped password): only a known account's id. */
-async function recordFailure(deps: SignInDeps, username: string, address: string, reason: 'throttled' | 'bad_credentials'): Promise<void> {
+async function recordFailure(deps: SignInDeps, attempt: SignInAttempt, reason: 'throttled' | 'bad_credentials'): Promise<void> {
   deps.metrics.signInFailed(reason);
-  const user = await deps.users.findByUsername(username).catch(() => undefined);
-  await deps.audit.record({ type: 'signin.failure', userId: user?.id, address, detail: { reason } });
+  const user = await deps.users.findByUsername(attempt.username).catch(() => undefined);
+  await deps.audit.record({ type: 'signin.failure', userId: user?.id, address: attempt.address, detail: { reason } });
 }

@@ -31,7 +31,7 @@ async function startCluster(count: number, extra: Record<string, unknown> = {}) 
   const config = flowConfig({
     databaseUrl: shared.url,
     issuer,
-    signIn: { maxFailuresPerAccount: 5, maxFailuresPerAddress: 1000, window: 600 },
+    signIn: { maxFailuresPerAccountAndAddress: 5, maxFailuresPerAddress: 1000, window: 600 },
     device: { interval: 1 },
     ...extra,
   });
@@ -138,7 +138,7 @@ describe(
       assert.equal((await pollDevice(cluster.urls[0], device.device_code)).body.error, 'invalid_grant');
     });
 
-    it('throttles sign-in failures of one account across instances (database counters)', async () => {
+    it('throttles sign-in failures of one account from one address across instances (database counters)', async () => {
       const statuses = await failedSignIns(cluster.urls, 8);
       assert.deepEqual(statuses.slice(0, 5), [200, 200, 200, 200, 200]);
       assert.deepEqual(statuses.slice(5), [429, 429, 429]);
@@ -159,7 +159,7 @@ describe(
     });
     after(() => cluster.stop());
 
-    it('throttles sign-in failures of one account across instances (Redis counters)', async () => {
+    it('throttles sign-in failures of one account from one address across instances (Redis counters)', async () => {
       const statuses = await failedSignIns(cluster.urls, 7);
       assert.deepEqual(statuses.slice(0, 5), [200, 200, 200, 200, 200]);
       assert.deepEqual(statuses.slice(5), [429, 429]);

@@ -12,7 +12,7 @@ for (const database of DATABASES) {
         database,
         config: {
           users: [DEFAULT_USER, { username: 'bob', password: 'bob-password' }],
-          signIn: { maxFailuresPerAccount: 3, maxFailuresPerAddress: 100, window: 900 },
+          signIn: { maxFailuresPerAccountAndAddress: 3, maxFailuresPerAddress: 100, window: 900 },
         },
       });
     });
@@ -98,7 +98,7 @@ for (const database of DATABASES) {
       );
     });
 
-    it('says when the password is wrong, and throttles the account after the configured failures', async () => {
+    it('says when the password is wrong, and throttles the account from this address after the configured failures', async () => {
       const jar = new CookieJar();
       const page = await browse(jar, `${server.url}/login?return_to=/x`);
       let form = parseForms(await page.text())[0];

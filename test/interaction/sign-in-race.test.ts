@@ -37,7 +37,7 @@ for (const backend of ['database', 'redis'] as const) {
             redisUrl: backend === 'redis' ? REDIS_URL : '',
             redisKeyPrefix: prefix,
             users: [{ username: 'dana', password: 'dana-password' }],
-            signIn: { maxFailuresPerAccount: LIMIT, maxFailuresPerAddress: 100, window: 900 },
+            signIn: { maxFailuresPerAccountAndAddress: LIMIT, maxFailuresPerAddress: 100, maxFailuresPerAccount: 100, window: 900 },
           },
         });
         instances.push(await createServices(config, { schema: database.schema }));
@@ -57,7 +57,9 @@ for (const backend of ['database', 'redis'] as const) {
 
       it(`${GUESSES} parallel wrong passwords, split over two instances, count ${GUESSES}: only ${LIMIT} are checked`, async () => {
         const results = await Promise.all(
-          Array.from({ length: GUESSES }, (_, i) => signIn(instances[i % 2], 'dana', `wrong-password-${i}`, '10.9.0.1')),
+          Array.from({ length: GUESSES }, (_, i) =>
+            signIn(instances[i % 2], { username: 'dana', password: `wrong-password-${i}`, address: '10.9.0.1' }),
+          ),
         );
         const failures = results.map((r) => ('failure' in r ? r.failure : 'signed-in'));
         assert.equal(failures.filter((f) => f === 'invalid').length, LIMIT, failures.join(' '));
