@@ -6,8 +6,7 @@ import type { DeviceCodeRecord, DeviceCodesStore } from '../storage/ports.js';
 import type { Clock } from '../util/clock.js';
 import { hashToken } from '../util/hashing.js';
 import { normaliseUserCode } from '../tokens/user-code.js';
-import { readCookie } from '../session/cookies.js';
-import { CSRF_COOKIE } from '../session/csrf.js';
+import { csrfSeed, type CsrfOptions } from '../session/csrf.js';
 
 /** What a typed user code turned out to be. */
 export type UserCodeLookup =
@@ -18,6 +17,7 @@ export interface LookupUserCodeDeps {
   rateLimiter: Pick<RateLimiter, 'peek' | 'hit'>;
   deviceCodes: Pick<DeviceCodesStore, 'findByUserCode'>;
   sessions: Pick<Sessions, 'current'>;
+  csrf: Pick<CsrfOptions, 'secure'>;
   clock: Clock;
 }
 
@@ -57,6 +57,6 @@ export async function lookupUserCode(
 async function browserKey(deps: LookupUserCodeDeps, request: FastifyRequest): Promise<string | undefined> {
   const session = await deps.sessions.current(request);
   if (session) return `session:${session.sid}`;
-  const seed = readCookie(request, CSRF_COOKIE);
+  const seed = csrfSeed(request, deps.csrf);
   return seed ? `browser:${hashToken(seed)}` : undefined;
 }

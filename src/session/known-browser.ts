@@ -27,7 +27,7 @@ export class KnownBrowsers {
 
   /** The browser's id when its device cookie is genuine, unexpired and for this username. */
   identify(request: FastifyRequest, username: string): string | undefined {
-    const [id, issued, mac, extra] = (readCookie(request, KNOWN_BROWSER_COOKIE) ?? '').split('.');
+    const [id, issued, mac, extra] = (readCookie(request, KNOWN_BROWSER_COOKIE, this.options.secure) ?? '').split('.');
     if (!id || !issued || !mac || extra !== undefined) return undefined;
     if (!safeEqual(this.mac(id, issued, username), mac)) return undefined;
     if (Number(issued) + this.options.lifetime <= this.options.clock.nowSeconds()) return undefined;

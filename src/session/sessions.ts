@@ -54,7 +54,7 @@ export class Sessions {
   async current(request: FastifyRequest): Promise<Session | undefined> {
     const cached = this.cache.get(request);
     if (cached !== undefined) return cached ?? undefined;
-    const cookie = readCookie(request, SESSION_COOKIE);
+    const cookie = readCookie(request, SESSION_COOKIE, this.options.secure);
     const record = cookie ? await this.options.store.findLive(hashToken(cookie), this.options.clock.nowSeconds()) : undefined;
     const session = record ? toSession(record) : undefined;
     this.cache.set(request, session ?? null);
