@@ -10,8 +10,8 @@ export interface IssueCodeDeps {
   ttl: {
     /** Seconds a code may be redeemed (config.ttl.authorizationCode). */
     authorizationCode: number;
-    /** Seconds the grant lives: the longest any of its refresh tokens may (config.ttl.refreshToken). */
-    refreshToken: number;
+    /** Seconds the grant lives: no refresh token of it outlives it (config.ttl.grant). */
+    grant: number;
   };
   clock: Clock;
 }
@@ -35,7 +35,7 @@ export async function issueCode(deps: IssueCodeDeps, request: AuthorizationReque
       scope,
       sid: session.sid,
       createdAt: now,
-      expiresAt: now + deps.ttl.refreshToken,
+      expiresAt: now + deps.ttl.grant,
       revokedAt: null,
     },
     {

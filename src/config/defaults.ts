@@ -56,8 +56,16 @@ export const defaults = {
     clientCredentialsAccessToken: 600,
     /** ID token lifetime. */
     idToken: 3600,
-    /** Refresh token lifetime. */
+    /**
+     * Refresh token lifetime: a token unused this long expires. A rotation gives the new token this lifetime again, but never past
+     * `ttl.grant`.
+     */
     refreshToken: 1209600,
+    /**
+     * Absolute lifetime of a grant (one authorization: its refresh tokens and the access tokens they bring), from the sign-in or device
+     * approval that created it. No refresh token outlives it, however often it is rotated; then the app must ask the user again.
+     */
+    grant: 2592000,
     /** Browser session lifetime. */
     session: 86400,
     /** Sign-in / consent interaction lifetime. */

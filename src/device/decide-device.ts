@@ -6,8 +6,8 @@ import type { Session } from '../session/sessions.js';
 import { randomToken } from '../util/random.js';
 
 export interface DecideDeviceDeps {
-  /** The grant lives as long as its refresh tokens may (ttl.refreshToken). */
-  config: { ttl: Pick<Config['ttl'], 'refreshToken'> };
+  /** The grant's absolute lifetime: no refresh token of it outlives it (ttl.grant). */
+  config: { ttl: Pick<Config['ttl'], 'grant'> };
   deviceCodes: Pick<DeviceCodesStore, 'approve' | 'deny'>;
   audit: Pick<AuditLog, 'record'>;
   clock: Clock;
@@ -31,7 +31,7 @@ export async function decideDevice(deps: DecideDeviceDeps, record: DeviceCodeRec
     // Not tied to the browser session: signing out in the browser leaves the TV connected.
     sid: null,
     createdAt: now,
-    expiresAt: now + deps.config.ttl.refreshToken,
+    expiresAt: now + deps.config.ttl.grant,
     revokedAt: null,
   };
   const approval = { userId: session.userId, authTime: session.authTime, acr: session.acr, amr: session.amr, sid: session.sid };

@@ -23,7 +23,7 @@ export interface RefreshTokenGrant {
 export interface RefreshTokensOptions {
   store: RefreshTokensStore;
   grants: Pick<GrantsStore, 'find' | 'revoke'>;
-  /** Lifetime in seconds (config ttl.refreshToken). */
+  /** Lifetime in seconds of each token, capped by its grant's expiry (config ttl.refreshToken). */
   ttl: number;
   /** Rotate confidential clients' tokens too (config refreshTokens.rotateConfidential). */
   rotateConfidential: boolean;
@@ -41,7 +41,8 @@ export class RefreshTokens {
 
   async issue(grant: RefreshTokenGrant): Promise<string> {
     const token = randomToken(32);
-    await this.options.store.insert(this.record(token, grant, this.options.clock.nowSeconds()));
+    const now = this.options.clock.nowSeconds();
+    await this.options.store.insert(this.record(token, grant, now, await this.expiryFrom(now, grant.grantId)));
     return token;
   }
 
@@ -60,6 +61,8 @@ export class RefreshTokens {
     if (record.expiresAt <= this.options.clock.nowSeconds()) throw new InvalidGrant('the refresh token has expired');
     const grant = await this.options.grants.find(record.grantId);
     if (!grant || grant.revokedAt !== null) throw new InvalidGrant('the authorization has been revoked');
+    // The grant's lifetime is absolute: however recently the token was rotated, it ends with it.
+    if (grant.expiresAt <= this.options.clock.nowSeconds()) throw new InvalidGrant('the authorization has expired: sign in again');
     return record;
   }
 
@@ -74,7 +77,7 @@ export class RefreshTokens {
     if (!record || record.revokedAt !== null || record.consumedAt !== null || record.expiresAt <= this.options.clock.nowSeconds())
       return undefined;
     const grant = await this.options.grants.find(record.grantId);
-    if (!grant || grant.revokedAt !== null) return undefined;
+    if (!grant || grant.revokedAt !== null || grant.expiresAt <= this.options.clock.nowSeconds()) return undefined;
     return record;
   }
 
@@ -90,13 +93,19 @@ export class RefreshTokens {
       ...record,
       tokenHash: hashToken(successor),
       createdAt: now,
-      expiresAt: now + this.options.ttl,
+      expiresAt: await this.expiryFrom(now, record.grantId),
       consumedAt: null,
       revokedAt: null,
     };
     // Two requests racing with the same token: only one rotation wins; the other is reuse.
     if (!(await this.options.store.rotate(record.tokenHash, next, now))) await this.reused(record);
     return successor;
+  }
+
+  /** A new token's expiry: its own lifetime, never past its grant's (the absolute lifetime, ttl.grant). */
+  private async expiryFrom(now: number, grantId: string): Promise<number> {
+    const grant = await this.options.grants.find(grantId);
+    return Math.min(now + this.options.ttl, grant?.expiresAt ?? now);
   }
 
   private async reused(record: RefreshTokenRecord): Promise<never> {
@@ -106,7 +115,7 @@ export class RefreshTokens {
     throw new InvalidGrant('the refresh token has already been used', `reuse of a rotated refresh token of grant ${record.grantId}`);
   }
 
-  private record(token: string, grant: RefreshTokenGrant, now: number): RefreshTokenRecord {
+  private record(token: string, grant: RefreshTokenGrant, now: number, expiresAt: number): RefreshTokenRecord {
     return {
       tokenHash: hashToken(token),
       grantId: grant.grantId,
@@ -120,7 +129,7 @@ export class RefreshTokens {
       amr: grant.amr ?? [],
       sid: grant.sid ?? null,
       createdAt: now,
-      expiresAt: now + this.options.ttl,
+      expiresAt,
       consumedAt: null,
       revokedAt: null,
     };

@@ -359,7 +359,7 @@ for (const database of DATABASES) {
       const grant = await server.services.grantsStore.find(row.grant_id);
       assert.equal(grant!.scope, 'openid profile');
       assert.equal(grant!.sid, row.sid);
-      assert.equal(grant!.expiresAt - grant!.createdAt, server.services.config.ttl.refreshToken);
+      assert.equal(grant!.expiresAt - grant!.createdAt, server.services.config.ttl.grant);
       assert.deepEqual(await server.services.sessions.clientsOf(row.sid!), ['web']);
       const session = await server.services.sessions.findBySid(row.sid!);
       assert.equal(session!.authTime, row.auth_time);

@@ -126,6 +126,34 @@ for (const database of DATABASES) {
       assertRefused(await refresh(server, first.refresh_token, 'web'), 'invalid_grant');
     });
 
+    it('never rotates a refresh token past its grant: the absolute lifetime (ttl.grant)', async () => {
+      const first = await tokensFor(server, 'web', sub);
+      const grantEnds = systemClock.nowSeconds() + 120;
+      await server.services.db.updateTable('grants').set({ expires_at: grantEnds }).where('id', '=', first.grantId).execute();
+      const rotated = await refresh(server, first.refresh_token, 'web');
+      assert.equal(rotated.status, 200, JSON.stringify(rotated.body));
+      const successor = await server.services.db
+        .selectFrom('refresh_tokens')
+        .select('expires_at')
+        .where('token_hash', '=', hashToken(rotated.body.refresh_token))
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(successor.expires_at), grantEnds);
+    });
+
+    it('refuses a refresh token, however fresh, once its grant has expired (and introspection calls it inactive)', async () => {
+      const first = await tokensFor(server, 'web', sub);
+      const rotated = await refresh(server, first.refresh_token, 'web');
+      await server.services.db
+        .updateTable('grants')
+        .set({ expires_at: systemClock.nowSeconds() - 1 })
+        .where('id', '=', first.grantId)
+        .execute();
+      assert.equal(await server.services.refreshTokens.status(rotated.body.refresh_token), undefined);
+      const refused = await refresh(server, rotated.body.refresh_token, 'web');
+      assertRefused(refused, 'invalid_grant');
+      assert.match(refused.body.error_description, /expired/);
+    });
+
     it('refuses a refresh token whose grant was revoked', async () => {
       const first = await tokensFor(server, 'web', sub);
       await server.services.grantsStore.revoke(first.grantId, systemClock.nowSeconds());
