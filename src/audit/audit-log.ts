@@ -7,6 +7,7 @@ import { randomToken } from '../util/random.js';
 export type AuditEventType =
   | 'signin.success'
   | 'signin.failure'
+  | 'user.password_changed'
   | 'consent.granted'
   | 'consent.revoked'
   | 'token.issued'

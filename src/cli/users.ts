@@ -14,6 +14,7 @@ import {
   type CommandIO,
 } from './args.js';
 import { withServices } from './open-services.js';
+import { changePassword } from '../accounts/change-password.js';
 
 /** `tessera users ...`: the people who sign in. Passwords are stored as argon2id only. */
 export const usersCommand = commandGroup('users', {
@@ -101,6 +102,9 @@ async function deleteUser(argv: string[], io: CommandIO): Promise<number> {
 
 const SET_PASSWORD_HELP = `Usage: tessera users set-password <username> (--password P | --password-stdin) [--json]
 
+Changes the password. Unless passwordChange.revokeSessionsAndTokens is false, it also ends every
+browser session of the user and revokes all their grants (refresh and access tokens).
+
 ${PASSWORD_HELP}
 ${CONFIG_FLAGS_HELP}`;
 
@@ -110,8 +114,14 @@ async function setPassword(argv: string[], io: CommandIO): Promise<number> {
   const [username] = positionals(rest, ['username']);
   const password = await passwordFrom(values, io);
   return withServices(values.config, io, async (services) => {
-    if (!(await services.users.setPassword(username, password))) throw new CommandError(`no user ${username}`);
-    io.out(values.json ? JSON.stringify({ username, password_changed: true }) : `changed the password of ${username}`);
+    const changed = await changePassword(services, username, password);
+    if (!changed) throw new CommandError(`no user ${username}`);
+    const revoked = changed.revokedTokens ? `; ended ${changed.endedSessions} session(s) and revoked every grant and refresh token` : '';
+    io.out(
+      values.json
+        ? JSON.stringify({ username, password_changed: true, sessions_ended: changed.endedSessions, tokens_revoked: changed.revokedTokens })
+        : `changed the password of ${username}${revoked}`,
+    );
     return 0;
   });
 }

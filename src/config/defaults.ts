@@ -159,6 +159,13 @@ export const defaults = {
     /** Throttle window. */
     window: 900,
   },
+  passwordChange: {
+    /**
+     * A password change (`tessera users set-password`, and any account page through the same function) ends every browser session of the
+     * user and revokes all their grants: refresh tokens (offline_access too) and the access tokens of those grants.
+     */
+    revokeSessionsAndTokens: true,
+  },
   clientAuthentication: {
     /**
      * Failed client authentications (a wrong secret or assertion) allowed per client and address within `window`, at /token, /introspect

@@ -96,6 +96,11 @@ export class Sessions {
     await this.options.store.end(sid, this.options.clock.nowSeconds());
   }
 
+  /** Ends every session of the user, on every browser (a password change); returns their sids. */
+  endAllOfUser(userId: string): Promise<string[]> {
+    return this.options.store.endAllOfUser(userId, this.options.clock.nowSeconds());
+  }
+
   /** Removes the session cookie from the browser. */
   clearCookie(reply: FastifyReply): void {
     setCookie(reply, SESSION_COOKIE, '', { secure: this.options.secure, maxAge: 0 });

@@ -25,6 +25,19 @@ export function grantsStore(db: Db): GrantsStore {
           .execute();
       });
     },
+    async revokeAllOfUser(userId, now) {
+      await db.transaction().execute(async (trx) => {
+        const grantsOfUser = trx.selectFrom('grants').select('id').where('user_id', '=', userId);
+        for (const table of ['refresh_tokens', 'access_tokens'] as const)
+          await trx
+            .updateTable(table)
+            .set({ revoked_at: now })
+            .where('grant_id', 'in', grantsOfUser)
+            .where('revoked_at', 'is', null)
+            .execute();
+        await trx.updateTable('grants').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+      });
+    },
     async findBySid(sid) {
       const rows = await db.selectFrom('grants').selectAll().where('sid', '=', sid).execute();
       return rows.map(toGrantRecord);

@@ -219,6 +219,8 @@ export interface GrantsStore {
   revoke(id: string, now: number): Promise<void>;
   /** Grants of a browser session (for logout). */
   findBySid(sid: string): Promise<GrantRecord[]>;
+  /** Marks every grant of the user revoked, with their refresh and access tokens, in one transaction (a password change). */
+  revokeAllOfUser(userId: string, now: number): Promise<void>;
 }
 
 /** Authorization codes, stored by hash. */
@@ -303,6 +305,8 @@ export interface SessionsStore {
   /** A fresh sign-in by the same user: new cookie hash, new auth_time, same sid. */
   reauthenticate(sid: string, update: Pick<SessionRecord, 'idHash' | 'authTime' | 'amr' | 'acr' | 'expiresAt'>): Promise<void>;
   end(sid: string, now: number): Promise<void>;
+  /** Ends every live session of the user (a password change); returns their sids. */
+  endAllOfUser(userId: string, now: number): Promise<string[]>;
   /** The clients that received a code in the session (AuthorizationCodesStore.issue records them). */
   clientsOf(sid: string): Promise<string[]>;
 }

@@ -51,6 +51,16 @@ export function sessionsStore(db: Db): SessionsStore {
     async end(sid, now) {
       await db.updateTable('sessions').set({ ended_at: now }).where('sid', '=', sid).where('ended_at', 'is', null).execute();
     },
+    async endAllOfUser(userId, now) {
+      const rows = await db
+        .updateTable('sessions')
+        .set({ ended_at: now })
+        .where('user_id', '=', userId)
+        .where('ended_at', 'is', null)
+        .returning('sid')
+        .execute();
+      return rows.map((row) => row.sid);
+    },
     async clientsOf(sid) {
       const rows = await db.selectFrom('session_clients').select('client_id').where('sid', '=', sid).execute();
       return rows.map((r) => r.client_id);

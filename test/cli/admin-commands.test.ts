@@ -243,8 +243,26 @@ describe('tessera admin commands', () => {
       assert.match((await tessera(['users', 'list'])).out, /^USERNAME\s+SUB/);
     });
 
-    it('set-password changes the password (--password)', async () => {
-      await json(['users', 'set-password', 'ada', '--password', 'another password']);
+    it('set-password changes the password (--password), ending the sessions and revoking the grants of the user', async () => {
+      const grantId = await withServerView(async (p) => {
+        const ada = await p.users.findByUsername('ada');
+        await p.db
+          .insertInto('grants')
+          .values({
+            id: 'g-ada',
+            user_id: ada!.id,
+            client_id: 'cli-app',
+            scope: 'openid',
+            sid: null,
+            created_at: 1,
+            expires_at: 4102444800,
+          })
+          .execute();
+        return 'g-ada';
+      });
+      const changed = await json(['users', 'set-password', 'ada', '--password', 'another password']);
+      assert.deepEqual(changed, { username: 'ada', password_changed: true, sessions_ended: 0, tokens_revoked: true });
+      await withServerView(async (p) => assert.notEqual((await p.grantsStore.find(grantId))?.revokedAt, null));
       await withServerView(async (p) => {
         assert.ok(await p.users.authenticate('ada', 'another password'));
         assert.equal(await p.users.authenticate('ada', 'correct horse battery'), undefined);

@@ -1,0 +1,46 @@
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Config } from '../config/load-config.js';
+import type { Sessions } from '../session/sessions.js';
+import type { GrantsStore } from '../storage/ports.js';
+import type { Clock } from '../util/clock.js';
+import type { UserDirectory } from './user-directory.js';
+
+export interface ChangePasswordDeps {
+  config: Pick<Config, 'passwordChange'>;
+  users: Pick<UserDirectory, 'findByUsername' | 'setPassword'>;
+  grantsStore: Pick<GrantsStore, 'revokeAllOfUser'>;
+  sessions: Pick<Sessions, 'endAllOfUser'>;
+  audit: Pick<AuditLog, 'record'>;
+  clock: Clock;
+}
+
+export interface PasswordChanged {
+  userId: string;
+  /** Browser sessions ended (none when `passwordChange.revokeSessionsAndTokens` is off). */
+  endedSessions: number;
+  /** Whether the user's grants, with their refresh and access tokens, were revoked. */
+  revokedTokens: boolean;
+}
+
+/**
+ * The one way a password changes (the CLI now, an account page later). Whoever knew the old
+ * password may hold a session or a refresh token obtained with it, so by default every session
+ * of the user ends and every grant is revoked (OWASP session management: renew on credential
+ * change). Undefined when there is no such user.
+ */
+export async function changePassword(deps: ChangePasswordDeps, username: string, password: string): Promise<PasswordChanged | undefined> {
+  const user = await deps.users.findByUsername(username);
+  if (!user || !(await deps.users.setPassword(username, password))) return undefined;
+  const revoke = deps.config.passwordChange.revokeSessionsAndTokens;
+  let endedSessions = 0;
+  if (revoke) {
+    await deps.grantsStore.revokeAllOfUser(user.id, deps.clock.nowSeconds());
+    endedSessions = (await deps.sessions.endAllOfUser(user.id)).length;
+  }
+  await deps.audit.record({
+    type: 'user.password_changed',
+    userId: user.id,
+    detail: { ended_sessions: endedSessions, revoked_tokens: revoke },
+  });
+  return { userId: user.id, endedSessions, revokedTokens: revoke };
+}
