@@ -108,6 +108,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   });
   await app.register(deviceAuthorizationEndpoint, {
     config,
+    rateLimiter: services.rateLimiter,
     metadata,
     clientAuth: services.clientAuth,
     deviceCodes: services.deviceCodes,

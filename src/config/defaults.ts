@@ -113,6 +113,13 @@ export const defaults = {
     userCodeAttemptsPerSession: 5,
     /** Window of the user-code guessing limits, in seconds. */
     userCodeAttemptWindow: 900,
+    /**
+     * Device authorization requests (POST /device/auth) one public client may make from one client address within
+     * `authorizationRequestWindow`; then 429 (0 = no limit). Confidential clients are not limited.
+     */
+    authorizationRequestsPerAddress: 30,
+    /** Window of the device authorization request limit, in seconds. */
+    authorizationRequestWindow: 600,
   },
   keys: {
     /** Algorithm of the signing key generated on first start: RS256, ES256 or EdDSA. */

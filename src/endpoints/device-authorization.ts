@@ -11,6 +11,7 @@ import type { Clock } from '../util/clock.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
 import { formatUserCode, generateUserCode } from '../tokens/user-code.js';
+import { limitDeviceAuthorization, type DeviceAuthorizationLimitDeps } from '../device/limit-device-authorization.js';
 
 /** RFC 8628 §3.2: what the device shows and how it polls. */
 export interface DeviceAuthorizationResponse {
@@ -24,6 +25,7 @@ export interface DeviceAuthorizationResponse {
 
 export interface DeviceAuthorizationOptions {
   config: Pick<Config, 'issuer' | 'device'> & { ttl: Pick<Config['ttl'], 'deviceCode'> };
+  rateLimiter: DeviceAuthorizationLimitDeps['rateLimiter'];
   metadata: ProviderMetadata;
   clientAuth: Pick<ClientAuthenticator, 'authenticate'>;
   deviceCodes: Pick<DeviceCodesStore, 'create' | 'findByUserCode'>;
@@ -53,6 +55,8 @@ export async function deviceAuthorizationEndpoint(app: FastifyInstance, options:
     }
     // RFC 8628 §3.1 scope, RFC 6749 §3.3: only scopes the server offers and the client is registered for.
     const scope = refuseUnallowed(params.scope, client, allowedScopes(client, options.scopes));
+    // §5.2: public clients' requests are limited per client and address before a row is stored.
+    await limitDeviceAuthorization(options, client, request.ip);
 
     const deviceCode = randomToken(32); // §5.2: high entropy, stored only as a hash
     const now = options.clock.nowSeconds();

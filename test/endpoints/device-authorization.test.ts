@@ -172,3 +172,42 @@ for (const database of DATABASES) {
     });
   });
 }
+
+/** Issue 12: /device/auth stored a row for every request in a public client's name, unthrottled. */
+for (const database of DATABASES) {
+  describe(`POST /device/auth is limited per public client and address (${database})`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startTestServer({
+        database,
+        config: { ...DEVICE_TEST_CONFIG, device: { authorizationRequestsPerAddress: 3, authorizationRequestWindow: 600 } },
+      });
+    });
+    after(() => server.close());
+
+    const start = (clientId: string, headers: Record<string, string> = {}) =>
+      fetch(`${server.url}/device/auth`, {
+        ...form({ client_id: clientId, scope: 'openid' }),
+        headers: { ...form({}).headers, ...headers },
+      });
+
+    it('answers 429 with an OAuth error and Retry-After past the limit, before storing anything', async () => {
+      const responses = await Promise.all(Array.from({ length: 5 }, () => start('tv')));
+      assert.deepEqual(responses.map((r) => r.status).sort(), [200, 200, 200, 429, 429]);
+      const refused = responses.find((r) => r.status === 429)!;
+      assert.match(refused.headers.get('content-type') ?? '', /^application\/json/);
+      assert.ok(Number(refused.headers.get('retry-after')) > 0);
+      const body = (await refused.json()) as Record<string, string>;
+      assert.equal(body.error, 'invalid_request');
+      assert.match(body.error_description, /too many device authorization requests/);
+      const rows = await server.services.db.selectFrom('device_codes').select('client_id').where('client_id', '=', 'tv').execute();
+      assert.equal(rows.length, 3);
+    });
+
+    it('counts each public client apart, and does not limit confidential clients', async () => {
+      assert.equal((await start('tv_no_refresh')).status, 200);
+      const basic = { authorization: `Basic ${Buffer.from('tv_confidential:tv-confidential-secret').toString('base64')}` };
+      for (let i = 0; i < 5; i++) assert.equal((await start('tv_confidential', basic)).status, 200);
+    });
+  });
+}
