@@ -126,7 +126,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     issuer,
     device: { interval: 1 },
     metrics: { enabled: true, token: METRICS_TOKEN },
-    signIn: { maxFailuresPerAccount: 1000, maxFailuresPerAddress: 100000, window: 60 },
+    signIn: { maxFailuresPerAccountAndAddress: 1000, maxFailuresPerAccount: 1000, maxFailuresPerAddress: 100000, window: 60 },
   });
   const servers: SpawnedTessera[] = [];
   const realFetch = globalThis.fetch;

@@ -53,7 +53,12 @@ describe(
     before(async () => {
       shared = await createSharedSchema();
       port = await freePort();
-      config = flowConfig({ databaseUrl: shared.url, issuer: `http://127.0.0.1:${port}` });
+      // Six workers sign in at once from one address: each attempt in flight holds a place in the per-(account, address) limit.
+      config = flowConfig({
+        databaseUrl: shared.url,
+        issuer: `http://127.0.0.1:${port}`,
+        signIn: { maxFailuresPerAccountAndAddress: 1000 },
+      });
       server = await spawnTessera({ config, port });
     });
     after(async () => {
