@@ -104,7 +104,7 @@ export async function playgroundRoutes(app: FastifyInstance, options: Playground
     }
     // RFC 6749 §10.12: the response must answer a request this browser made; a changed or replayed state stops here.
     const run = runs.findByState(state);
-    if (!run || run.browser !== readCookie(request, BROWSER_COOKIE)) {
+    if (!run || run.browser !== readCookie(request, BROWSER_COOKIE, options.csrf.secure)) {
       throw new InvalidRequestNoRedirect(
         'The state of this response matches no flow this browser started in the playground (it was changed, already used, or the flow was started in another browser). Start the flow again.',
       );
@@ -136,7 +136,7 @@ export async function playgroundRoutes(app: FastifyInstance, options: Playground
 
   function ownRun(request: FastifyRequest, id: string): Run {
     const run = runs.find(id);
-    if (!run || run.browser !== readCookie(request, BROWSER_COOKIE)) {
+    if (!run || run.browser !== readCookie(request, BROWSER_COOKIE, options.csrf.secure)) {
       throw new NotFound('There is no such playground run in this browser (runs are kept for an hour, in the process that started them).');
     }
     return run;
@@ -145,7 +145,7 @@ export async function playgroundRoutes(app: FastifyInstance, options: Playground
 
 /** The browser's playground id, set on its first visit. */
 function browserId(request: FastifyRequest, reply: FastifyReply, secure: boolean): string {
-  let id = readCookie(request, BROWSER_COOKIE);
+  let id = readCookie(request, BROWSER_COOKIE, secure);
   if (!id || id.length < 32) {
     id = randomToken(32);
     setCookie(reply, BROWSER_COOKIE, id, { secure });
