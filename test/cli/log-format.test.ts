@@ -28,8 +28,9 @@ async function serveOutput(name: string, args: string[], env: Record<string, str
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (err += d));
   const exited = new Promise((resolve) => child.on('exit', resolve));
-  for (let i = 0; i < 600 && !out.includes('tessera is listening'); i++) {
-    if (child.exitCode !== null || i === 599) {
+  // Generous: tsx compiles the CLI at start, which takes long on a machine busy with other suites.
+  for (let i = 0; i < 1800 && !out.includes('tessera is listening'); i++) {
+    if (child.exitCode !== null || i === 1799) {
       child.kill('SIGKILL');
       throw new Error(`never listened: ${err}`);
     }
@@ -48,14 +49,13 @@ const COLOUR = new RegExp(String.fromCharCode(27) + '\\[\\d+m');
 
 const logLines = (out: string) => out.split('\n').filter((line) => line.startsWith('{'));
 
-describe('log format', { timeout: 200_000 }, () => {
+describe('log format', { timeout: 600_000 }, () => {
   it('dev mode: colourised, human-readable lines; production: one JSON object a line; log.format / env overrides', async () => {
-    const [dev, devJson, production, productionPretty] = await Promise.all([
-      serveOutput('dev', ['--dev'], { FORCE_COLOR: '1' }),
-      serveOutput('dev-json', ['--dev'], { TESSERA_LOG_FORMAT: 'json' }),
-      serveOutput('prod', [], { TESSERA_SECRET: TEST_SECRET }),
-      serveOutput('prod-pretty', [], { TESSERA_SECRET: TEST_SECRET, LOG_FORMAT: 'pretty', NO_COLOR: '1' }),
-    ]);
+    // One after the other: four compiling processes at once starve each other on a busy machine.
+    const dev = await serveOutput('dev', ['--dev'], { FORCE_COLOR: '1' });
+    const devJson = await serveOutput('dev-json', ['--dev'], { TESSERA_LOG_FORMAT: 'json' });
+    const production = await serveOutput('prod', [], { TESSERA_SECRET: TEST_SECRET });
+    const productionPretty = await serveOutput('prod-pretty', [], { TESSERA_SECRET: TEST_SECRET, LOG_FORMAT: 'pretty', NO_COLOR: '1' });
 
     assert.match(dev, COLOUR, 'colours');
     const plain = dev.replace(new RegExp(COLOUR.source, 'g'), '');
