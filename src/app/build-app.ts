@@ -23,6 +23,8 @@ import { cors } from '../http/cors.js';
 import { errorHandler } from '../http/error-handler.js';
 import { parseForm } from '../http/parse-form.js';
 import { errorPageHandler } from '../interaction/error-page.js';
+import { renderFrontPage } from '../interaction/front-page.js';
+import { sendPage } from '../interaction/layout.js';
 import { loginRoutes } from '../interaction/login-routes.js';
 import { metricsEndpoint } from '../metrics/metrics-endpoint.js';
 import { requestMetrics } from '../metrics/request-metrics.js';
@@ -183,6 +185,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       pages: devicePages,
       clock,
     });
+    // The issuer's own address, opened in a browser: a page that says what this is, not a JSON 404.
+    const playgroundUrl = services.playground ? `${issuer}/playground` : undefined;
+    pages.get('/', (_request, reply) => sendPage(reply, renderFrontPage({ issuer, playgroundUrl })));
     // Dev mode, or `playground.enabled`: otherwise /playground does not exist (404) and neither does its client.
     if (services.playground) {
       await pages.register(playgroundRoutes, {
