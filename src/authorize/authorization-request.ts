@@ -19,8 +19,8 @@ export interface AuthorizationRequest {
   prompt: string[];
   maxAge?: number;
   loginHint?: string;
-  /** `sub` of a verified id_token_hint. */
-  hintSub?: string;
+  /** The user the request names: a verified id_token_hint's `sub`, or claims.id_token.sub.value. */
+  expectedSub?: string;
   acrValues?: string;
   /** OIDC Core §5.5 claims request. */
   claims?: ClaimsRequest;

@@ -10,7 +10,7 @@ import type { AuthorizationRequest } from './authorization-request.js';
  * login_required, never a code for the other user.
  */
 export function checkSignedInUser(request: AuthorizationRequest, session: Session): void {
-  if (request.hintSub !== undefined && request.hintSub !== session.userId) {
-    throw new LoginRequired('the person signed in as another user than the one id_token_hint names');
+  if (request.expectedSub !== undefined && request.expectedSub !== session.userId) {
+    throw new LoginRequired('the person signed in as another user than the one the request names (id_token_hint or claims sub)');
   }
 }

@@ -17,6 +17,7 @@ export function loginReason(request: AuthorizationRequest, session: Session | un
   if (request.maxAge === 0) return 'max_age=0 asks for a fresh sign-in';
   // §3.1.2.1 max_age: re-authenticate when the last authentication is older.
   if (request.maxAge !== undefined && now - session.authTime > request.maxAge) return 'the last sign-in is older than max_age';
-  if (request.hintSub !== undefined && request.hintSub !== session.userId) return 'id_token_hint names another user than the one signed in';
+  if (request.expectedSub !== undefined && request.expectedSub !== session.userId)
+    return 'the request (id_token_hint or claims sub) names another user than the one signed in';
   return undefined;
 }

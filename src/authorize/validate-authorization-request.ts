@@ -14,6 +14,7 @@ import { checkMaxAge } from './check-max-age.js';
 import { checkClaims } from './check-claims.js';
 import { authorizedClaimsRequest } from '../rules/release-policy.js';
 import { allowedResources, checkResource, type ResourcePolicy } from '../rules/resource.js';
+import { checkRequestedSubject } from './check-requested-subject.js';
 import { checkIdTokenHint } from './check-id-token-hint.js';
 
 export interface ValidationDeps {
@@ -49,9 +50,11 @@ export async function validateAuthorizationRequest(
   const pkce = checkCodeChallenge(client, params, deps.pkce);
   const maxAge = checkMaxAge(params);
   // OIDC Core §5.5: the claims request only narrows and shapes what the client may have.
-  const claims = authorizedClaimsRequest(checkClaims(params), allowed);
+  const claimsRequest = checkClaims(params);
+  const claims = authorizedClaimsRequest(claimsRequest, allowed);
   const resource = checkResource(params, allowedResources(client, deps.resourcePolicy));
   const hintSub = await checkIdTokenHint(deps.keys, deps.issuer, params, deps.clock.nowSeconds());
+  const expectedSub = checkRequestedSubject(hintSub, claimsRequest);
   return {
     clientId: client.clientId,
     clientName: client.metadata.client_name,
@@ -65,7 +68,7 @@ export async function validateAuthorizationRequest(
     prompt,
     maxAge,
     loginHint: params.login_hint,
-    hintSub,
+    expectedSub,
     // Accepted and not acted on: one authentication method (password), English pages only.
     acrValues: params.acr_values,
     claims,

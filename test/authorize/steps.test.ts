@@ -145,7 +145,7 @@ describe('login-reason (OIDC Core §3.1.2.3)', () => {
     assert.ok(loginReason(request({ prompt: ['login'] }), session, now));
     assert.ok(loginReason(request({ maxAge: 99 }), session, now));
     assert.equal(loginReason(request({ maxAge: 100 }), session, now), undefined);
-    assert.ok(loginReason(request({ hintSub: 'other' }), session, now));
+    assert.ok(loginReason(request({ expectedSub: 'other' }), session, now));
   });
   it('is satisfied by any sign-in after it asked, even within the same second', () => {
     assert.ok(loginReason(request({ prompt: ['login'], staleSignIn: 'first' }), session, now));

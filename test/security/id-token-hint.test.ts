@@ -121,5 +121,48 @@ for (const database of DATABASES) {
         assert.equal(issued.sub, hinted.sub);
       });
     });
+
+    describe('claims.id_token.sub.value names the user (OIDC Core §5.5.1, a MUST)', () => {
+      const subOf = (idToken: string) => (JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString()) as { sub: string }).sub;
+      const asking = (sub: unknown, extra: Record<string, string> = {}) =>
+        webRequest({ claims: JSON.stringify({ id_token: { sub: { value: sub } } }), ...extra });
+
+      it('naming A, then a sign-in as B: login_required, no code for B', async () => {
+        const result = await authorize(server.url, asking(subOf(alice.id_token!)), {
+          username: 'bob',
+          password: AUTHORIZE_USERS[1].password,
+        });
+        assert.equal(result.code, undefined);
+        assert.equal(result.error, 'login_required');
+      });
+
+      it("naming A with B's session and prompt=none: login_required", async () => {
+        const bob = await authorize(server.url, webRequest(), { username: 'bob', password: AUTHORIZE_USERS[1].password });
+        const result = await authorize(server.url, asking(subOf(alice.id_token!), { prompt: 'none' }), { jar: bob.jar });
+        assert.equal(result.code, undefined);
+        assert.equal(result.error, 'login_required');
+      });
+
+      it('naming A, signing in as A: a code whose ID token is for A', async () => {
+        const result = await authorize(server.url, asking(subOf(alice.id_token!)));
+        assert.ok(result.code);
+        const tokens = await redeem(server.url, result.code);
+        assert.equal(subOf(tokens.id_token!), subOf(alice.id_token!));
+      });
+
+      it('disagreeing with id_token_hint: login_required at once; a value that is no string: invalid_request', async () => {
+        const both = await fetch(
+          authUrl(server.url, { id_token_hint: alice.id_token!, claims: JSON.stringify({ id_token: { sub: { value: 'someone-else' } } }) }),
+          {
+            redirect: 'manual',
+          },
+        );
+        assert.equal(new URL(both.headers.get('location')!).searchParams.get('error'), 'login_required');
+        const bad = await fetch(authUrl(server.url, { claims: JSON.stringify({ id_token: { sub: { value: 42 } } }) }), {
+          redirect: 'manual',
+        });
+        assert.equal(new URL(bad.headers.get('location')!).searchParams.get('error'), 'invalid_request');
+      });
+    });
   });
 }
