@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { calculateJwkThumbprint, decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose';
+import type { JsonWebKey } from 'node:crypto';
 import { DPOP_ALGORITHMS } from '../jose/algorithms.js';
 import { InvalidDpopProof, UseDpopNonce } from '../protocol/oauth-errors.js';
 import type { UsedJtisStore } from '../storage/ports.js';
@@ -7,6 +7,8 @@ import type { Clock } from '../util/clock.js';
 import type { DpopNonces } from './dpop-nonces.js';
 import type { DpopExpectation, DpopProof } from './dpop-proof.js';
 import { htuMatches } from './htu.js';
+import { verifyProofSignature } from './verify-proof-signature.js';
+import { jsonObject } from '../jose/verify-own.js';
 
 export interface DpopProofChecks {
   /** Seconds `iat` may be off, either way (config dpop.proofWindow). */
@@ -29,31 +31,24 @@ const MAX_PROOF_LENGTH = 8192;
  */
 export async function checkDpopProof(checks: DpopProofChecks, proof: string, expected: DpopExpectation): Promise<DpopProof> {
   // §4.3 step 2: a well-formed JWT (a JWS in compact serialisation).
-  if (proof.length > MAX_PROOF_LENGTH || proof.split('.').length !== 3) throw new InvalidDpopProof('the DPoP proof is not a JWT');
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  try {
-    header = decodeProtectedHeader(proof);
-  } catch {
-    throw new InvalidDpopProof('the DPoP proof is not a JWT');
-  }
+  const header = proof.length <= MAX_PROOF_LENGTH && proof.split('.').length === 3 ? jsonObject(proof.split('.')[0]) : undefined;
+  if (!header) throw new InvalidDpopProof('the DPoP proof is not a JWT');
+  // RFC 7515 §4.1.11: no critical extension is understood here.
+  if (header.crit !== undefined) throw new InvalidDpopProof('the DPoP proof has a crit header');
   // §4.3 step 4: typ is dpop+jwt.
   if (header.typ !== 'dpop+jwt') throw new InvalidDpopProof('the DPoP proof must have typ dpop+jwt');
   // §4.3 step 5: an asymmetric algorithm this server supports; never none, never a MAC.
   if (typeof header.alg !== 'string' || !DPOP_ALGORITHMS.includes(header.alg))
     throw new InvalidDpopProof(`the DPoP proof algorithm must be one of ${DPOP_ALGORITHMS.join(' ')}`);
   // §4.3 step 7: the jwk header is a public key, without a private part.
-  const jwk = header.jwk as JWK | undefined;
+  const jwk = header.jwk as JsonWebKey | undefined;
   if (!jwk || typeof jwk !== 'object' || Array.isArray(jwk)) throw new InvalidDpopProof('the DPoP proof has no jwk header');
   if (PRIVATE_MEMBERS.some((member) => member in jwk)) throw new InvalidDpopProof('the DPoP proof jwk must be a public key');
 
   // §4.3 step 6: the signature verifies with that key.
-  let payload: Record<string, unknown>;
-  try {
-    const key = await importJWK(jwk, header.alg);
-    ({ payload } = await jwtVerify(proof, key, { algorithms: [header.alg], typ: 'dpop+jwt' }));
-  } catch {
-    throw new InvalidDpopProof('the DPoP proof signature does not verify with its jwk');
-  }
+  const verified = verifyProofSignature(proof, header.alg, jwk);
+  if (!verified) throw new InvalidDpopProof('the DPoP proof signature does not verify with its jwk');
+  const { payload, jkt } = verified;
 
   // §4.3 step 3, §4.2: the required claims.
   const { jti, htm, htu, iat } = payload;
@@ -77,7 +72,6 @@ export async function checkDpopProof(checks: DpopProofChecks, proof: string, exp
     throw new UseDpopNonce(description, checks.nonces.current());
   }
 
-  const jkt = await calculateJwkThumbprint(jwk, 'sha256');
   // §11.1: a proof is used once. The state is in the shared database, so a replay at another instance is seen too.
   const fresh = await checks.usedJtis.remember(`dpop:${jkt}:${jti}`, Math.floor(iat) + checks.proofWindow + 1, now);
   if (!fresh) throw new InvalidDpopProof('the DPoP proof has been used before');
