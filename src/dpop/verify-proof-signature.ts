@@ -38,8 +38,8 @@ export interface VerifiedProof {
 /**
  * RFC 9449 §4.3 step 6: the proof's signature verifies with the public key of its `jwk` header
  * under its `alg` (which the caller has checked is allowed). node:crypto's one-shot verify, on the
- * event loop, as for Tessera's own JWTs (docs/decisions.md#own-jwt-verifier): WebCrypto's
- * importKey, verify and digest cost several times more per proof. Undefined when anything is wrong.
+ * event loop (docs/decisions.md#dpop-proof-verifier), as for Tessera's own JWTs: WebCrypto's
+ * importKey, verify and digest cost more per proof. Undefined when anything is wrong.
  */
 export function verifyProofSignature(proof: string, alg: string, jwk: JsonWebKey): VerifiedProof | undefined {
   const spec = PROOF_ALGORITHMS[alg];
