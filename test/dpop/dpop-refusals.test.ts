@@ -98,6 +98,19 @@ for (const kind of DATABASES) {
       assert.equal(answer.status, 200, JSON.stringify(answer.body));
       assert.equal(answer.body.token_type, 'DPoP');
       assert.deepEqual(decodeJwt(answer.body.access_token).cnf, { jkt: key.jkt });
+      // RFC 9449 §6.2: introspection of the JWT says it is bound, and to which key.
+      const introspection = await server.app.inject({
+        method: 'POST',
+        url: '/introspect',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          token: answer.body.access_token,
+          client_id: SVC.client_id,
+          client_secret: SVC.client_secret,
+        }).toString(),
+      });
+      assert.equal(introspection.json().token_type, 'DPoP');
+      assert.deepEqual(introspection.json().cnf, { jkt: key.jkt });
     });
 
     it('accepts htu with another case of scheme and host and the default port spelled out (RFC 9449 §4.3)', async () => {
@@ -370,9 +383,24 @@ for (const kind of DATABASES) {
 describe('DPoP turned off', () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer({ listen: false, config: { clients: DPOP_TEST_CLIENTS.slice(0, 1), dpop: { enabled: false } } });
+    server = await startTestServer({
+      listen: false,
+      config: { clients: DPOP_TEST_CLIENTS.slice(0, 1), dpop: { enabled: false }, registration: { initialAccessToken: 'optional' } },
+    });
   });
   after(() => server.close());
+
+  it('refuses to register a client that needs DPoP-bound tokens (RFC 9449 §5.2)', async () => {
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/reg',
+      headers: { 'content-type': 'application/json' },
+      payload: { redirect_uris: ['https://app.example/cb'], dpop_bound_access_tokens: true },
+    });
+    assert.equal(response.statusCode, 400);
+    assert.equal(response.json().error, 'invalid_client_metadata');
+    assert.match(response.json().error_description, /DPoP is not enabled/);
+  });
 
   it('announces nothing and issues Bearer tokens, whatever the DPoP header says', async () => {
     const doc = (await server.app.inject({ url: '/.well-known/openid-configuration' })).json();
