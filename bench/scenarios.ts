@@ -1,5 +1,7 @@
 import { basic, OPAQUE, OPAQUE_RESOURCE, SERVICE, WEB } from './fixtures.js';
+import { generateKeyPairSync } from 'node:crypto';
 import type { LoadSpec, LoadStep } from './load/load-spec.js';
+import { dpopProofMaker } from './load/dpop-proof-maker.js';
 import { PEER_USERINFO_CLIENT } from './peer/configuration.js';
 import {
   authorizePath,
@@ -48,6 +50,29 @@ const all =
   (...checks: ((d: Record<string, unknown>) => string | undefined)[]) =>
   (d: Record<string, unknown>) =>
     checks.map((c) => c(d)).find(Boolean);
+
+/** Scenario 10: every token request carries a fresh DPoP proof (ES256) and gets a token bound to its key. */
+const dpopClientCredentials = async (target: Target): Promise<Prepared> => {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const dpop = { privateJwk: privateKey.export({ format: 'jwk' }), htu: target.discovery.token_endpoint as string };
+  const step: LoadStep = {
+    method: 'POST',
+    path: path(target, 'token_endpoint'),
+    headers: { ...form, authorization: basic(SERVICE) },
+    body: 'grant_type=client_credentials',
+    dpop,
+  };
+  // Proves the server binds the token before it is measured.
+  const check = await fetch(target.url + step.path, {
+    method: 'POST',
+    headers: { ...step.headers, dpop: dpopProofMaker(dpop, 'POST')() },
+    body: step.body,
+  });
+  const json = (await check.json()) as { token_type?: string };
+  if (check.status !== 200 || json.token_type?.toLowerCase() !== 'dpop')
+    throw new Error(`DPoP token request: ${check.status} ${JSON.stringify(json)}`);
+  return { spec: { kind: 'static', url: target.url, steps: [step] } };
+};
 
 const clientCredentials = (target: Target): Prepared => ({
   spec: {
@@ -176,6 +201,13 @@ export const SCENARIOS: Scenario[] = [
     unit: 'answers/s',
     missing: endpoint('jwks_uri'),
     prepare: async (t) => ({ spec: { kind: 'static', url: t.url, steps: [{ method: 'GET', path: path(t, 'jwks_uri') }] } }),
+  },
+  {
+    id: '10',
+    title: 'client_credentials with a DPoP proof (ES256 proof, RS256 JWT bound to its key)',
+    unit: 'tokens/s',
+    missing: all(grant('client_credentials'), endpoint('dpop_signing_alg_values_supported')),
+    prepare: dpopClientCredentials,
   },
 ];
 

@@ -1,9 +1,13 @@
+import type { DpopStep } from './dpop-proof-maker.js';
+
 /** One request of a load: `{token}` in path, headers or body is replaced from the spec's token pool. */
 export interface LoadStep {
   method: 'GET' | 'POST';
   path: string;
   headers?: Record<string, string>;
   body?: string;
+  /** Send a fresh DPoP proof (RFC 9449) with every request, made with this key. */
+  dpop?: DpopStep;
 }
 
 /**

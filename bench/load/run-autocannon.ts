@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import type { LoadResult, LoadSpec, LoadStep } from './load-spec.js';
+import { dpopProofMaker } from './dpop-proof-maker.js';
 
 type Request = { method?: string; path?: string; headers?: Record<string, string>; body?: string };
 type Context = Record<string, unknown>;
@@ -20,10 +21,14 @@ export async function runAutocannon(spec: LoadSpec): Promise<LoadResult> {
   const requests = spec.steps.map((step, index) => {
     const fill = (text: string | undefined, values: Record<string, string>) =>
       text?.replace(/\{(token|code)\}/g, (_, name: string) => values[name] ?? '');
+    const proof = step.dpop ? dpopProofMaker(step.dpop, step.method) : undefined;
     const build = (values: Record<string, string>): Request => ({
       method: step.method,
       path: fill(step.path, values),
-      headers: Object.fromEntries(Object.entries(step.headers ?? {}).map(([k, v]) => [k, fill(v, values) as string])),
+      headers: {
+        ...Object.fromEntries(Object.entries(step.headers ?? {}).map(([k, v]) => [k, fill(v, values) as string])),
+        ...(proof ? { dpop: proof() } : {}),
+      },
       body: fill(step.body, values),
     });
     return {

@@ -61,6 +61,8 @@ export function peerConfiguration(jwks: { keys: Record<string, unknown>[] }, alg
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      // Scenario 10: proofs accepted, tokens bound (on by default in v9, said here); no nonces, as in Tessera by default.
+      dPoP: { enabled: true },
       introspection: { enabled: true },
       revocation: { enabled: true },
       userinfo: { enabled: true },

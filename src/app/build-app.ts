@@ -81,6 +81,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     grants: services.grants,
     metrics: services.metrics,
     audit: services.audit,
+    dpop: services.dpop,
   });
   await app.register(registrationEndpoint, {
     config,
@@ -123,6 +124,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     accessTokens: services.accessTokens,
     users: services.users,
     defaultAudience: config.accessTokens.defaultAudience,
+    dpop: services.dpop,
   });
 
   // The pages a person sees: cookies (sessions, CSRF) and errors shown as a page, in this scope only.
@@ -157,6 +159,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       metadata,
       scopes: services.scopes,
       pkce: config.pkce,
+      dpopEnabled: services.dpop !== undefined,
       resourcePolicy: config.accessTokens,
       keys: services.keys,
       clients: services.clients,

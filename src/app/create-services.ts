@@ -41,6 +41,7 @@ import { ClientJwks } from '../client-auth/client-jwks.js';
 import { createOutboundFetch, type OutboundFetch } from '../outbound/outbound-fetch.js';
 import { outboundPolicy } from '../outbound/address-policy.js';
 import { usedJtisStore } from '../storage/used-jtis-store.js';
+import { createDpop, type Dpop } from '../dpop/dpop-service.js';
 import { AccessTokens } from '../tokens/access-tokens.js';
 import { IdTokens } from '../tokens/id-tokens.js';
 import { RefreshTokens } from '../tokens/refresh-tokens.js';
@@ -94,6 +95,8 @@ export interface Services {
   /** Refresh tokens: issued hashed, rotated with reuse detection (RFC 9700 §4.14.2). */
   refreshTokens: RefreshTokens;
   clientAuth: ClientAuthenticator;
+  /** DPoP proof checks and nonces (RFC 9449); undefined when `dpop.enabled` is off. */
+  dpop: Dpop | undefined;
   /** The one way the server requests a URL a client registered (jwks_uri, backchannel_logout_uri): SSRF-safe. */
   outbound: OutboundFetch;
   /** Grant handlers keyed by grant_type: the token endpoint's lookup and discovery's list. */
@@ -218,6 +221,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     clock,
   });
   const usedJtis = usedJtisStore(db);
+  const dpop = createDpop(config, { secret, usedJtis, clock });
   const tokenEndpoint = `${config.issuer}/token`;
   // Rate limits live in Redis when REDIS_URL is set, else in the shared database.
   const redisLimiter = config.redisUrl ? redisRateLimiter(connectRedis(config.redisUrl), { keyPrefix: config.redisKeyPrefix }) : undefined;
@@ -293,6 +297,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     idTokens,
     refreshTokens,
     clientAuth,
+    dpop,
     outbound,
     grants: grantHandlersByType,
     tokenSources: { accessTokens, refreshTokens },

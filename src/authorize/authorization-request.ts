@@ -26,6 +26,8 @@ export interface AuthorizationRequest {
   claims?: ClaimsRequest;
   /** RFC 8707 resource indicator. */
   resource?: string;
+  /** RFC 9449 §10: the thumbprint of the DPoP key the code is bound to (`dpop_jkt`). */
+  dpopJkt?: string;
   /** Epoch seconds of the first /auth request: a sign-in at or after it is "fresh". */
   requestedAt: number;
   /**

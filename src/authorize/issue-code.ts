@@ -57,6 +57,7 @@ export async function issueCode(deps: IssueCodeDeps, request: AuthorizationReque
       createdAt: now,
       expiresAt: now + deps.ttl.authorizationCode,
       consumedAt: null,
+      dpopJkt: request.dpopJkt ?? null,
     },
   );
   return code;

@@ -16,6 +16,7 @@ import { authorizedClaimsRequest } from '../rules/release-policy.js';
 import { allowedResources, checkResource, type ResourcePolicy } from '../rules/resource.js';
 import { checkRequestedSubject } from './check-requested-subject.js';
 import { checkIdTokenHint } from './check-id-token-hint.js';
+import { checkDpopJktParam } from '../dpop/dpop-jkt-param.js';
 
 export interface ValidationDeps {
   issuer: string;
@@ -26,6 +27,8 @@ export interface ValidationDeps {
   resourcePolicy: ResourcePolicy;
   /** To verify an id_token_hint. */
   keys: VerificationKeys;
+  /** Whether DPoP is on (config dpop.enabled): `dpop_jkt` is read only then (RFC 9449 §10). */
+  dpopEnabled?: boolean;
   clock: Clock;
 }
 
@@ -55,6 +58,7 @@ export async function validateAuthorizationRequest(
   const resource = checkResource(params, allowedResources(client, deps.resourcePolicy));
   const hintSub = await checkIdTokenHint(deps.keys, deps.issuer, params, deps.clock.nowSeconds());
   const expectedSub = checkRequestedSubject(hintSub, claimsRequest);
+  const dpopJkt = checkDpopJktParam(params, deps.dpopEnabled === true);
   return {
     clientId: client.clientId,
     clientName: client.metadata.client_name,
@@ -73,6 +77,7 @@ export async function validateAuthorizationRequest(
     acrValues: params.acr_values,
     claims,
     resource,
+    dpopJkt,
     requestedAt: deps.clock.nowSeconds(),
   };
 }

@@ -28,6 +28,8 @@ export interface ClientMetadata {
   require_pkce?: boolean;
   /** Tessera extension: require PKCE with S256 of this client (plain, and a challenge without a method, are refused). */
   require_pkce_s256?: boolean;
+  /** RFC 9449 §5.2: every token request of this client must carry a DPoP proof. */
+  dpop_bound_access_tokens?: boolean;
   /** Tessera extension, config and CLI only: the registered resources (accessTokens.resources) this client may ask for. */
   resources?: string[];
 }

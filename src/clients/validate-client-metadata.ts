@@ -102,6 +102,10 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
   if (requirePkce !== undefined && typeof requirePkce !== 'boolean') throw new InvalidClientMetadata('require_pkce must be a boolean');
   const requireS256 = input.require_pkce_s256;
   if (requireS256 !== undefined && typeof requireS256 !== 'boolean') throw new InvalidClientMetadata('require_pkce_s256 must be a boolean');
+  // RFC 9449 §5.2: dpop_bound_access_tokens, a boolean.
+  const dpopBound = input.dpop_bound_access_tokens;
+  if (dpopBound !== undefined && typeof dpopBound !== 'boolean')
+    throw new InvalidClientMetadata('dpop_bound_access_tokens must be a boolean');
   const clientName = optionalString(input, 'client_name');
   if (clientName !== undefined && clientName.length > 200) throw new InvalidClientMetadata('client_name is longer than 200 characters');
 
@@ -130,6 +134,7 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
     access_token_ttl: ttl,
     require_pkce: requirePkce,
     require_pkce_s256: requireS256,
+    dpop_bound_access_tokens: dpopBound,
     resources,
   });
 }

@@ -187,6 +187,22 @@ export const defaults = {
      */
     acceptTokenEndpointAudience: false,
   },
+  dpop: {
+    /**
+     * Accept DPoP proofs (RFC 9449) at /token, /userinfo and the pushed authorization endpoint, bind access tokens to the proof's key
+     * (`cnf.jkt`, `token_type: DPoP`) and announce `dpop_signing_alg_values_supported`. Clients that send no proof get Bearer tokens as
+     * before. Off: a `DPoP` header is ignored and nothing is announced.
+     */
+    enabled: true,
+    /** Require a DPoP proof of every client at /token (per client: metadata `dpop_bound_access_tokens: true`). */
+    required: false,
+    /** Require a server-provided nonce in every proof (RFC 9449 §8, §9): a proof without a current one gets `use_dpop_nonce`. */
+    requireNonce: false,
+    /** Seconds a proof's `iat` may lie in the past or the future (clock skew included); its `jti` is remembered this long. */
+    proofWindow: 60,
+    /** Seconds one server nonce is issued for; the previous one is still accepted, so a nonce lives up to twice this. */
+    nonceLifetime: 300,
+  },
   outbound: {
     /**
      * Hosts the server may fetch from or post to (`jwks_uri`, `backchannel_logout_uri`) although they resolve to

@@ -97,6 +97,10 @@ export function validateConfig(raw: Record<string, unknown>, problems = new Conf
       problem(`outbound.allowedHosts[${i}]`, 'must be a host name, an IP address or a CIDR range (10.1.0.0/16)');
     }
   }
+  if (!Number.isInteger(config.dpop.proofWindow) || config.dpop.proofWindow < 1 || config.dpop.proofWindow > 600)
+    problem('dpop.proofWindow', 'must be a whole number of seconds from 1 to 600');
+  if (!Number.isInteger(config.dpop.nonceLifetime) || config.dpop.nonceLifetime < 10 || config.dpop.nonceLifetime > 86400)
+    problem('dpop.nonceLifetime', 'must be a whole number of seconds from 10 to 86400');
   if (!Number.isInteger(config.outbound.timeout) || config.outbound.timeout < 1)
     problem('outbound.timeout', 'must be a whole number of seconds, at least 1');
   if (!Number.isInteger(config.outbound.maxResponseBytes) || config.outbound.maxResponseBytes < 1024) {

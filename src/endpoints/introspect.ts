@@ -62,7 +62,9 @@ async function describe(options: IntrospectOptions, found: FoundToken): Promise<
       ...(info.scope ? { scope: info.scope } : {}),
       client_id: info.clientId,
       ...(await username(options.users, info.userId)),
-      token_type: 'Bearer',
+      // RFC 9449 §6.2: a DPoP-bound token says so, with the key's thumbprint in cnf.
+      token_type: info.dpopJkt ? 'DPoP' : 'Bearer',
+      ...(info.dpopJkt ? { cnf: { jkt: info.dpopJkt } } : {}),
       exp: info.exp,
       iat: info.iat,
       sub: info.sub,
@@ -78,6 +80,7 @@ async function describe(options: IntrospectOptions, found: FoundToken): Promise<
     client_id: record.clientId,
     ...(await username(options.users, record.userId)),
     token_type: 'refresh_token',
+    ...(record.dpopJkt ? { cnf: { jkt: record.dpopJkt } } : {}),
     exp: record.expiresAt,
     iat: record.createdAt,
     sub: record.userId,

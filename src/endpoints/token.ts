@@ -5,6 +5,10 @@ import type { GrantHandler } from '../grants/grant-handler.js';
 import type { ProviderMetrics } from '../metrics/provider-metrics.js';
 import type { ProviderMetadata } from '../protocol/provider-metadata.js';
 import { formParams, requireParam } from '../protocol/params.js';
+import { checkDpopPresence } from '../dpop/check-dpop-presence.js';
+import type { Dpop } from '../dpop/dpop-service.js';
+import { readDpopProof } from '../dpop/read-dpop-proof.js';
+import { DPOP_ALGORITHMS } from '../jose/algorithms.js';
 import { UnauthorizedClient, UnsupportedGrantType } from '../protocol/oauth-errors.js';
 
 export interface TokenEndpointOptions {
@@ -15,19 +19,25 @@ export interface TokenEndpointOptions {
   grants: ReadonlyMap<string, GrantHandler>;
   metrics: Pick<ProviderMetrics, 'tokenIssued'>;
   audit: Pick<AuditLog, 'record'>;
+  /** DPoP (RFC 9449), when enabled. */
+  dpop?: Dpop;
 }
 
 /** RFC 6749 §3.2: the token endpoint. Each grant type is a handler in the grant registry. */
 export async function tokenEndpoint(
   app: FastifyInstance,
-  { issuer, metadata, clientAuth, grants, metrics, audit }: TokenEndpointOptions,
+  { issuer, metadata, clientAuth, grants, metrics, audit, dpop }: TokenEndpointOptions,
 ): Promise<void> {
   const url = `${issuer}/token`;
   metadata.set('token_endpoint', url);
+  // RFC 9449 §5.1: announced only when proofs are accepted.
+  if (dpop) metadata.set('dpop_signing_alg_values_supported', DPOP_ALGORITHMS);
 
   app.post('/token', async (request, reply) => {
     // §3.2: POST with form parameters, each at most once.
     const params = formParams(request);
+    // RFC 9449 §4.3: the proof is checked first, so a nonce challenge does not spend a client assertion.
+    const proof = dpop ? await readDpopProof(dpop, request, { url }) : undefined;
     // §3.2.1: authenticate the client before anything about the grant is revealed.
     const client = await clientAuth.authenticate(request, params, url);
     // §5.2: unsupported_grant_type for a grant this server does not know.
@@ -38,7 +48,8 @@ export async function tokenEndpoint(
     if (!client.metadata.grant_types.includes(grantType)) {
       throw new UnauthorizedClient(`the client is not allowed to use the ${grantType} grant`);
     }
-    const body = await handler.handle({ params, client, request });
+    checkDpopPresence(dpop, client, proof);
+    const body = await handler.handle({ params, client, request, dpop: proof });
     metrics.tokenIssued(grantType);
     await audit.record({
       type: 'token.issued',
@@ -48,6 +59,8 @@ export async function tokenEndpoint(
     });
     // §5.1: tokens must not be cached.
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    // RFC 9449 §8.2: a fresh nonce with every answer, so a client keeps one that works.
+    if (proof && dpop?.requireNonce) reply.header('dpop-nonce', dpop.nonces.current());
     return body;
   });
 }

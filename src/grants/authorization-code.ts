@@ -21,7 +21,7 @@ export interface AuthorizationCodeGrantDeps extends UserTokensDeps {
 export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): GrantHandler {
   return {
     grantType: GRANT_AUTHORIZATION_CODE,
-    async handle({ params, client }) {
+    async handle({ params, client, dpop }) {
       const code = requireParam(params, 'code');
       const now = deps.clock.nowSeconds();
       // Marked used atomically before anything else is checked, so a second use is always seen.
@@ -44,6 +44,9 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): GrantH
         throw new InvalidGrant('the authorization code is invalid', `code of ${record.clientId} presented by ${client.clientId}`);
       checkRedirectUri(record, client, params);
       checkCodeVerifier(record.codeChallenge, record.codeChallengeMethod, params.code_verifier);
+      // RFC 9449 §10: a code requested with dpop_jkt is redeemed only with a proof made with that key.
+      if (record.dpopJkt && record.dpopJkt !== dpop?.jkt)
+        throw new InvalidGrant('the DPoP proof key does not match the dpop_jkt of the authorization request');
       const grant = await deps.grantsStore.find(record.grantId);
       if (!grant || grant.revokedAt !== null) throw new InvalidGrant('the authorization has been revoked');
 
@@ -59,6 +62,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): GrantH
         sid: record.sid,
         claims: record.claims,
         resource: record.resource,
+        dpopJkt: dpop?.jkt,
       });
     },
   } satisfies GrantHandler;

@@ -23,18 +23,18 @@ export interface ClientCredentialsOptions {
 export function clientCredentialsGrant(options: ClientCredentialsOptions): GrantHandler {
   return {
     grantType: GRANT_CLIENT_CREDENTIALS,
-    async handle({ params, client }) {
+    async handle({ params, client, dpop }) {
       // §4.4: only confidential clients may use this grant.
       if (isPublicClient(client)) throw new UnauthorizedClient('a public client cannot use the client_credentials grant');
       // §4.4.2, §3.3: the requested scope, or the client's registered default; never beyond what it may have.
       const scope = clientCredentialsScope(params.scope, client, options.scopes);
       const audience = checkResource(params, allowedResources(client, options.resourcePolicy));
       const ttl = client.metadata.access_token_ttl ?? options.ttl;
-      const issued = await options.accessTokens.issue({ client, scope, audience, ttl });
+      const issued = await options.accessTokens.issue({ client, scope, audience, ttl, dpopJkt: dpop?.jkt });
       return {
         access_token: issued.token,
         expires_in: issued.expiresIn,
-        token_type: 'Bearer',
+        token_type: dpop ? 'DPoP' : 'Bearer',
         // §5.1: scope is returned so the client sees what it got (the walkthrough always shows it).
         ...(scope ? { scope } : {}),
       };

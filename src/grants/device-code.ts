@@ -26,7 +26,7 @@ export function deviceCodeGrant(deps: DeviceCodeGrantDeps): GrantHandler {
   const store = deps.deviceCodes;
   return {
     grantType: GRANT_DEVICE_CODE,
-    async handle({ params, client }) {
+    async handle({ params, client, dpop }) {
       const hash = hashToken(requireParam(params, 'device_code'));
       const now = deps.clock.nowSeconds();
       const found = await store.findByDeviceCode(hash);
@@ -68,6 +68,7 @@ export function deviceCodeGrant(deps: DeviceCodeGrantDeps): GrantHandler {
         acr: approved.acr,
         amr: approved.amr,
         sid: approved.sid,
+        dpopJkt: dpop?.jkt,
       });
     },
   } satisfies GrantHandler;

@@ -1,7 +1,7 @@
 import type { UserDirectory } from '../accounts/user-directory.js';
 import type { Client } from '../clients/client.js';
 import type { Config } from '../config/load-config.js';
-import { GRANT_REFRESH_TOKEN } from '../clients/client.js';
+import { GRANT_REFRESH_TOKEN, isPublicClient } from '../clients/client.js';
 import { InvalidGrant } from '../protocol/oauth-errors.js';
 import type { ClaimsRequest } from '../storage/ports.js';
 import { userinfoClaimNames } from '../rules/release-policy.js';
@@ -43,6 +43,8 @@ export interface UserTokensRequest {
    * issuing a new one. Other grants leave it out.
    */
   refreshToken?: string;
+  /** RFC 9449 §5: the thumbprint of the token request's DPoP proof: the access token is bound to it. */
+  dpopJkt?: string;
 }
 
 /**
@@ -66,6 +68,7 @@ export async function issueUserTokens(deps: UserTokensDeps, request: UserTokensR
     audience: request.resource || undefined,
     grantId: request.grantId,
     ttl: client.metadata.access_token_ttl ?? deps.config.ttl.accessToken,
+    dpopJkt: request.dpopJkt,
     extra: {
       authTime: request.authTime,
       acr: request.acr || undefined,
@@ -74,7 +77,12 @@ export async function issueUserTokens(deps: UserTokensDeps, request: UserTokensR
       userinfoClaims: userinfoClaims.length > 0 ? userinfoClaims : undefined,
     },
   });
-  const response: TokenResponse = { access_token: accessToken.token, token_type: 'Bearer', expires_in: accessToken.expiresIn, scope };
+  const response: TokenResponse = {
+    access_token: accessToken.token,
+    token_type: request.dpopJkt ? 'DPoP' : 'Bearer',
+    expires_in: accessToken.expiresIn,
+    scope,
+  };
 
   // OIDC Core §3.1.3.3: an ID token whenever the openid scope was granted.
   if (scopes.includes('openid')) {
@@ -108,6 +116,8 @@ export async function issueUserTokens(deps: UserTokensDeps, request: UserTokensR
       acr: request.acr,
       amr,
       sid: request.sid,
+      // RFC 9449 §5: a public client's refresh token is bound to the DPoP key; a confidential client's is not (it authenticates).
+      dpopJkt: isPublicClient(client) ? request.dpopJkt : undefined,
     });
   }
   return response;

@@ -1,4 +1,5 @@
 import { GRANT_REFRESH_TOKEN } from '../clients/client.js';
+import { InvalidGrant } from '../protocol/oauth-errors.js';
 import { requireParam } from '../protocol/params.js';
 import { narrowToGranted } from '../rules/scope.js';
 import type { RefreshTokens } from '../tokens/refresh-tokens.js';
@@ -17,9 +18,12 @@ export interface RefreshTokenGrantDeps extends UserTokensDeps {
 export function refreshTokenGrant(deps: RefreshTokenGrantDeps): GrantHandler {
   return {
     grantType: GRANT_REFRESH_TOKEN,
-    async handle({ params, client }) {
+    async handle({ params, client, dpop }) {
       const token = requireParam(params, 'refresh_token');
       const record = await deps.refreshTokens.find(token, client);
+      // RFC 9449 §5: a refresh token bound to a DPoP key (a public client's) needs a proof made with that key.
+      if (record.dpopJkt && record.dpopJkt !== dpop?.jkt)
+        throw new InvalidGrant('the refresh token is bound to another DPoP key', dpop ? 'DPoP key mismatch' : 'no DPoP proof');
       const scope = narrowToGranted(record.scope, params.scope);
       // Checked before rotation, so a refused request leaves the token usable.
       const refreshToken = await deps.refreshTokens.rotate(token, record, client);
@@ -37,6 +41,7 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): GrantHandler {
         resource: record.resource,
         // §6: the new refresh token keeps the original scope; only this response is narrowed.
         refreshToken,
+        dpopJkt: dpop?.jkt,
       });
     },
   } satisfies GrantHandler;

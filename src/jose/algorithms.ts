@@ -57,6 +57,9 @@ export const ASYMMETRIC_ASSERTION_ALGORITHMS: readonly string[] = Object.freeze(
   'EdDSA',
 ]);
 
+/** RFC 9449 §4.2: DPoP proofs are signed with an asymmetric algorithm (`dpop_signing_alg_values_supported`). */
+export const DPOP_ALGORITHMS: readonly string[] = ASYMMETRIC_ASSERTION_ALGORITHMS;
+
 /** client_secret_jwt assertions (OIDC Core §9): HMAC under the client secret. */
 export const HMAC_ASSERTION_ALGORITHMS: readonly string[] = Object.freeze(['HS256', 'HS384', 'HS512']);
 

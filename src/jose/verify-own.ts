@@ -115,14 +115,14 @@ function mediaType(typ: string): string {
  * RFC 7515 §2: base64url without padding, strictly. Buffer's decoder reads `+` and `/` as well
  * and skips characters outside the alphabet, and each skipped character shortens the result.
  */
-function base64url(part: string): Buffer | undefined {
+export function base64url(part: string): Buffer | undefined {
   if (part.length % 4 === 1 || part.includes('+') || part.includes('/')) return undefined;
   const bytes = Buffer.from(part, 'base64url');
   return bytes.length === (part.length * 3) >> 2 ? bytes : undefined;
 }
 
 /** RFC 7515 §5.2 steps 2-4, 7-8: a base64url part holding a UTF-8 JSON object. */
-function jsonObject(part: string): Record<string, unknown> | undefined {
+export function jsonObject(part: string): Record<string, unknown> | undefined {
   const bytes = base64url(part);
   if (!bytes || !isUtf8(bytes)) return undefined;
   try {

@@ -131,6 +131,18 @@ export class InsufficientScope extends OAuthError {
     this.headers['www-authenticate'] = `Bearer realm="tessera", error="insufficient_scope", scope="${scope}"`;
   }
 }
+// RFC 9449 §5, §8: DPoP at the token endpoint (the resource side answers 401, src/dpop/dpop-challenge.ts)
+export class InvalidDpopProof extends OAuthError {
+  readonly error = 'invalid_dpop_proof';
+}
+export class UseDpopNonce extends OAuthError {
+  readonly error = 'use_dpop_nonce';
+  /** §8.1: the nonce to use comes in the DPoP-Nonce header. */
+  constructor(description: string, nonce: string) {
+    super(description);
+    this.headers['dpop-nonce'] = nonce;
+  }
+}
 // RFC 7591 §3.2.2
 export class InvalidRedirectUri extends OAuthError {
   readonly error = 'invalid_redirect_uri';

@@ -33,6 +33,9 @@ export function checkUnsupportedMetadata(input: Record<string, unknown>, metadat
   if (subjectType !== undefined && subjectType !== null && subjectType !== 'public') {
     throw new InvalidClientMetadata('subject_type: only public is supported');
   }
+  // RFC 9449 §5.2: a client that needs DPoP-bound tokens cannot get them when DPoP is off.
+  if (input.dpop_bound_access_tokens === true && !metadata.get('dpop_signing_alg_values_supported'))
+    throw new InvalidClientMetadata('dpop_bound_access_tokens: DPoP is not enabled on this server');
   for (const [field, member] of Object.entries(ADVERTISED_CHOICES)) {
     const value = input[field];
     if (value === undefined || value === null) continue;

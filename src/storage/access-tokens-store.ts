@@ -39,6 +39,7 @@ function toRow(record: AccessTokenRecord): AccessTokenRow {
     created_at: record.createdAt,
     expires_at: record.expiresAt,
     revoked_at: record.revokedAt,
+    dpop_jkt: record.dpopJkt ?? null,
   };
 }
 
@@ -55,5 +56,6 @@ function toRecord(row: AccessTokenRow): AccessTokenRecord {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
+    dpopJkt: row.dpop_jkt,
   };
 }

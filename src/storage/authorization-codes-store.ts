@@ -54,6 +54,7 @@ function toRow(code: AuthorizationCodeRecord): AuthorizationCodeRow {
     created_at: code.createdAt,
     expires_at: code.expiresAt,
     consumed_at: code.consumedAt,
+    dpop_jkt: code.dpopJkt ?? null,
   };
 }
 
@@ -77,5 +78,6 @@ function toRecord(row: AuthorizationCodeRow): AuthorizationCodeRecord {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     consumedAt: row.consumed_at,
+    dpopJkt: row.dpop_jkt,
   };
 }

@@ -63,6 +63,8 @@ export interface AuthorizationCodeRecord extends Authentication {
   createdAt: number;
   expiresAt: number;
   consumedAt: number | null;
+  /** RFC 9449: the JWK thumbprint (RFC 7638) this is bound to; absent or null when not bound. */
+  dpopJkt?: string | null;
 }
 
 /** A refresh token, stored by hash (RFC 9700 §4.14.2 rotation marks it consumed). */
@@ -78,6 +80,8 @@ export interface RefreshTokenRecord extends Authentication {
   expiresAt: number;
   consumedAt: number | null;
   revokedAt: number | null;
+  /** RFC 9449: the JWK thumbprint (RFC 7638) this is bound to; absent or null when not bound. */
+  dpopJkt?: string | null;
 }
 
 /** Facts of the authentication an access token carries for userinfo and introspection. */
@@ -104,6 +108,8 @@ export interface AccessTokenRecord {
   createdAt: number;
   expiresAt: number;
   revokedAt: number | null;
+  /** RFC 9449: the JWK thumbprint (RFC 7638) this is bound to; absent or null when not bound. */
+  dpopJkt?: string | null;
 }
 
 export type DeviceCodeStatus = 'pending' | 'approved' | 'denied' | 'consumed';

@@ -46,6 +46,7 @@ function toRow(record: RefreshTokenRecord): RefreshTokenRow {
     expires_at: record.expiresAt,
     consumed_at: record.consumedAt,
     revoked_at: record.revokedAt,
+    dpop_jkt: record.dpopJkt ?? null,
   };
 }
 
@@ -66,5 +67,6 @@ function toRecord(row: RefreshTokenRow): RefreshTokenRecord {
     expiresAt: row.expires_at,
     consumedAt: row.consumed_at,
     revokedAt: row.revoked_at,
+    dpopJkt: row.dpop_jkt,
   };
 }

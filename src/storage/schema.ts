@@ -120,6 +120,8 @@ export interface AuthorizationCodeRow {
   created_at: number;
   expires_at: number;
   consumed_at: number | null;
+  /** RFC 9449: the key thumbprint this row is bound to (migration 008). */
+  dpop_jkt: string | null;
 }
 
 export interface RefreshTokenRow {
@@ -139,6 +141,8 @@ export interface RefreshTokenRow {
   /** Set when rotated: presenting it again is reuse (RFC 9700 §4.14.2). */
   consumed_at: number | null;
   revoked_at: number | null;
+  /** RFC 9449: the key thumbprint this row is bound to (migration 008). */
+  dpop_jkt: string | null;
 }
 
 export interface AccessTokenRow {
@@ -155,6 +159,8 @@ export interface AccessTokenRow {
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** RFC 9449: the key thumbprint this row is bound to (migration 008). */
+  dpop_jkt: string | null;
 }
 
 export interface DeviceCodeRow {

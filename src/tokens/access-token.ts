@@ -15,6 +15,8 @@ export interface AccessTokenRequest {
   ttl: number;
   /** Facts of the authentication the token carries for userinfo and introspection. */
   extra?: AccessTokenExtra;
+  /** RFC 9449 §6: the thumbprint of the DPoP key the token is bound to (`cnf.jkt`). */
+  dpopJkt?: string;
 }
 
 export interface IssuedAccessToken {
@@ -37,4 +39,6 @@ export interface AccessTokenInfo {
   exp: number;
   grantId?: string;
   extra: AccessTokenExtra;
+  /** RFC 9449 §6: set when the token is DPoP-bound; only a proof with that key may present it. */
+  dpopJkt?: string;
 }

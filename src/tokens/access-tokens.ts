@@ -48,6 +48,8 @@ export class AccessTokens {
         iat: now,
         exp,
         jti,
+        // RFC 9449 §6.1: the confirmation of the DPoP key the token is bound to.
+        cnf: request.dpopJkt ? { jkt: request.dpopJkt } : undefined,
       });
     } else {
       token = randomToken(32);
@@ -65,6 +67,7 @@ export class AccessTokens {
         createdAt: now,
         expiresAt: exp,
         revokedAt: null,
+        dpopJkt: request.dpopJkt ?? null,
       });
     }
     return { token, jti, expiresIn: request.ttl, format };
@@ -104,6 +107,7 @@ export class AccessTokens {
       exp: payload.exp,
       grantId: record?.grantId ?? undefined,
       extra: record?.extra ?? {},
+      dpopJkt: confirmedJkt(payload.cnf),
     };
   }
 
@@ -122,6 +126,7 @@ export class AccessTokens {
       exp: record.expiresAt,
       grantId: record.grantId ?? undefined,
       extra: record.extra ?? {},
+      dpopJkt: record.dpopJkt ?? undefined,
     };
   }
 
@@ -139,10 +144,17 @@ export class AccessTokens {
         extra: null,
         createdAt: info.iat,
         expiresAt: info.exp,
+        dpopJkt: info.dpopJkt ?? null,
       },
       this.options.clock.nowSeconds(),
     );
   }
+}
+
+/** RFC 7800 §3.1 / RFC 9449 §6.1: the `jkt` member of a `cnf` claim. */
+function confirmedJkt(cnf: unknown): string | undefined {
+  const jkt = cnf && typeof cnf === 'object' ? (cnf as { jkt?: unknown }).jkt : undefined;
+  return typeof jkt === 'string' ? jkt : undefined;
 }
 
 function looksLikeJwt(token: string): boolean {

@@ -18,6 +18,8 @@ export interface RefreshTokenGrant {
   acr?: string | null;
   amr?: string[] | null;
   sid?: string | null;
+  /** RFC 9449 §5: the DPoP key a public client's refresh token is bound to. */
+  dpopJkt?: string;
 }
 
 export interface RefreshTokensOptions {
@@ -132,6 +134,7 @@ export class RefreshTokens {
       expiresAt,
       consumedAt: null,
       revokedAt: null,
+      dpopJkt: grant.dpopJkt ?? null,
     };
   }
 }

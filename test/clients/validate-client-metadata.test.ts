@@ -122,6 +122,7 @@ describe('client metadata validation: refused', () => {
     refused({ ...web, client_name: 7 }, 'invalid_client_metadata', /client_name must be a string/);
     refused({ ...web, require_pkce: 'yes' }, 'invalid_client_metadata', /require_pkce must be a boolean/);
     refused({ ...web, require_pkce_s256: 1 }, 'invalid_client_metadata', /require_pkce_s256 must be a boolean/);
+    refused({ ...web, dpop_bound_access_tokens: 'true' }, 'invalid_client_metadata', /dpop_bound_access_tokens must be a boolean/);
   });
   it('an unsupported ID token algorithm (none)', () =>
     refused({ ...web, id_token_signed_response_alg: 'none' }, 'invalid_client_metadata', /id_token_signed_response_alg/));

@@ -79,10 +79,13 @@ for (const database of DATABASES) {
       assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer .*error="invalid_request"/);
     });
 
-    it('answers a request without a token with the bare challenge (RFC 6750 §3.1)', async () => {
+    it('answers a request without a token with the bare challenges (RFC 6750 §3.1, RFC 9449 §7.1)', async () => {
       const response = await get();
       assert.equal(response.status, 401);
-      assert.equal(response.headers.get('www-authenticate'), 'Bearer realm="tessera"');
+      assert.equal(
+        response.headers.get('www-authenticate'),
+        'Bearer realm="tessera", DPoP algs="RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA"',
+      );
       assert.equal(response.headers.get('cache-control'), 'no-store');
     });
 

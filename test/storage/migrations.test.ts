@@ -226,7 +226,7 @@ for (const kind of DATABASES) {
       await sql`insert into consents (user_id, client_id, scope, created_at, updated_at) values ('u', 'c', 'openid email', 1, 1)`.execute(
         db,
       );
-      assert.deepEqual(await migrate(db), ['003-consented-claims']);
+      assert.deepEqual(await migrate(db, { upTo: '003-consented-claims' }), ['003-consented-claims']);
     });
     after(async () => {
       await db.destroy();
@@ -236,7 +236,42 @@ for (const kind of DATABASES) {
     it('keeps the consent rows, with an empty claims column', async () => {
       const rows = await db.selectFrom('consents').selectAll().execute();
       assert.deepEqual(rows, [{ user_id: 'u', client_id: 'c', scope: 'openid email', claims: '', created_at: 1, updated_at: 1 }]);
-      assert.deepEqual(await migrate(db), []);
+      assert.deepEqual(await migrate(db, { upTo: '003-consented-claims' }), []);
+    });
+  });
+}
+
+/** Migration 008: DPoP key bindings; rows from before it are bound to nothing. */
+for (const kind of DATABASES) {
+  describe(`migration 008, DPoP key binding (${kind})`, () => {
+    let database: TestDatabase;
+    let db: Db;
+    before(async () => {
+      database = await createTestDatabase(kind);
+      db = openDatabase(database.url, { schema: database.schema });
+      await migrate(db, { upTo: '003-consented-claims' });
+      await sql`insert into used_jtis (key, expires_at) values ('k', 1)`.execute(db);
+      await sql`insert into access_tokens (jti, token_hash, grant_id, client_id, user_id, scope, audience, data, created_at, expires_at, revoked_at)
+        values ('j', null, null, 'c', null, 'openid', 'aud', null, 1, 2, null)`.execute(db);
+      assert.deepEqual(await migrate(db, { upTo: '008-dpop-key-binding' }), ['008-dpop-key-binding']);
+    });
+    after(async () => {
+      await db.destroy();
+      await database.drop();
+    });
+
+    it('adds dpop_jkt, null on the rows that were there', async () => {
+      const row = await db.selectFrom('access_tokens').selectAll().where('jti', '=', 'j').executeTakeFirstOrThrow();
+      assert.equal(row.dpop_jkt, null);
+      await db
+        .updateTable('access_tokens')
+        .set({ dpop_jkt: 'x'.repeat(43) })
+        .where('jti', '=', 'j')
+        .execute();
+      for (const table of ['authorization_codes', 'refresh_tokens'] as const) {
+        const columns = (await db.introspection.getTables()).find((t) => t.name === table)?.columns.map((c) => c.name);
+        assert.ok(columns?.includes('dpop_jkt'), table);
+      }
     });
   });
 }
