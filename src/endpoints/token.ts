@@ -6,6 +6,7 @@ import type { ProviderMetrics } from '../metrics/provider-metrics.js';
 import type { ProviderMetadata } from '../protocol/provider-metadata.js';
 import { formParams, requireParam } from '../protocol/params.js';
 import { UnauthorizedClient, UnsupportedGrantType } from '../protocol/oauth-errors.js';
+import { checkFapiClientAuthentication, checkFapiTokenRequest, type FapiSettings } from '../rules/fapi-profile.js';
 
 export interface TokenEndpointOptions {
   issuer: string;
@@ -15,12 +16,14 @@ export interface TokenEndpointOptions {
   grants: ReadonlyMap<string, GrantHandler>;
   metrics: Pick<ProviderMetrics, 'tokenIssued'>;
   audit: Pick<AuditLog, 'record'>;
+  /** The FAPI 2.0 switch (config fapi). */
+  fapi: FapiSettings;
 }
 
 /** RFC 6749 §3.2: the token endpoint. Each grant type is a handler in the grant registry. */
 export async function tokenEndpoint(
   app: FastifyInstance,
-  { issuer, metadata, clientAuth, grants, metrics, audit }: TokenEndpointOptions,
+  { issuer, metadata, clientAuth, grants, metrics, audit, fapi }: TokenEndpointOptions,
 ): Promise<void> {
   const url = `${issuer}/token`;
   metadata.set('token_endpoint', url);
@@ -30,6 +33,9 @@ export async function tokenEndpoint(
     const params = formParams(request);
     // §3.2.1: authenticate the client before anything about the grant is revealed.
     const client = await clientAuth.authenticate(request, params, url);
+    // FAPI 2.0 clients (src/rules/fapi-profile.ts): private_key_jwt only, and a DPoP proof on every token request.
+    checkFapiClientAuthentication(client, fapi, /^basic /i.test(request.headers.authorization ?? ''));
+    checkFapiTokenRequest(client, fapi, request);
     // §5.2: unsupported_grant_type for a grant this server does not know.
     const grantType = requireParam(params, 'grant_type');
     const handler = grants.get(grantType);

@@ -140,6 +140,20 @@ export class InvalidClientMetadata extends OAuthError {
   readonly error = 'invalid_client_metadata';
   override readonly redirectable = false;
 }
+// RFC 9101 §6.3, OIDC Core §3.1.2.6: the request object is invalid (signature, claims, audience)
+export class InvalidRequestObject extends OAuthError {
+  readonly error = 'invalid_request_object';
+}
+/** RFC 9126 §4, RFC 9101 §6.2: the request_uri is unknown, expired, used or another client's; no redirect URI is known then. */
+export class InvalidRequestUri extends OAuthError {
+  readonly error = 'invalid_request_uri';
+  override readonly redirectable = false;
+}
+// RFC 9449 §5: a DPoP proof is missing where required, or invalid
+export class InvalidDpopProof extends OAuthError {
+  readonly error = 'invalid_dpop_proof';
+  override readonly redirectable = false;
+}
 
 /**
  * RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E
