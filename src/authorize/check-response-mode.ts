@@ -35,6 +35,7 @@ export function responseModeFor(params: Params, offered: readonly ResponseMode[]
  */
 export function checkResponseMode(params: Params, offered: readonly ResponseMode[] = RESPONSE_MODES): ResponseMode {
   const mode = normalise(params.response_mode);
-  if (mode !== undefined && !offered.includes(mode as ResponseMode)) throw new InvalidRequest(`response_mode ${params.response_mode} is not supported`);
+  if (mode !== undefined && !offered.includes(mode as ResponseMode))
+    throw new InvalidRequest(`response_mode ${params.response_mode} is not supported`);
   return responseModeFor(params, offered);
 }

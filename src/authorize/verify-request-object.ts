@@ -73,7 +73,8 @@ export async function verifyRequestObject(
       break;
     } catch (err) {
       if (err instanceof errors.JWTExpired) throw fail('the request object has expired');
-      if (err instanceof errors.JWTClaimValidationFailed) throw fail(`the request object's ${err.claim} claim is not accepted`, err.message);
+      if (err instanceof errors.JWTClaimValidationFailed)
+        throw fail(`the request object's ${err.claim} claim is not accepted`, err.message);
       if (err instanceof errors.JWTInvalid) throw fail('the request object is malformed', err.message);
       if (!(err instanceof errors.JOSEError || err instanceof TypeError)) throw err;
     }

@@ -162,7 +162,7 @@ function checkAdvancedMetadata(
   const flag = (field: string) => {
     const value = input[field];
     if (value !== undefined && value !== null && typeof value !== 'boolean') throw new InvalidClientMetadata(`${field} must be a boolean`);
-    return (value ?? undefined) as boolean | undefined;
+    return (value ?? undefined);
   };
   const requestAlg = optionalString(input, 'request_object_signing_alg');
   if (requestAlg !== undefined && !REQUEST_OBJECT_ALGORITHMS.includes(requestAlg))
@@ -183,7 +183,7 @@ function checkAdvancedMetadata(
     require_signed_request_object: flag('require_signed_request_object'),
     request_object_signing_alg: requestAlg,
     authorization_signed_response_alg: responseAlg,
-    fapi_profile: fapi as '2.0' | undefined,
+    fapi_profile: fapi,
   };
 }
 

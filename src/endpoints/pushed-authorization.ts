@@ -64,7 +64,12 @@ export async function pushedAuthorizationEndpoint(app: FastifyInstance, options:
     );
     const requestUri = newPushedRequestUri();
     const now = options.clock.nowSeconds();
-    await options.pushedRequests.save({ requestUriHash: pushedRequestUriHash(requestUri), clientId: client.clientId, params, expiresAt: now + options.ttl });
+    await options.pushedRequests.save({
+      requestUriHash: pushedRequestUriHash(requestUri),
+      clientId: client.clientId,
+      params,
+      expiresAt: now + options.ttl,
+    });
     // §2.2: 201 Created with the request_uri and its lifetime; never cached.
     reply.status(201).header('cache-control', 'no-store');
     return { request_uri: requestUri, expires_in: options.ttl };
@@ -72,7 +77,11 @@ export async function pushedAuthorizationEndpoint(app: FastifyInstance, options:
 }
 
 /** The parameters of the pushed request: the form's, or (RFC 9101 §6.3, RFC 9126 §3) only those of its request object. */
-async function requestParams(options: PushedAuthorizationOptions, client: Client, form: Params): Promise<{ params: Params; signed: boolean }> {
+async function requestParams(
+  options: PushedAuthorizationOptions,
+  client: Client,
+  form: Params,
+): Promise<{ params: Params; signed: boolean }> {
   // §2.1: request_uri is not allowed in a pushed request.
   if (form.request_uri !== undefined) throw new InvalidRequest('request_uri must not be sent to the PAR endpoint (RFC 9126 §2.1)');
   // §2.1: client_id, when sent, is the authenticated client's.
@@ -85,7 +94,9 @@ async function requestParams(options: PushedAuthorizationOptions, client: Client
     return { params, signed: false };
   }
   if (!options.requestObjects) throw new RequestNotSupported('request objects (the request parameter) are not supported');
-  const params = await verifyRequestObject(options, client, form.request, options.clock.nowSeconds(), { fapi: fapiApplies(client, options.fapi) });
+  const params = await verifyRequestObject(options, client, form.request, options.clock.nowSeconds(), {
+    fapi: fapiApplies(client, options.fapi),
+  });
   return { params, signed: true };
 }
 

@@ -22,7 +22,13 @@ describe('a pushed request crosses instances on PostgreSQL', { skip: !DATABASES.
     for (let i = 0; i < 2; i++) {
       const config = loadConfig({
         env: {},
-        overrides: { issuer: 'https://id.example', databaseUrl: database.url, secret: TEST_SECRET, logLevel: 'silent', clients: AUTHORIZE_CLIENTS },
+        overrides: {
+          issuer: 'https://id.example',
+          databaseUrl: database.url,
+          secret: TEST_SECRET,
+          logLevel: 'silent',
+          clients: AUTHORIZE_CLIENTS,
+        },
       });
       const services = await createServices(config, { schema: database.schema });
       if (i === 0) await seedFromConfig(services);

@@ -91,7 +91,9 @@ for (const database of DATABASES) {
     });
 
     it('/auth without PAR is invalid_request, sent back to the client', async () => {
-      const response = await fetch(`${server.url}/auth?${new URLSearchParams({ client_id: 'fapi-app', ...fapiForm })}`, { redirect: 'manual' });
+      const response = await fetch(`${server.url}/auth?${new URLSearchParams({ client_id: 'fapi-app', ...fapiForm })}`, {
+        redirect: 'manual',
+      });
       assert.equal(response.status, 303);
       const location = new URL(response.headers.get('location')!);
       assert.equal(location.origin, 'https://fapi.example');
@@ -173,7 +175,9 @@ describe('FAPI 2.0 Security Profile, server-wide (fapi.profile 2.0)', () => {
 describe('FAPI 2.0 client registration', () => {
   const fapi = { client_id: 'f', fapi_profile: '2.0', jwks: { keys: [] }, redirect_uris: ['https://f.example/cb'] };
   it('needs private_key_jwt', () => {
-    assert.throws(() => validateClientMetadata({ ...fapi, token_endpoint_auth_method: 'client_secret_basic' }), { error: 'invalid_client_metadata' });
+    assert.throws(() => validateClientMetadata({ ...fapi, token_endpoint_auth_method: 'client_secret_basic' }), {
+      error: 'invalid_client_metadata',
+    });
     assert.equal(validateClientMetadata({ ...fapi, token_endpoint_auth_method: 'private_key_jwt' }).fapi_profile, '2.0');
   });
   it('needs https redirect URIs', () => {
@@ -185,8 +189,12 @@ describe('FAPI 2.0 client registration', () => {
   it('refuses unknown profiles and bad types of the new metadata', () => {
     const base = { client_id: 'c', redirect_uris: ['https://c.example/cb'] };
     assert.throws(() => validateClientMetadata({ ...base, fapi_profile: '1.0' }), { error: 'invalid_client_metadata' });
-    assert.throws(() => validateClientMetadata({ ...base, require_pushed_authorization_requests: 'yes' }), { error: 'invalid_client_metadata' });
+    assert.throws(() => validateClientMetadata({ ...base, require_pushed_authorization_requests: 'yes' }), {
+      error: 'invalid_client_metadata',
+    });
     assert.throws(() => validateClientMetadata({ ...base, request_object_signing_alg: 'none' }), { error: 'invalid_client_metadata' });
-    assert.throws(() => validateClientMetadata({ ...base, authorization_signed_response_alg: 'HS256' }), { error: 'invalid_client_metadata' });
+    assert.throws(() => validateClientMetadata({ ...base, authorization_signed_response_alg: 'HS256' }), {
+      error: 'invalid_client_metadata',
+    });
   });
 });

@@ -45,9 +45,14 @@ for (const database of DATABASES) {
       });
     const webForm = (extra: Record<string, string | undefined> = {}) =>
       Object.fromEntries(
-        Object.entries({ response_type: 'code', scope: 'openid', redirect_uri: 'https://rp.example/cb', state: 's1', ...pkce, ...extra }).filter(
-          (e): e is [string, string] => e[1] !== undefined,
-        ),
+        Object.entries({
+          response_type: 'code',
+          scope: 'openid',
+          redirect_uri: 'https://rp.example/cb',
+          state: 's1',
+          ...pkce,
+          ...extra,
+        }).filter((e): e is [string, string] => e[1] !== undefined),
       );
     const pushedUri = async (form = webForm()) => ((await (await push(form)).json()) as { request_uri: string }).request_uri;
     const authGet = (params: Record<string, string>) => fetch(`${server.url}/auth?${new URLSearchParams(params)}`, { redirect: 'manual' });
@@ -136,7 +141,7 @@ for (const database of DATABASES) {
         assert.equal(await pageError(await authGet({ client_id: 'web', request_uri: requestUri })), 'invalid_request_uri');
       });
 
-      it("another client cannot use it, and the attempt does not use it up", async () => {
+      it('another client cannot use it, and the attempt does not use it up', async () => {
         const requestUri = await pushedUri();
         assert.equal(await pageError(await authGet({ client_id: 'single', request_uri: requestUri })), 'invalid_request_uri');
         assert.match(redirected(await authGet({ client_id: 'web', request_uri: requestUri })).pathname, /\/login$/);
@@ -196,7 +201,12 @@ for (const database of DATABASES) {
       });
 
       it('oauth4webapi: a request object pushed to /par', async () => {
-        const request = await oauth.issueRequestObject(as, pkApp, { ...objectParams, state: 'jar-par' }, { key: keys.app.privateKey, kid: keys.app.kid });
+        const request = await oauth.issueRequestObject(
+          as,
+          pkApp,
+          { ...objectParams, state: 'jar-par' },
+          { key: keys.app.privateKey, kid: keys.app.kid },
+        );
         const pushed = await oauth.processPushedAuthorizationResponse(
           as,
           pkApp,
@@ -235,7 +245,9 @@ for (const database of DATABASES) {
         await refusedObject(await handSignedRequestObject(keys.app.privateKey, 'app-key', { ...claims, aud: server.url, exp: undefined }));
       });
       it('a client_id inside that differs from the request is invalid_request_object', async () => {
-        await refusedObject(await handSignedRequestObject(keys.app.privateKey, 'app-key', { ...claims, aud: server.url, client_id: 'web' }));
+        await refusedObject(
+          await handSignedRequestObject(keys.app.privateKey, 'app-key', { ...claims, aud: server.url, client_id: 'web' }),
+        );
       });
       it('a replayed jti is invalid_request_object', async () => {
         const request = await handSignedRequestObject(keys.app.privateKey, 'app-key', { ...claims, aud: server.url, jti: 'once' });
@@ -277,7 +289,14 @@ for (const database of DATABASES) {
             as,
             pkApp,
             pkAuth,
-            { response_type: 'code', response_mode: 'jwt', scope: 'openid', redirect_uri: 'https://pk.example/cb', state: 'jarm-1', ...pkce },
+            {
+              response_type: 'code',
+              response_mode: 'jwt',
+              scope: 'openid',
+              redirect_uri: 'https://pk.example/cb',
+              state: 'jarm-1',
+              ...pkce,
+            },
             insecure,
           ),
         );
@@ -300,12 +319,18 @@ for (const database of DATABASES) {
         assert.equal(payload.state, 'fp');
         assert.equal(typeof payload.code, 'string');
         assert.ok(payload.exp! - payload.iat! <= 600);
-        const fragment = await authorize(server.url, { client_id: 'web', ...webForm({ response_mode: 'fragment.jwt' }) }, { jar: form.jar });
+        const fragment = await authorize(
+          server.url,
+          { client_id: 'web', ...webForm({ response_mode: 'fragment.jwt' }) },
+          { jar: form.jar },
+        );
         assert.ok(new URL(fragment.location).hash.startsWith('#response='));
       });
 
       it('errors redirected to the client are JWT-secured too', async () => {
-        const location = redirected(await authGet({ client_id: 'web', ...webForm({ response_mode: 'query.jwt', scope: 'unknown-only', state: 'e1' }) }));
+        const location = redirected(
+          await authGet({ client_id: 'web', ...webForm({ response_mode: 'query.jwt', scope: 'unknown-only', state: 'e1' }) }),
+        );
         const { payload, protectedHeader } = await jwtVerify(location.searchParams.get('response')!, await jwks(), {
           issuer: server.url,
           audience: 'web',
