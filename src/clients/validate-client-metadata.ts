@@ -162,7 +162,7 @@ function checkAdvancedMetadata(
   const flag = (field: string) => {
     const value = input[field];
     if (value !== undefined && value !== null && typeof value !== 'boolean') throw new InvalidClientMetadata(`${field} must be a boolean`);
-    return (value ?? undefined);
+    return value ?? undefined;
   };
   const requestAlg = optionalString(input, 'request_object_signing_alg');
   if (requestAlg !== undefined && !REQUEST_OBJECT_ALGORITHMS.includes(requestAlg))
