@@ -270,6 +270,29 @@ for (const database of DATABASES) {
         assert.equal(refused.status, 400);
         assert.equal(((await refused.json()) as { error: string }).error, 'invalid_request_object');
       });
+      it('hostile request objects and request_uris get OAuth errors, never a 500', async () => {
+        const odd = await handSignedRequestObject(keys.app.privateKey, 'app-key', {
+          ...claims,
+          aud: server.url,
+          response_type: ['code'],
+          scope: 42,
+          state: { nested: true },
+          claims: 'not json',
+        });
+        const inputs = ['not-a-jwt', 'a.b.c', 'e30.e30.', `${'x'.repeat(3000)}.y.z`, odd];
+        for (const request of inputs) {
+          const response = await authGet({ client_id: 'pk-app', redirect_uri: 'https://pk.example/cb', request });
+          assert.ok(response.status === 303 || response.status === 400, `${response.status} for ${request.slice(0, 20)}`);
+        }
+        for (const requestUri of [
+          'urn:ietf:params:oauth:request_uri:\u0000',
+          'urn:ietf:params:oauth:request_uri:',
+          'javascript:alert(1)',
+        ]) {
+          const response = await authGet({ client_id: 'pk-app', request_uri: requestUri });
+          assert.ok(response.status === 303 || response.status === 400, `${response.status} for ${requestUri}`);
+        }
+      });
       it('require_signed_request_object: a plain request is invalid_request', async () => {
         const location = redirected(
           await authGet({ client_id: 'signed-only', ...objectParams, redirect_uri: 'https://signed-only.example/cb' }),
