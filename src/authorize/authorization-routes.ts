@@ -17,7 +17,7 @@ import { REQUEST_OBJECT_ALGORITHMS, SIGNING_ALGORITHMS } from '../jose/algorithm
 import { InvalidRequestObject } from '../protocol/oauth-errors.js';
 import type { Client } from '../clients/client.js';
 import type { RawAuthorizationParams } from './read-params.js';
-import { resolveRequest, type ResolveRequestDeps } from './resolve-request.js';
+import { resolveRequest, type ResolvedRequest, type ResolveRequestDeps } from './resolve-request.js';
 import { secureResponse, type JwtSecuredResponseDeps } from './jwt-secured-response.js';
 import {
   continueAuthorization,
@@ -126,7 +126,7 @@ export async function authorizationRoutes(app: FastifyInstance, options: Authori
     // §3.1.2.2 steps 1-2: until the client and redirect URI are known good, errors are pages.
     const query = readAuthorizationParams(request);
     const client = await checkClient(options.clients, query);
-    let resolved;
+    let resolved: ResolvedRequest;
     try {
       // RFC 9126 §4 / RFC 9101 §6: the pushed request or the request object replaces the query.
       resolved = await resolveRequest(options, client, query);
