@@ -17,6 +17,8 @@ import { jwksEndpoint } from '../endpoints/jwks.js';
 import { registrationEndpoint } from '../endpoints/registration.js';
 import { revokeEndpoint } from '../endpoints/revoke.js';
 import { tokenEndpoint } from '../endpoints/token.js';
+import { pushedAuthorizationEndpoint } from '../endpoints/pushed-authorization.js';
+import { offeredResponseModes } from '../authorize/check-response-mode.js';
 import { userinfoEndpoint } from '../endpoints/userinfo.js';
 import { clientErrorHandler } from '../http/client-error.js';
 import { cors } from '../http/cors.js';
@@ -43,6 +45,22 @@ export interface AppOptions {
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config, metadata, clock } = services;
   const { issuer } = config;
+  // What /auth and /par share: the request checks, request objects (RFC 9101), FAPI 2.0.
+  const requestChecks = {
+    issuer,
+    scopes: services.scopes,
+    pkce: config.pkce,
+    resourcePolicy: config.accessTokens,
+    keys: services.keys,
+    clock,
+    requestPolicy: { parRequired: config.par.enabled && config.par.required, signedRequired: config.requestObjects.required },
+    fapi: config.fapi,
+    responseModes: offeredResponseModes(config.jarm.enabled),
+    requestObjects: config.requestObjects.enabled,
+    dpopEnabled: services.dpop !== undefined,
+    jwks: services.clientJwks,
+    usedJtis: services.usedJtis,
+  };
   const app = Fastify({
     loggerInstance: (options.logger || undefined) as FastifyBaseLogger | undefined,
     bodyLimit: config.bodyLimit,
@@ -82,7 +100,17 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     metrics: services.metrics,
     audit: services.audit,
     dpop: services.dpop,
+    fapi: config.fapi,
   });
+  if (config.par.enabled)
+    await app.register(pushedAuthorizationEndpoint, {
+      ...requestChecks,
+      metadata,
+      clientAuth: services.clientAuth,
+      pushedRequests: services.pushedRequests,
+      ttl: config.ttl.pushedRequest,
+      dpop: services.dpop,
+    });
   await app.register(registrationEndpoint, {
     config,
     metadata,
@@ -155,14 +183,12 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       describeReturnTo: (returnTo) => describeReturnTo(services.pendingRequests, returnTo),
     });
     await pages.register(authorizationRoutes, {
-      issuer,
+      ...requestChecks,
       metadata,
-      scopes: services.scopes,
-      pkce: config.pkce,
-      dpopEnabled: services.dpop !== undefined,
-      resourcePolicy: config.accessTokens,
-      keys: services.keys,
       clients: services.clients,
+      pushedRequests: config.par.enabled ? services.pushedRequests : undefined,
+      jarm: config.jarm.enabled,
+      signingKeys: services.keys,
       users: services.users,
       sessions: services.sessions,
       consents: services.consents,

@@ -25,7 +25,15 @@ import { auditedClientsStore, auditedSigningKeysStore } from '../audit/audited-s
 import { auditEventsStore } from '../storage/audit-events-store.js';
 import { initialAccessTokensStore } from '../storage/initial-access-tokens-store.js';
 import { clientTokensStore } from '../storage/client-tokens-store.js';
-import type { AuthorizationCodesStore, ClientTokensStore, ConsentsStore, DeviceCodesStore, GrantsStore } from '../storage/ports.js';
+import type {
+  AuthorizationCodesStore,
+  ClientTokensStore,
+  ConsentsStore,
+  DeviceCodesStore,
+  GrantsStore,
+  PushedRequestsStore,
+  UsedJtisStore,
+} from '../storage/ports.js';
 import { InitialAccessTokens } from '../registration/initial-access-tokens.js';
 import { KeySet } from '../keys/key-set.js';
 import { ASSERTION_ALGORITHMS, type SigningAlgorithm } from '../jose/algorithms.js';
@@ -42,6 +50,7 @@ import { createOutboundFetch, type OutboundFetch } from '../outbound/outbound-fe
 import { outboundPolicy } from '../outbound/address-policy.js';
 import { usedJtisStore } from '../storage/used-jtis-store.js';
 import { createDpop, type Dpop } from '../dpop/dpop-service.js';
+import { pushedRequestsStore } from '../storage/pushed-requests-store.js';
 import { AccessTokens } from '../tokens/access-tokens.js';
 import { IdTokens } from '../tokens/id-tokens.js';
 import { RefreshTokens } from '../tokens/refresh-tokens.js';
@@ -120,6 +129,12 @@ export interface Services {
   csrf: CsrfOptions;
   /** Authorization requests sealed while the person is on a page. */
   pendingRequests: PendingRequests;
+  /** Requests pushed to /par (RFC 9126), shared by every instance through the database. */
+  pushedRequests: PushedRequestsStore;
+  /** The key sets of clients with a `jwks_uri` (client assertions, request objects). */
+  clientJwks: ClientJwks;
+  /** `jti`s already accepted (client assertions, request objects). */
+  usedJtis: UsedJtisStore;
   /** Purges expired rows; `serve` schedules it, `tessera janitor` runs it once. */
   janitor: Janitor & { schedule(): void };
   /** The playground's demo client, when the playground is served (dev mode or `playground.enabled`). */
@@ -232,6 +247,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     maxBytes: config.outbound.maxResponseBytes,
   });
   const outbound = options.tracer ? traceOutbound(untracedOutbound, options.tracer) : untracedOutbound;
+  const clientJwks = new ClientJwks({ fetch: outbound });
   const assertionAudience = {
     issuer: config.issuer,
     tokenEndpoint,
@@ -243,7 +259,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
       clientSecretBasic(clients),
       clientSecretPost(clients),
       clientSecretJwt({ registry: clients, usedJtis, ...assertionAudience, clock }),
-      privateKeyJwt({ usedJtis, jwks: new ClientJwks({ fetch: outbound }), ...assertionAudience, clock }),
+      privateKeyJwt({ usedJtis, jwks: clientJwks, ...assertionAudience, clock }),
       noClientAuthentication(),
     ],
     clientAuthThrottle(rateLimiter, config.clientAuthentication),
@@ -314,6 +330,9 @@ export async function createServices(config: Config, options: ServicesOptions = 
     }),
     consents: consentsStore(db),
     csrf: { key: deriveKey(secret, 'csrf'), secure: config.issuer.startsWith('https:') },
+    pushedRequests: pushedRequestsStore(db),
+    clientJwks,
+    usedJtis,
     pendingRequests: pendingRequests({ box: createSecretBox(secret, 'interactions'), ttl: config.ttl.interaction, clock }),
     janitor,
     playground: playgroundEnabled(config) ? playgroundClient(config.issuer, secret) : undefined,

@@ -35,12 +35,17 @@ export interface AuthorizationRequest {
    * ('' when there was none). Any other sign-in since then satisfies prompt=login and max_age.
    */
   staleSignIn?: string;
+  /** Held to the FAPI 2.0 profile (src/rules/fapi-profile.ts): the code lives at most 60 seconds. */
+  fapi?: boolean;
 }
 
-export type ResponseMode = 'query' | 'fragment' | 'form_post';
+/** RFC 6749 §4.1.2, OAuth 2.0 Form Post Response Mode, and JARM §2.3's JWT-secured variants. */
+export type ResponseMode = 'query' | 'fragment' | 'form_post' | 'query.jwt' | 'fragment.jwt' | 'form_post.jwt';
 
 /** Where and how errors and codes go back to the client once the redirect URI is trusted. */
 export interface RedirectTarget {
+  /** The client the response is for (JARM's `aud`). */
+  clientId: string;
   redirectUri: string;
   responseMode: ResponseMode;
   state?: string;

@@ -12,7 +12,13 @@ import { answerConsent, type AnswerConsentDeps } from './answer-consent.js';
 import { checkClient } from './check-client.js';
 import { PROMPT_VALUES } from './check-prompt.js';
 import { checkRedirectUri } from './check-redirect-uri.js';
-import { RESPONSE_MODES, responseModeFor } from './check-response-mode.js';
+import { advertisedResponseModes, responseModeFor } from './check-response-mode.js';
+import { REQUEST_OBJECT_ALGORITHMS, SIGNING_ALGORITHMS } from '../jose/algorithms.js';
+import { InvalidRequestObject } from '../protocol/oauth-errors.js';
+import type { Client } from '../clients/client.js';
+import type { RawAuthorizationParams } from './read-params.js';
+import { resolveRequest, type ResolvedRequest, type ResolveRequestDeps } from './resolve-request.js';
+import { secureResponse, type JwtSecuredResponseDeps } from './jwt-secured-response.js';
 import {
   continueAuthorization,
   type AuthorizationDecision,
@@ -34,8 +40,11 @@ export interface AuthorizationPages {
   formPost(reply: FastifyReply, redirectUri: string, params: URLSearchParams): FastifyReply;
 }
 
-export interface AuthorizationRoutesOptions extends ValidationDeps, ContinueAuthorizationDeps, AnswerConsentDeps {
+export interface AuthorizationRoutesOptions
+  extends ValidationDeps, ContinueAuthorizationDeps, AnswerConsentDeps, ResolveRequestDeps, JwtSecuredResponseDeps {
   metadata: ProviderMetadata;
+  /** JWT-secured authorization responses (JARM) are offered (`jarm.enabled`). */
+  jarm: boolean;
   clients: Pick<ClientRegistry, 'find'>;
   sessions: Pick<Sessions, 'current'>;
   consents: Pick<ConsentsStore, 'find' | 'remember'>;
@@ -55,19 +64,35 @@ export async function authorizationRoutes(app: FastifyInstance, options: Authori
   const { issuer, metadata, pages } = options;
   metadata.set('authorization_endpoint', `${issuer}/auth`);
   metadata.set('response_types_supported', ['code']);
-  metadata.set('response_modes_supported', RESPONSE_MODES);
+  metadata.set('response_modes_supported', advertisedResponseModes(options.jarm));
+  // JARM §4: the algorithms a client may register as authorization_signed_response_alg.
+  if (options.jarm) metadata.set('authorization_signing_alg_values_supported', SIGNING_ALGORITHMS);
   metadata.set('code_challenge_methods_supported', options.pkce.allowPlain ? ['S256', 'plain'] : ['S256']);
   metadata.set('subject_types_supported', ['public']);
   metadata.set('prompt_values_supported', PROMPT_VALUES);
   metadata.set('claims_parameter_supported', true);
-  metadata.set('request_parameter_supported', false);
+  // RFC 9101 §10.5 and OIDC Discovery §3: request objects by value; by reference only from /par.
+  metadata.set('request_parameter_supported', options.requestObjects);
+  if (options.requestObjects) {
+    metadata.set('request_object_signing_alg_values_supported', REQUEST_OBJECT_ALGORITHMS);
+    metadata.set('require_signed_request_object', options.requestPolicy.signedRequired);
+  }
   metadata.set('request_uri_parameter_supported', false);
   metadata.add('claims_supported', ...STANDARD_CLAIMS);
 
-  const respond = (reply: FastifyReply, response: AuthorizationResponse) =>
-    response.mode === 'form_post'
-      ? pages.formPost(reply, response.redirectUri, response.params)
-      : reply.status(303).header('location', response.location).header('cache-control', 'no-store').send();
+  const respond = async (reply: FastifyReply, unsigned: AuthorizationResponse) => {
+    // JARM: a jwt response mode is signed here, for codes and errors alike.
+    const response = await secureResponse(options, unsigned);
+    if (response.mode === 'form_post') return pages.formPost(reply, response.redirectUri, response.params);
+    if (response.mode === 'jwt') throw new Error('unreachable: secureResponse signs every jwt response');
+    return reply.status(303).header('location', response.location).header('cache-control', 'no-store').send();
+  };
+  const targetFor = (client: Client, raw: RawAuthorizationParams, redirectUri: string): RedirectTarget => ({
+    clientId: client.clientId,
+    redirectUri,
+    responseMode: responseModeFor(raw.params, options.responseModes),
+    state: raw.repeated.includes('state') ? undefined : raw.params.state,
+  });
 
   const send = (request: FastifyRequest, reply: FastifyReply, decision: AuthorizationDecision) => {
     switch (decision.kind) {
@@ -88,25 +113,39 @@ export async function authorizationRoutes(app: FastifyInstance, options: Authori
     target: RedirectTarget,
     step: () => Promise<AuthorizationDecision>,
   ) => {
+    let decision: AuthorizationDecision;
     try {
-      return send(request, reply, await step());
+      decision = await step();
     } catch (err) {
       return respond(reply, redirectError(request.log, issuer, target, err));
     }
+    return send(request, reply, decision);
   };
 
   const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
     // §3.1.2.2 steps 1-2: until the client and redirect URI are known good, errors are pages.
-    const raw = readAuthorizationParams(request);
-    const client = await checkClient(options.clients, raw);
+    const query = readAuthorizationParams(request);
+    const client = await checkClient(options.clients, query);
+    let resolved: ResolvedRequest;
+    try {
+      // RFC 9126 §4 / RFC 9101 §6: the pushed request or the request object replaces the query.
+      resolved = await resolveRequest(options, client, query);
+    } catch (err) {
+      // RFC 9101 §6.3: a bad request object goes back to the redirect URI when the query names one registered for the client.
+      if (!(err instanceof InvalidRequestObject)) throw err;
+      let uri: string;
+      try {
+        uri = checkRedirectUri(client, query).uri;
+      } catch {
+        throw err;
+      }
+      return respond(reply, redirectError(request.log, issuer, targetFor(client, query, uri), err));
+    }
+    const { raw } = resolved;
     const redirect = checkRedirectUri(client, raw);
-    const target: RedirectTarget = {
-      redirectUri: redirect.uri,
-      responseMode: responseModeFor(raw.params),
-      state: raw.repeated.includes('state') ? undefined : raw.params.state,
-    };
+    const target = targetFor(client, raw, redirect.uri);
     return guarded(request, reply, target, async () => {
-      const pending = await validateAuthorizationRequest(options, client, raw, { ...target, sent: redirect.sent });
+      const pending = await validateAuthorizationRequest(options, client, raw, { ...target, sent: redirect.sent }, resolved);
       return continueAuthorization(options, pending, client, await options.sessions.current(request));
     });
   };

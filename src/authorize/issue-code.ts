@@ -4,6 +4,7 @@ import type { Clock } from '../util/clock.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
 import type { AuthorizationRequest } from './authorization-request.js';
+import { FAPI_CODE_LIFETIME } from '../rules/fapi-profile.js';
 
 export interface IssueCodeDeps {
   codes: Pick<AuthorizationCodesStore, 'issue'>;
@@ -55,7 +56,8 @@ export async function issueCode(deps: IssueCodeDeps, request: AuthorizationReque
       amr: session.amr,
       sid: session.sid,
       createdAt: now,
-      expiresAt: now + deps.ttl.authorizationCode,
+      // FAPI 2.0: codes of FAPI clients live at most 60 seconds, whatever ttl.authorizationCode says.
+      expiresAt: now + (request.fapi ? Math.min(deps.ttl.authorizationCode, FAPI_CODE_LIFETIME) : deps.ttl.authorizationCode),
       consumedAt: null,
       dpopJkt: request.dpopJkt ?? null,
     },

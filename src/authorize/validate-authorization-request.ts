@@ -17,6 +17,9 @@ import { allowedResources, checkResource, type ResourcePolicy } from '../rules/r
 import { checkRequestedSubject } from './check-requested-subject.js';
 import { checkIdTokenHint } from './check-id-token-hint.js';
 import { checkDpopJktParam } from '../dpop/dpop-jkt-param.js';
+import { checkPushedRequired, checkSignedRequired, type RequestPolicy } from './check-request-policy.js';
+import { checkFapiAuthorizationRequest, FAPI_PKCE, fapiApplies, type FapiSettings } from '../rules/fapi-profile.js';
+import type { ResponseMode } from './authorization-request.js';
 
 export interface ValidationDeps {
   issuer: string;
@@ -30,6 +33,19 @@ export interface ValidationDeps {
   /** Whether DPoP is on (config dpop.enabled): `dpop_jkt` is read only then (RFC 9449 §10). */
   dpopEnabled?: boolean;
   clock: Clock;
+  /** PAR and signed request objects required (config `par.required`, `requestObjects.required`). */
+  requestPolicy: RequestPolicy;
+  fapi: FapiSettings;
+  /** The response modes offered (the JARM ones only when `jarm.enabled`). */
+  responseModes: readonly ResponseMode[];
+}
+
+/** Where the parameters came from (resolve-request.ts). */
+export interface RequestSource {
+  /** From /par (RFC 9126), or being validated at /par. */
+  pushed: boolean;
+  /** From a verified request object (RFC 9101). */
+  signed: boolean;
 }
 
 /**
@@ -41,16 +57,21 @@ export async function validateAuthorizationRequest(
   client: Client,
   raw: RawAuthorizationParams,
   target: RedirectTarget & { sent: string },
+  source: RequestSource,
 ): Promise<AuthorizationRequest> {
   const { params } = raw;
-  const responseMode = checkResponseMode(params);
+  const responseMode = checkResponseMode(params, deps.responseModes);
   checkRepeated(raw.repeated);
   checkRequestObject(params);
+  checkPushedRequired(client, deps.requestPolicy, source.pushed);
+  if (!source.pushed) checkSignedRequired(client, deps.requestPolicy, source.signed);
+  const fapi = fapiApplies(client, deps.fapi);
+  checkFapiAuthorizationRequest(client, deps.fapi, source.pushed, target.redirectUri);
   checkResponseType(client, params);
   const prompt = checkPrompt(params);
   const allowed = allowedScopes(client, deps.scopes);
   const scopes = narrowToAllowed(params.scope, client, allowed, prompt);
-  const pkce = checkCodeChallenge(client, params, deps.pkce);
+  const pkce = checkCodeChallenge(client, params, fapi ? FAPI_PKCE : deps.pkce);
   const maxAge = checkMaxAge(params);
   // OIDC Core §5.5: the claims request only narrows and shapes what the client may have.
   const claimsRequest = checkClaims(params);
@@ -79,5 +100,6 @@ export async function validateAuthorizationRequest(
     resource,
     dpopJkt,
     requestedAt: deps.clock.nowSeconds(),
+    ...(fapi ? { fapi: true } : {}),
   };
 }

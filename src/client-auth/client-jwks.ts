@@ -1,4 +1,5 @@
-import type { JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, errors, type CryptoKey, type JSONWebKeySet, type JWSHeaderParameters, type KeyObject } from 'jose';
+import type { ClientMetadata } from '../clients/client.js';
 import type { OutboundFetch } from '../outbound/outbound-fetch.js';
 
 export interface ClientJwksOptions {
@@ -75,5 +76,52 @@ export class ClientJwks {
     }
     if (!jwks || typeof jwks !== 'object' || !Array.isArray(jwks.keys)) throw new Error('jwks_uri did not return a JWK Set');
     return jwks;
+  }
+}
+
+export type ClientPublicKey = CryptoKey | KeyObject;
+
+/**
+ * The keys of a client's registered `jwks` or `jwks_uri` (OIDC Registration §2) that fit a JWS
+ * header's kid, alg and use: several when no kid narrows it, none when nothing fits. A cached
+ * `jwks_uri` is fetched again once when nothing fits (the client may have rotated). Throws an
+ * Error (with the reason) when the client has no keys or they cannot be fetched.
+ */
+export async function clientKeysFor(
+  metadata: Pick<ClientMetadata, 'jwks' | 'jwks_uri'>,
+  cache: ClientJwks,
+  header: JWSHeaderParameters,
+): Promise<ClientPublicKey[]> {
+  if (metadata.jwks) return matchingKeys(metadata.jwks as JSONWebKeySet, header);
+  const uri = metadata.jwks_uri;
+  if (!uri) throw new Error('the client has neither jwks nor jwks_uri');
+  const fetchFailed = (err: Error) => new Error(`jwks_uri could not be fetched: ${err.message}`);
+  let keys = await matchingKeys(
+    await cache.get(uri).catch((err: Error) => {
+      throw fetchFailed(err);
+    }),
+    header,
+  );
+  if (keys.length === 0) {
+    const fresh = await cache.refetch(uri).catch((err: Error) => {
+      throw fetchFailed(err);
+    });
+    if (fresh) keys = await matchingKeys(fresh, header);
+  }
+  return keys;
+}
+
+async function matchingKeys(jwks: JSONWebKeySet, header: JWSHeaderParameters): Promise<ClientPublicKey[]> {
+  try {
+    return [(await createLocalJWKSet(jwks)(header, undefined as never)) as ClientPublicKey];
+  } catch (err) {
+    if (err instanceof errors.JWKSMultipleMatchingKeys) {
+      const keys: ClientPublicKey[] = [];
+      for await (const key of err as unknown as AsyncIterable<ClientPublicKey>) keys.push(key);
+      return keys;
+    }
+    // No match, an invalid set, or a key that cannot be imported: nothing to verify with.
+    if (err instanceof errors.JOSEError || err instanceof TypeError) return [];
+    throw err;
   }
 }

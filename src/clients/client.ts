@@ -32,6 +32,16 @@ export interface ClientMetadata {
   dpop_bound_access_tokens?: boolean;
   /** Tessera extension, config and CLI only: the registered resources (accessTokens.resources) this client may ask for. */
   resources?: string[];
+  /** RFC 9126 §6: this client's authorization requests must come through /par. */
+  require_pushed_authorization_requests?: boolean;
+  /** RFC 9101 §10.5: this client's authorization requests must be signed request objects. */
+  require_signed_request_object?: boolean;
+  /** OIDC Registration §2: the only algorithm its request objects may be signed with. */
+  request_object_signing_alg?: string;
+  /** JARM §3: the algorithm its JWT-secured authorization responses are signed with (default RS256). */
+  authorization_signed_response_alg?: string;
+  /** Tessera extension: hold this client to the FAPI 2.0 Security Profile (src/rules/fapi-profile.ts). */
+  fapi_profile?: '2.0';
 }
 
 export interface Client {

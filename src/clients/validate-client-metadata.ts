@@ -8,7 +8,13 @@ import {
   SUPPORTED_RESPONSE_TYPES,
   type ClientMetadata,
 } from './client.js';
-import { ASSERTION_ALGORITHMS, DEFAULT_SIGNING_ALGORITHM, isSigningAlgorithm, SIGNING_ALGORITHMS } from '../jose/algorithms.js';
+import {
+  ASSERTION_ALGORITHMS,
+  DEFAULT_SIGNING_ALGORITHM,
+  isSigningAlgorithm,
+  REQUEST_OBJECT_ALGORITHMS,
+  SIGNING_ALGORITHMS,
+} from '../jose/algorithms.js';
 
 /**
  * Validates and normalises client metadata on every path (config, CLI, registration).
@@ -106,6 +112,7 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
   const dpopBound = input.dpop_bound_access_tokens;
   if (dpopBound !== undefined && typeof dpopBound !== 'boolean')
     throw new InvalidClientMetadata('dpop_bound_access_tokens must be a boolean');
+  const advanced = checkAdvancedMetadata(input, method, redirectUris);
   const clientName = optionalString(input, 'client_name');
   if (clientName !== undefined && clientName.length > 200) throw new InvalidClientMetadata('client_name is longer than 200 characters');
 
@@ -136,7 +143,53 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
     require_pkce_s256: requireS256,
     dpop_bound_access_tokens: dpopBound,
     resources,
+    ...advanced,
   });
+}
+
+/**
+ * PAR (RFC 9126 §6), JAR (RFC 9101 §10.5, OIDC Registration §2), JARM (§3) and the FAPI 2.0
+ * switch. A FAPI 2.0 client is confidential with private_key_jwt and redirects only to https
+ * (FAPI 2.0 Security Profile, authorization server requirements; src/rules/fapi-profile.ts).
+ */
+function checkAdvancedMetadata(
+  input: Record<string, unknown>,
+  method: string,
+  redirectUris: string[],
+): Pick<
+  ClientMetadata,
+  | 'require_pushed_authorization_requests'
+  | 'require_signed_request_object'
+  | 'request_object_signing_alg'
+  | 'authorization_signed_response_alg'
+  | 'fapi_profile'
+> {
+  const flag = (field: string) => {
+    const value = input[field];
+    if (value !== undefined && value !== null && typeof value !== 'boolean') throw new InvalidClientMetadata(`${field} must be a boolean`);
+    return value ?? undefined;
+  };
+  const requestAlg = optionalString(input, 'request_object_signing_alg');
+  if (requestAlg !== undefined && !REQUEST_OBJECT_ALGORITHMS.includes(requestAlg))
+    throw new InvalidClientMetadata(`request_object_signing_alg must be one of ${REQUEST_OBJECT_ALGORITHMS.join(', ')}`);
+  const responseAlg = optionalString(input, 'authorization_signed_response_alg');
+  if (responseAlg !== undefined && !isSigningAlgorithm(responseAlg))
+    throw new InvalidClientMetadata(`authorization_signed_response_alg must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
+  const fapi = optionalString(input, 'fapi_profile');
+  if (fapi !== undefined && fapi !== '2.0') throw new InvalidClientMetadata('fapi_profile must be 2.0');
+  if (fapi === '2.0') {
+    if (method !== 'private_key_jwt')
+      throw new InvalidClientMetadata('a FAPI 2.0 client authenticates with private_key_jwt (FAPI 2.0 Security Profile)');
+    const insecure = redirectUris.find((uri) => !uri.startsWith('https:'));
+    if (insecure) throw new InvalidRedirectUri(`redirect_uris: ${insecure} must use https (FAPI 2.0 Security Profile)`);
+  }
+  return {
+    require_pushed_authorization_requests: flag('require_pushed_authorization_requests'),
+    require_signed_request_object: flag('require_signed_request_object'),
+    request_object_signing_alg: requestAlg,
+    authorization_signed_response_alg: responseAlg,
+    fapi_profile: fapi,
+  };
 }
 
 /**

@@ -72,6 +72,8 @@ export const defaults = {
     interaction: 900,
     /** Device code lifetime (RFC 8628 expires_in). */
     deviceCode: 600,
+    /** Lifetime of a pushed authorization request's request_uri (RFC 9126 §2.2 expires_in; at most 600). */
+    pushedRequest: 60,
   },
   pkce: {
     /** Require PKCE of every client, not only public ones. */
@@ -99,6 +101,35 @@ export const defaults = {
      * clients may ask for none. Anything else is `invalid_target`.
      */
     resources: [] as string[],
+  },
+  par: {
+    /** Serve pushed authorization requests (RFC 9126) at POST /par, announced as `pushed_authorization_request_endpoint`. */
+    enabled: true,
+    /**
+     * Accept authorization requests only through /par, from every client (discovery `require_pushed_authorization_requests`).
+     * Per client: metadata `require_pushed_authorization_requests`.
+     */
+    required: false,
+  },
+  requestObjects: {
+    /**
+     * Accept signed request objects (RFC 9101) in the `request` parameter at /auth and /par, verified with the client's
+     * registered `jwks` or `jwks_uri`. A `request_uri` is accepted only when it came from /par.
+     */
+    enabled: true,
+    /** Require a signed request object of every client (discovery `require_signed_request_object`; per client: metadata of that name). */
+    required: false,
+  },
+  jarm: {
+    /** Offer JWT-secured authorization responses (JARM): response_mode `jwt`, `query.jwt`, `fragment.jwt`, `form_post.jwt`. */
+    enabled: true,
+  },
+  fapi: {
+    /**
+     * `2.0`: hold every client to the FAPI 2.0 Security Profile (PAR, PKCE S256, private_key_jwt, DPoP at /token, 60 s codes,
+     * https redirect URIs). Empty: only clients registered with metadata `fapi_profile: "2.0"`.
+     */
+    profile: '',
   },
   idTokens: {
     /** Also put the claims of granted scopes in the ID token (they are always in userinfo). */

@@ -64,6 +64,8 @@ export function validateConfig(raw: Record<string, unknown>, problems = new Conf
   for (const [name, value] of Object.entries(config.ttl)) {
     if (!Number.isInteger(value) || value <= 0) problem(`ttl.${name}`, 'must be a positive whole number of seconds');
   }
+  if (config.ttl.pushedRequest > 600) problem('ttl.pushedRequest', 'must be at most 600 seconds (RFC 9126 §2.2: short-lived)');
+  if (!['', '2.0'].includes(config.fapi.profile)) problem('fapi.profile', 'must be 2.0 or empty');
   if (config.ttl.authorizationCode > 600) {
     problem('ttl.authorizationCode', 'must be at most 600 seconds (RFC 6749 §4.1.2)');
   }

@@ -10,6 +10,7 @@ import type { Dpop } from '../dpop/dpop-service.js';
 import { readDpopProof } from '../dpop/read-dpop-proof.js';
 import { DPOP_ALGORITHMS } from '../jose/algorithms.js';
 import { UnauthorizedClient, UnsupportedGrantType } from '../protocol/oauth-errors.js';
+import { checkFapiClientAuthentication, checkFapiTokenRequest, type FapiSettings } from '../rules/fapi-profile.js';
 
 export interface TokenEndpointOptions {
   issuer: string;
@@ -21,12 +22,14 @@ export interface TokenEndpointOptions {
   audit: Pick<AuditLog, 'record'>;
   /** DPoP (RFC 9449), when enabled. */
   dpop?: Dpop;
+  /** The FAPI 2.0 switch (config fapi). */
+  fapi: FapiSettings;
 }
 
 /** RFC 6749 §3.2: the token endpoint. Each grant type is a handler in the grant registry. */
 export async function tokenEndpoint(
   app: FastifyInstance,
-  { issuer, metadata, clientAuth, grants, metrics, audit, dpop }: TokenEndpointOptions,
+  { issuer, metadata, clientAuth, grants, metrics, audit, dpop, fapi }: TokenEndpointOptions,
 ): Promise<void> {
   const url = `${issuer}/token`;
   metadata.set('token_endpoint', url);
@@ -40,6 +43,9 @@ export async function tokenEndpoint(
     const proof = dpop ? await readDpopProof(dpop, request, { url }) : undefined;
     // §3.2.1: authenticate the client before anything about the grant is revealed.
     const client = await clientAuth.authenticate(request, params, url);
+    // FAPI 2.0 clients (src/rules/fapi-profile.ts): private_key_jwt only, and a DPoP proof on every token request.
+    checkFapiClientAuthentication(client, fapi, /^basic /i.test(request.headers.authorization ?? ''));
+    checkFapiTokenRequest(client, fapi, request);
     // §5.2: unsupported_grant_type for a grant this server does not know.
     const grantType = requireParam(params, 'grant_type');
     const handler = grants.get(grantType);

@@ -60,6 +60,12 @@ export const ASYMMETRIC_ASSERTION_ALGORITHMS: readonly string[] = Object.freeze(
 /** RFC 9449 §4.2: DPoP proofs are signed with an asymmetric algorithm (`dpop_signing_alg_values_supported`). */
 export const DPOP_ALGORITHMS: readonly string[] = ASYMMETRIC_ASSERTION_ALGORITHMS;
 
+/**
+ * Request objects (RFC 9101 §4): signed by the client with a key of its registered `jwks` or
+ * `jwks_uri`, so asymmetric only; never `none` (RFC 9101 §10.1 lets a server refuse unsigned ones).
+ */
+export const REQUEST_OBJECT_ALGORITHMS: readonly string[] = ASYMMETRIC_ASSERTION_ALGORITHMS;
+
 /** client_secret_jwt assertions (OIDC Core §9): HMAC under the client secret. */
 export const HMAC_ASSERTION_ALGORITHMS: readonly string[] = Object.freeze(['HS256', 'HS384', 'HS512']);
 

@@ -134,6 +134,7 @@ export class InsufficientScope extends OAuthError {
 // RFC 9449 §5, §8: DPoP at the token endpoint (the resource side answers 401, src/dpop/dpop-challenge.ts)
 export class InvalidDpopProof extends OAuthError {
   readonly error = 'invalid_dpop_proof';
+  override readonly redirectable = false;
 }
 export class UseDpopNonce extends OAuthError {
   readonly error = 'use_dpop_nonce';
@@ -150,6 +151,15 @@ export class InvalidRedirectUri extends OAuthError {
 }
 export class InvalidClientMetadata extends OAuthError {
   readonly error = 'invalid_client_metadata';
+  override readonly redirectable = false;
+}
+// RFC 9101 §6.3, OIDC Core §3.1.2.6: the request object is invalid (signature, claims, audience)
+export class InvalidRequestObject extends OAuthError {
+  readonly error = 'invalid_request_object';
+}
+/** RFC 9126 §4, RFC 9101 §6.2: the request_uri is unknown, expired, used or another client's; no redirect URI is known then. */
+export class InvalidRequestUri extends OAuthError {
+  readonly error = 'invalid_request_uri';
   override readonly redirectable = false;
 }
 

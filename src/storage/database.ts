@@ -6,6 +6,7 @@ import type { Database } from './schema.js';
 import * as initial from './migrations/001-initial.js';
 import * as grantForeignKeys from './migrations/002-grant-foreign-keys.js';
 import * as consentedClaims from './migrations/003-consented-claims.js';
+import * as pushedAuthorizationRequests from './migrations/007-pushed-authorization-requests.js';
 import * as dpopKeyBinding from './migrations/008-dpop-key-binding.js';
 
 export type Db = Kysely<Database>;
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-grant-foreign-keys': grantForeignKeys,
   '003-consented-claims': consentedClaims,
+  '007-pushed-authorization-requests': pushedAuthorizationRequests,
   '008-dpop-key-binding': dpopKeyBinding,
 };
 

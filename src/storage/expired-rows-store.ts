@@ -109,6 +109,20 @@ export function expiredRowsStore(db: Db, options: RetentionOptions): PurgeStep[]
       },
     },
     {
+      name: 'pushed_authorization_requests',
+      purge: async (now, limit) =>
+        count(
+          await db
+            .deleteFrom('pushed_authorization_requests')
+            .where(
+              'request_uri_hash',
+              'in',
+              db.selectFrom('pushed_authorization_requests').select('request_uri_hash').where('expires_at', '<', now).limit(limit),
+            )
+            .executeTakeFirstOrThrow(),
+        ),
+    },
+    {
       name: 'used_jtis',
       purge: async (now, limit) =>
         count(

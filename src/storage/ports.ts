@@ -378,6 +378,25 @@ export interface AuditEventsStore {
   list(filter: AuditEventFilter): Promise<AuditRecord[]>;
 }
 
+/** A pushed authorization request (RFC 9126 §2): the parameters a client sent to the PAR endpoint. */
+export interface PushedRequestRecord {
+  /** SHA-256 of the request_uri handed to the client. */
+  requestUriHash: string;
+  clientId: string;
+  params: Record<string, string>;
+  expiresAt: number;
+}
+
+/** Pushed authorization requests, each used at most once (RFC 9126 §4). */
+export interface PushedRequestsStore {
+  save(record: PushedRequestRecord): Promise<void>;
+  /**
+   * Marks the request used and returns it, in one atomic statement, when it exists, belongs to
+   * `clientId`, has not expired and was not used before; otherwise undefined (and nothing changes).
+   */
+  consume(requestUriHash: string, clientId: string, now: number): Promise<PushedRequestRecord | undefined>;
+}
+
 /** One kind of row the janitor purges: deletes at most `limit` of them, returns how many. */
 export interface PurgeStep {
   name: string;

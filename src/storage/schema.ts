@@ -20,6 +20,7 @@ export interface Database {
   used_jtis: UsedJtiRow;
   initial_access_tokens: InitialAccessTokenRow;
   audit_events: AuditEventRow;
+  pushed_authorization_requests: PushedAuthorizationRequestRow;
 }
 
 export interface ClientRow {
@@ -211,4 +212,15 @@ export interface AuditEventRow {
   client_id: string | null;
   address: string | null;
   detail: string | null;
+}
+
+export interface PushedAuthorizationRequestRow {
+  /** SHA-256 of the request_uri (RFC 9126 §2.2): the reference is a bearer value, like a code. */
+  request_uri_hash: string;
+  client_id: string;
+  /** The authorization request parameters as JSON (after a request object was unpacked). */
+  params: string;
+  expires_at: number;
+  /** Set when /auth used it: each request_uri is used once (RFC 9126 §4). */
+  consumed_at: number | null;
 }

@@ -319,3 +319,31 @@ describe('config problems, all at once', () => {
     assert.equal(load({ TESSERA_CONFIG: '' }).port, 3000);
   });
 });
+
+describe('PAR, request object, JARM and FAPI settings', () => {
+  it('default on (PAR, request objects, JARM), nothing required, no FAPI for all', () => {
+    const config = load();
+    assert.deepEqual(
+      [config.par, config.requestObjects, config.jarm, config.fapi, config.ttl.pushedRequest],
+      [{ enabled: true, required: false }, { enabled: true, required: false }, { enabled: true }, { profile: '' }, 60],
+    );
+  });
+  it('each from its environment variable', () => {
+    const config = load({
+      TESSERA_PAR_REQUIRED: 'true',
+      TESSERA_REQUEST_OBJECTS_ENABLED: 'false',
+      TESSERA_JARM_ENABLED: 'false',
+      TESSERA_FAPI_PROFILE: '2.0',
+      TESSERA_TTL_PUSHED_REQUEST: '30',
+    });
+    assert.equal(config.par.required, true);
+    assert.equal(config.requestObjects.enabled, false);
+    assert.equal(config.jarm.enabled, false);
+    assert.equal(config.fapi.profile, '2.0');
+    assert.equal(config.ttl.pushedRequest, 30);
+  });
+  it('refuses an unknown FAPI profile and a long-lived request_uri', () => {
+    refuses('fapi.profile', /2\.0 or empty/, () => load({ TESSERA_FAPI_PROFILE: '1.0' }));
+    refuses('ttl.pushedRequest', /at most 600/, () => load({ TESSERA_TTL_PUSHED_REQUEST: '3600' }));
+  });
+});

@@ -127,8 +127,8 @@ for (const database of DATABASES) {
       assert.equal(location.searchParams.get('error'), 'invalid_request');
       assert.equal(location.searchParams.get('state'), null);
     });
-    it('request parameter: request_not_supported', async () => {
-      await refused(webRequest({ request: 'eyJhbGciOiJub25lIn0.e30.' }), 'request_not_supported');
+    it('unsigned request object (alg none): invalid_request_object', async () => {
+      await refused(webRequest({ request: 'eyJhbGciOiJub25lIn0.e30.' }), 'invalid_request_object');
     });
     it('request_uri parameter: request_uri_not_supported', async () => {
       await refused(webRequest({ request_uri: 'https://rp.example/req.jwt' }), 'request_uri_not_supported');

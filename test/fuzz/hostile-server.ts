@@ -23,6 +23,7 @@ export interface FuzzServer {
 export const KNOWN_PATHS = [
   '/auth',
   '/token',
+  '/par',
   '/device/auth',
   '/device',
   '/userinfo',
