@@ -59,24 +59,63 @@ for (const database of DATABASES) {
       return (await authorize(server.url, { client_id: 'fapi-app', request_uri })).code!;
     };
 
-    it('oauth4webapi: PAR with private_key_jwt and PKCE S256 → /auth → /token with a DPoP proof', async () => {
+    it('oauth4webapi, the whole FAPI 2.0 flow: PAR → /auth → /token, /userinfo and refresh, each with DPoP', async () => {
       const dpop = oauth.DPoP(fapiApp, await oauth.generateKeyPair('ES256'));
       const pushed = await oauth.processPushedAuthorizationResponse(
         as,
         fapiApp,
-        await oauth.pushedAuthorizationRequest(as, fapiApp, auth, fapiForm, { ...insecure, DPoP: dpop }),
+        await oauth.pushedAuthorizationRequest(
+          as,
+          fapiApp,
+          auth,
+          { ...fapiForm, scope: 'openid offline_access', prompt: 'consent' },
+          { ...insecure, DPoP: dpop },
+        ),
       );
       const result = await authorize(server.url, { client_id: 'fapi-app', request_uri: pushed.request_uri });
       assert.deepEqual(result.pages, ['login', 'consent']);
       // RFC 9207: iss in the response, which oauth4webapi checks.
       const params = oauth.validateAuthResponse(as, fapiApp, new URL(result.location), 'f-1');
+      const tokens = await oauth.processAuthorizationCodeResponse(
+        as,
+        fapiApp,
+        await oauth.authorizationCodeGrantRequest(as, fapiApp, auth, params, 'https://fapi.example/cb', VERIFIER, {
+          ...insecure,
+          DPoP: dpop,
+        }),
+        { expectedNonce: 'n-f', requireIdToken: true },
+      );
+      // RFC 9449 §5: a DPoP-bound access token; oauth4webapi checks token_type.
+      assert.equal(tokens.token_type, 'dpop');
+      assert.ok(tokens.refresh_token);
+      const userinfo = await oauth.userInfoRequest(as, fapiApp, tokens.access_token, { ...insecure, DPoP: dpop });
+      assert.equal(userinfo.status, 200);
+      const claims = await oauth.processUserInfoResponse(as, fapiApp, oauth.getValidatedIdTokenClaims(tokens)!.sub, userinfo);
+      assert.ok(claims.sub);
+      const refreshed = await oauth.processRefreshTokenResponse(
+        as,
+        fapiApp,
+        await oauth.refreshTokenGrantRequest(as, fapiApp, auth, tokens.refresh_token, { ...insecure, DPoP: dpop }),
+      );
+      assert.equal(refreshed.token_type, 'dpop');
+    });
+
+    it('a DPoP proof sent to /par binds the code: the token request with another key is invalid_grant (RFC 9449 §10.1)', async () => {
+      const pushKey = oauth.DPoP(fapiApp, await oauth.generateKeyPair('ES256'));
+      const otherKey = oauth.DPoP(fapiApp, await oauth.generateKeyPair('ES256'));
+      const pushed = await oauth.processPushedAuthorizationResponse(
+        as,
+        fapiApp,
+        await oauth.pushedAuthorizationRequest(as, fapiApp, auth, fapiForm, { ...insecure, DPoP: pushKey }),
+      );
+      const result = await authorize(server.url, { client_id: 'fapi-app', request_uri: pushed.request_uri });
+      const params = oauth.validateAuthResponse(as, fapiApp, new URL(result.location), 'f-1');
       const response = await oauth.authorizationCodeGrantRequest(as, fapiApp, auth, params, 'https://fapi.example/cb', VERIFIER, {
         ...insecure,
-        DPoP: dpop,
+        DPoP: otherKey,
       });
-      assert.equal(response.status, 200);
-      const body = (await response.json()) as { access_token?: string };
-      assert.ok(body.access_token);
+      assert.equal(response.status, 400);
+      assert.equal(((await response.json()) as { error: string }).error, 'invalid_grant');
     });
 
     it('the code of a FAPI client lives at most 60 seconds, whatever ttl.authorizationCode says', async () => {
