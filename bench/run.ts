@@ -7,6 +7,7 @@ import { runProfile } from './profile.js';
 import { machine } from './machine.js';
 import { markdown, resultsTable, targetsTable, ceilingText, type Results } from './report.js';
 import { scenario, SCENARIOS, type Side, type Target } from './scenarios.js';
+import { COUNT_STATEMENTS, statementsPerUnit } from './statements.js';
 import { authorizePath } from './support/flows.js';
 import { build, tesseraHasWorkers } from './support/build.js';
 import type { ChildServer } from './support/child-server.js';
@@ -23,6 +24,8 @@ import { compareSqliteDrivers, runSqliteDrivers, sqliteDriversTable, writeSqlite
  * (CI). `-- --growth`: latency of refresh and introspection as the tables grow.
  * `-- --sqlite-drivers`: the token scenarios on node:sqlite against better-sqlite3 (Node with both).
  * `-- --profile <id>`: Tessera under --cpu-prof during one scenario, summarised.
+ * `-- --only <ids>`: only these scenarios (comma-separated, e.g. `3` or `1,3,4`) on SQLite against
+ * the peer, printed and not written to RESULTS.md; `--rounds <n>` overrides BENCH_ROUNDS there.
  */
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -137,6 +140,15 @@ async function main(): Promise<void> {
     }
     Object.assign(startup, { tesseraLoadMb: loadMb.tessera.mb || undefined, peerLoadMb: loadMb.peer.mb || undefined });
 
+    // SQL statements per unit, on a server of its own that counts them (the measured ones do not).
+    log('SQL statements per unit (SQLite, one connection):');
+    const counting = await tessera({ database: 'sqlite', algorithm: 'RS256', nodeArgs: ['--import', COUNT_STATEMENTS] });
+    const counts = await statementsPerUnit(loadClient, counting, await target('tessera', counting), { seconds: quick ? 1 : 3, log });
+    await stop(counting);
+    results.notes.push(
+      `SQL statements per unit on SQLite (one connection, audit batches included): ${counts.map((c) => `${c.id}: ${c.perUnit.toFixed(1)}`).join(', ')}.`,
+    );
+
     // p99 at half of the peak rate (scenarios 1, 5, 6, 7).
     for (const row of results.rows.filter((r) => ['1', '5', '6', '7a', '7b'].includes(r.scenario.id) && r.tessera)) {
       const rate = Math.max(1, Math.round((row.tessera?.rate ?? 0) / 2));
@@ -246,21 +258,65 @@ async function main(): Promise<void> {
   }
 }
 
+/** `--only <ids>`: the chosen scenarios against the peer, A/B rounds alternating, printed only. */
+async function only(ids: string[]): Promise<void> {
+  build(log);
+  const loadClient = new LoadClient();
+  const keysFile = await peerKeysFile();
+  try {
+    const es256 = ids.includes('2');
+    const sqlite = ids.filter((id) => id !== '2');
+    const rows = [];
+    if (sqlite.length) {
+      const peer = await startPeer({ algorithm: 'RS256', keysFile });
+      servers.push(peer);
+      const tesseraRs = await tessera({ database: 'sqlite', algorithm: 'RS256' });
+      const targets = { tessera: await target('tessera', tesseraRs), peer: await target('peer', peer) };
+      for (const id of sqlite) rows.push(await compare(loadClient, scenario(id), 'SQLite', targets, load));
+      if (args.has('--statements')) {
+        const counting = await tessera({ database: 'sqlite', algorithm: 'RS256', nodeArgs: ['--import', COUNT_STATEMENTS] });
+        await statementsPerUnit(loadClient, counting, await target('tessera', counting), { seconds: 2, log });
+      }
+    }
+    if (es256) {
+      await stopAll();
+      const peerEs = await startPeer({ algorithm: 'ES256', keysFile });
+      servers.push(peerEs);
+      const tesseraEs = await tessera({ database: 'sqlite', algorithm: 'ES256' });
+      const targets = { tessera: await target('tessera', tesseraEs), peer: await target('peer', peerEs) };
+      rows.push(await compare(loadClient, scenario('2'), 'SQLite, ES256', targets, load));
+    }
+    for (const row of rows) {
+      const ratio = row.tessera && row.peer ? (row.tessera.rate / row.peer.rate).toFixed(2) : '-';
+      log(
+        `${row.scenario.id} [${row.variant}]: tessera ${row.tessera?.rate.toFixed(0) ?? '-'} ${row.scenario.unit}, peer ${row.peer?.rate.toFixed(0) ?? '-'}: ${ratio}×`,
+      );
+    }
+  } finally {
+    loadClient.close();
+    await stopAll();
+  }
+}
+
 const argv = process.argv.slice(2);
+const onlyIds = argv.includes('--only') ? (argv[argv.indexOf('--only') + 1] ?? '').split(',').filter(Boolean) : undefined;
+if (argv.includes('--rounds')) load.rounds = Number(argv[argv.indexOf('--rounds') + 1]);
 const profileId = argv.includes('--profile') ? argv[argv.indexOf('--profile') + 1] : undefined;
-const mode = profileId
-  ? runProfile({
-      id: profileId,
-      es256: args.has('--es256'),
-      seconds: Number(process.env.BENCH_DURATION ?? 10),
-      log,
-      build: () => build(log),
-    })
-  : args.has('--growth')
-    ? runGrowth({ quick, log, build: () => build(log) })
-    : args.has('--sqlite-drivers')
-      ? runSqliteDrivers({ quick, load, build: () => build(log), servers: tracked }).finally(stopAll)
-      : main();
+const mode = onlyIds
+  ? only(onlyIds)
+  : profileId
+    ? runProfile({
+        id: profileId,
+        es256: args.has('--es256'),
+        seconds: Number(process.env.BENCH_DURATION ?? 10),
+        log,
+        build: () => build(log),
+      })
+    : args.has('--growth')
+      ? runGrowth({ quick, log, build: () => build(log) })
+      : args.has('--sqlite-drivers')
+        ? runSqliteDrivers({ quick, load, build: () => build(log), servers: tracked }).finally(stopAll)
+        : main();
 mode.catch(async (err) => {
   console.error(err);
   await stopAll();
