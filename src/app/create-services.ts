@@ -61,6 +61,13 @@ import { KnownBrowsers } from '../session/known-browser.js';
 import type { CsrfOptions } from '../session/csrf.js';
 import { pendingRequests, type PendingRequests } from '../authorize/pending-request.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { secondFactorsStore } from '../storage/second-factors-store.js';
+import { passkeysStore, webauthnChallengesStore } from '../storage/passkeys-store.js';
+import type { PasskeysStore, SecondFactorsStore, WebauthnChallengesStore } from '../storage/ports.js';
+import { TotpAuthenticators } from '../authn/totp.js';
+import { RecoveryCodes } from '../authn/recovery-codes.js';
+import { PendingSignIns } from '../authn/pending-sign-in.js';
+import type { MfaMethods } from '../authn/enrolled-factors.js';
 import { playgroundClient, playgroundEnabled, type PlaygroundClient } from '../playground/playground-client.js';
 
 /**
@@ -117,6 +124,16 @@ export interface Services {
   csrf: CsrfOptions;
   /** Authorization requests sealed while the person is on a page. */
   pendingRequests: PendingRequests;
+  /** The second factors on offer (TOTP, recovery codes, passkeys), per config mfa.totp and passkeys.enabled. */
+  mfa: MfaMethods;
+  /** Every second factor of every user (the operator's `tessera users mfa reset`). */
+  secondFactors: SecondFactorsStore;
+  /** Passkeys (WebAuthn credentials) of every user, whether or not passkeys are on. */
+  passkeys: PasskeysStore;
+  /** WebAuthn ceremony challenges, shared by every instance through the database. */
+  webauthnChallenges: WebauthnChallengesStore;
+  /** A right password waiting for the second factor (sealed cookie). */
+  pendingSignIns: PendingSignIns;
   /** Purges expired rows; `serve` schedules it, `tessera janitor` runs it once. */
   janitor: Janitor & { schedule(): void };
   /** The playground's demo client, when the playground is served (dev mode or `playground.enabled`). */
@@ -249,7 +266,27 @@ export async function createServices(config: Config, options: ServicesOptions = 
 
   const codes = authorizationCodesStore(db);
   const deviceCodes = deviceCodesStore(db);
-  const sessions = new Sessions({ store: sessionsStore(db), ttl: config.ttl.session, secure: config.issuer.startsWith('https:'), clock });
+  const sessions = new Sessions({
+    store: sessionsStore(db),
+    ttl: config.ttl.session,
+    secure: config.issuer.startsWith('https:'),
+    clock,
+    acr: config.acr,
+  });
+  const secondFactors = secondFactorsStore(db);
+  const passkeys = passkeysStore(db);
+  const mfa: MfaMethods = {
+    totp: config.mfa.totp
+      ? new TotpAuthenticators({
+          store: secondFactors,
+          box: createSecretBox(secret, 'totp-secrets'),
+          issuerName: config.mfa.totpIssuerName,
+          clock,
+        })
+      : undefined,
+    recoveryCodes: new RecoveryCodes({ store: secondFactors, key: deriveKey(secret, 'recovery-codes'), clock }),
+    passkeys: config.passkeys.enabled ? passkeys : undefined,
+  };
   const grantHandlersByType = grantHandlers({
     config,
     users,
@@ -310,6 +347,16 @@ export async function createServices(config: Config, options: ServicesOptions = 
     consents: consentsStore(db),
     csrf: { key: deriveKey(secret, 'csrf'), secure: config.issuer.startsWith('https:') },
     pendingRequests: pendingRequests({ box: createSecretBox(secret, 'interactions'), ttl: config.ttl.interaction, clock }),
+    mfa,
+    secondFactors,
+    passkeys,
+    webauthnChallenges: webauthnChallengesStore(db),
+    pendingSignIns: new PendingSignIns({
+      box: createSecretBox(secret, 'pending-sign-ins'),
+      ttl: config.ttl.interaction,
+      secure: config.issuer.startsWith('https:'),
+      clock,
+    }),
     janitor,
     playground: playgroundEnabled(config) ? playgroundClient(config.issuer, secret) : undefined,
     ping: () => ping(db),

@@ -28,6 +28,10 @@ export interface ClientMetadata {
   require_pkce?: boolean;
   /** Tessera extension: require PKCE with S256 of this client (plain, and a challenge without a method, are refused). */
   require_pkce_s256?: boolean;
+  /** OIDC Registration §2: the acr values asked for when a request has no acr_values (voluntary, like acr_values). */
+  default_acr_values?: string[];
+  /** Tessera extension: every authorization of this client needs the multi-factor level (a must, unlike acr_values). */
+  require_mfa?: boolean;
   /** Tessera extension, config and CLI only: the registered resources (accessTokens.resources) this client may ask for. */
   resources?: string[];
 }

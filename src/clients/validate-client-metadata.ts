@@ -102,6 +102,9 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
   if (requirePkce !== undefined && typeof requirePkce !== 'boolean') throw new InvalidClientMetadata('require_pkce must be a boolean');
   const requireS256 = input.require_pkce_s256;
   if (requireS256 !== undefined && typeof requireS256 !== 'boolean') throw new InvalidClientMetadata('require_pkce_s256 must be a boolean');
+  const requireMfa = input.require_mfa;
+  if (requireMfa !== undefined && typeof requireMfa !== 'boolean') throw new InvalidClientMetadata('require_mfa must be a boolean');
+  const defaultAcrValues = stringArray(input, 'default_acr_values');
   const clientName = optionalString(input, 'client_name');
   if (clientName !== undefined && clientName.length > 200) throw new InvalidClientMetadata('client_name is longer than 200 characters');
 
@@ -130,6 +133,8 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
     access_token_ttl: ttl,
     require_pkce: requirePkce,
     require_pkce_s256: requireS256,
+    default_acr_values: defaultAcrValues,
+    require_mfa: requireMfa,
     resources,
   });
 }

@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formParams, singleParams } from '../protocol/params.js';
-import { InvalidRequestNoRedirect } from '../protocol/oauth-errors.js';
 import { csrfToken, verifyCsrf, type CsrfOptions } from '../session/csrf.js';
 import type { Sessions } from '../session/sessions.js';
 import type { KnownBrowsers } from '../session/known-browser.js';
 import { renderLoginPage, renderSignedInPage } from './login-page.js';
 import { sendPage } from './layout.js';
-import { isSafeReturnTo } from './return-to.js';
+import { checkedReturnTo } from './return-to.js';
 import { signIn, type SignInDeps } from './sign-in.js';
+import { enrolledFactors, hasSecondFactor, type MfaMethods } from '../authn/enrolled-factors.js';
+import type { PendingSignIns } from '../authn/pending-sign-in.js';
 
 export interface LoginRoutesOptions extends SignInDeps {
   issuer: string;
@@ -17,6 +18,9 @@ export interface LoginRoutesOptions extends SignInDeps {
   knownBrowsers: Pick<KnownBrowsers, 'identify' | 'remember'>;
   /** The name of the app a sign-in is for, read from its return_to by the room that made it. */
   describeReturnTo: (returnTo: string | undefined) => string | undefined;
+  /** The second factors on offer: a person who has one is asked for it after the password. */
+  mfa: MfaMethods;
+  pendingSignIns: Pick<PendingSignIns, 'start'>;
 }
 
 /**
@@ -75,16 +79,16 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
       return show(request, reply, { returnTo, loginHint: username, error: 'That username and password do not match. Please try again.' });
     }
 
-    await options.sessions.signIn(request, reply, result.user.id, { amr: ['pwd'] });
+    // A person with a second factor gives it before anything is signed in (second-factor-routes.ts).
+    if (hasSecondFactor(await enrolledFactors(options.mfa, result.user.id))) {
+      options.pendingSignIns.start(reply, { userId: result.user.id, username: result.user.username, methods: ['pwd'] });
+      const next = `${issuer}/login/second-factor${returnTo ? `?${new URLSearchParams({ return_to: returnTo })}` : ''}`;
+      return reply.status(303).header('location', next).header('cache-control', 'no-store').send();
+    }
+    await options.sessions.signIn(request, reply, result.user.id, { methods: ['pwd'] });
     options.knownBrowsers.remember(reply, username);
     // A redirect after a POST is 303, so the browser follows it with GET (RFC 9110 §15.4.4).
     if (returnTo) return reply.status(303).header('location', `${issuer}${returnTo}`).header('cache-control', 'no-store').send();
     return sendPage(reply, renderSignedInPage(result.user.username));
   });
-}
-
-function checkedReturnTo(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (!isSafeReturnTo(value)) throw new InvalidRequestNoRedirect('return_to must be a path on this server');
-  return value;
 }
