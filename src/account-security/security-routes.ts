@@ -10,7 +10,8 @@ import { loginUrl, stepUpUrl } from '../session/login-url.js';
 import type { Session, Sessions } from '../session/sessions.js';
 import type { PasskeysStore } from '../storage/ports.js';
 import type { Clock } from '../util/clock.js';
-import type { SafeHtml } from '../interaction/html.js';
+import { PasskeyRefused, type Passkeys } from '../passkeys/passkeys.js';
+import { passkeyRegisterForm } from '../passkeys/passkey-fragments.js';
 import { sendPage } from '../interaction/layout.js';
 import { checkedReturnTo } from '../interaction/return-to.js';
 import { renderRecoveryCodesPage, renderSecurityPage, renderTotpEnrollPage } from './security-pages.js';
@@ -25,8 +26,8 @@ export interface SecurityRoutesOptions {
   mfa: MfaMethods;
   /** Passkey management (rename, remove), when passkeys are on. */
   passkeys?: Pick<PasskeysStore, 'listOfUser' | 'rename' | 'remove'>;
-  /** The "Add a passkey" button and its script, when passkeys are on (src/passkeys/). */
-  addPasskeyButton?: (returnTo: string | undefined) => { html: SafeHtml; scriptHashes: string[] };
+  /** Passkey registration ceremonies, when passkeys are on. */
+  ceremonies?: Passkeys;
   audit: Pick<AuditLog, 'record'>;
   /** Seconds since the last sign-in within which removing a factor or making new codes is allowed (config mfa.reauthenticateWithin). */
   reauthenticateWithin: number;
@@ -90,12 +91,20 @@ export async function securityRoutes(app: FastifyInstance, options: SecurityRout
     status = 200,
   ) => {
     const factors = await enrolledFactors(mfa, who.user.id);
-    const button = options.addPasskeyButton?.(returnTo);
+    const csrfValue = csrfToken(request, reply, csrf);
+    const button =
+      options.ceremonies &&
+      passkeyRegisterForm({
+        action: `${base}/passkeys/add`,
+        csrf: csrfValue,
+        ceremony: await options.ceremonies.startRegistration({ id: who.user.id, username: who.user.username }),
+        returnTo,
+      });
     return sendPage(
       reply,
       renderSecurityPage({
         base,
-        csrf: csrfToken(request, reply, csrf),
+        csrf: csrfValue,
         username: who.user.username,
         factors,
         totpOffered: mfa.totp !== undefined,
@@ -215,8 +224,31 @@ export async function securityRoutes(app: FastifyInstance, options: SecurityRout
     return sendPage(reply, renderRecoveryCodesPage({ codes, next: base, intro: 'Here are your new recovery codes.' }));
   });
 
-  if (options.passkeys) {
+  if (options.passkeys && options.ceremonies) {
     const passkeys = options.passkeys;
+    const ceremonies = options.ceremonies;
+    app.post(`${SECURITY_PATH}/passkeys/add`, async (request, reply) => {
+      const form = formParams(request);
+      verifyCsrf(request, form, csrf);
+      const returnTo = checkedReturnTo(form.return_to);
+      const who = await mayChange(request, reply, returnTo, false);
+      if (!who) return reply;
+      const name = (form.name ?? '').trim() || 'Passkey';
+      if (name.length > 60) return showHome(request, reply, who, returnTo, { error: 'A passkey name is 1 to 60 characters.' }, 400);
+      let methods: string[];
+      try {
+        methods = await ceremonies.finishRegistration(who.user.id, form.handle ?? '', form.response ?? '', name);
+      } catch (err) {
+        if (!(err instanceof PasskeyRefused)) throw err;
+        return showHome(request, reply, who, returnTo, { error: err.message }, 400);
+      }
+      // Creating the credential proved possession of it (and the user's verification): this sign-in now has it.
+      await options.sessions.signIn(request, reply, who.user.id, { methods, stepUp: true });
+      await options.audit.record({ type: 'mfa.enrolled', userId: who.user.id, address: request.ip, detail: { method: 'passkey' } });
+      if (returnTo) return afterFirstFactor(reply, who, returnTo, 'Your passkey is added.');
+      return showHome(request, reply, who, undefined, { notice: `The passkey “${name}” was added.` });
+    });
+
     app.post(`${SECURITY_PATH}/passkeys/rename`, async (request, reply) => {
       const form = formParams(request);
       verifyCsrf(request, form, csrf);

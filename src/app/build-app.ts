@@ -155,6 +155,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       describeReturnTo: (returnTo) => describeReturnTo(services.pendingRequests, returnTo),
       mfa: services.mfa,
       pendingSignIns: services.pendingSignIns,
+      passkeys: services.passkeyCeremonies,
     });
     await pages.register(secondFactorRoutes, {
       issuer,
@@ -169,6 +170,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       describeReturnTo: (returnTo) => describeReturnTo(services.pendingRequests, returnTo),
       mfa: services.mfa,
       pendingSignIns: services.pendingSignIns,
+      passkeys: services.passkeyCeremonies,
     });
     await pages.register(securityRoutes, {
       issuer,
@@ -177,6 +179,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       users: services.users,
       mfa: services.mfa,
       passkeys: config.passkeys.enabled ? services.passkeys : undefined,
+      ceremonies: services.passkeyCeremonies,
       audit: services.audit,
       reauthenticateWithin: config.mfa.reauthenticateWithin,
       clock,

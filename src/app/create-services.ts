@@ -68,6 +68,7 @@ import { TotpAuthenticators } from '../authn/totp.js';
 import { RecoveryCodes } from '../authn/recovery-codes.js';
 import { PendingSignIns } from '../authn/pending-sign-in.js';
 import type { MfaMethods } from '../authn/enrolled-factors.js';
+import { Passkeys } from '../passkeys/passkeys.js';
 import { playgroundClient, playgroundEnabled, type PlaygroundClient } from '../playground/playground-client.js';
 
 /**
@@ -132,6 +133,8 @@ export interface Services {
   passkeys: PasskeysStore;
   /** WebAuthn ceremony challenges, shared by every instance through the database. */
   webauthnChallenges: WebauthnChallengesStore;
+  /** WebAuthn ceremonies (registration, sign-in), when passkeys are on. */
+  passkeyCeremonies: Passkeys | undefined;
   /** A right password waiting for the second factor (sealed cookie). */
   pendingSignIns: PendingSignIns;
   /** Purges expired rows; `serve` schedules it, `tessera janitor` runs it once. */
@@ -275,6 +278,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
   });
   const secondFactors = secondFactorsStore(db);
   const passkeys = passkeysStore(db);
+  const webauthnChallenges = webauthnChallengesStore(db);
   const mfa: MfaMethods = {
     totp: config.mfa.totp
       ? new TotpAuthenticators({
@@ -350,7 +354,18 @@ export async function createServices(config: Config, options: ServicesOptions = 
     mfa,
     secondFactors,
     passkeys,
-    webauthnChallenges: webauthnChallengesStore(db),
+    webauthnChallenges,
+    passkeyCeremonies: config.passkeys.enabled
+      ? new Passkeys({
+          store: passkeys,
+          challenges: webauthnChallenges,
+          issuer: config.issuer,
+          rpName: config.mfa.totpIssuerName,
+          userVerification: config.passkeys.userVerification as 'required' | 'preferred' | 'discouraged',
+          timeout: config.passkeys.ceremonyTimeout,
+          clock,
+        })
+      : undefined,
     pendingSignIns: new PendingSignIns({
       box: createSecretBox(secret, 'pending-sign-ins'),
       ttl: config.ttl.interaction,

@@ -9,6 +9,9 @@ import { checkedReturnTo } from './return-to.js';
 import { signIn, type SignInDeps } from './sign-in.js';
 import { enrolledFactors, hasSecondFactor, type MfaMethods } from '../authn/enrolled-factors.js';
 import type { PendingSignIns } from '../authn/pending-sign-in.js';
+import type { UserDirectory } from '../accounts/user-directory.js';
+import { PasskeyRefused, type Passkeys } from '../passkeys/passkeys.js';
+import { passkeySignInForm } from '../passkeys/passkey-fragments.js';
 
 export interface LoginRoutesOptions extends SignInDeps {
   issuer: string;
@@ -21,6 +24,9 @@ export interface LoginRoutesOptions extends SignInDeps {
   /** The second factors on offer: a person who has one is asked for it after the password. */
   mfa: MfaMethods;
   pendingSignIns: Pick<PendingSignIns, 'start'>;
+  /** Passkey sign-in, when passkeys are on. */
+  passkeys?: Passkeys;
+  users: SignInDeps['users'] & Pick<UserDirectory, 'findById'>;
 }
 
 /**
@@ -31,17 +37,37 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
   const { issuer, csrf } = options;
   const action = `${issuer}/login`;
 
-  const show = (
+  const show = async (
     request: FastifyRequest,
     reply: FastifyReply,
     fields: { returnTo?: string; loginHint?: string; error?: string },
     status = 200,
-  ) =>
-    sendPage(
+  ) => {
+    const csrfValue = csrfToken(request, reply, csrf);
+    // Passwordless: any discoverable passkey of this site, from the button or the username field's autofill.
+    const passkey =
+      options.passkeys &&
+      passkeySignInForm({
+        action: `${issuer}/login/passkey`,
+        csrf: csrfValue,
+        ceremony: await options.passkeys.startAuthentication(),
+        returnTo: fields.returnTo,
+        // Not after a failure: the autofill offer would start again at once.
+        conditional: !fields.error,
+        label: 'Sign in with a passkey',
+      });
+    return sendPage(
       reply,
-      renderLoginPage({ action, csrf: csrfToken(request, reply, csrf), clientName: options.describeReturnTo(fields.returnTo), ...fields }),
-      { status },
+      renderLoginPage({
+        action,
+        csrf: csrfValue,
+        clientName: options.describeReturnTo(fields.returnTo),
+        passkey: passkey?.html,
+        ...fields,
+      }),
+      { status, scriptHashes: passkey?.scriptHashes },
     );
+  };
 
   app.get('/login', async (request, reply) => {
     const query = singleParams(request.query, 'query');
@@ -91,4 +117,28 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
     if (returnTo) return reply.status(303).header('location', `${issuer}${returnTo}`).header('cache-control', 'no-store').send();
     return sendPage(reply, renderSignedInPage(result.user.username));
   });
+
+  if (options.passkeys) {
+    const passkeys = options.passkeys;
+    app.post('/login/passkey', async (request, reply) => {
+      const form = formParams(request);
+      verifyCsrf(request, form, csrf);
+      const returnTo = checkedReturnTo(form.return_to);
+      let signedIn;
+      try {
+        signedIn = await passkeys.finishAuthentication(form.handle ?? '', form.response ?? '');
+      } catch (err) {
+        if (!(err instanceof PasskeyRefused)) throw err;
+        await options.audit.record({ type: 'signin.failure', address: request.ip, detail: { reason: 'passkey_refused' } });
+        return show(request, reply, { returnTo, error: err.message }, 400);
+      }
+      const user = await options.users.findById(signedIn.userId);
+      if (!user) return show(request, reply, { returnTo, error: 'This passkey belongs to no account.' }, 400);
+      await options.sessions.signIn(request, reply, user.id, { methods: signedIn.methods });
+      options.knownBrowsers.remember(reply, user.username);
+      await options.audit.record({ type: 'signin.success', userId: user.id, address: request.ip, detail: { method: 'passkey' } });
+      if (returnTo) return reply.status(303).header('location', `${issuer}${returnTo}`).header('cache-control', 'no-store').send();
+      return sendPage(reply, renderSignedInPage(user.username));
+    });
+  }
 }

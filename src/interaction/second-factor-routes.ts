@@ -13,7 +13,8 @@ import { renderSignedInPage } from './login-page.js';
 import { checkedReturnTo } from './return-to.js';
 import { renderSecondFactorPage } from './second-factor-page.js';
 import { throttledAttempt, type SignInDeps } from './sign-in.js';
-import type { SafeHtml } from './html.js';
+import { PasskeyRefused, type Passkeys } from '../passkeys/passkeys.js';
+import { passkeySignInForm } from '../passkeys/passkey-fragments.js';
 
 export interface SecondFactorRoutesOptions extends SignInDeps {
   issuer: string;
@@ -24,13 +25,8 @@ export interface SecondFactorRoutesOptions extends SignInDeps {
   mfa: MfaMethods;
   pendingSignIns: PendingSignIns;
   describeReturnTo: (returnTo: string | undefined) => string | undefined;
-  /** The passkey button of this page for this person, when passkeys are on (src/passkeys/). */
-  passkeyButton?: (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    userId: string,
-    returnTo: string | undefined,
-  ) => Promise<{ html: SafeHtml; scriptHashes: string[] } | undefined>;
+  /** Passkeys as second factor, when passkeys are on. */
+  passkeys?: Passkeys;
 }
 
 /** Who is at the second step: a right password waiting (sign-in), or a signed-in person stepping up. */
@@ -69,12 +65,22 @@ export async function secondFactorRoutes(app: FastifyInstance, options: SecondFa
     status = 200,
   ) => {
     const factors = await enrolledFactors(mfa, who.userId);
-    const passkey = factors.passkeys > 0 ? await options.passkeyButton?.(request, reply, who.userId, returnTo) : undefined;
+    const csrfValue = csrfToken(request, reply, csrf);
+    const passkey =
+      options.passkeys && factors.passkeys > 0
+        ? passkeySignInForm({
+            action: `${action}/passkey`,
+            csrf: csrfValue,
+            ceremony: await options.passkeys.startAuthentication(who.userId),
+            returnTo,
+            label: 'Use a passkey',
+          })
+        : undefined;
     return sendPage(
       reply,
       renderSecondFactorPage({
         action,
-        csrf: csrfToken(request, reply, csrf),
+        csrf: csrfValue,
         returnTo,
         username: who.username,
         clientName: options.describeReturnTo(returnTo),
@@ -158,4 +164,39 @@ export async function secondFactorRoutes(app: FastifyInstance, options: SecondFa
     if (returnTo) return reply.status(303).header('location', `${issuer}${returnTo}`).header('cache-control', 'no-store').send();
     return sendPage(reply, renderSignedInPage(who.username));
   });
+
+  if (options.passkeys) {
+    const passkeys = options.passkeys;
+    app.post('/login/second-factor/passkey', async (request, reply) => {
+      const form = formParams(request);
+      verifyCsrf(request, form, csrf);
+      const returnTo = checkedReturnTo(form.return_to);
+      const who = await candidate(request);
+      if (!who)
+        return reply
+          .status(303)
+          .header('location', loginUrl(issuer, returnTo ?? '/'))
+          .header('cache-control', 'no-store')
+          .send();
+      let used;
+      try {
+        used = await passkeys.finishAuthentication(form.handle ?? '', form.response ?? '', who.userId);
+      } catch (err) {
+        if (!(err instanceof PasskeyRefused)) throw err;
+        await options.audit.record({
+          type: 'signin.failure',
+          userId: who.userId,
+          address: request.ip,
+          detail: { reason: 'passkey_refused' },
+        });
+        return show(request, reply, who, returnTo, err.message, 400);
+      }
+      await options.sessions.signIn(request, reply, who.userId, { methods: [...who.methods, ...used.methods], stepUp: who.stepUp });
+      options.pendingSignIns.clear(reply);
+      if (!who.stepUp) options.knownBrowsers.remember(reply, who.username);
+      await options.audit.record({ type: 'signin.success', userId: who.userId, address: request.ip, detail: { second_factor: 'passkey' } });
+      if (returnTo) return reply.status(303).header('location', `${issuer}${returnTo}`).header('cache-control', 'no-store').send();
+      return sendPage(reply, renderSignedInPage(who.username));
+    });
+  }
 }

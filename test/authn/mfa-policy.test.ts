@@ -87,7 +87,9 @@ for (const database of DATABASES) {
       return decodeJwt(((await response.json()) as { id_token: string }).id_token);
     };
     const consentAndRedeem = async (jar: CookieJar, clientId: string, response: Response) => {
-      let { location, response: page } = await follow(jar, response);
+      const first = await follow(jar, response);
+      let location = first.location;
+      const page = first.response;
       if (!location) {
         const form = parseForms(await page.text())[0];
         ({ location } = await follow(jar, await browse(jar, form.action, { form: { ...form.fields, decision: 'allow' } })));

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, connect, type Socket } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import * as client from 'openid-client';
@@ -75,4 +76,39 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   if (!process.env.SCREENSHOTS) return;
   mkdirSync('docs/images', { recursive: true });
   await page.screenshot({ path: `docs/images/${name}.png`, fullPage: true });
+}
+
+/**
+ * A load balancer in front of several instances of one deployment: every new connection goes to
+ * the current `target` port; `switchTo` moves new connections and cuts the open ones (so the
+ * browser's next request reaches the other instance).
+ */
+export async function startSwitchingProxy(): Promise<{ port: number; switchTo(port: number): void; close(): Promise<void> }> {
+  let target = 0;
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((client) => {
+    const upstream = connect(target, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    switchTo(port) {
+      target = port;
+      for (const s of sockets) s.destroy();
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
