@@ -4,6 +4,7 @@ import { DATABASES, useMigratedDatabase } from '../support/databases.js';
 import type { Db } from '../../src/storage/database.js';
 import { secondFactorsStore } from '../../src/storage/second-factors-store.js';
 import { passkeysStore, webauthnChallengesStore } from '../../src/storage/passkeys-store.js';
+import { expiredRowsStore } from '../../src/storage/expired-rows-store.js';
 
 for (const kind of DATABASES) {
   describe(`second factors, passkeys and WebAuthn challenges in storage (${kind})`, () => {
@@ -70,6 +71,16 @@ for (const kind of DATABASES) {
       await store.replaceRecoveryCodes('u3', ['z'], 1);
       assert.deepEqual(await store.resetAll('u3'), { totp: 1, recoveryCodes: 1, passkeys: 1 });
       assert.deepEqual(await passkeys.listOfUser('u3'), []);
+    });
+
+    it('the janitor purges expired challenges only', async () => {
+      const challenges = webauthnChallengesStore(db);
+      await challenges.insert({ id: 'old', challenge: 'x', purpose: 'authenticate', userId: null, expiresAt: 10 });
+      await challenges.insert({ id: 'live', challenge: 'x', purpose: 'authenticate', userId: null, expiresAt: 10_000 });
+      const step = expiredRowsStore(db, { auditRetentionDays: 0 }).find((s) => s.name === 'webauthn_challenges')!;
+      await step.purge(1000, 100);
+      const left = (await db.selectFrom('webauthn_challenges').select('id').execute()).map((r) => r.id).sort();
+      assert.ok(left.includes('live') && !left.includes('old'));
     });
   });
 }
