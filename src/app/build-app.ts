@@ -28,6 +28,8 @@ import { errorPageHandler } from '../interaction/error-page.js';
 import { renderFrontPage } from '../interaction/front-page.js';
 import { sendPage } from '../interaction/layout.js';
 import { loginRoutes } from '../interaction/login-routes.js';
+import { secondFactorRoutes } from '../interaction/second-factor-routes.js';
+import { securityRoutes } from '../account-security/security-routes.js';
 import { metricsEndpoint } from '../metrics/metrics-endpoint.js';
 import { requestMetrics } from '../metrics/request-metrics.js';
 import { NotFound } from '../protocol/oauth-errors.js';
@@ -181,6 +183,36 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       audit: services.audit,
       metrics: services.metrics,
       describeReturnTo: (returnTo) => describeReturnTo(services.pendingRequests, returnTo),
+      mfa: services.mfa,
+      pendingSignIns: services.pendingSignIns,
+      passkeys: services.passkeyCeremonies,
+    });
+    await pages.register(secondFactorRoutes, {
+      issuer,
+      config,
+      csrf: services.csrf,
+      sessions: services.sessions,
+      knownBrowsers: services.knownBrowsers,
+      rateLimiter: services.rateLimiter,
+      users: services.users,
+      audit: services.audit,
+      metrics: services.metrics,
+      describeReturnTo: (returnTo) => describeReturnTo(services.pendingRequests, returnTo),
+      mfa: services.mfa,
+      pendingSignIns: services.pendingSignIns,
+      passkeys: services.passkeyCeremonies,
+    });
+    await pages.register(securityRoutes, {
+      issuer,
+      csrf: services.csrf,
+      sessions: services.sessions,
+      users: services.users,
+      mfa: services.mfa,
+      passkeys: config.passkeys.enabled ? services.passkeys : undefined,
+      ceremonies: services.passkeyCeremonies,
+      audit: services.audit,
+      reauthenticateWithin: config.mfa.reauthenticateWithin,
+      clock,
     });
     await pages.register(authorizationRoutes, {
       ...requestChecks,
@@ -198,6 +230,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       pendingRequests: services.pendingRequests,
       csrf: services.csrf,
       pages: authorizationPages,
+      assurance: { acr: config.acr, requiredForAll: config.mfa.requiredForAll },
+      mfa: services.mfa,
       clock,
     });
     await pages.register(deviceVerificationRoutes, {

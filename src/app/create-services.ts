@@ -71,6 +71,14 @@ import { KnownBrowsers } from '../session/known-browser.js';
 import type { CsrfOptions } from '../session/csrf.js';
 import { pendingRequests, type PendingRequests } from '../authorize/pending-request.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { secondFactorsStore } from '../storage/second-factors-store.js';
+import { passkeysStore, webauthnChallengesStore } from '../storage/passkeys-store.js';
+import type { PasskeysStore, SecondFactorsStore, WebauthnChallengesStore } from '../storage/ports.js';
+import { TotpAuthenticators } from '../authn/totp.js';
+import { RecoveryCodes } from '../authn/recovery-codes.js';
+import { PendingSignIns } from '../authn/pending-sign-in.js';
+import type { MfaMethods } from '../authn/enrolled-factors.js';
+import { Passkeys } from '../passkeys/passkeys.js';
 import { playgroundClient, playgroundEnabled, type PlaygroundClient } from '../playground/playground-client.js';
 
 /**
@@ -135,6 +143,18 @@ export interface Services {
   clientJwks: ClientJwks;
   /** `jti`s already accepted (client assertions, request objects). */
   usedJtis: UsedJtisStore;
+  /** The second factors on offer (TOTP, recovery codes, passkeys), per config mfa.totp and passkeys.enabled. */
+  mfa: MfaMethods;
+  /** Every second factor of every user (the operator's `tessera users mfa reset`). */
+  secondFactors: SecondFactorsStore;
+  /** Passkeys (WebAuthn credentials) of every user, whether or not passkeys are on. */
+  passkeys: PasskeysStore;
+  /** WebAuthn ceremony challenges, shared by every instance through the database. */
+  webauthnChallenges: WebauthnChallengesStore;
+  /** WebAuthn ceremonies (registration, sign-in), when passkeys are on. */
+  passkeyCeremonies: Passkeys | undefined;
+  /** A right password waiting for the second factor (sealed cookie). */
+  pendingSignIns: PendingSignIns;
   /** Purges expired rows; `serve` schedules it, `tessera janitor` runs it once. */
   janitor: Janitor & { schedule(): void };
   /** The playground's demo client, when the playground is served (dev mode or `playground.enabled`). */
@@ -269,7 +289,28 @@ export async function createServices(config: Config, options: ServicesOptions = 
 
   const codes = authorizationCodesStore(db);
   const deviceCodes = deviceCodesStore(db);
-  const sessions = new Sessions({ store: sessionsStore(db), ttl: config.ttl.session, secure: config.issuer.startsWith('https:'), clock });
+  const sessions = new Sessions({
+    store: sessionsStore(db),
+    ttl: config.ttl.session,
+    secure: config.issuer.startsWith('https:'),
+    clock,
+    acr: config.acr,
+  });
+  const secondFactors = secondFactorsStore(db);
+  const passkeys = passkeysStore(db);
+  const webauthnChallenges = webauthnChallengesStore(db);
+  const mfa: MfaMethods = {
+    totp: config.mfa.totp
+      ? new TotpAuthenticators({
+          store: secondFactors,
+          box: createSecretBox(secret, 'totp-secrets'),
+          issuerName: config.mfa.totpIssuerName,
+          clock,
+        })
+      : undefined,
+    recoveryCodes: new RecoveryCodes({ store: secondFactors, key: deriveKey(secret, 'recovery-codes'), clock }),
+    passkeys: config.passkeys.enabled ? passkeys : undefined,
+  };
   const grantHandlersByType = grantHandlers({
     config,
     users,
@@ -334,6 +375,27 @@ export async function createServices(config: Config, options: ServicesOptions = 
     clientJwks,
     usedJtis,
     pendingRequests: pendingRequests({ box: createSecretBox(secret, 'interactions'), ttl: config.ttl.interaction, clock }),
+    mfa,
+    secondFactors,
+    passkeys,
+    webauthnChallenges,
+    passkeyCeremonies: config.passkeys.enabled
+      ? new Passkeys({
+          store: passkeys,
+          challenges: webauthnChallenges,
+          issuer: config.issuer,
+          rpName: config.mfa.totpIssuerName,
+          userVerification: config.passkeys.userVerification as 'required' | 'preferred' | 'discouraged',
+          timeout: config.passkeys.ceremonyTimeout,
+          clock,
+        })
+      : undefined,
+    pendingSignIns: new PendingSignIns({
+      box: createSecretBox(secret, 'pending-sign-ins'),
+      ttl: config.ttl.interaction,
+      secure: config.issuer.startsWith('https:'),
+      clock,
+    }),
     janitor,
     playground: playgroundEnabled(config) ? playgroundClient(config.issuer, secret) : undefined,
     ping: () => ping(db),

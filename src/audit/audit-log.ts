@@ -17,7 +17,11 @@ export type AuditEventType =
   | 'client.created'
   | 'client.updated'
   | 'client.deleted'
-  | 'key.rotated';
+  | 'key.rotated'
+  | 'mfa.enrolled'
+  | 'mfa.removed'
+  | 'mfa.recovery_codes_created'
+  | 'mfa.reset';
 
 export interface AuditEvent {
   type: AuditEventType;

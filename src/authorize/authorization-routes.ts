@@ -79,6 +79,8 @@ export async function authorizationRoutes(app: FastifyInstance, options: Authori
   }
   metadata.set('request_uri_parameter_supported', false);
   metadata.add('claims_supported', ...STANDARD_CLAIMS);
+  // OIDC Discovery §3: the ACR levels this provider can reach (src/authn/assurance.ts).
+  metadata.set('acr_values_supported', [options.assurance.acr.password, options.assurance.acr.mfa]);
 
   const respond = async (reply: FastifyReply, unsigned: AuthorizationResponse) => {
     // JARM: a jwt response mode is signed here, for codes and errors alike.

@@ -12,6 +12,10 @@ import { checkSignedInUser } from './check-signed-in-user.js';
 import { loginReason } from './login-reason.js';
 import type { PendingRequests } from './pending-request.js';
 import { resumePath } from './resume-path.js';
+import { assuranceLevel } from '../authn/assurance.js';
+import { enrolledFactors, hasSecondFactor, type MfaMethods } from '../authn/enrolled-factors.js';
+import { requiredAssurance, type AssurancePolicy } from './required-assurance.js';
+import { enrollUrl, stepUpUrl } from '../session/login-url.js';
 
 /** What the consent page shows: which app, for which scopes, to whom, and the sealed request. */
 export interface ConsentView {
@@ -41,6 +45,10 @@ export interface ContinueAuthorizationDeps extends IssueCodeDeps {
   /** Scopes this provider knows, with what the consent page says of each. */
   scopes: ReadonlyMap<string, string>;
   pendingRequests: Pick<PendingRequests, 'seal'>;
+  /** ACR names and the global MFA policy. */
+  assurance: AssurancePolicy;
+  /** The second factors on offer, to know what a person can step up with. */
+  mfa: MfaMethods;
 }
 
 /**
@@ -67,6 +75,21 @@ export async function continueAuthorization(
     return { kind: 'login', url: loginUrl(deps.issuer, resumePath(deps.pendingRequests.seal(next)), pending.loginHint) };
   }
   checkSignedInUser(pending, session);
+
+  // Step-up: the request needs more assurance than this sign-in has (acr_values, an essential
+  // acr claim, the client's or the global MFA policy).
+  const need = requiredAssurance(pending, client, deps.assurance);
+  if (assuranceLevel(session.methods) < need.level) {
+    const factors = await enrolledFactors(deps.mfa, session.userId);
+    const canStepUp = hasSecondFactor(factors);
+    if (canStepUp || need.mandatory) {
+      if (pending.prompt.includes('none')) throw new LoginRequired('the request needs a stronger sign-in than the session has');
+      const back = resumePath(deps.pendingRequests.seal({ ...pending, staleSignIn: session.signInId }));
+      // A person with a second factor gives it; one without sets one up first (a must only).
+      return { kind: 'login', url: canStepUp ? stepUpUrl(deps.issuer, back) : enrollUrl(deps.issuer, back) };
+    }
+    // acr_values are voluntary (OIDC Core §3.1.2.1): without a second factor the sign-in is what it is, and its acr says so.
+  }
 
   const remembered = await deps.consents.find(session.userId, client.clientId);
   if (consentNeeded(pending, remembered)) {

@@ -22,7 +22,39 @@ export const usersCommand = commandGroup('users', {
   list: { summary: 'list the users', run: listUsers },
   delete: { summary: 'delete a user', run: deleteUser },
   'set-password': { summary: "change a user's password", run: setPassword },
+  mfa: {
+    summary: "manage a user's second factors (reset)",
+    run: commandGroup('users mfa', { reset: { summary: 'remove every second factor of a user (a lost phone or key)', run: resetMfa } }),
+  },
 });
+
+const MFA_RESET_HELP = `Usage: tessera users mfa reset <username> [--json]
+
+Removes every second factor of the user: the authenticator app (TOTP), the recovery codes and
+the passkeys. They sign in with their password alone and can set up new factors at
+/account/security (or must, where mfa.requiredForAll or a client's require_mfa asks for them).
+Their open sessions are left as they are; end them with \`tessera users set-password\` if the
+account may be in other hands.
+
+${CONFIG_FLAGS_HELP}`;
+
+async function resetMfa(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals: rest } = parseFlags(argv, CONFIG_FLAGS);
+  if (values.help) return help(io, MFA_RESET_HELP);
+  const [username] = positionals(rest, ['username']);
+  return withServices(values.config, io, async (services) => {
+    const user = await services.users.findByUsername(username);
+    if (!user) throw new CommandError(`no user ${username}`);
+    const removed = await services.secondFactors.resetAll(user.id);
+    await services.audit.record({ type: 'mfa.reset', userId: user.id, detail: { ...removed } });
+    io.out(
+      values.json
+        ? JSON.stringify({ username, removed: { totp: removed.totp, recovery_codes: removed.recoveryCodes, passkeys: removed.passkeys } })
+        : `removed the second factors of ${username}: ${removed.totp} authenticator app, ${removed.recoveryCodes} recovery code(s), ${removed.passkeys} passkey(s)`,
+    );
+    return 0;
+  });
+}
 
 const PASSWORD_FLAGS = {
   password: { type: 'string' },

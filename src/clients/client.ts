@@ -30,6 +30,10 @@ export interface ClientMetadata {
   require_pkce_s256?: boolean;
   /** RFC 9449 §5.2: every token request of this client must carry a DPoP proof. */
   dpop_bound_access_tokens?: boolean;
+  /** OIDC Registration §2: the acr values asked for when a request has no acr_values (voluntary, like acr_values). */
+  default_acr_values?: string[];
+  /** Tessera extension: every authorization of this client needs the multi-factor level (a must, unlike acr_values). */
+  require_mfa?: boolean;
   /** Tessera extension, config and CLI only: the registered resources (accessTokens.resources) this client may ask for. */
   resources?: string[];
   /** RFC 9126 §6: this client's authorization requests must come through /par. */

@@ -113,6 +113,9 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
   if (dpopBound !== undefined && typeof dpopBound !== 'boolean')
     throw new InvalidClientMetadata('dpop_bound_access_tokens must be a boolean');
   const advanced = checkAdvancedMetadata(input, method, redirectUris);
+  const requireMfa = input.require_mfa;
+  if (requireMfa !== undefined && typeof requireMfa !== 'boolean') throw new InvalidClientMetadata('require_mfa must be a boolean');
+  const defaultAcrValues = stringArray(input, 'default_acr_values');
   const clientName = optionalString(input, 'client_name');
   if (clientName !== undefined && clientName.length > 200) throw new InvalidClientMetadata('client_name is longer than 200 characters');
 
@@ -142,6 +145,8 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
     require_pkce: requirePkce,
     require_pkce_s256: requireS256,
     dpop_bound_access_tokens: dpopBound,
+    default_acr_values: defaultAcrValues,
+    require_mfa: requireMfa,
     resources,
     ...advanced,
   });

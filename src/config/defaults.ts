@@ -197,6 +197,36 @@ export const defaults = {
     /** Throttle window. */
     window: 900,
   },
+  acr: {
+    /** The `acr` (OIDC Core §2) of a single-factor sign-in: a password alone, or a passkey without user verification. */
+    password: 'urn:tessera:acr:password',
+    /** The `acr` of a multi-factor sign-in: a password with a one-time code or passkey, or a passkey with user verification. */
+    mfa: 'urn:tessera:acr:mfa',
+  },
+  mfa: {
+    /**
+     * Every authorization needs the multi-factor level, whatever the client asks: a person without a second factor sets one up at
+     * their next sign-in. Per client: metadata `require_mfa`.
+     */
+    requiredForAll: false,
+    /** Offer TOTP authenticator apps (RFC 6238) as a second factor. Off: nobody can set one up, and existing ones are not asked for. */
+    totp: true,
+    /** Name of the issuer shown in authenticator apps beside the username. Default: the issuer's host. */
+    totpIssuerName: '',
+    /** Seconds within which a person must have signed in to remove a second factor or regenerate recovery codes. */
+    reauthenticateWithin: 600,
+  },
+  passkeys: {
+    /** Offer passkeys (WebAuthn): passwordless sign-in with a discoverable credential, and a passkey as second factor. */
+    enabled: true,
+    /**
+     * WebAuthn user verification asked of authenticators: `required`, `preferred` or `discouraged`. A passkey counts as
+     * multi-factor only when the authenticator verified the user (PIN or biometric).
+     */
+    userVerification: 'preferred',
+    /** Seconds a registration or sign-in ceremony may take before its challenge expires. */
+    ceremonyTimeout: 300,
+  },
   passwordChange: {
     /**
      * A password change (`tessera users set-password`, and any account page through the same function) ends every browser session of the

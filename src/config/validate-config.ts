@@ -79,6 +79,19 @@ export function validateConfig(raw: Record<string, unknown>, problems = new Conf
   if (!Number.isInteger(config.registration.openRegistrationsPerHour) || config.registration.openRegistrationsPerHour < 0) {
     problem('registration.openRegistrationsPerHour', 'must be a whole number, 0 or more (0 = no limit)');
   }
+  if (!config.acr.password || !config.acr.mfa || config.acr.password === config.acr.mfa) {
+    problem('acr.mfa', 'acr.password and acr.mfa must be two different, non-empty values');
+  }
+  if (!['required', 'preferred', 'discouraged'].includes(config.passkeys.userVerification)) {
+    problem('passkeys.userVerification', 'must be required, preferred or discouraged');
+  }
+  if (!Number.isInteger(config.passkeys.ceremonyTimeout) || config.passkeys.ceremonyTimeout < 30) {
+    problem('passkeys.ceremonyTimeout', 'must be a whole number of seconds, at least 30');
+  }
+  if (!Number.isInteger(config.mfa.reauthenticateWithin) || config.mfa.reauthenticateWithin < 0) {
+    problem('mfa.reauthenticateWithin', 'must be a whole number of seconds, 0 or more');
+  }
+  if (!config.mfa.totpIssuerName) config.mfa.totpIssuerName = URL.canParse(config.issuer) ? new URL(config.issuer).host : 'Tessera';
   if (!Number.isInteger(config.workers) || config.workers < 0) problem('workers', 'must be 0 (one per core) or more');
   if (config.bodyLimit < 1024) problem('bodyLimit', 'must be at least 1024 bytes');
   // The scraper sends it as a Bearer token, so it must be one (RFC 6750 §2.1 b64token).

@@ -13,6 +13,8 @@ export interface LoginPageOptions {
   clientName?: string;
   /** A readable reason the last attempt failed. */
   error?: string;
+  /** The "Sign in with a passkey" form, when passkeys are on (src/passkeys/passkey-fragments.ts). */
+  passkey?: SafeHtml;
 }
 
 /**
@@ -31,12 +33,12 @@ export function renderLoginPage(options: LoginPageOptions): SafeHtml {
 <form method="post" action="${options.action}" class="login-form">
 ${csrfField(options.csrf)}${returnTo}
 <label for="login">Username</label>
-<input type="text" id="login" name="login" autocomplete="username" autocapitalize="none" spellcheck="false" required
+<input type="text" id="login" name="login" autocomplete="${options.passkey ? 'username webauthn' : 'username'}" autocapitalize="none" spellcheck="false" required
   value="${options.loginHint ?? ''}"${options.loginHint ? null : autofocus}>
 <label for="password">Password</label>
 <input type="password" id="password" name="password" autocomplete="current-password" required${options.loginHint ? autofocus : null}>
 <button type="submit" class="login-submit">Sign in</button>
-</form>`,
+</form>${options.passkey}`,
   });
 }
 

@@ -1,13 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formParams, singleParams } from '../protocol/params.js';
-import { InvalidRequestNoRedirect } from '../protocol/oauth-errors.js';
 import { csrfToken, verifyCsrf, type CsrfOptions } from '../session/csrf.js';
 import type { Sessions } from '../session/sessions.js';
 import type { KnownBrowsers } from '../session/known-browser.js';
 import { renderLoginPage, renderSignedInPage } from './login-page.js';
 import { sendPage } from './layout.js';
-import { isSafeReturnTo } from './return-to.js';
+import { checkedReturnTo } from './return-to.js';
 import { signIn, type SignInDeps } from './sign-in.js';
+import { enrolledFactors, hasSecondFactor, type MfaMethods } from '../authn/enrolled-factors.js';
+import type { PendingSignIns } from '../authn/pending-sign-in.js';
+import type { UserDirectory } from '../accounts/user-directory.js';
+import { PasskeyRefused, type Passkeys } from '../passkeys/passkeys.js';
+import { passkeySignInForm } from '../passkeys/passkey-fragments.js';
 
 export interface LoginRoutesOptions extends SignInDeps {
   issuer: string;
@@ -17,6 +21,12 @@ export interface LoginRoutesOptions extends SignInDeps {
   knownBrowsers: Pick<KnownBrowsers, 'identify' | 'remember'>;
   /** The name of the app a sign-in is for, read from its return_to by the room that made it. */
   describeReturnTo: (returnTo: string | undefined) => string | undefined;
+  /** The second factors on offer: a person who has one is asked for it after the password. */
+  mfa: MfaMethods;
+  pendingSignIns: Pick<PendingSignIns, 'start'>;
+  /** Passkey sign-in, when passkeys are on. */
+  passkeys?: Passkeys;
+  users: SignInDeps['users'] & Pick<UserDirectory, 'findById'>;
 }
 
 /**
@@ -27,17 +37,37 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
   const { issuer, csrf } = options;
   const action = `${issuer}/login`;
 
-  const show = (
+  const show = async (
     request: FastifyRequest,
     reply: FastifyReply,
     fields: { returnTo?: string; loginHint?: string; error?: string },
     status = 200,
-  ) =>
-    sendPage(
+  ) => {
+    const csrfValue = csrfToken(request, reply, csrf);
+    // Passwordless: any discoverable passkey of this site, from the button or the username field's autofill.
+    const passkey =
+      options.passkeys &&
+      passkeySignInForm({
+        action: `${issuer}/login/passkey`,
+        csrf: csrfValue,
+        ceremony: await options.passkeys.startAuthentication(),
+        returnTo: fields.returnTo,
+        // Not after a failure: the autofill offer would start again at once.
+        conditional: !fields.error,
+        label: 'Sign in with a passkey',
+      });
+    return sendPage(
       reply,
-      renderLoginPage({ action, csrf: csrfToken(request, reply, csrf), clientName: options.describeReturnTo(fields.returnTo), ...fields }),
-      { status },
+      renderLoginPage({
+        action,
+        csrf: csrfValue,
+        clientName: options.describeReturnTo(fields.returnTo),
+        passkey: passkey?.html,
+        ...fields,
+      }),
+      { status, scriptHashes: passkey?.scriptHashes },
     );
+  };
 
   app.get('/login', async (request, reply) => {
     const query = singleParams(request.query, 'query');
@@ -75,16 +105,40 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
       return show(request, reply, { returnTo, loginHint: username, error: 'That username and password do not match. Please try again.' });
     }
 
-    await options.sessions.signIn(request, reply, result.user.id, { amr: ['pwd'] });
+    // A person with a second factor gives it before anything is signed in (second-factor-routes.ts).
+    if (hasSecondFactor(await enrolledFactors(options.mfa, result.user.id))) {
+      options.pendingSignIns.start(reply, { userId: result.user.id, username: result.user.username, methods: ['pwd'] });
+      const next = `${issuer}/login/second-factor${returnTo ? `?${new URLSearchParams({ return_to: returnTo })}` : ''}`;
+      return reply.status(303).header('location', next).header('cache-control', 'no-store').send();
+    }
+    await options.sessions.signIn(request, reply, result.user.id, { methods: ['pwd'] });
     options.knownBrowsers.remember(reply, username);
     // A redirect after a POST is 303, so the browser follows it with GET (RFC 9110 §15.4.4).
     if (returnTo) return reply.status(303).header('location', `${issuer}${returnTo}`).header('cache-control', 'no-store').send();
     return sendPage(reply, renderSignedInPage(result.user.username));
   });
-}
 
-function checkedReturnTo(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (!isSafeReturnTo(value)) throw new InvalidRequestNoRedirect('return_to must be a path on this server');
-  return value;
+  if (options.passkeys) {
+    const passkeys = options.passkeys;
+    app.post('/login/passkey', async (request, reply) => {
+      const form = formParams(request);
+      verifyCsrf(request, form, csrf);
+      const returnTo = checkedReturnTo(form.return_to);
+      let signedIn;
+      try {
+        signedIn = await passkeys.finishAuthentication(form.handle ?? '', form.response ?? '');
+      } catch (err) {
+        if (!(err instanceof PasskeyRefused)) throw err;
+        await options.audit.record({ type: 'signin.failure', address: request.ip, detail: { reason: 'passkey_refused' } });
+        return show(request, reply, { returnTo, error: err.message }, 400);
+      }
+      const user = await options.users.findById(signedIn.userId);
+      if (!user) return show(request, reply, { returnTo, error: 'This passkey belongs to no account.' }, 400);
+      await options.sessions.signIn(request, reply, user.id, { methods: signedIn.methods });
+      options.knownBrowsers.remember(reply, user.username);
+      await options.audit.record({ type: 'signin.success', userId: user.id, address: request.ip, detail: { method: 'passkey' } });
+      if (returnTo) return reply.status(303).header('location', `${issuer}${returnTo}`).header('cache-control', 'no-store').send();
+      return sendPage(reply, renderSignedInPage(user.username));
+    });
+  }
 }

@@ -1,3 +1,5 @@
+import { InvalidRequestNoRedirect } from '../protocol/oauth-errors.js';
+
 /**
  * Where the sign-in page may send a person back to: a path on this server only, never
  * another origin (no open redirect). Refuses `//host`, `/\host`, schemes and control
@@ -15,4 +17,11 @@ export function isSafeReturnTo(value: string | undefined): value is string {
   } catch {
     return false;
   }
+}
+
+/** return_to from a query or form: absent, or a safe local path (else invalid_request, shown as a page). */
+export function checkedReturnTo(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isSafeReturnTo(value)) throw new InvalidRequestNoRedirect('return_to must be a path on this server');
+  return value;
 }

@@ -42,37 +42,66 @@ interface Counter {
  * Unknown usernames are throttled and cost time like known ones (UserDirectory.authenticate).
  */
 export async function signIn(deps: SignInDeps, attempt: SignInAttempt): Promise<SignInResult> {
+  const result = await throttledAttempt(
+    deps,
+    attempt,
+    async () => (await deps.users.authenticate(attempt.username, attempt.password)) ?? 'invalid',
+  );
+  if ('failure' in result) return { failure: result.failure, retryAfter: result.retryAfter };
+  await deps.audit.record({ type: 'signin.success', userId: result.value.id, address: attempt.address });
+  return { user: result.value };
+}
+
+/** Who makes a guarded attempt, and from where. */
+export interface AttemptSource {
+  /** The account's username, as typed (it names the account's counters). */
+  username: string;
+  address: string;
+  knownBrowser?: string;
+}
+
+export type AttemptResult<T> = { value: T } | { failure: 'throttled' | 'invalid'; reason?: 'invalid' | 'replayed'; retryAfter: number };
+
+/**
+ * Runs `check` (a password, a one-time code, a recovery code) under the sign-in throttling
+ * policy above: the same shared counters, so guesses at a password and at a second factor draw
+ * on one allowance. `check` answers the value of a success, or the reason of a failure.
+ */
+export async function throttledAttempt<T>(
+  deps: SignInDeps,
+  source: AttemptSource,
+  check: () => Promise<T | 'invalid' | 'replayed'>,
+): Promise<AttemptResult<T>> {
   const settings = deps.config.signIn;
-  const account = attempt.username.toLowerCase();
-  const counters: Counter[] = attempt.knownBrowser
-    ? [{ key: `signin:browser:${attempt.knownBrowser}`, limit: settings.maxFailuresPerKnownBrowser, window: settings.window }]
+  const account = source.username.toLowerCase();
+  const counters: Counter[] = source.knownBrowser
+    ? [{ key: `signin:browser:${source.knownBrowser}`, limit: settings.maxFailuresPerKnownBrowser, window: settings.window }]
     : [
         {
-          key: `signin:account-address:${account}:${attempt.address}`,
+          key: `signin:account-address:${account}:${source.address}`,
           limit: settings.maxFailuresPerAccountAndAddress,
           window: settings.window,
         },
-        { key: `signin:address:${attempt.address}`, limit: settings.maxFailuresPerAddress, window: settings.window },
+        { key: `signin:address:${source.address}`, limit: settings.maxFailuresPerAddress, window: settings.window },
       ];
   const taken: string[] = [];
   const refused = await reserve(deps.rateLimiter, counters, taken);
-  const slowedDown = refused === undefined && !attempt.knownBrowser ? await reserveSlowDown(deps, account, taken) : undefined;
+  const slowedDown = refused === undefined && !source.knownBrowser ? await reserveSlowDown(deps, account, taken) : undefined;
   const retryAfter = refused ?? slowedDown;
   if (retryAfter !== undefined) {
     // A refused attempt is not checked, so it costs only the limit that refused it.
     await Promise.all(taken.map((key) => deps.rateLimiter.undo(key)));
-    await recordFailure(deps, attempt, 'throttled');
+    await recordFailure(deps, source, 'throttled');
     return { failure: 'throttled', retryAfter };
   }
 
-  const user = await deps.users.authenticate(attempt.username, attempt.password);
-  if (user) {
-    await Promise.all(taken.map((key) => deps.rateLimiter.undo(key)));
-    await deps.audit.record({ type: 'signin.success', userId: user.id, address: attempt.address });
-    return { user };
+  const outcome = await check();
+  if (outcome === 'invalid' || outcome === 'replayed') {
+    await recordFailure(deps, source, outcome === 'replayed' ? 'code_reused' : 'bad_credentials');
+    return { failure: 'invalid', reason: outcome as 'invalid' | 'replayed', retryAfter: 0 };
   }
-  await recordFailure(deps, attempt, 'bad_credentials');
-  return { failure: 'invalid', retryAfter: 0 };
+  await Promise.all(taken.map((key) => deps.rateLimiter.undo(key)));
+  return { value: outcome as T };
 }
 
 /** Takes a place in every counter (noting each taken in `taken`); the longest wait if any refused. */
@@ -101,8 +130,12 @@ async function reserveSlowDown(deps: SignInDeps, account: string, taken: string[
 }
 
 /** Metrics and audit of a failed sign-in. The typed username is not stored (it may be a mistyped password): only a known account's id. */
-async function recordFailure(deps: SignInDeps, attempt: SignInAttempt, reason: 'throttled' | 'bad_credentials'): Promise<void> {
-  deps.metrics.signInFailed(reason);
+async function recordFailure(
+  deps: SignInDeps,
+  attempt: AttemptSource,
+  reason: 'throttled' | 'bad_credentials' | 'code_reused',
+): Promise<void> {
+  deps.metrics.signInFailed(reason === 'throttled' ? 'throttled' : 'bad_credentials');
   const user = await deps.users.findByUsername(attempt.username).catch(() => undefined);
   await deps.audit.record({ type: 'signin.failure', userId: user?.id, address: attempt.address, detail: { reason } });
 }

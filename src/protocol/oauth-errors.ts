@@ -92,6 +92,10 @@ export class PayloadTooLarge extends OAuthError {
 export class LoginRequired extends OAuthError {
   readonly error = 'login_required';
 }
+// OpenID Connect Core Unmet Authentication Requirements 1.0 §3: an essential acr the OP cannot meet.
+export class UnmetAuthenticationRequirements extends OAuthError {
+  readonly error = 'unmet_authentication_requirements';
+}
 export class ConsentRequired extends OAuthError {
   readonly error = 'consent_required';
 }

@@ -13,7 +13,8 @@
  * The cookie holds 32 random bytes; only their SHA-256 is stored (`sessions.id_hash`).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { SessionRecord, SessionsStore } from '../storage/ports.js';
+import { acrOf, amrOf, type AcrNames } from '../authn/assurance.js';
+import type { AuthenticationMethods, SessionRecord, SessionsStore } from '../storage/ports.js';
 import type { Clock } from '../util/clock.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
@@ -26,8 +27,10 @@ export interface Session {
   sid: string;
   /** The user's id, which is `sub`. */
   userId: string;
-  /** When the person last entered their password (OIDC Core `auth_time`). */
+  /** When the person last authenticated, with any method (OIDC Core `auth_time`; a step-up moves it). */
   authTime: number;
+  /** The methods of this sign-in and when each was last used. */
+  methods: AuthenticationMethods;
   /** Authentication methods (RFC 8176), e.g. ['pwd']. */
   amr: string[];
   acr: string | null;
@@ -43,6 +46,19 @@ export interface SessionsOptions {
   /** Secure cookies (https issuer). */
   secure: boolean;
   clock: Clock;
+  /** The ACR names of the assurance levels (config `acr`). */
+  acr: AcrNames;
+}
+
+/** How a person just authenticated. */
+export interface SignInMethods {
+  /** RFC 8176 methods used just now, e.g. ['pwd'] or ['pwd', 'otp'] or ['hwk', 'user']. */
+  methods: string[];
+  /**
+   * A step-up: the methods add to those of the same user's current sign-in (a second factor
+   * after an earlier password) instead of replacing them.
+   */
+  stepUp?: boolean;
 }
 
 export class Sessions {
@@ -64,22 +80,28 @@ export class Sessions {
   /**
    * Records a successful sign-in. The same user signing in again keeps the sid (clients of
    * the session stay known for logout) with a new auth_time; another user gets a new session
-   * and the old one ends. The cookie value is always new (no session fixation).
+   * and the old one ends. The cookie value is always new (no session fixation). The session's
+   * amr and acr follow from its methods (src/authn/assurance.ts).
    */
-  async signIn(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    userId: string,
-    how: { amr: string[]; acr?: string | null },
-  ): Promise<Session> {
+  async signIn(request: FastifyRequest, reply: FastifyReply, userId: string, how: SignInMethods): Promise<Session> {
     const now = this.options.clock.nowSeconds();
     const previous = await this.current(request);
     const cookie = randomToken(32);
-    const fields = { idHash: hashToken(cookie), authTime: now, amr: how.amr, acr: how.acr ?? null, expiresAt: now + this.options.ttl };
+    const methods: AuthenticationMethods = how.stepUp && previous?.userId === userId ? { ...previous.methods } : {};
+    for (const method of how.methods) methods[method] = now;
+    // OIDC Core §2 auth_time: the time of the latest authentication, a step-up's included.
+    const fields = {
+      idHash: hashToken(cookie),
+      authTime: now,
+      amr: amrOf(methods),
+      acr: acrOf(methods, this.options.acr),
+      methods,
+      expiresAt: now + this.options.ttl,
+    };
     let session: Session;
     if (previous && previous.userId === userId) {
       await this.options.store.reauthenticate(previous.sid, fields);
-      session = { ...previous, authTime: now, amr: how.amr, acr: how.acr ?? null, expiresAt: fields.expiresAt, signInId: fields.idHash };
+      session = { ...previous, ...fields, signInId: fields.idHash };
     } else {
       if (previous) await this.options.store.end(previous.sid, now);
       const record = { ...fields, sid: randomToken(16), userId, createdAt: now, endedAt: null };
@@ -124,6 +146,7 @@ function toSession(record: SessionRecord): Session {
     authTime: record.authTime,
     amr: record.amr,
     acr: record.acr,
+    methods: record.methods,
     expiresAt: record.expiresAt,
     signInId: record.idHash,
   };

@@ -8,6 +8,7 @@ import * as grantForeignKeys from './migrations/002-grant-foreign-keys.js';
 import * as consentedClaims from './migrations/003-consented-claims.js';
 import * as pushedAuthorizationRequests from './migrations/007-pushed-authorization-requests.js';
 import * as dpopKeyBinding from './migrations/008-dpop-key-binding.js';
+import * as authenticationMethods from './migrations/005-authentication-methods.js';
 
 export type Db = Kysely<Database>;
 
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '003-consented-claims': consentedClaims,
   '007-pushed-authorization-requests': pushedAuthorizationRequests,
   '008-dpop-key-binding': dpopKeyBinding,
+  '005-authentication-methods': authenticationMethods,
 };
 
 export interface DatabaseOptions {

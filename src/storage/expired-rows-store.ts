@@ -133,6 +133,17 @@ export function expiredRowsStore(db: Db, options: RetentionOptions): PurgeStep[]
         ),
     },
     {
+      // A ceremony's challenge is refused once expired, consumed or not: then it can go.
+      name: 'webauthn_challenges',
+      purge: async (now, limit) =>
+        count(
+          await db
+            .deleteFrom('webauthn_challenges')
+            .where('id', 'in', db.selectFrom('webauthn_challenges').select('id').where('expires_at', '<', now).limit(limit))
+            .executeTakeFirstOrThrow(),
+        ),
+    },
+    {
       name: 'rate_limits',
       purge: async (now, limit) =>
         count(

@@ -1,4 +1,4 @@
-import type { AccessTokenExtra, ClaimsRequest } from './ports.js';
+import type { AccessTokenExtra, AuthenticationMethods, ClaimsRequest } from './ports.js';
 
 /**
  * The JSON held in text columns, read and written at the store boundary. Reading is
@@ -13,6 +13,17 @@ export function writeStringList(values: string[]): string | null {
 export function readStringList(json: string | null): string[] {
   const value = parse(json);
   return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : [];
+}
+
+/** A session's `methods` column: JSON object of method → epoch seconds. */
+export function writeMethods(methods: AuthenticationMethods): string {
+  return JSON.stringify(methods);
+}
+
+export function readMethods(json: string | null): AuthenticationMethods {
+  const value = parse(json);
+  if (!isObject(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
 }
 
 /** A `claims` column (OIDC Core §5.5); only its `userinfo` and `id_token` objects are kept. */

@@ -150,7 +150,12 @@ export interface SessionRecord {
   createdAt: number;
   expiresAt: number;
   endedAt: number | null;
+  /** Each authentication method (RFC 8176 amr value) of the sign-in, and when it was last used. */
+  methods: AuthenticationMethods;
 }
+
+/** RFC 8176 method (`pwd`, `otp`, `hwk`, `swk`, `user`) → epoch seconds it was last used. */
+export type AuthenticationMethods = Partial<Record<string, number>>;
 
 /** A signing key; the private part arrives and leaves encrypted. */
 export interface SigningKeyRecord {
@@ -309,7 +314,7 @@ export interface SessionsStore {
   findLive(idHash: string, now: number): Promise<SessionRecord | undefined>;
   findBySid(sid: string): Promise<SessionRecord | undefined>;
   /** A fresh sign-in by the same user: new cookie hash, new auth_time, same sid. */
-  reauthenticate(sid: string, update: Pick<SessionRecord, 'idHash' | 'authTime' | 'amr' | 'acr' | 'expiresAt'>): Promise<void>;
+  reauthenticate(sid: string, update: Pick<SessionRecord, 'idHash' | 'authTime' | 'amr' | 'acr' | 'expiresAt' | 'methods'>): Promise<void>;
   end(sid: string, now: number): Promise<void>;
   /** Ends every live session of the user (a password change); returns their sids. */
   endAllOfUser(userId: string, now: number): Promise<string[]>;
@@ -401,4 +406,74 @@ export interface PushedRequestsStore {
 export interface PurgeStep {
   name: string;
   purge(now: number, limit: number): Promise<number>;
+}
+
+/** A person's TOTP authenticator (RFC 6238); the secret arrives and leaves encrypted. */
+export interface TotpAuthenticatorRecord {
+  userId: string;
+  secretEncrypted: string;
+  /** Null while enrollment waits for the first code. */
+  confirmedAt: number | null;
+  lastStep: number | null;
+  createdAt: number;
+}
+
+/** Second factors other than passkeys: TOTP authenticators and recovery codes. */
+export interface SecondFactorsStore {
+  findTotp(userId: string): Promise<TotpAuthenticatorRecord | undefined>;
+  /** Starts (or restarts) an enrollment: an unconfirmed authenticator replaces any unconfirmed one; a confirmed one stays. */
+  startTotp(userId: string, secretEncrypted: string, now: number): Promise<boolean>;
+  /**
+   * Records the use of time step `step`, atomically: true only when it is later than the last
+   * step used (a code is accepted once, RFC 6238 §5.2), and confirms a pending enrollment.
+   */
+  useTotpStep(userId: string, step: number, now: number): Promise<boolean>;
+  removeTotp(userId: string): Promise<boolean>;
+  /** Replaces every recovery code of the user with these hashes. */
+  replaceRecoveryCodes(userId: string, codeHashes: string[], now: number): Promise<void>;
+  /** Marks an unused code used, atomically; false when there is no such unused code. */
+  useRecoveryCode(userId: string, codeHash: string, now: number): Promise<boolean>;
+  /** How many unused recovery codes the user has. */
+  countRecoveryCodes(userId: string): Promise<number>;
+  /** Removes TOTP, recovery codes and passkeys of the user (operator reset); how many of each went. */
+  resetAll(userId: string): Promise<{ totp: number; recoveryCodes: number; passkeys: number }>;
+}
+
+/** A WebAuthn credential (passkey) registered by a user. */
+export interface PasskeyRecord {
+  credentialId: string;
+  userId: string;
+  name: string;
+  publicKey: string;
+  signCount: number;
+  transports: string[];
+  deviceType: string;
+  backedUp: boolean;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export interface PasskeysStore {
+  listOfUser(userId: string): Promise<PasskeyRecord[]>;
+  find(credentialId: string): Promise<PasskeyRecord | undefined>;
+  insert(passkey: PasskeyRecord): Promise<void>;
+  /** After an assertion: the new signature counter, backup state and the time. */
+  recordUse(credentialId: string, update: { signCount: number; backedUp: boolean; now: number }): Promise<void>;
+  rename(userId: string, credentialId: string, name: string): Promise<boolean>;
+  remove(userId: string, credentialId: string): Promise<boolean>;
+}
+
+/** A WebAuthn ceremony's challenge, held server-side so any instance can finish the ceremony. */
+export interface WebauthnChallengeRecord {
+  id: string;
+  challenge: string;
+  purpose: 'register' | 'authenticate';
+  userId: string | null;
+  expiresAt: number;
+}
+
+export interface WebauthnChallengesStore {
+  insert(challenge: WebauthnChallengeRecord): Promise<void>;
+  /** Takes the challenge, atomically and once: undefined when unknown, used or expired. */
+  consume(id: string, purpose: WebauthnChallengeRecord['purpose'], now: number): Promise<WebauthnChallengeRecord | undefined>;
 }

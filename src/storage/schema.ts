@@ -21,6 +21,10 @@ export interface Database {
   initial_access_tokens: InitialAccessTokenRow;
   audit_events: AuditEventRow;
   pushed_authorization_requests: PushedAuthorizationRequestRow;
+  totp_authenticators: TotpAuthenticatorRow;
+  recovery_codes: RecoveryCodeRow;
+  passkeys: PasskeyRow;
+  webauthn_challenges: WebauthnChallengeRow;
 }
 
 export interface ClientRow {
@@ -72,6 +76,8 @@ export interface SessionRow {
   created_at: number;
   expires_at: number;
   ended_at: number | null;
+  /** JSON object: RFC 8176 method → epoch seconds it was last used in this sign-in (migration 005). */
+  methods: string | null;
 }
 
 export interface SessionClientRow {
@@ -222,5 +228,53 @@ export interface PushedAuthorizationRequestRow {
   params: string;
   expires_at: number;
   /** Set when /auth used it: each request_uri is used once (RFC 9126 §4). */
+  consumed_at: number | null;
+}
+
+export interface TotpAuthenticatorRow {
+  user_id: string;
+  /** AES-256-GCM of the base32 secret under a key derived from TESSERA_SECRET. */
+  secret_encrypted: string;
+  /** Null until the person entered one code from it (enrollment not finished). */
+  confirmed_at: number | null;
+  /** The RFC 6238 time step of the last accepted code: a code is accepted once. */
+  last_step: number | null;
+  created_at: number;
+}
+
+export interface RecoveryCodeRow {
+  user_id: string;
+  /** HMAC-SHA-256 of the code under a key derived from TESSERA_SECRET. */
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
+}
+
+export interface PasskeyRow {
+  /** base64url credential id. */
+  credential_id: string;
+  user_id: string;
+  name: string;
+  /** base64url COSE public key. */
+  public_key: string;
+  sign_count: number;
+  /** JSON array of transports, or null. */
+  transports: string | null;
+  /** `singleDevice` or `multiDevice` (backup eligibility). */
+  device_type: string;
+  /** 1 when the authenticator said the credential is backed up (BS flag). */
+  backed_up: number;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface WebauthnChallengeRow {
+  /** SHA-256 of the ceremony handle the browser holds. */
+  id: string;
+  challenge: string;
+  /** `register` or `authenticate`. */
+  purpose: string;
+  user_id: string | null;
+  expires_at: number;
   consumed_at: number | null;
 }

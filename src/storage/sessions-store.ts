@@ -1,7 +1,7 @@
 import type { Db } from './database.js';
 import type { SessionRow } from './schema.js';
 import type { SessionRecord, SessionsStore } from './ports.js';
-import { readStringList, writeStringList } from './json-columns.js';
+import { readMethods, readStringList, writeMethods, writeStringList } from './json-columns.js';
 
 export function sessionsStore(db: Db): SessionsStore {
   return {
@@ -18,6 +18,7 @@ export function sessionsStore(db: Db): SessionsStore {
           created_at: session.createdAt,
           expires_at: session.expiresAt,
           ended_at: session.endedAt,
+          methods: writeMethods(session.methods),
         })
         .execute();
     },
@@ -44,6 +45,7 @@ export function sessionsStore(db: Db): SessionsStore {
           amr: writeStringList(update.amr),
           acr: update.acr,
           expires_at: update.expiresAt,
+          methods: writeMethods(update.methods),
         })
         .where('sid', '=', sid)
         .execute();
@@ -79,5 +81,7 @@ function toRecord(row: SessionRow): SessionRecord {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     endedAt: row.ended_at,
+    // Sessions from before migration 005 know their amr only.
+    methods: row.methods === null ? Object.fromEntries(readStringList(row.amr).map((m) => [m, row.auth_time])) : readMethods(row.methods),
   };
 }

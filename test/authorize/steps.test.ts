@@ -128,7 +128,16 @@ describe('check-prompt and check-claims (OIDC Core §3.1.2.1, §5.5)', () => {
 
 describe('login-reason (OIDC Core §3.1.2.3)', () => {
   const now = 1_000_000;
-  const session: Session = { sid: 's', userId: 'u', authTime: now - 100, amr: ['pwd'], acr: null, expiresAt: now + 100, signInId: 'first' };
+  const session: Session = {
+    sid: 's',
+    userId: 'u',
+    authTime: now - 100,
+    amr: ['pwd'],
+    acr: null,
+    methods: { pwd: now - 100 },
+    expiresAt: now + 100,
+    signInId: 'first',
+  };
   const request = (extra: Partial<AuthorizationRequest> = {}): AuthorizationRequest => ({
     clientId: 'c',
     redirectUri: 'https://c.example/cb',

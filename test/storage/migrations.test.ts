@@ -276,3 +276,35 @@ for (const kind of DATABASES) {
     });
   });
 }
+
+/** Migration 005: a session signed in before it keeps its amr, read as methods used at auth_time. */
+for (const kind of DATABASES) {
+  describe(`migration 005, authentication methods (${kind})`, () => {
+    let database: TestDatabase;
+    let db: Db;
+    before(async () => {
+      database = await createTestDatabase(kind);
+      db = openDatabase(database.url, { schema: database.schema });
+      await migrate(db, { upTo: '003-consented-claims' });
+      await sql`insert into sessions (id_hash, sid, user_id, auth_time, amr, acr, created_at, expires_at) values ('h', 's', 'u', 100, '["pwd"]', null, 100, 9999999999)`.execute(
+        db,
+      );
+      assert.ok((await migrate(db)).includes('005-authentication-methods'));
+    });
+    after(async () => {
+      await db.destroy();
+      await database.drop();
+    });
+
+    it("reads an older session's amr as its methods", async () => {
+      const { sessionsStore } = await import('../../src/storage/sessions-store.js');
+      const record = await sessionsStore(db).findBySid('s');
+      assert.deepEqual(record?.methods, { pwd: 100 });
+    });
+
+    it('creates the second-factor tables', async () => {
+      for (const table of ['totp_authenticators', 'recovery_codes', 'passkeys', 'webauthn_challenges'] as const)
+        assert.deepEqual(await db.selectFrom(table).selectAll().execute(), []);
+    });
+  });
+}

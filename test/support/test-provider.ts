@@ -5,15 +5,18 @@ import { createServices, type Services } from '../../src/app/create-services.js'
 import { buildApp } from '../../src/app/build-app.js';
 import { seedFromConfig } from '../../src/seed/seed-from-config.js';
 import { seedPlaygroundClient } from '../../src/seed/seed-playground-client.js';
-import { createTestDatabase, SQLITE_DRIVER, type DatabaseKind } from './databases.js';
+import { createTestDatabase, SQLITE_DRIVER, type DatabaseKind, type TestDatabase } from './databases.js';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
 export interface TestServer {
   services: Services;
   app: FastifyInstance;
-  /** The issuer, which is also the base URL the server listens on. */
+  /** The issuer, which is also the base URL the server listens on (unless the config names another issuer). */
   url: string;
+  database: TestDatabase;
+  /** The port it listens on. */
+  port: number;
   close(): Promise<void>;
 }
 
@@ -35,11 +38,13 @@ export interface TestServerOptions {
   config?: Record<string, unknown>;
   /** Listen on a real port (default true); false for app.inject only. */
   listen?: boolean;
+  /** Another server's database (a second instance of one deployment); it is left for its owner to drop. */
+  sharedDatabase?: TestDatabase;
 }
 
 /** A real provider on a fresh database, listening on a free loopback port. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const database = await createTestDatabase(options.database ?? 'sqlite');
+  const database = options.sharedDatabase ?? (await createTestDatabase(options.database ?? 'sqlite'));
   const port = await freePort();
   const config: Config = loadConfig({
     env: {},
@@ -63,10 +68,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     services,
     app,
     url: config.issuer,
+    database,
+    port,
     async close() {
       await app.close();
       await services.close();
-      await database.drop();
+      if (!options.sharedDatabase) await database.drop();
     },
   };
 }

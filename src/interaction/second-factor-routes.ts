@@ -1,0 +1,202 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { UserDirectory } from '../accounts/user-directory.js';
+import { enrolledFactors, type MfaMethods } from '../authn/enrolled-factors.js';
+import type { PendingSignIns } from '../authn/pending-sign-in.js';
+import { looksLikeRecoveryCode } from '../authn/recovery-codes.js';
+import { formParams, singleParams } from '../protocol/params.js';
+import { csrfToken, verifyCsrf, type CsrfOptions } from '../session/csrf.js';
+import type { KnownBrowsers } from '../session/known-browser.js';
+import { loginUrl } from '../session/login-url.js';
+import type { Sessions } from '../session/sessions.js';
+import { sendPage } from './layout.js';
+import { renderSignedInPage } from './login-page.js';
+import { checkedReturnTo } from './return-to.js';
+import { renderSecondFactorPage } from './second-factor-page.js';
+import { throttledAttempt, type SignInDeps } from './sign-in.js';
+import { PasskeyRefused, type Passkeys } from '../passkeys/passkeys.js';
+import { passkeySignInForm } from '../passkeys/passkey-fragments.js';
+
+export interface SecondFactorRoutesOptions extends SignInDeps {
+  issuer: string;
+  csrf: CsrfOptions;
+  sessions: Pick<Sessions, 'signIn' | 'current'>;
+  users: SignInDeps['users'] & Pick<UserDirectory, 'findById'>;
+  knownBrowsers: Pick<KnownBrowsers, 'identify' | 'remember'>;
+  mfa: MfaMethods;
+  pendingSignIns: PendingSignIns;
+  describeReturnTo: (returnTo: string | undefined) => string | undefined;
+  /** Passkeys as second factor, when passkeys are on. */
+  passkeys?: Passkeys;
+}
+
+/** Who is at the second step: a right password waiting (sign-in), or a signed-in person stepping up. */
+interface Candidate {
+  userId: string;
+  username: string;
+  /** Methods of the first step, for a sign-in; a step-up adds to the session's own. */
+  methods: string[];
+  stepUp: boolean;
+}
+
+/**
+ * The second step of a sign-in, and the step-up of a signed-in person (src/authorize asks for it
+ * when a request needs the multi-factor level): `GET /login/second-factor?return_to=...` shows
+ * the form, `POST` checks a TOTP code or a recovery code under the sign-in throttling (same
+ * counters as passwords), and answers 303 to return_to once the session has both factors.
+ */
+export async function secondFactorRoutes(app: FastifyInstance, options: SecondFactorRoutesOptions): Promise<void> {
+  const { issuer, csrf, mfa } = options;
+  const action = `${issuer}/login/second-factor`;
+
+  const candidate = async (request: FastifyRequest): Promise<Candidate | undefined> => {
+    const pending = options.pendingSignIns.find(request);
+    if (pending) return { ...pending, stepUp: false };
+    const session = await options.sessions.current(request);
+    const user = session && (await options.users.findById(session.userId));
+    return user ? { userId: user.id, username: user.username, methods: [], stepUp: true } : undefined;
+  };
+
+  const show = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    who: Candidate,
+    returnTo: string | undefined,
+    error?: string,
+    status = 200,
+  ) => {
+    const factors = await enrolledFactors(mfa, who.userId);
+    const csrfValue = csrfToken(request, reply, csrf);
+    const passkey =
+      options.passkeys && factors.passkeys > 0
+        ? passkeySignInForm({
+            action: `${action}/passkey`,
+            csrf: csrfValue,
+            ceremony: await options.passkeys.startAuthentication(who.userId),
+            returnTo,
+            label: 'Use a passkey',
+          })
+        : undefined;
+    return sendPage(
+      reply,
+      renderSecondFactorPage({
+        action,
+        csrf: csrfValue,
+        returnTo,
+        username: who.username,
+        clientName: options.describeReturnTo(returnTo),
+        totp: factors.totp,
+        stepUp: who.stepUp,
+        error,
+        passkey: passkey?.html,
+      }),
+      { status, scriptHashes: passkey?.scriptHashes },
+    );
+  };
+
+  app.get('/login/second-factor', async (request, reply) => {
+    const returnTo = checkedReturnTo(singleParams(request.query, 'query').return_to);
+    const who = await candidate(request);
+    if (!who)
+      return reply
+        .status(303)
+        .header('location', loginUrl(issuer, returnTo ?? '/'))
+        .header('cache-control', 'no-store')
+        .send();
+    return show(request, reply, who, returnTo);
+  });
+
+  app.post('/login/second-factor', async (request, reply) => {
+    const form = formParams(request);
+    verifyCsrf(request, form, csrf);
+    const returnTo = checkedReturnTo(form.return_to);
+    const who = await candidate(request);
+    if (!who)
+      return reply
+        .status(303)
+        .header('location', loginUrl(issuer, returnTo ?? '/'))
+        .header('cache-control', 'no-store')
+        .send();
+    const code = (form.code ?? '').trim();
+    if (!code) return show(request, reply, who, returnTo, 'Enter the code.', 400);
+
+    const recovery = looksLikeRecoveryCode(code);
+    const result = await throttledAttempt(
+      options,
+      { username: who.username, address: request.ip, knownBrowser: options.knownBrowsers.identify(request, who.username) },
+      async () => {
+        if (recovery) return (await mfa.recoveryCodes.use(who.userId, code)) ? ('recovery_code' as const) : 'invalid';
+        if (!mfa.totp) return 'invalid';
+        const check = await mfa.totp.check(who.userId, code, 'active');
+        return check === 'ok' ? ('totp' as const) : check;
+      },
+    );
+    if ('failure' in result) {
+      if (result.failure === 'throttled') {
+        reply.header('retry-after', String(Math.max(1, result.retryAfter)));
+        const minutes = Math.max(1, Math.ceil(result.retryAfter / 60));
+        return show(
+          request,
+          reply,
+          who,
+          returnTo,
+          `Too many failed attempts. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
+          429,
+        );
+      }
+      const message = recovery
+        ? 'That recovery code is not right, or it was used already. Each recovery code works once.'
+        : result.reason === 'replayed'
+          ? 'That code was used already. Wait for the next code from your authenticator app.'
+          : 'That code is not right. Enter the current 6-digit code from your authenticator app.';
+      return show(request, reply, who, returnTo, message);
+    }
+
+    // A recovery code stands in for the one-time code: RFC 8176 `otp` either way.
+    await options.sessions.signIn(request, reply, who.userId, { methods: [...who.methods, 'otp'], stepUp: who.stepUp });
+    options.pendingSignIns.clear(reply);
+    if (!who.stepUp) options.knownBrowsers.remember(reply, who.username);
+    await options.audit.record({
+      type: 'signin.success',
+      userId: who.userId,
+      address: request.ip,
+      detail: { second_factor: result.value },
+    });
+    if (returnTo) return reply.status(303).header('location', `${issuer}${returnTo}`).header('cache-control', 'no-store').send();
+    return sendPage(reply, renderSignedInPage(who.username));
+  });
+
+  if (options.passkeys) {
+    const passkeys = options.passkeys;
+    app.post('/login/second-factor/passkey', async (request, reply) => {
+      const form = formParams(request);
+      verifyCsrf(request, form, csrf);
+      const returnTo = checkedReturnTo(form.return_to);
+      const who = await candidate(request);
+      if (!who)
+        return reply
+          .status(303)
+          .header('location', loginUrl(issuer, returnTo ?? '/'))
+          .header('cache-control', 'no-store')
+          .send();
+      let used;
+      try {
+        used = await passkeys.finishAuthentication(form.handle ?? '', form.response ?? '', who.userId);
+      } catch (err) {
+        if (!(err instanceof PasskeyRefused)) throw err;
+        await options.audit.record({
+          type: 'signin.failure',
+          userId: who.userId,
+          address: request.ip,
+          detail: { reason: 'passkey_refused' },
+        });
+        return show(request, reply, who, returnTo, err.message, 400);
+      }
+      await options.sessions.signIn(request, reply, who.userId, { methods: [...who.methods, ...used.methods], stepUp: who.stepUp });
+      options.pendingSignIns.clear(reply);
+      if (!who.stepUp) options.knownBrowsers.remember(reply, who.username);
+      await options.audit.record({ type: 'signin.success', userId: who.userId, address: request.ip, detail: { second_factor: 'passkey' } });
+      if (returnTo) return reply.status(303).header('location', `${issuer}${returnTo}`).header('cache-control', 'no-store').send();
+      return sendPage(reply, renderSignedInPage(who.username));
+    });
+  }
+}
