@@ -30,7 +30,7 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
   const show = (
     request: FastifyRequest,
     reply: FastifyReply,
-    fields: { returnTo?: string; loginHint?: string; error?: string },
+    fields: { returnTo?: string; loginHint?: string; error?: string; notice?: string },
     status = 200,
   ) =>
     sendPage(
@@ -42,7 +42,9 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
   app.get('/login', async (request, reply) => {
     const query = singleParams(request.query, 'query');
     const returnTo = checkedReturnTo(query.return_to);
-    return show(request, reply, { returnTo, loginHint: query.login_hint });
+    // The account page asks for a recent sign-in before a sensitive change (account/require-sign-in.ts).
+    const notice = query.reauth === '1' ? 'For your security, enter your password again to continue.' : undefined;
+    return show(request, reply, { returnTo, loginHint: query.login_hint, notice });
   });
 
   app.post('/login', async (request, reply) => {
@@ -72,6 +74,13 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
           429,
         );
       }
+      if (result.failure === 'disabled')
+        return show(
+          request,
+          reply,
+          { returnTo, loginHint: username, error: 'This account is disabled. Ask the administrator of this service to enable it.' },
+          403,
+        );
       return show(request, reply, { returnTo, loginHint: username, error: 'That username and password do not match. Please try again.' });
     }
 
@@ -79,7 +88,7 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
     options.knownBrowsers.remember(reply, username);
     // A redirect after a POST is 303, so the browser follows it with GET (RFC 9110 §15.4.4).
     if (returnTo) return reply.status(303).header('location', `${issuer}${returnTo}`).header('cache-control', 'no-store').send();
-    return sendPage(reply, renderSignedInPage(result.user.username));
+    return sendPage(reply, renderSignedInPage(result.user.username, `${issuer}/account`));
   });
 }
 

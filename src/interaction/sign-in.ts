@@ -5,7 +5,7 @@ import type { Config } from '../config/load-config.js';
 import type { ProviderMetrics } from '../metrics/provider-metrics.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 
-export type SignInResult = { user: User } | { failure: 'invalid' | 'throttled'; retryAfter: number };
+export type SignInResult = { user: User } | { failure: 'invalid' | 'throttled' | 'disabled'; retryAfter: number };
 
 export interface SignInDeps {
   config: Pick<Config, 'signIn'>;
@@ -68,6 +68,12 @@ export async function signIn(deps: SignInDeps, attempt: SignInAttempt): Promise<
   const user = await deps.users.authenticate(attempt.username, attempt.password);
   if (user) {
     await Promise.all(taken.map((key) => deps.rateLimiter.undo(key)));
+    // Disabled by the operator: said only to whoever knows the password, so guessing learns nothing.
+    if (user.disabledAt !== null) {
+      deps.metrics.signInFailed('disabled');
+      await deps.audit.record({ type: 'signin.failure', userId: user.id, address: attempt.address, detail: { reason: 'disabled' } });
+      return { failure: 'disabled', retryAfter: 0 };
+    }
     await deps.audit.record({ type: 'signin.success', userId: user.id, address: attempt.address });
     return { user };
   }

@@ -45,6 +45,8 @@ export interface UserRow {
   claims: string;
   created_at: number;
   updated_at: number;
+  /** Set while the operator has disabled the user (`tessera users disable`); migration 006. */
+  disabled_at: number | null;
 }
 
 export interface SigningKeyRow {
@@ -71,6 +73,12 @@ export interface SessionRow {
   created_at: number;
   expires_at: number;
   ended_at: number | null;
+  /** The browser's User-Agent at sign-in (migration 006; null before). */
+  user_agent: string | null;
+  /** The client address at sign-in, as the server's trustProxy setting reads it (migration 006). */
+  address: string | null;
+  /** When the session was last used, to the minute (migration 006). */
+  last_seen_at: number | null;
 }
 
 export interface SessionClientRow {

@@ -38,7 +38,7 @@ const PAGES: [string, () => SafeHtml][] = [
         error: EVIL,
       }),
   ],
-  ['signed in', () => renderSignedInPage(EVIL)],
+  ['signed in', () => renderSignedInPage(EVIL, 'https://id.example/account')],
   [
     'consent',
     () =>
