@@ -27,7 +27,8 @@ import type { AccountGuard } from './require-sign-in.js';
 import { revokeApplication, type RevokeApplicationDeps } from './revoke-application.js';
 
 export interface AccountRoutesOptions
-  extends Omit<SignInDeps, 'config' | 'users'>,
+  extends
+    Omit<SignInDeps, 'config' | 'users'>,
     Omit<ChangePasswordDeps, 'config' | 'users' | 'grantsStore' | 'sessions'>,
     Omit<EndUserSessionsDeps, 'grantsStore' | 'sessions'>,
     Omit<RevokeApplicationDeps, 'grantsStore' | 'consents'> {
@@ -181,7 +182,10 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
         };
       }),
     );
-    return sendPage(reply, renderApplicationsPage({ urls, csrf: csrfToken(request, reply, csrf), applications, notice: noticeOf(request) }));
+    return sendPage(
+      reply,
+      renderApplicationsPage({ urls, csrf: csrfToken(request, reply, csrf), applications, notice: noticeOf(request) }),
+    );
   });
 
   app.post('/account/applications/revoke', async (request, reply) => {

@@ -30,7 +30,13 @@ export class UserDirectory {
   async create(username: string, password: string, claims: Record<string, unknown> = {}): Promise<User> {
     checkUsername(username);
     checkPassword(password);
-    const user = { id: randomToken(16), username, claims: validateUserClaims(claims), createdAt: this.clock.nowSeconds(), disabledAt: null };
+    const user = {
+      id: randomToken(16),
+      username,
+      claims: validateUserClaims(claims),
+      createdAt: this.clock.nowSeconds(),
+      disabledAt: null,
+    };
     await this.store.insert({ ...user, passwordHash: await hashPassword(password) }, user.createdAt);
     return user;
   }

@@ -32,7 +32,7 @@ export const usersCommand = commandGroup('users', {
 
 const sessionsCommand = commandGroup('users sessions', {
   list: { summary: "list a user's live browser sessions", run: listSessions },
-  revoke: { summary: "end every browser session of a user, with the tokens that end with them", run: revokeSessions },
+  revoke: { summary: 'end every browser session of a user, with the tokens that end with them', run: revokeSessions },
 });
 
 const PASSWORD_FLAGS = {

@@ -30,7 +30,13 @@ export function consentsStore(db: Db): ConsentsStore {
       await db.deleteFrom('consents').where('user_id', '=', userId).where('client_id', '=', clientId).execute();
     },
     async listOfUser(userId) {
-      const rows = await db.selectFrom('consents').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('client_id').execute();
+      const rows = await db
+        .selectFrom('consents')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at')
+        .orderBy('client_id')
+        .execute();
       return rows.map((row) => ({
         clientId: row.client_id,
         scopes: words(row.scope),

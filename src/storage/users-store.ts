@@ -47,7 +47,11 @@ export function usersStore(db: Db): UsersStore {
       return Number(result.numUpdatedRows) > 0;
     },
     async setDisabled(id, disabledAt, now) {
-      const result = await db.updateTable('users').set({ disabled_at: disabledAt, updated_at: now }).where('id', '=', id).executeTakeFirst();
+      const result = await db
+        .updateTable('users')
+        .set({ disabled_at: disabledAt, updated_at: now })
+        .where('id', '=', id)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
     async delete(id) {

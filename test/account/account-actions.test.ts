@@ -20,7 +20,8 @@ for (const database of DATABASES) {
     });
     after(() => server.close());
 
-    const signedIn = async (user = ALICE) => (await signInWithForm(server.url, user.username, user.password)).jar;
+    const signedIn = async (user: { username: string; password: string } = ALICE) =>
+      (await signInWithForm(server.url, user.username, user.password)).jar;
     const page = async (jar: CookieJar, path: string) => {
       const response = await browse(jar, `${server.url}${path}`);
       return { status: response.status, location: response.headers.get('location'), html: await response.text() };

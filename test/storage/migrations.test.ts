@@ -250,8 +250,12 @@ for (const kind of DATABASES) {
       database = await createTestDatabase(kind);
       db = openDatabase(database.url, { schema: database.schema });
       await migrate(db, { upTo: '003-consented-claims' });
-      await sql`insert into users (id, username, password_hash, claims, created_at, updated_at) values ('u', 'ada', 'h', '{}', 1, 1)`.execute(db);
-      await sql`insert into sessions (id_hash, sid, user_id, auth_time, created_at, expires_at) values ('h', 's', 'u', 1, 1, 99)`.execute(db);
+      await sql`insert into users (id, username, password_hash, claims, created_at, updated_at) values ('u', 'ada', 'h', '{}', 1, 1)`.execute(
+        db,
+      );
+      await sql`insert into sessions (id_hash, sid, user_id, auth_time, created_at, expires_at) values ('h', 's', 'u', 1, 1, 99)`.execute(
+        db,
+      );
       assert.deepEqual(await migrate(db), ['006-account-page']);
     });
     after(async () => {

@@ -107,7 +107,14 @@ for (const kind of DATABASES) {
       it('inserts, finds by id and username, updates claims and password, deletes', async () => {
         const store = usersStore(db);
         await store.insert(
-          { id: 'u1', username: 'ada', claims: { name: 'Ada', address: { country: 'UK' } }, createdAt: 10, passwordHash: 'h1', disabledAt: null },
+          {
+            id: 'u1',
+            username: 'ada',
+            claims: { name: 'Ada', address: { country: 'UK' } },
+            createdAt: 10,
+            passwordHash: 'h1',
+            disabledAt: null,
+          },
           10,
         );
         assert.deepEqual(await store.findById('u1'), {
