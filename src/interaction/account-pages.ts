@@ -29,7 +29,7 @@ function when(seconds: number): SafeHtml {
 }
 
 function back(urls: AccountUrls): SafeHtml {
-  return html`<p class="links"><a href="${urls.home}" class="account-home">&larr; Your account</a></p>`;
+  return html`<p class="links"><a href="${urls.home}" class="account-home">← Your account</a></p>`;
 }
 
 function notice(message: string | undefined): SafeHtml | undefined {
