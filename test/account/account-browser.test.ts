@@ -134,7 +134,7 @@ for (const database of DATABASES) {
       await page.waitForSelector('.notice');
       assert.equal(await page.locator('li.application').count(), 0);
 
-      await assert.rejects(client.refreshTokenGrant(config, refreshed.refresh_token!), (err: client.ResponseBodyError) => {
+      await assert.rejects(client.refreshTokenGrant(config, refreshed.refresh_token), (err: client.ResponseBodyError) => {
         assert.equal(err.error, 'invalid_grant');
         return true;
       });
