@@ -89,8 +89,15 @@ async function listUsers(argv: string[], io: CommandIO): Promise<number> {
     if (values.json) io.out(JSON.stringify(users.map(describe)));
     else if (users.length === 0) io.out('no users');
     else {
-      const rows = users.map((u) => [u.username, u.id, stringClaim(u, 'name'), stringClaim(u, 'email'), isoTime(u.createdAt)]);
-      io.out(table(['USERNAME', 'SUB', 'NAME', 'EMAIL', 'CREATED'], rows));
+      const rows = users.map((u) => [
+        u.username,
+        u.id,
+        stringClaim(u, 'name'),
+        stringClaim(u, 'email'),
+        isoTime(u.createdAt),
+        u.disabledAt === null ? '' : 'disabled',
+      ]);
+      io.out(table(['USERNAME', 'SUB', 'NAME', 'EMAIL', 'CREATED', 'STATUS'], rows));
     }
     return 0;
   });

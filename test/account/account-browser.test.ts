@@ -85,6 +85,9 @@ for (const database of DATABASES) {
       assert.match((await first.textContent('.notice')) ?? '', /signed out/);
       assert.equal(await first.locator('li.session').count(), 1);
 
+      const [ended] = await server.services.audit.list({ type: 'session.revoked' });
+      assert.deepEqual(ended.detail, { by: 'user', sessions: 1, revoked_grants: 0 });
+      assert.equal(ended.address, '127.0.0.1');
       // The other browser's cookie no longer works: it is asked to sign in.
       await second.goto(`${server.url}/account`);
       assert.equal(await second.title(), 'Sign in');
@@ -156,6 +159,8 @@ for (const database of DATABASES) {
       await here.waitForSelector('#password-changed');
       assert.match((await here.textContent('main')) ?? '', /1 other session/);
 
+      const [changed] = await server.services.audit.list({ type: 'user.password_changed' });
+      assert.deepEqual(changed.detail, { by: 'user', ended_sessions: 1, revoked_tokens: true });
       await elsewhere.goto(`${server.url}/account`);
       assert.equal(await elsewhere.title(), 'Sign in');
       await here.goto(`${server.url}/account`);

@@ -165,6 +165,7 @@ for (const database of DATABASES) {
         ],
       );
 
+      assert.match((await tessera('users', 'list')).out, /\nalice .* disabled\n/);
       const enabled = await tessera('users', 'enable', 'alice');
       assert.equal(enabled.code, 0, enabled.err);
       assert.equal(enabled.out, 'enabled alice');
