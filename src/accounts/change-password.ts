@@ -22,25 +22,39 @@ export interface PasswordChanged {
   revokedTokens: boolean;
 }
 
+export interface ChangePasswordOptions {
+  /** The session the person changed it from (the account page): it stays signed in, every other ends. */
+  keepSid?: string;
+  /** Who asked: `user` (account page) or `operator` (CLI, the default). */
+  by?: 'user' | 'operator';
+  address?: string;
+}
+
 /**
- * The one way a password changes (the CLI now, an account page later). Whoever knew the old
+ * The one way a password changes (the CLI and the account page). Whoever knew the old
  * password may hold a session or a refresh token obtained with it, so by default every session
  * of the user ends and every grant is revoked (OWASP session management: renew on credential
  * change). Undefined when there is no such user.
  */
-export async function changePassword(deps: ChangePasswordDeps, username: string, password: string): Promise<PasswordChanged | undefined> {
+export async function changePassword(
+  deps: ChangePasswordDeps,
+  username: string,
+  password: string,
+  options: ChangePasswordOptions = {},
+): Promise<PasswordChanged | undefined> {
   const user = await deps.users.findByUsername(username);
   if (!user || !(await deps.users.setPassword(username, password))) return undefined;
   const revoke = deps.config.passwordChange.revokeSessionsAndTokens;
   let endedSessions = 0;
   if (revoke) {
     await deps.grantsStore.revokeAllOfUser(user.id, deps.clock.nowSeconds());
-    endedSessions = (await deps.sessions.endAllOfUser(user.id)).length;
+    endedSessions = (await deps.sessions.endAllOfUser(user.id, options.keepSid)).length;
   }
   await deps.audit.record({
     type: 'user.password_changed',
     userId: user.id,
-    detail: { ended_sessions: endedSessions, revoked_tokens: revoke },
+    address: options.address,
+    detail: { by: options.by ?? 'operator', ended_sessions: endedSessions, revoked_tokens: revoke },
   });
   return { userId: user.id, endedSessions, revokedTokens: revoke };
 }

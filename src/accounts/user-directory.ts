@@ -30,7 +30,13 @@ export class UserDirectory {
   async create(username: string, password: string, claims: Record<string, unknown> = {}): Promise<User> {
     checkUsername(username);
     checkPassword(password);
-    const user = { id: randomToken(16), username, claims: validateUserClaims(claims), createdAt: this.clock.nowSeconds() };
+    const user = {
+      id: randomToken(16),
+      username,
+      claims: validateUserClaims(claims),
+      createdAt: this.clock.nowSeconds(),
+      disabledAt: null,
+    };
     await this.store.insert({ ...user, passwordHash: await hashPassword(password) }, user.createdAt);
     return user;
   }
@@ -44,7 +50,7 @@ export class UserDirectory {
     if (JSON.stringify(validClaims) !== JSON.stringify(existing.claims)) await this.store.updateClaims(existing.id, validClaims, now);
     if (!(await verifyPassword(existing.passwordHash, password)))
       await this.store.setPasswordHash(existing.id, await hashPassword(password), now);
-    return { id: existing.id, username, claims: validClaims, createdAt: existing.createdAt };
+    return { id: existing.id, username, claims: validClaims, createdAt: existing.createdAt, disabledAt: existing.disabledAt };
   }
 
   async setPassword(username: string, password: string): Promise<boolean> {
@@ -52,6 +58,20 @@ export class UserDirectory {
     const existing = await this.store.findByUsername(username);
     if (!existing) return false;
     return this.store.setPasswordHash(existing.id, await hashPassword(password), this.clock.nowSeconds());
+  }
+
+  /**
+   * Disables the user (no sign-in, no tokens: see accounts/disable-user.ts for what else ends),
+   * or enables them again. The user as now stored, or undefined when there is no such user.
+   */
+  async setDisabled(username: string, disabled: boolean): Promise<User | undefined> {
+    const existing = await this.store.findByUsername(username);
+    if (!existing) return undefined;
+    const now = this.clock.nowSeconds();
+    const disabledAt = disabled ? (existing.disabledAt ?? now) : null;
+    if (!(await this.store.setDisabled(existing.id, disabledAt, now))) return undefined;
+    const { passwordHash: _hidden, ...user } = existing;
+    return { ...user, disabledAt };
   }
 
   async delete(username: string): Promise<boolean> {

@@ -5,4 +5,6 @@ export interface User {
   /** OIDC Core §5.1 standard claims (name, email, email_verified, phone_number, address, ...). */
   claims: Record<string, unknown>;
   createdAt: number;
+  /** Set while the operator has disabled the account: no sign-in, no tokens, nothing answered about them. */
+  disabledAt: number | null;
 }

@@ -4,7 +4,7 @@ import { FORM_POST_SCRIPT_HASH, renderFormPost } from '../interaction/form-post-
 import { sendPage } from '../interaction/layout.js';
 
 /** The authorization room's pages, rendered by the page room: the one place the two meet. */
-export const authorizationPages: AuthorizationPages = {
-  consent: (reply, page) => sendPage(reply, renderConsentPage(page)),
+export const authorizationPages = (accountUrl: string): AuthorizationPages => ({
+  consent: (reply, page) => sendPage(reply, renderConsentPage({ ...page, accountUrl })),
   formPost: (reply, redirectUri, params) => sendPage(reply, renderFormPost(redirectUri, params), { scriptHashes: [FORM_POST_SCRIPT_HASH] }),
-};
+});

@@ -6,6 +6,7 @@ import { traceRequests } from '../tracing/request-spans.js';
 import { authorizationPages } from './authorization-pages.js';
 import { devicePages } from './device-pages.js';
 import { authorizationRoutes } from '../authorize/authorization-routes.js';
+import { accountRoutes } from '../account/account-routes.js';
 import { describeReturnTo } from '../authorize/describe-return-to.js';
 import { deviceVerificationRoutes } from '../device/verification-routes.js';
 import { deviceAuthorizationEndpoint } from '../endpoints/device-authorization.js';
@@ -229,7 +230,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       ttl: config.ttl,
       pendingRequests: services.pendingRequests,
       csrf: services.csrf,
-      pages: authorizationPages,
+      pages: authorizationPages(`${issuer}/account`),
       assurance: { acr: config.acr, requiredForAll: config.mfa.requiredForAll },
       mfa: services.mfa,
       clock,
@@ -248,9 +249,28 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       pages: devicePages,
       clock,
     });
+    await pages.register(accountRoutes, {
+      issuer,
+      config,
+      csrf: services.csrf,
+      guard: services.accountGuard,
+      users: services.users,
+      sessions: services.sessions,
+      knownBrowsers: services.knownBrowsers,
+      rateLimiter: services.rateLimiter,
+      consents: services.consents,
+      clients: services.clients,
+      scopes: services.scopes,
+      grantsStore: services.grantsStore,
+      keys: services.keys,
+      outbound: services.outbound,
+      audit: services.audit,
+      metrics: services.metrics,
+      clock,
+    });
     // The issuer's own address, opened in a browser: a page that says what this is, not a JSON 404.
     const playgroundUrl = services.playground ? `${issuer}/playground` : undefined;
-    pages.get('/', (_request, reply) => sendPage(reply, renderFrontPage({ issuer, playgroundUrl })));
+    pages.get('/', (_request, reply) => sendPage(reply, renderFrontPage({ issuer, playgroundUrl, accountUrl: `${issuer}/account` })));
     // Dev mode, or `playground.enabled`: otherwise /playground does not exist (404) and neither does its client.
     if (services.playground) {
       await pages.register(playgroundRoutes, {

@@ -67,6 +67,7 @@ import { offeredScopes } from '../rules/scope.js';
 import { sessionsStore } from '../storage/sessions-store.js';
 import { consentsStore } from '../storage/consents-store.js';
 import { Sessions } from '../session/sessions.js';
+import { accountGuard, type AccountGuard } from '../account/require-sign-in.js';
 import { KnownBrowsers } from '../session/known-browser.js';
 import type { CsrfOptions } from '../session/csrf.js';
 import { pendingRequests, type PendingRequests } from '../authorize/pending-request.js';
@@ -131,6 +132,11 @@ export interface Services {
   sessions: Sessions;
   /** Device cookies of browsers that signed in before (sign-in throttling allowance). */
   knownBrowsers: KnownBrowsers;
+  /**
+   * The gate of every page under /account: a signed-in, enabled person, and for sensitive
+   * changes a recent sign-in (`account.reauthenticateAfter`). See src/account/require-sign-in.ts.
+   */
+  accountGuard: AccountGuard;
   /** Remembered consent per user and client. */
   consents: ConsentsStore;
   /** The pages' CSRF protection (HMAC key derived from the secret). */
@@ -369,6 +375,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
       secure: config.issuer.startsWith('https:'),
       clock,
     }),
+    accountGuard: accountGuard({ issuer: config.issuer, sessions, users, reauthenticateAfter: config.account.reauthenticateAfter, clock }),
     consents: consentsStore(db),
     csrf: { key: deriveKey(secret, 'csrf'), secure: config.issuer.startsWith('https:') },
     pushedRequests: pushedRequestsStore(db),

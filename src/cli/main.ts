@@ -18,7 +18,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   audit: { run: auditCommand, summary: 'show the security audit trail' },
   janitor: { run: janitorCommand, summary: 'purge expired codes, tokens, sessions and counters' },
   clients: { run: clientsCommand, summary: 'create, list, show, update and delete clients' },
-  users: { run: usersCommand, summary: 'create, list and delete users, set their passwords' },
+  users: { run: usersCommand, summary: 'create, list and delete users, set their passwords, end their sessions, disable them' },
   keys: { run: keysCommand, summary: 'list and rotate the signing keys' },
   registration: { run: registrationCommand, summary: 'initial access tokens for dynamic client registration' },
 };

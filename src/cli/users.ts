@@ -15,6 +15,9 @@ import {
 } from './args.js';
 import { withServices } from './open-services.js';
 import { changePassword } from '../accounts/change-password.js';
+import { disableUser, enableUser } from '../accounts/disable-user.js';
+import { endUserSessions } from '../accounts/end-user-sessions.js';
+import type { Services } from '../app/create-services.js';
 
 /** `tessera users ...`: the people who sign in. Passwords are stored as argon2id only. */
 export const usersCommand = commandGroup('users', {
@@ -26,6 +29,14 @@ export const usersCommand = commandGroup('users', {
     summary: "manage a user's second factors (reset)",
     run: commandGroup('users mfa', { reset: { summary: 'remove every second factor of a user (a lost phone or key)', run: resetMfa } }),
   },
+  sessions: { summary: "list or end a user's browser sessions (sessions list|revoke)", run: (argv, io) => sessionsCommand(argv, io) },
+  disable: { summary: 'stop a user from signing in and end their sessions and tokens', run: disable },
+  enable: { summary: 'let a disabled user sign in again', run: enable },
+});
+
+const sessionsCommand = commandGroup('users sessions', {
+  list: { summary: "list a user's live browser sessions", run: listSessions },
+  revoke: { summary: 'end every browser session of a user, with the tokens that end with them', run: revokeSessions },
 });
 
 const MFA_RESET_HELP = `Usage: tessera users mfa reset <username> [--json]
@@ -110,8 +121,15 @@ async function listUsers(argv: string[], io: CommandIO): Promise<number> {
     if (values.json) io.out(JSON.stringify(users.map(describe)));
     else if (users.length === 0) io.out('no users');
     else {
-      const rows = users.map((u) => [u.username, u.id, stringClaim(u, 'name'), stringClaim(u, 'email'), isoTime(u.createdAt)]);
-      io.out(table(['USERNAME', 'SUB', 'NAME', 'EMAIL', 'CREATED'], rows));
+      const rows = users.map((u) => [
+        u.username,
+        u.id,
+        stringClaim(u, 'name'),
+        stringClaim(u, 'email'),
+        isoTime(u.createdAt),
+        u.disabledAt === null ? '' : 'disabled',
+      ]);
+      io.out(table(['USERNAME', 'SUB', 'NAME', 'EMAIL', 'CREATED', 'STATUS'], rows));
     }
     return 0;
   });
@@ -158,6 +176,114 @@ async function setPassword(argv: string[], io: CommandIO): Promise<number> {
   });
 }
 
+const SESSIONS_LIST_HELP = `Usage: tessera users sessions list <username> [--json]
+
+Lists the user's live browser sessions: browser (User-Agent), address, sign-in time, last seen.
+
+${CONFIG_FLAGS_HELP}`;
+
+async function listSessions(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals: rest } = parseFlags(argv, CONFIG_FLAGS);
+  if (values.help) return help(io, SESSIONS_LIST_HELP);
+  const [username] = positionals(rest, ['username']);
+  return withServices(values.config, io, async (services) => {
+    const user = await existingUser(services, username);
+    const sessions = await services.sessions.listOfUser(user.id);
+    if (values.json)
+      io.out(
+        JSON.stringify(
+          sessions.map((s) => ({
+            sid: s.sid,
+            user_agent: s.userAgent,
+            address: s.address,
+            auth_time: s.authTime,
+            last_seen_at: s.lastSeenAt,
+          })),
+        ),
+      );
+    else if (sessions.length === 0) io.out(`${username} has no live sessions`);
+    else
+      io.out(
+        table(
+          ['SID', 'ADDRESS', 'SIGNED IN', 'LAST SEEN', 'USER AGENT'],
+          sessions.map((s) => [s.sid, s.address ?? '', isoTime(s.authTime), isoTime(s.lastSeenAt), s.userAgent ?? '']),
+        ),
+      );
+    return 0;
+  });
+}
+
+const SESSIONS_REVOKE_HELP = `Usage: tessera users sessions revoke <username> [--json]
+
+Ends every browser session of the user, on every browser: their cookies stop working at once,
+on every instance (no running server needed; it works on the database). The tokens of each
+session end with it, as at logout: the grants made in it, with their refresh and access tokens,
+are revoked, except those with offline_access, which are meant to outlive a session (to revoke
+those too, use users disable, or users set-password).
+
+${CONFIG_FLAGS_HELP}`;
+
+async function revokeSessions(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals: rest } = parseFlags(argv, CONFIG_FLAGS);
+  if (values.help) return help(io, SESSIONS_REVOKE_HELP);
+  const [username] = positionals(rest, ['username']);
+  return withServices(values.config, io, async (services) => {
+    const user = await existingUser(services, username);
+    const ended = await endUserSessions(services, user.id, {}, { actor: 'operator' });
+    io.out(values.json ? JSON.stringify({ username, sessions_ended: ended.length }) : `ended ${ended.length} session(s) of ${username}`);
+    return 0;
+  });
+}
+
+const DISABLE_HELP = `Usage: tessera users disable <username> [--json]
+
+Disables the user: signing in is refused ("This account is disabled"), every browser session
+ends, and every grant is revoked with its refresh and access tokens (offline_access too).
+Userinfo, introspection and the token endpoint refuse the user's tokens while disabled.
+Works on the database: no running server needed. Undo with users enable.
+
+${CONFIG_FLAGS_HELP}`;
+
+async function disable(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals: rest } = parseFlags(argv, CONFIG_FLAGS);
+  if (values.help) return help(io, DISABLE_HELP);
+  const [username] = positionals(rest, ['username']);
+  return withServices(values.config, io, async (services) => {
+    const disabled = await disableUser(services, username);
+    if (!disabled) throw new CommandError(`no user ${username}`);
+    io.out(
+      values.json
+        ? JSON.stringify({ username, disabled: true, sessions_ended: disabled.endedSessions, tokens_revoked: true })
+        : `disabled ${username}; ended ${disabled.endedSessions} session(s) and revoked every grant, refresh and access token`,
+    );
+    return 0;
+  });
+}
+
+const ENABLE_HELP = `Usage: tessera users enable <username> [--json]
+
+Lets a disabled user sign in again. What disabling ended stays ended: the person signs in
+afresh and apps ask again.
+
+${CONFIG_FLAGS_HELP}`;
+
+async function enable(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals: rest } = parseFlags(argv, CONFIG_FLAGS);
+  if (values.help) return help(io, ENABLE_HELP);
+  const [username] = positionals(rest, ['username']);
+  return withServices(values.config, io, async (services) => {
+    if (!(await enableUser(services, username))) throw new CommandError(`no user ${username}`);
+    io.out(values.json ? JSON.stringify({ username, disabled: false }) : `enabled ${username}`);
+    return 0;
+  });
+}
+
+async function existingUser(services: Services, username: string): Promise<User> {
+  const user = await services.users.findByUsername(username);
+  if (!user) throw new CommandError(`no user ${username}`);
+  return user;
+}
+
 async function passwordFrom(values: { password?: string; 'password-stdin'?: boolean }, io: CommandIO): Promise<string> {
   if (values.password !== undefined && values['password-stdin'])
     throw new UsageError('give either --password or --password-stdin, not both');
@@ -173,7 +299,7 @@ function stringClaim(user: User, name: string): string {
 }
 
 function describe(user: User): Record<string, unknown> {
-  return { sub: user.id, username: user.username, claims: user.claims, created_at: user.createdAt };
+  return { sub: user.id, username: user.username, claims: user.claims, created_at: user.createdAt, disabled: user.disabledAt !== null };
 }
 
 function help(io: CommandIO, text: string): number {

@@ -234,6 +234,13 @@ export const defaults = {
      */
     revokeSessionsAndTokens: true,
   },
+  account: {
+    /**
+     * Seconds a sign-in counts as recent on the account page (`/account`): a sensitive change (the password, and the security
+     * settings) made longer after the last sign-in first sends the person to sign in again.
+     */
+    reauthenticateAfter: 300,
+  },
   clientAuthentication: {
     /**
      * Failed client authentications (a wrong secret or assertion) allowed per client and address within `window`, at /token, /introspect

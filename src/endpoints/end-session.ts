@@ -82,7 +82,7 @@ export async function endSessionEndpoint(app: FastifyInstance, options: EndSessi
     verifyCsrf(request, form, csrf);
     // The hidden fields are the original request: every check runs again, nothing is taken on trust.
     const logout = await resolveLogoutRequest(options, form);
-    if (form.logout !== 'yes') return sendPage(reply, renderStillSignedIn());
+    if (form.logout !== 'yes') return sendPage(reply, renderStillSignedIn(`${issuer}/account`));
     const session = await sessions.current(request);
     if (session) await endBrowserSession(options, reply, session, backchannel);
     return finish(reply, logout);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { UserDirectory } from '../accounts/user-directory.js';
+import type { User } from '../accounts/user.js';
 import type { ClientAuthenticator } from '../client-auth/authenticate-client.js';
 import { isPublicClient, type Client } from '../clients/client.js';
 import { ASSERTION_ALGORITHMS } from '../jose/algorithms.js';
@@ -41,7 +42,10 @@ export async function introspectEndpoint(app: FastifyInstance, options: Introspe
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     // §2.2: anything inactive or not visible is {"active": false} and nothing more.
     if (!found || !visibleTo(found, client)) return { active: false };
-    return describe(options, found);
+    const user = await userOf(options.users, found);
+    // A token of a disabled or deleted end-user is inactive, whatever its own state.
+    if (user === null) return { active: false };
+    return describe(found, options.issuer, user?.username);
   });
 }
 
@@ -52,16 +56,24 @@ function visibleTo(found: FoundToken, client: Client): boolean {
   return Array.isArray(aud) ? aud.includes(client.clientId) : aud === client.clientId;
 }
 
+/** The token's end-user; undefined for a token without one (client_credentials), null when they are gone or disabled. */
+async function userOf(users: Pick<UserDirectory, 'findById'>, found: FoundToken): Promise<User | null | undefined> {
+  const userId = found.type === 'access_token' ? found.info.userId : found.record.userId;
+  if (!userId) return undefined;
+  const user = await users.findById(userId);
+  return user && user.disabledAt === null ? user : null;
+}
+
 /** §2.2: the members of an active token's description. */
-async function describe(options: IntrospectOptions, found: FoundToken): Promise<Record<string, unknown>> {
-  const iss = options.issuer;
+function describe(found: FoundToken, iss: string, username: string | undefined): Record<string, unknown> {
+  const named = username === undefined ? {} : { username };
   if (found.type === 'access_token') {
     const { info } = found;
     return {
       active: true,
       ...(info.scope ? { scope: info.scope } : {}),
       client_id: info.clientId,
-      ...(await username(options.users, info.userId)),
+      ...named,
       // RFC 9449 §6.2: a DPoP-bound token says so, with the key's thumbprint in cnf.
       token_type: info.dpopJkt ? 'DPoP' : 'Bearer',
       ...(info.dpopJkt ? { cnf: { jkt: info.dpopJkt } } : {}),
@@ -78,7 +90,7 @@ async function describe(options: IntrospectOptions, found: FoundToken): Promise<
     active: true,
     ...(record.scope ? { scope: record.scope } : {}),
     client_id: record.clientId,
-    ...(await username(options.users, record.userId)),
+    ...named,
     token_type: 'refresh_token',
     ...(record.dpopJkt ? { cnf: { jkt: record.dpopJkt } } : {}),
     exp: record.expiresAt,
@@ -86,10 +98,4 @@ async function describe(options: IntrospectOptions, found: FoundToken): Promise<
     sub: record.userId,
     iss,
   };
-}
-
-async function username(users: Pick<UserDirectory, 'findById'>, userId: string | undefined): Promise<{ username?: string }> {
-  if (!userId) return {};
-  const user = await users.findById(userId);
-  return user ? { username: user.username } : {};
 }

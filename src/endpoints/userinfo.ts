@@ -76,6 +76,7 @@ export async function userinfoEndpoint(
     if (!scopes.includes('openid')) throw new InsufficientScope('the access token lacks the openid scope', 'openid');
     const user = await users.findById(info.userId);
     if (!user) throw new InvalidToken('the end-user of this access token no longer exists');
+    if (user.disabledAt !== null) throw new InvalidToken('the end-user of this access token is disabled');
     // RFC 9449 §8.2: a fresh nonce with the answer, when nonces are required.
     if (proof && dpop?.requireNonce) reply.header('dpop-nonce', dpop.nonces.current());
     // §5.3.2: sub always; the claims of granted scopes (§5.4) and of the claims request (§5.5).

@@ -57,6 +57,7 @@ export async function issueUserTokens(deps: UserTokensDeps, request: UserTokensR
   const scopes = scope.split(' ').filter(Boolean);
   const user = await deps.users.findById(request.userId);
   if (!user) throw new InvalidGrant('the end-user of this authorization no longer exists', `user ${request.userId} not found`);
+  if (user.disabledAt !== null) throw new InvalidGrant('the end-user of this authorization is disabled', `user ${request.userId} disabled`);
   const claimsRequest = request.claims ?? undefined;
   const userinfoClaims = userinfoClaimNames(claimsRequest);
   const amr = request.amr && request.amr.length > 0 ? request.amr : undefined;

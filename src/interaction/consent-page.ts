@@ -14,6 +14,8 @@ export interface ConsentPageOptions {
   /** Claims asked for one by one beyond the scopes (OIDC Core §5.5): each is listed too. */
   claims?: { name: string; description: string }[];
   username: string;
+  /** The account page, where the person can later take this access back. */
+  accountUrl?: string;
 }
 
 /** Links are shown only for http(s) URLs, so registered metadata cannot inject javascript: links. */
@@ -45,7 +47,9 @@ export function renderConsentPage(options: ConsentPageOptions): SafeHtml {
 <h1><span class="client-name">${name}</span> wants access to your account</h1></div>
 <p class="muted">If you allow it, this app will be able to:</p>
 <ul class="scopes">${scopes}${claims}</ul>
-<p class="muted">Signed in as <strong>${options.username}</strong>.</p>
+<p class="muted">Signed in as <strong>${options.username}</strong>.${
+      options.accountUrl && html` You can remove this access later on <a href="${options.accountUrl}/applications">your account page</a>.`
+    }</p>
 ${links.length > 0 && html`<div class="links">${links}</div>`}
 <form method="post" action="${options.action}" class="consent-form">
 ${csrfField(options.csrf)}<input type="hidden" name="interaction" value="${options.interaction}">

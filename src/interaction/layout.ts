@@ -35,6 +35,15 @@ ul.scopes li{padding:10px 0 10px 26px;border-top:1px solid var(--line);position:
 ul.scopes li:before{content:"\\2713";position:absolute;left:4px;color:var(--accent)}
 .links{font-size:.85rem;margin-top:14px}.links a{color:var(--accent);margin-right:12px}
 code{font-size:.85rem;word-break:break-all}
+a:focus-visible{outline:3px solid color-mix(in srgb,var(--accent) 35%,transparent);outline-offset:2px;border-radius:3px}
+.notice{background:color-mix(in srgb,var(--accent) 12%,transparent);border-radius:9px;padding:10px 12px;font-size:.93rem}
+dl.facts{display:grid;grid-template-columns:auto 1fr;gap:4px 14px;margin:14px 0}dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
+ul.menu,ul.items{list-style:none;padding:0;margin:14px 0}
+ul.menu li,ul.items>li{padding:12px 0;border-top:1px solid var(--line)}
+ul.menu a{font-weight:600;color:var(--accent);display:block}ul.menu span{display:block}
+ul.items .scopes li{padding:4px 0 4px 26px}
+.badge{font-size:.75rem;font-weight:600;border:1px solid var(--accent);color:var(--accent);border-radius:99px;padding:1px 8px}
+form.inline button{width:auto;margin-top:8px;padding:6px 12px}
 `;
 
 /** CSP hash of the stylesheet: pages carry no inline style or script that is not listed. */

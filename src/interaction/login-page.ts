@@ -15,6 +15,8 @@ export interface LoginPageOptions {
   error?: string;
   /** The "Sign in with a passkey" form, when passkeys are on (src/passkeys/passkey-fragments.ts). */
   passkey?: SafeHtml;
+  /** Why the person is asked to sign in (again), when there is more to say than the title. */
+  notice?: string;
 }
 
 /**
@@ -24,12 +26,13 @@ export interface LoginPageOptions {
 export function renderLoginPage(options: LoginPageOptions): SafeHtml {
   const forApp = options.clientName && html`<p class="muted">to continue to <strong>${options.clientName}</strong></p>`;
   const error = options.error && html`<div class="alert" role="alert">${options.error}</div>`;
+  const notice = options.notice && html`<p class="notice" role="status">${options.notice}</p>`;
   const returnTo = options.returnTo && html`<input type="hidden" name="return_to" value="${options.returnTo}">`;
   // The username field, or the password field once the username is known.
   const autofocus = html` autofocus`;
   return renderPage({
     title: 'Sign in',
-    body: html`<div class="brand">Tessera</div><h1>Sign in</h1>${forApp}${error}
+    body: html`<div class="brand">Tessera</div><h1>Sign in</h1>${forApp}${notice}${error}
 <form method="post" action="${options.action}" class="login-form">
 ${csrfField(options.csrf)}${returnTo}
 <label for="login">Username</label>
@@ -43,10 +46,11 @@ ${csrfField(options.csrf)}${returnTo}
 }
 
 /** After a sign-in that has no app to go back to. */
-export function renderSignedInPage(username: string): SafeHtml {
+export function renderSignedInPage(username: string, accountUrl: string): SafeHtml {
   return renderPage({
     title: 'Signed in',
     body: html`<div class="brand">Tessera</div><h1>You are signed in</h1>
-<p>Signed in as <strong>${username}</strong>. You can close this window.</p>`,
+<p>Signed in as <strong>${username}</strong>. You can close this window.</p>
+<p class="links"><a href="${accountUrl}">Manage your account</a></p>`,
   });
 }

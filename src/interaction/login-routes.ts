@@ -40,7 +40,7 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
   const show = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    fields: { returnTo?: string; loginHint?: string; error?: string },
+    fields: { returnTo?: string; loginHint?: string; error?: string; notice?: string },
     status = 200,
   ) => {
     const csrfValue = csrfToken(request, reply, csrf);
@@ -72,7 +72,9 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
   app.get('/login', async (request, reply) => {
     const query = singleParams(request.query, 'query');
     const returnTo = checkedReturnTo(query.return_to);
-    return show(request, reply, { returnTo, loginHint: query.login_hint });
+    // The account page asks for a recent sign-in before a sensitive change (account/require-sign-in.ts).
+    const notice = query.reauth === '1' ? 'For your security, enter your password again to continue.' : undefined;
+    return show(request, reply, { returnTo, loginHint: query.login_hint, notice });
   });
 
   app.post('/login', async (request, reply) => {
@@ -102,6 +104,13 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
           429,
         );
       }
+      if (result.failure === 'disabled')
+        return show(
+          request,
+          reply,
+          { returnTo, loginHint: username, error: 'This account is disabled. Ask the administrator of this service to enable it.' },
+          403,
+        );
       return show(request, reply, { returnTo, loginHint: username, error: 'That username and password do not match. Please try again.' });
     }
 
@@ -115,7 +124,7 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
     options.knownBrowsers.remember(reply, username);
     // A redirect after a POST is 303, so the browser follows it with GET (RFC 9110 §15.4.4).
     if (returnTo) return reply.status(303).header('location', `${issuer}${returnTo}`).header('cache-control', 'no-store').send();
-    return sendPage(reply, renderSignedInPage(result.user.username));
+    return sendPage(reply, renderSignedInPage(result.user.username, `${issuer}/account`));
   });
 
   if (options.passkeys) {
@@ -134,11 +143,21 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
       }
       const user = await options.users.findById(signedIn.userId);
       if (!user) return show(request, reply, { returnTo, error: 'This passkey belongs to no account.' }, 400);
+      // Disabled by the operator (tessera users disable): a passkey does not let them in either.
+      if (user.disabledAt !== null) {
+        await options.audit.record({ type: 'signin.failure', userId: user.id, address: request.ip, detail: { reason: 'disabled' } });
+        return show(
+          request,
+          reply,
+          { returnTo, error: 'This account is disabled. Ask the administrator of this service to enable it.' },
+          403,
+        );
+      }
       await options.sessions.signIn(request, reply, user.id, { methods: signedIn.methods });
       options.knownBrowsers.remember(reply, user.username);
       await options.audit.record({ type: 'signin.success', userId: user.id, address: request.ip, detail: { method: 'passkey' } });
       if (returnTo) return reply.status(303).header('location', `${issuer}${returnTo}`).header('cache-control', 'no-store').send();
-      return sendPage(reply, renderSignedInPage(user.username));
+      return sendPage(reply, renderSignedInPage(user.username, `${issuer}/account`));
     });
   }
 }

@@ -44,10 +44,11 @@ export function renderSignedOut(): SafeHtml {
 }
 
 /** The page after the person chose to stay signed in. */
-export function renderStillSignedIn(): SafeHtml {
+export function renderStillSignedIn(accountUrl?: string): SafeHtml {
   return renderPage({
     title: 'Still signed in',
     body: html`<div class="brand">Tessera</div><h1 id="still-signed-in">You are still signed in</h1>
-<p class="muted">Nothing was changed. You can close this window.</p>`,
+<p class="muted">Nothing was changed. You can close this window.</p>
+${accountUrl && html`<p class="links"><a href="${accountUrl}">Manage your account</a></p>`}`,
   });
 }

@@ -162,7 +162,7 @@ export async function secondFactorRoutes(app: FastifyInstance, options: SecondFa
       detail: { second_factor: result.value },
     });
     if (returnTo) return reply.status(303).header('location', `${issuer}${returnTo}`).header('cache-control', 'no-store').send();
-    return sendPage(reply, renderSignedInPage(who.username));
+    return sendPage(reply, renderSignedInPage(who.username, `${issuer}/account`));
   });
 
   if (options.passkeys) {
@@ -196,7 +196,7 @@ export async function secondFactorRoutes(app: FastifyInstance, options: SecondFa
       if (!who.stepUp) options.knownBrowsers.remember(reply, who.username);
       await options.audit.record({ type: 'signin.success', userId: who.userId, address: request.ip, detail: { second_factor: 'passkey' } });
       if (returnTo) return reply.status(303).header('location', `${issuer}${returnTo}`).header('cache-control', 'no-store').send();
-      return sendPage(reply, renderSignedInPage(who.username));
+      return sendPage(reply, renderSignedInPage(who.username, `${issuer}/account`));
     });
   }
 }

@@ -5,7 +5,7 @@ import type { Config } from '../config/load-config.js';
 import type { ProviderMetrics } from '../metrics/provider-metrics.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 
-export type SignInResult = { user: User } | { failure: 'invalid' | 'throttled'; retryAfter: number };
+export type SignInResult = { user: User } | { failure: 'invalid' | 'throttled' | 'disabled'; retryAfter: number };
 
 export interface SignInDeps {
   config: Pick<Config, 'signIn'>;
@@ -48,6 +48,12 @@ export async function signIn(deps: SignInDeps, attempt: SignInAttempt): Promise<
     async () => (await deps.users.authenticate(attempt.username, attempt.password)) ?? 'invalid',
   );
   if ('failure' in result) return { failure: result.failure, retryAfter: result.retryAfter };
+  // Disabled by the operator: said only to whoever knows the password, so guessing learns nothing.
+  if (result.value.disabledAt !== null) {
+    deps.metrics.signInFailed('disabled');
+    await deps.audit.record({ type: 'signin.failure', userId: result.value.id, address: attempt.address, detail: { reason: 'disabled' } });
+    return { failure: 'disabled', retryAfter: 0 };
+  }
   await deps.audit.record({ type: 'signin.success', userId: result.value.id, address: attempt.address });
   return { user: result.value };
 }

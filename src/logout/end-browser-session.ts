@@ -3,6 +3,7 @@ import type { Session, Sessions } from '../session/sessions.js';
 import type { GrantsStore } from '../storage/ports.js';
 import type { Clock } from '../util/clock.js';
 import type { BackchannelLogout } from './backchannel-logout.js';
+import { revokeSessionGrants } from './revoke-session-grants.js';
 
 export interface EndBrowserSessionDeps {
   sessions: Pick<Sessions, 'end' | 'clearCookie'>;
@@ -23,11 +24,6 @@ export async function endBrowserSession(
 ): Promise<void> {
   await deps.sessions.end(session.sid);
   deps.sessions.clearCookie(reply);
-  const now = deps.clock.nowSeconds();
-  for (const grant of await deps.grantsStore.findBySid(session.sid)) {
-    // Tokens of the session die with it; offline_access was asked for precisely to outlive it (OIDC Core §11).
-    if (grant.revokedAt !== null || grant.scope.split(' ').includes('offline_access')) continue;
-    await deps.grantsStore.revoke(grant.id, now);
-  }
+  await revokeSessionGrants(deps.grantsStore, session.sid, deps.clock.nowSeconds());
   backchannel.notify({ sid: session.sid, userId: session.userId });
 }

@@ -39,6 +39,24 @@ export interface Session {
   signInId: string;
 }
 
+/** A session as its owner sees it on the account page. */
+export interface SessionSummary {
+  sid: string;
+  /** The browser's User-Agent at the last sign-in; null when unknown (sessions from before it was recorded). */
+  userAgent: string | null;
+  /** The client address at the last sign-in, as the server's trustProxy setting reads it. */
+  address: string | null;
+  createdAt: number;
+  authTime: number;
+  /** When it was last used (to the minute), or the sign-in time when unknown. */
+  lastSeenAt: number;
+}
+
+/** Seconds between two writes of a session's `last_seen_at`. */
+const LAST_SEEN_RESOLUTION = 60;
+/** Longest User-Agent kept (they are shown, not parsed for decisions). */
+const MAX_USER_AGENT = 400;
+
 export interface SessionsOptions {
   store: SessionsStore;
   /** Session lifetime in seconds (config.ttl.session). */
@@ -74,7 +92,15 @@ export class Sessions {
     const record = cookie ? await this.options.store.findLive(hashToken(cookie), this.options.clock.nowSeconds()) : undefined;
     const session = record ? toSession(record) : undefined;
     this.cache.set(request, session ?? null);
+    if (record) await this.touch(record);
     return session;
+  }
+
+  /** Notes the session in use, at most once a minute (the account page's "last seen"). */
+  private async touch(record: SessionRecord): Promise<void> {
+    const now = this.options.clock.nowSeconds();
+    if (record.lastSeenAt !== null && record.lastSeenAt > now - LAST_SEEN_RESOLUTION) return;
+    await this.options.store.touch(record.sid, now, now - LAST_SEEN_RESOLUTION);
   }
 
   /**
@@ -97,6 +123,10 @@ export class Sessions {
       acr: acrOf(methods, this.options.acr),
       methods,
       expiresAt: now + this.options.ttl,
+      userAgent: request.headers['user-agent']?.slice(0, MAX_USER_AGENT) ?? null,
+      // request.ip follows Fastify's trustProxy, which build-app.ts sets from config.trustProxy.
+      address: request.ip || null,
+      lastSeenAt: now,
     };
     let session: Session;
     if (previous && previous.userId === userId) {
@@ -118,9 +148,27 @@ export class Sessions {
     await this.options.store.end(sid, this.options.clock.nowSeconds());
   }
 
-  /** Ends every session of the user, on every browser (a password change); returns their sids. */
-  endAllOfUser(userId: string): Promise<string[]> {
-    return this.options.store.endAllOfUser(userId, this.options.clock.nowSeconds());
+  /** Ends every session of the user, on every browser but `exceptSid`'s if given (a password change); returns their sids. */
+  endAllOfUser(userId: string, exceptSid?: string): Promise<string[]> {
+    return this.options.store.endAllOfUser(userId, this.options.clock.nowSeconds(), exceptSid);
+  }
+
+  /** Ends one session, only if it is live and is `userId`'s (a form names it by sid: never trust that alone). */
+  endOfUser(sid: string, userId: string): Promise<boolean> {
+    return this.options.store.endOfUser(sid, userId, this.options.clock.nowSeconds());
+  }
+
+  /** The user's live sessions, most recently used first. */
+  async listOfUser(userId: string): Promise<SessionSummary[]> {
+    const records = await this.options.store.listLiveOfUser(userId, this.options.clock.nowSeconds());
+    return records.map((r) => ({
+      sid: r.sid,
+      userAgent: r.userAgent,
+      address: r.address,
+      createdAt: r.createdAt,
+      authTime: r.authTime,
+      lastSeenAt: r.lastSeenAt ?? r.authTime,
+    }));
   }
 
   /** Removes the session cookie from the browser. */

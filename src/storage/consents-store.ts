@@ -29,5 +29,21 @@ export function consentsStore(db: Db): ConsentsStore {
     async forget(userId, clientId) {
       await db.deleteFrom('consents').where('user_id', '=', userId).where('client_id', '=', clientId).execute();
     },
+    async listOfUser(userId) {
+      const rows = await db
+        .selectFrom('consents')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at')
+        .orderBy('client_id')
+        .execute();
+      return rows.map((row) => ({
+        clientId: row.client_id,
+        scopes: words(row.scope),
+        claims: words(row.claims),
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+      }));
+    },
   };
 }

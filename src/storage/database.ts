@@ -9,6 +9,7 @@ import * as consentedClaims from './migrations/003-consented-claims.js';
 import * as pushedAuthorizationRequests from './migrations/007-pushed-authorization-requests.js';
 import * as dpopKeyBinding from './migrations/008-dpop-key-binding.js';
 import * as authenticationMethods from './migrations/005-authentication-methods.js';
+import * as accountPage from './migrations/006-account-page.js';
 
 export type Db = Kysely<Database>;
 
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '007-pushed-authorization-requests': pushedAuthorizationRequests,
   '008-dpop-key-binding': dpopKeyBinding,
   '005-authentication-methods': authenticationMethods,
+  '006-account-page': accountPage,
 };
 
 export interface DatabaseOptions {

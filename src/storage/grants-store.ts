@@ -38,6 +38,26 @@ export function grantsStore(db: Db): GrantsStore {
         await trx.updateTable('grants').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
       });
     },
+    async revokeAllOfUserAndClient(userId, clientId, now) {
+      return db.transaction().execute(async (trx) => {
+        const grantsOfPair = trx.selectFrom('grants').select('id').where('user_id', '=', userId).where('client_id', '=', clientId);
+        for (const table of ['refresh_tokens', 'access_tokens'] as const)
+          await trx
+            .updateTable(table)
+            .set({ revoked_at: now })
+            .where('grant_id', 'in', grantsOfPair)
+            .where('revoked_at', 'is', null)
+            .execute();
+        const result = await trx
+          .updateTable('grants')
+          .set({ revoked_at: now })
+          .where('user_id', '=', userId)
+          .where('client_id', '=', clientId)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows);
+      });
+    },
     async findBySid(sid) {
       const rows = await db.selectFrom('grants').selectAll().where('sid', '=', sid).execute();
       return rows.map(toGrantRecord);

@@ -152,6 +152,12 @@ export interface SessionRecord {
   endedAt: number | null;
   /** Each authentication method (RFC 8176 amr value) of the sign-in, and when it was last used. */
   methods: AuthenticationMethods;
+  /** The browser's User-Agent at the last sign-in; null when unknown. */
+  userAgent: string | null;
+  /** The client address at the last sign-in (as trustProxy reads it); null when unknown. */
+  address: string | null;
+  /** When the session was last used (updated at most once a minute); null when unknown. */
+  lastSeenAt: number | null;
 }
 
 /** RFC 8176 method (`pwd`, `otp`, `hwk`, `swk`, `user`) → epoch seconds it was last used. */
@@ -220,6 +226,8 @@ export interface UsersStore {
   insert(user: UserWithHash, now: number): Promise<void>;
   updateClaims(id: string, claims: Record<string, unknown>, now: number): Promise<void>;
   setPasswordHash(id: string, passwordHash: string, now: number): Promise<boolean>;
+  /** Disables the user at `disabledAt`, or enables them again (null). False when there is no such user. */
+  setDisabled(id: string, disabledAt: number | null, now: number): Promise<boolean>;
   delete(id: string): Promise<boolean>;
 }
 
@@ -232,6 +240,8 @@ export interface GrantsStore {
   findBySid(sid: string): Promise<GrantRecord[]>;
   /** Marks every grant of the user revoked, with their refresh and access tokens, in one transaction (a password change). */
   revokeAllOfUser(userId: string, now: number): Promise<void>;
+  /** Marks every grant of the user to one client revoked, with their refresh and access tokens, in one transaction. Returns how many. */
+  revokeAllOfUserAndClient(userId: string, clientId: string, now: number): Promise<number>;
 }
 
 /** Authorization codes, stored by hash. */
@@ -314,10 +324,19 @@ export interface SessionsStore {
   findLive(idHash: string, now: number): Promise<SessionRecord | undefined>;
   findBySid(sid: string): Promise<SessionRecord | undefined>;
   /** A fresh sign-in by the same user: new cookie hash, new auth_time, same sid. */
-  reauthenticate(sid: string, update: Pick<SessionRecord, 'idHash' | 'authTime' | 'amr' | 'acr' | 'expiresAt' | 'methods'>): Promise<void>;
+  reauthenticate(
+    sid: string,
+    update: Pick<SessionRecord, 'idHash' | 'authTime' | 'amr' | 'acr' | 'expiresAt' | 'methods' | 'userAgent' | 'address' | 'lastSeenAt'>,
+  ): Promise<void>;
   end(sid: string, now: number): Promise<void>;
-  /** Ends every live session of the user (a password change); returns their sids. */
-  endAllOfUser(userId: string, now: number): Promise<string[]>;
+  /** Ends the session only if it is live and belongs to `userId` (the account page); false otherwise. */
+  endOfUser(sid: string, userId: string, now: number): Promise<boolean>;
+  /** Ends every live session of the user, but the one `exceptSid` names if given (a password change); returns their sids. */
+  endAllOfUser(userId: string, now: number, exceptSid?: string): Promise<string[]>;
+  /** The user's live sessions (not ended, not expired), most recently used first. */
+  listLiveOfUser(userId: string, now: number): Promise<SessionRecord[]>;
+  /** Records that the session was used at `now`, if it was last seen before `staleBefore` (one write a minute at most). */
+  touch(sid: string, now: number, staleBefore: number): Promise<void>;
   /** The clients that received a code in the session (AuthorizationCodesStore.issue records them). */
   clientsOf(sid: string): Promise<string[]>;
 }
@@ -335,6 +354,16 @@ export interface ConsentsStore {
   /** Adds `consent` to what the user has allowed the client (union with earlier consent). */
   remember(userId: string, clientId: string, consent: RememberedConsent, now: number): Promise<void>;
   forget(userId: string, clientId: string): Promise<void>;
+  /** Every client the user has allowed something, oldest first (the account page). */
+  listOfUser(userId: string): Promise<ConsentOfUser[]>;
+}
+
+/** One remembered consent, as the account page lists it. */
+export interface ConsentOfUser extends RememberedConsent {
+  clientId: string;
+  /** When the user first allowed the client, and last allowed it more. */
+  createdAt: number;
+  updatedAt: number;
 }
 
 /** Everything issued to one client, for when the client goes away (RFC 7592 §2.3). */

@@ -50,6 +50,8 @@ export interface UserRow {
   claims: string;
   created_at: number;
   updated_at: number;
+  /** Set while the operator has disabled the user (`tessera users disable`); migration 006. */
+  disabled_at: number | null;
 }
 
 export interface SigningKeyRow {
@@ -78,6 +80,12 @@ export interface SessionRow {
   ended_at: number | null;
   /** JSON object: RFC 8176 method → epoch seconds it was last used in this sign-in (migration 005). */
   methods: string | null;
+  /** The browser's User-Agent at sign-in (migration 006; null before). */
+  user_agent: string | null;
+  /** The client address at sign-in, as the server's trustProxy setting reads it (migration 006). */
+  address: string | null;
+  /** When the session was last used, to the minute (migration 006). */
+  last_seen_at: number | null;
 }
 
 export interface SessionClientRow {

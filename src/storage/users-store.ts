@@ -27,6 +27,7 @@ export function usersStore(db: Db): UsersStore {
           claims: JSON.stringify(user.claims),
           created_at: now,
           updated_at: now,
+          disabled_at: user.disabledAt,
         })
         .execute();
     },
@@ -45,6 +46,14 @@ export function usersStore(db: Db): UsersStore {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
+    async setDisabled(id, disabledAt, now) {
+      const result = await db
+        .updateTable('users')
+        .set({ disabled_at: disabledAt, updated_at: now })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
     async delete(id) {
       const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
@@ -53,5 +62,11 @@ export function usersStore(db: Db): UsersStore {
 }
 
 function toUser(row: UserRow): User {
-  return { id: row.id, username: row.username, claims: JSON.parse(row.claims) as Record<string, unknown>, createdAt: row.created_at };
+  return {
+    id: row.id,
+    username: row.username,
+    claims: JSON.parse(row.claims) as Record<string, unknown>,
+    createdAt: row.created_at,
+    disabledAt: row.disabled_at,
+  };
 }

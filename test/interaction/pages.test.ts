@@ -9,6 +9,13 @@ import { renderErrorPage } from '../../src/interaction/error-page.js';
 import { FORM_POST_SCRIPT_HASH, renderFormPost } from '../../src/interaction/form-post-page.js';
 import { escapeHtml, type SafeHtml } from '../../src/interaction/html.js';
 import { renderLoginPage, renderSignedInPage } from '../../src/interaction/login-page.js';
+import {
+  renderAccountHome,
+  renderApplicationsPage,
+  renderPasswordChanged,
+  renderPasswordPage,
+  renderSessionsPage,
+} from '../../src/interaction/account-pages.js';
 import { renderLogoutConfirmation, renderSignedOut, renderStillSignedIn } from '../../src/interaction/logout-pages.js';
 import { InvalidRequest } from '../../src/protocol/oauth-errors.js';
 import { DATABASES } from '../support/databases.js';
@@ -22,6 +29,15 @@ const client = {
   client_name: `name${EVIL}`,
   logo_uri: `https://logo.example/${EVIL}`,
   client_uri: `https://app.example/?a=1&b=${EVIL}`,
+};
+
+const accountUrls = {
+  home: `https://op.example/account?${EVIL}`,
+  password: EVIL,
+  sessions: EVIL,
+  applications: EVIL,
+  security: EVIL,
+  signOut: EVIL,
 };
 
 /** Every page, with the hostile value in every field a request or a stored record can fill. */
@@ -38,7 +54,35 @@ const PAGES: [string, () => SafeHtml][] = [
         error: EVIL,
       }),
   ],
-  ['signed in', () => renderSignedInPage(EVIL)],
+  ['signed in', () => renderSignedInPage(EVIL, 'https://id.example/account')],
+  ['account', () => renderAccountHome({ urls: accountUrls, username: EVIL, claims: { name: EVIL, email: EVIL } })],
+  ['account password', () => renderPasswordPage({ urls: accountUrls, csrf: EVIL, username: EVIL, error: EVIL })],
+  ['account password changed', () => renderPasswordChanged(accountUrls, 2)],
+  [
+    'account sessions',
+    () =>
+      renderSessionsPage({
+        urls: accountUrls,
+        csrf: EVIL,
+        notice: EVIL,
+        sessions: [
+          { sid: EVIL, userAgent: EVIL, address: EVIL, authTime: 1, lastSeenAt: 2, current: false },
+          { sid: `${EVIL}2`, userAgent: null, address: null, authTime: 1, lastSeenAt: 2, current: true },
+        ],
+      }),
+  ],
+  [
+    'account applications',
+    () =>
+      renderApplicationsPage({
+        urls: accountUrls,
+        csrf: EVIL,
+        notice: EVIL,
+        applications: [
+          { clientId: EVIL, name: EVIL, scopes: [{ name: EVIL, description: EVIL }], claims: [EVIL], createdAt: 1, updatedAt: 2 },
+        ],
+      }),
+  ],
   [
     'consent',
     () =>

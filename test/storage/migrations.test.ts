@@ -308,3 +308,35 @@ for (const kind of DATABASES) {
     });
   });
 }
+
+/** Migration 006: sessions and users of 003 are kept; what was not recorded then reads as unknown, users as enabled. */
+for (const kind of DATABASES) {
+  describe(`migration 006, account page (${kind})`, () => {
+    let database: TestDatabase;
+    let db: Db;
+    before(async () => {
+      database = await createTestDatabase(kind);
+      db = openDatabase(database.url, { schema: database.schema });
+      await migrate(db, { upTo: '005-authentication-methods' });
+      await sql`insert into users (id, username, password_hash, claims, created_at, updated_at) values ('u', 'ada', 'h', '{}', 1, 1)`.execute(
+        db,
+      );
+      await sql`insert into sessions (id_hash, sid, user_id, auth_time, created_at, expires_at) values ('h', 's', 'u', 1, 1, 99)`.execute(
+        db,
+      );
+      assert.deepEqual(await migrate(db, { upTo: '006-account-page' }), ['006-account-page']);
+    });
+    after(async () => {
+      await db.destroy();
+      await database.drop();
+    });
+
+    it('keeps the rows: sessions without browser, address or last use, users enabled', async () => {
+      const session = await db.selectFrom('sessions').select(['sid', 'user_agent', 'address', 'last_seen_at']).executeTakeFirst();
+      assert.deepEqual(session, { sid: 's', user_agent: null, address: null, last_seen_at: null });
+      const user = await db.selectFrom('users').select(['id', 'disabled_at']).executeTakeFirst();
+      assert.deepEqual(user, { id: 'u', disabled_at: null });
+      assert.deepEqual(await migrate(db, { upTo: '006-account-page' }), []);
+    });
+  });
+}

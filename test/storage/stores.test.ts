@@ -107,7 +107,14 @@ for (const kind of DATABASES) {
       it('inserts, finds by id and username, updates claims and password, deletes', async () => {
         const store = usersStore(db);
         await store.insert(
-          { id: 'u1', username: 'ada', claims: { name: 'Ada', address: { country: 'UK' } }, createdAt: 10, passwordHash: 'h1' },
+          {
+            id: 'u1',
+            username: 'ada',
+            claims: { name: 'Ada', address: { country: 'UK' } },
+            createdAt: 10,
+            passwordHash: 'h1',
+            disabledAt: null,
+          },
           10,
         );
         assert.deepEqual(await store.findById('u1'), {
@@ -115,6 +122,7 @@ for (const kind of DATABASES) {
           username: 'ada',
           claims: { name: 'Ada', address: { country: 'UK' } },
           createdAt: 10,
+          disabledAt: null,
         });
         assert.equal((await store.findByUsername('ada'))?.passwordHash, 'h1');
         assert.equal(await store.findByUsername('ADA'), undefined, 'usernames are exact');
@@ -123,8 +131,13 @@ for (const kind of DATABASES) {
         assert.equal(await store.setPasswordHash('u1', 'h2', 30), true);
         assert.equal(await store.setPasswordHash('nobody', 'h2', 30), false);
         assert.equal((await store.findByUsername('ada'))?.passwordHash, 'h2');
+        assert.equal(await store.setDisabled('u1', 25, 30), true);
+        assert.equal((await store.findById('u1'))?.disabledAt, 25);
+        assert.equal(await store.setDisabled('u1', null, 31), true);
+        assert.equal((await store.findByUsername('ada'))?.disabledAt, null);
+        assert.equal(await store.setDisabled('nobody', 25, 30), false);
         await assert.rejects(
-          store.insert({ id: 'u2', username: 'ada', claims: {}, createdAt: 10, passwordHash: 'h' }, 10),
+          store.insert({ id: 'u2', username: 'ada', claims: {}, createdAt: 10, passwordHash: 'h', disabledAt: null }, 10),
           'usernames are unique',
         );
         assert.deepEqual(
