@@ -97,6 +97,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     clientAuth: services.clientAuth,
     tokenSources: services.tokenSources,
     users: services.users,
+    subjects: services.subjects,
   });
   await app.register(revokeEndpoint, {
     issuer,
@@ -134,6 +135,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       metadata,
       keys: services.keys,
       clients: services.clients,
+      subjects: services.subjects,
       sessions: services.sessions,
       grantsStore: services.grantsStore,
       csrf: services.csrf,
@@ -160,6 +162,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       resourcePolicy: config.accessTokens,
       keys: services.keys,
       clients: services.clients,
+      subjects: services.subjects,
+      pairwiseSubjects: config.subjects.pairwise,
       users: services.users,
       sessions: services.sessions,
       consents: services.consents,

@@ -37,6 +37,8 @@ export interface AuthorizationPages {
 export interface AuthorizationRoutesOptions extends ValidationDeps, ContinueAuthorizationDeps, AnswerConsentDeps {
   metadata: ProviderMetadata;
   clients: Pick<ClientRegistry, 'find'>;
+  /** Whether pairwise subject identifiers are offered (config subjects.pairwise). */
+  pairwiseSubjects: boolean;
   sessions: Pick<Sessions, 'current'>;
   consents: Pick<ConsentsStore, 'find' | 'remember'>;
   pendingRequests: PendingRequests;
@@ -57,7 +59,8 @@ export async function authorizationRoutes(app: FastifyInstance, options: Authori
   metadata.set('response_types_supported', ['code']);
   metadata.set('response_modes_supported', RESPONSE_MODES);
   metadata.set('code_challenge_methods_supported', options.pkce.allowPlain ? ['S256', 'plain'] : ['S256']);
-  metadata.set('subject_types_supported', ['public']);
+  // OIDC Discovery §3: pairwise listed only when clients may register it (OIDC Core §8).
+  metadata.set('subject_types_supported', options.pairwiseSubjects ? ['public', 'pairwise'] : ['public']);
   metadata.set('prompt_values_supported', PROMPT_VALUES);
   metadata.set('claims_parameter_supported', true);
   metadata.set('request_parameter_supported', false);

@@ -1,3 +1,4 @@
+import type { SubjectIdentifiers } from '../accounts/subject-for-client.js';
 import type { UserDirectory } from '../accounts/user-directory.js';
 import type { Client, ClientMetadata } from '../clients/client.js';
 import { ConsentRequired, LoginRequired } from '../protocol/oauth-errors.js';
@@ -41,6 +42,8 @@ export interface ContinueAuthorizationDeps extends IssueCodeDeps {
   /** Scopes this provider knows, with what the consent page says of each. */
   scopes: ReadonlyMap<string, string>;
   pendingRequests: Pick<PendingRequests, 'seal'>;
+  /** The `sub` this client knows the signed-in user by, to compare with id_token_hint and claims sub (OIDC Core §8). */
+  subjects: Pick<SubjectIdentifiers, 'forClient'>;
 }
 
 /**
@@ -58,7 +61,9 @@ export async function continueAuthorization(
   const user = session && (await deps.users.findById(session.userId));
   if (!user) session = undefined;
 
-  const reason = loginReason(pending, session, deps.clock.nowSeconds());
+  // The request names the user in the client's own terms (a pairwise sub, §8): compare in those.
+  const sessionSub = session && deps.subjects.forClient(client, session.userId);
+  const reason = loginReason(pending, session, sessionSub, deps.clock.nowSeconds());
   if (reason || !session || !user) {
     if (pending.prompt.includes('none')) throw new LoginRequired('the person must sign in', reason);
     const next = { ...pending, staleSignIn: session?.signInId ?? '' };
@@ -66,7 +71,7 @@ export async function continueAuthorization(
     // user's login name into a URL (anyone holding an ID token could read it there).
     return { kind: 'login', url: loginUrl(deps.issuer, resumePath(deps.pendingRequests.seal(next)), pending.loginHint) };
   }
-  checkSignedInUser(pending, session);
+  checkSignedInUser(pending, sessionSub ?? session.userId);
 
   const remembered = await deps.consents.find(session.userId, client.clientId);
   if (consentNeeded(pending, remembered)) {

@@ -21,6 +21,10 @@ export interface ClientMetadata {
   contacts?: string[];
   backchannel_logout_uri?: string;
   backchannel_logout_session_required?: boolean;
+  /** OIDC Core §8: `public` (the default) or `pairwise` subject identifiers. */
+  subject_type?: 'public' | 'pairwise';
+  /** OIDC Core §8.1: its host is the pairwise sector; it lists every redirect URI of the client. */
+  sector_identifier_uri?: string;
   /** Tessera extensions: access token format and lifetime per client. */
   access_token_format?: 'jwt' | 'opaque';
   access_token_ttl?: number;

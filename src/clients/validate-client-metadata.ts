@@ -8,6 +8,7 @@ import {
   SUPPORTED_RESPONSE_TYPES,
   type ClientMetadata,
 } from './client.js';
+import { sectorIdentifier } from '../accounts/subject-for-client.js';
 import { ASSERTION_ALGORITHMS, DEFAULT_SIGNING_ALGORITHM, isSigningAlgorithm, SIGNING_ALGORITHMS } from '../jose/algorithms.js';
 
 /**
@@ -21,6 +22,8 @@ export interface ValidationOptions {
   knownScopes?: ReadonlySet<string>;
   /** The registered resources (config accessTokens.resources): `resources` must stay within them. */
   resources?: readonly string[];
+  /** Whether pairwise subject identifiers are offered (config subjects.pairwise); absent: yes. */
+  pairwiseSubjects?: boolean;
 }
 
 export function validateClientMetadata(input: Record<string, unknown>, options: ValidationOptions = {}): ClientMetadata {
@@ -102,6 +105,18 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
   if (requirePkce !== undefined && typeof requirePkce !== 'boolean') throw new InvalidClientMetadata('require_pkce must be a boolean');
   const requireS256 = input.require_pkce_s256;
   if (requireS256 !== undefined && typeof requireS256 !== 'boolean') throw new InvalidClientMetadata('require_pkce_s256 must be a boolean');
+  const subjectType = optionalString(input, 'subject_type');
+  if (subjectType !== undefined && subjectType !== 'public' && subjectType !== 'pairwise')
+    throw new InvalidClientMetadata('subject_type must be public or pairwise');
+  if (subjectType === 'pairwise' && options.pairwiseSubjects === false)
+    throw new InvalidClientMetadata('subject_type: pairwise subject identifiers are not enabled here (subjects.pairwise)');
+  const sectorUri = optionalUrl(input, 'sector_identifier_uri');
+  // OIDC Core §8.1: "If there are multiple hostnames in the registered redirect_uris, the Client MUST register a sector_identifier_uri."
+  if (subjectType === 'pairwise' && sectorUri === undefined && sectorIdentifier({ redirect_uris: redirectUris }) === undefined) {
+    throw new InvalidClientMetadata(
+      'subject_type pairwise needs a sector_identifier_uri unless all redirect_uris share one host (OIDC Core §8.1)',
+    );
+  }
   const clientName = optionalString(input, 'client_name');
   if (clientName !== undefined && clientName.length > 200) throw new InvalidClientMetadata('client_name is longer than 200 characters');
 
@@ -126,6 +141,8 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
     contacts,
     backchannel_logout_uri: optionalUrl(input, 'backchannel_logout_uri'),
     backchannel_logout_session_required: sessionRequired,
+    subject_type: subjectType,
+    sector_identifier_uri: sectorUri,
     access_token_format: format,
     access_token_ttl: ttl,
     require_pkce: requirePkce,

@@ -100,6 +100,14 @@ export const defaults = {
      */
     resources: [] as string[],
   },
+  subjects: {
+    /**
+     * Offer pairwise subject identifiers (OIDC Core §8): a client registered with `subject_type: pairwise` sees, for each user, a `sub`
+     * of its own sector (the host of its redirect URIs or of its `sector_identifier_uri`), computed from TESSERA_SECRET: changing
+     * the secret changes every pairwise `sub`.
+     */
+    pairwise: true,
+  },
   idTokens: {
     /** Also put the claims of granted scopes in the ID token (they are always in userinfo). */
     includeScopeClaims: false,

@@ -115,7 +115,11 @@ export function validateConfig(raw: Record<string, unknown>, problems = new Conf
   for (const [i, scope] of config.registration.allowedScopes.entries()) {
     if (!offered.has(scope)) problem(`registration.allowedScopes[${i}]`, `${scope} is not a scope this provider offers`);
   }
-  checkClients(config.clients, { knownScopes: offered, resources: config.accessTokens.resources }, problems);
+  checkClients(
+    config.clients,
+    { knownScopes: offered, resources: config.accessTokens.resources, pairwiseSubjects: config.subjects.pairwise },
+    problems,
+  );
   for (const [i, user] of config.users.entries()) {
     if (!isObject(user)) {
       problem(`users[${i}]`, 'must be an object: { username, password, claims }');

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { SubjectIdentifiers } from '../accounts/subject-for-client.js';
 import type { UserDirectory } from '../accounts/user-directory.js';
 import type { ClientAuthenticator } from '../client-auth/authenticate-client.js';
 import { isPublicClient, type Client } from '../clients/client.js';
@@ -14,6 +15,8 @@ export interface IntrospectOptions {
   clientAuth: Pick<ClientAuthenticator, 'authenticate'>;
   tokenSources: TokenSources;
   users: Pick<UserDirectory, 'findById'>;
+  /** The `sub` of a refresh token's client (public or pairwise, OIDC Core §8). */
+  subjects: Pick<SubjectIdentifiers, 'forClientId'>;
 }
 
 /**
@@ -80,7 +83,7 @@ async function describe(options: IntrospectOptions, found: FoundToken): Promise<
     token_type: 'refresh_token',
     exp: record.expiresAt,
     iat: record.createdAt,
-    sub: record.userId,
+    sub: await options.subjects.forClientId(record.clientId, record.userId),
     iss,
   };
 }

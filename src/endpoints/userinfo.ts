@@ -48,7 +48,8 @@ export async function userinfoEndpoint(
     if (!user) throw new InvalidToken('the end-user of this access token no longer exists');
     // §5.3.2: sub always; the claims of granted scopes (§5.4) and of the claims request (§5.5).
     const claims = userinfoClaims(user.claims, scopes, info.extra.userinfoClaims ?? []);
-    return reply.type('application/json').send({ ...claims, sub: user.id });
+    // OIDC Core §5.3.2: the same sub as the ID token, the client's own (public or pairwise, §8).
+    return reply.type('application/json').send({ ...claims, sub: info.sub });
   };
   app.get('/userinfo', handler);
   app.post('/userinfo', handler);

@@ -1,3 +1,4 @@
+import type { SubjectIdentifiers } from '../accounts/subject-for-client.js';
 import type { KeySet } from '../keys/key-set.js';
 import type { AccessTokensStore, GrantsStore } from '../storage/ports.js';
 import type { Clock } from '../util/clock.js';
@@ -16,6 +17,8 @@ export interface AccessTokensOptions {
   grants: GrantsStore;
   /** Whether the client still exists: a deleted client's tokens stop working (RFC 7592 §2.3). */
   clientExists: (clientId: string) => Promise<boolean>;
+  /** The `sub` the client sees (public or pairwise, OIDC Core §8), also in tokens for other audiences. */
+  subjects: Pick<SubjectIdentifiers, 'forClient' | 'forClientId'>;
   clock: Clock;
 }
 
@@ -43,7 +46,7 @@ export class AccessTokens {
         auth_time: request.extra?.authTime,
         acr: request.extra?.acr,
         iss: this.options.issuer,
-        sub: request.userId ?? request.client.clientId,
+        sub: request.userId === undefined ? request.client.clientId : this.options.subjects.forClient(request.client, request.userId),
         aud: audience,
         iat: now,
         exp,
@@ -110,11 +113,13 @@ export class AccessTokens {
   private async verifyOpaque(token: string): Promise<AccessTokenInfo | undefined> {
     const record = await this.options.store.findByHash(hashToken(token));
     if (!record || record.revokedAt !== null || record.expiresAt <= this.options.clock.nowSeconds()) return undefined;
+    const sub = record.userId === null ? record.clientId : await this.options.subjects.forClientId(record.clientId, record.userId);
+    if (sub === undefined) return undefined;
     return {
       jti: record.jti,
       format: 'opaque',
       clientId: record.clientId,
-      sub: record.userId ?? record.clientId,
+      sub,
       userId: record.userId ?? undefined,
       scope: record.scope,
       aud: record.audience,
