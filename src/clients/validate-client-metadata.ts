@@ -3,6 +3,7 @@ import { isScopeList } from '../rules/scope.js';
 import {
   GRANT_AUTHORIZATION_CODE,
   GRANT_CLIENT_CREDENTIALS,
+  GRANT_TOKEN_EXCHANGE,
   SUPPORTED_AUTH_METHODS,
   SUPPORTED_GRANT_TYPES,
   SUPPORTED_RESPONSE_TYPES,
@@ -48,6 +49,9 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
   if (!SUPPORTED_AUTH_METHODS.includes(method)) throw new InvalidClientMetadata(`token_endpoint_auth_method ${method} is not supported`);
   if (method === 'none' && grantTypes.includes(GRANT_CLIENT_CREDENTIALS)) {
     throw new InvalidClientMetadata('a public client (token_endpoint_auth_method none) cannot use client_credentials');
+  }
+  if (method === 'none' && grantTypes.includes(GRANT_TOKEN_EXCHANGE)) {
+    throw new InvalidClientMetadata('a public client (token_endpoint_auth_method none) cannot use token exchange');
   }
 
   const applicationType = optionalString(input, 'application_type') ?? 'web';

@@ -108,6 +108,14 @@ export const defaults = {
      */
     pairwise: true,
   },
+  tokenExchange: {
+    /**
+     * Allow impersonation in token exchange (RFC 8693 §1.1): a client with the token-exchange grant trades a user's access token for
+     * one of its own without an `actor_token`, so the new token does not say who acts. Off: an `actor_token` is required (delegation,
+     * the token carries `act`).
+     */
+    impersonation: false,
+  },
   idTokens: {
     /** Also put the claims of granted scopes in the ID token (they are always in userinfo). */
     includeScopeClaims: false,

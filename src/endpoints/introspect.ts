@@ -70,6 +70,8 @@ async function describe(options: IntrospectOptions, found: FoundToken): Promise<
       iat: info.iat,
       sub: info.sub,
       aud: info.aud,
+      // RFC 8693 §4.1 / §4.4: an exchanged token says who acts.
+      ...(info.extra.act ? { act: info.extra.act } : {}),
       iss,
       jti: info.jti,
     };

@@ -6,6 +6,8 @@ import type { Params } from '../protocol/params.js';
 export interface TokenResponse {
   access_token: string;
   token_type: 'Bearer';
+  /** RFC 8693 §2.2.1: token exchange says what it issued. */
+  issued_token_type?: string;
   expires_in: number;
   scope?: string;
   refresh_token?: string;

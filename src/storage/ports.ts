@@ -88,6 +88,15 @@ export interface AccessTokenExtra {
   sid?: string;
   /** OIDC Core §5.5 claims requested for userinfo. */
   userinfoClaims?: string[];
+  /** RFC 8693 §4.1: who acts for the subject of an exchanged token (nested for prior actors). */
+  act?: Actor;
+}
+
+/** RFC 8693 §4.1 `act`: an actor, and the actor before it. */
+export interface Actor {
+  sub: string;
+  client_id?: string;
+  act?: Actor;
 }
 
 /** An access token's record: every opaque token, JWTs of user grants, and revoked JWTs. */

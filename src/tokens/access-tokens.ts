@@ -45,6 +45,8 @@ export class AccessTokens {
         scope: request.scope || undefined,
         auth_time: request.extra?.authTime,
         acr: request.extra?.acr,
+        // RFC 8693 §4.1: who acts for the subject (token exchange with an actor_token).
+        act: request.extra?.act,
         iss: this.options.issuer,
         sub: request.userId === undefined ? request.client.clientId : this.options.subjects.forClient(request.client, request.userId),
         aud: audience,
