@@ -1,3 +1,4 @@
+import { resourcePolicy } from '../rules/resource.js';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import type { Logger } from 'pino';
@@ -159,7 +160,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       metadata,
       scopes: services.scopes,
       pkce: config.pkce,
-      resourcePolicy: config.accessTokens,
+      resourcePolicy: resourcePolicy(config.accessTokens),
       keys: services.keys,
       clients: services.clients,
       subjects: services.subjects,

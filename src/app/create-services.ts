@@ -55,6 +55,7 @@ import { ProviderMetadata } from '../protocol/provider-metadata.js';
 import { createSecretBox, deriveKey } from '../util/secret-box.js';
 import { devSecret } from '../dev-secret.js';
 import { offeredScopes } from '../rules/scope.js';
+import { resourcePolicy } from '../rules/resource.js';
 import { sessionsStore } from '../storage/sessions-store.js';
 import { consentsStore } from '../storage/consents-store.js';
 import { Sessions } from '../session/sessions.js';
@@ -185,12 +186,13 @@ export async function createServices(config: Config, options: ServicesOptions = 
   });
   const outbound = options.tracer ? traceOutbound(untracedOutbound, options.tracer) : untracedOutbound;
   const scopes = offeredScopes(config.scopes);
+  const resources = resourcePolicy(config.accessTokens);
   const clients = new ClientRegistry({
     store: auditedClientsStore(clientsStore(db), audit),
     secretKey: deriveKey(secret, 'client-secrets'),
     box: createSecretBox(secret, 'client-secrets-at-rest'),
     clock,
-    limits: { knownScopes: new Set(scopes.keys()), resources: config.accessTokens.resources, pairwiseSubjects: config.subjects.pairwise },
+    limits: { knownScopes: new Set(scopes.keys()), resources: resources.resources, pairwiseSubjects: config.subjects.pairwise },
     fetch: outbound,
   });
   const subjects = new SubjectIdentifiers(deriveKey(secret, 'pairwise-subjects'), (clientId) => clients.find(clientId));
@@ -205,6 +207,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     grants,
     clientExists: async (clientId) => (await clients.find(clientId)) !== undefined,
     subjects,
+    resources,
     clock,
   });
   const idTokens = new IdTokens({
@@ -268,7 +271,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     grantsStore: grants,
     audit,
     scopes,
-    resourcePolicy: config.accessTokens,
+    resourcePolicy: resources,
     clock,
   });
   const janitor = createJanitor(

@@ -24,7 +24,7 @@ export interface AuthorizationRequest {
   acrValues?: string;
   /** OIDC Core §5.5 claims request. */
   claims?: ClaimsRequest;
-  /** RFC 8707 resource indicator. */
+  /** RFC 8707 resource indicators, space-separated (the parameter may be repeated, §2.1). */
   resource?: string;
   /** Epoch seconds of the first /auth request: a sign-in at or after it is "fresh". */
   requestedAt: number;

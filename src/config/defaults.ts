@@ -1,3 +1,5 @@
+import type { RegisteredResource } from '../rules/resource.js';
+
 /**
  * Every Tessera setting, with its safe default and what it means. This object is the
  * one place defaults are defined: the loader derives the environment variable of each
@@ -95,10 +97,12 @@ export const defaults = {
     defaultAudience: '',
     /**
      * The resource indicators (RFC 8707) clients may ask access tokens for, besides the default audience: absolute URIs
-     * without fragment. Client metadata `resources` (config and CLI only) narrows them per client; dynamically registered
-     * clients may ask for none. Anything else is `invalid_target`.
+     * without fragment, or objects `{ identifier, scopes, audience, accessTokenFormat, accessTokenTtl }` (env: a JSON array).
+     * A resource's `scopes` go only in tokens for it; `audience` is the tokens' `aud` (default: the identifier); the format and
+     * lifetime override the client's. Client metadata `resources` (config and CLI only) narrows them per client; dynamically
+     * registered clients may ask for none. Anything else is `invalid_target`.
      */
-    resources: [] as string[],
+    resources: [] as (string | RegisteredResource)[],
   },
   subjects: {
     /**

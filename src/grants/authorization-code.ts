@@ -8,12 +8,15 @@ import type { Clock } from '../util/clock.js';
 import { hashToken } from '../util/hashing.js';
 import type { GrantHandler } from './grant-handler.js';
 import { checkCodeVerifier } from '../rules/pkce.js';
+import { resourceForToken, type ResourcePolicy } from '../rules/resource.js';
 import { issueUserTokens, type UserTokensDeps } from './issue-user-tokens.js';
 
 export interface AuthorizationCodeGrantDeps extends UserTokensDeps {
   codes: Pick<AuthorizationCodesStore, 'consume'>;
   grantsStore: Pick<GrantsStore, 'find' | 'revoke'>;
   audit: Pick<AuditLog, 'record'>;
+  /** The audiences tokens may have (config accessTokens). */
+  resourcePolicy: ResourcePolicy;
   clock: Clock;
 }
 
@@ -44,6 +47,8 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): GrantH
         throw new InvalidGrant('the authorization code is invalid', `code of ${record.clientId} presented by ${client.clientId}`);
       checkRedirectUri(record, client, params);
       checkCodeVerifier(record.codeChallenge, record.codeChallengeMethod, params.code_verifier);
+      // RFC 8707 §2.2: one of the resources granted at /auth, else invalid_target.
+      const audience = resourceForToken(params, record.resource, deps.resourcePolicy);
       const grant = await deps.grantsStore.find(record.grantId);
       if (!grant || grant.revokedAt !== null) throw new InvalidGrant('the authorization has been revoked');
 
@@ -59,6 +64,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): GrantH
         sid: record.sid,
         claims: record.claims,
         resource: record.resource,
+        audience,
       });
     },
   } satisfies GrantHandler;

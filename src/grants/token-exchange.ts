@@ -83,7 +83,7 @@ export function tokenExchangeGrant(options: TokenExchangeOptions): GrantHandler 
         issued_token_type: TOKEN_TYPE_ACCESS_TOKEN,
         token_type: 'Bearer',
         expires_in: issued.expiresIn,
-        ...(scope ? { scope } : {}),
+        ...(issued.scope ? { scope: issued.scope } : {}),
       };
     },
   } satisfies GrantHandler;
