@@ -117,6 +117,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     clientAuth: services.clientAuth,
     deviceCodes: services.deviceCodes,
     scopes: services.scopes,
+    resourcePolicy: resourcePolicy(config.accessTokens),
     clock,
   });
   await app.register(userinfoEndpoint, {

@@ -6,6 +6,7 @@ import type { Database } from './schema.js';
 import * as initial from './migrations/001-initial.js';
 import * as grantForeignKeys from './migrations/002-grant-foreign-keys.js';
 import * as consentedClaims from './migrations/003-consented-claims.js';
+import * as deviceCodeResource from './migrations/009-device-code-resource.js';
 
 export type Db = Kysely<Database>;
 
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-grant-foreign-keys': grantForeignKeys,
   '003-consented-claims': consentedClaims,
+  '009-device-code-resource': deviceCodeResource,
 };
 
 export interface DatabaseOptions {

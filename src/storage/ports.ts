@@ -132,6 +132,8 @@ export interface DeviceCodeRecord {
   acr: string | null;
   amr: string[];
   sid: string | null;
+  /** RFC 8707 resources the device asked for, space-separated (absent or null: none). */
+  resource?: string | null;
   /** Seconds between polls; grows by 5 at each slow_down (RFC 8628 §3.5). */
   interval: number;
   lastPolledAt: number | null;

@@ -8,6 +8,8 @@ import { startTestServer, type TestServer } from '../support/test-provider.js';
 import { authorize, browse, CookieJar, DEFAULT_USER } from '../support/browser-less.js';
 import { pkcePair } from '../support/issue-code.js';
 import { InvalidClientMetadata } from '../../src/protocol/oauth-errors.js';
+import { GRANT_DEVICE_CODE } from '../../src/clients/client.js';
+import { approveDirectly, poll, startDeviceFlow } from '../support/device-fixtures.js';
 
 /**
  * OIDC Core §8: pairwise subject identifiers, driven over HTTP. The relying parties' own
@@ -85,9 +87,18 @@ for (const database of DATABASES) {
       beta = { ...alpha, client_id: 'beta', redirect_uris: ['https://beta.example/cb'], access_token_format: 'jwt' };
       delete beta.backchannel_logout_uri;
       gamma = { ...base, client_id: 'gamma', redirect_uris: ['https://gamma.example/cb'], subject_type: 'pairwise' };
+      // A device without redirect URIs names its sector: alpha and beta's.
+      const tv = {
+        client_id: 'tv',
+        grant_types: [GRANT_DEVICE_CODE],
+        response_types: [],
+        token_endpoint_auth_method: 'none',
+        subject_type: 'pairwise',
+        sector_identifier_uri: `${site.url}/sector.json`,
+      };
       server = await startTestServer({
         database,
-        config: { clients: [alpha, beta, gamma, open], users: [DEFAULT_USER], outbound: { allowedHosts: ['127.0.0.1'] } },
+        config: { clients: [alpha, beta, gamma, open, tv], users: [DEFAULT_USER], outbound: { allowedHosts: ['127.0.0.1'] } },
       });
     });
     after(async () => {
@@ -139,6 +150,16 @@ for (const database of DATABASES) {
       // Stable: the next sign-in of the same client gets the same value.
       assert.equal((await signIn(gamma, a.jar)).sub, c.sub);
       assert.equal(a.userinfo.email, DEFAULT_USER.claims.email);
+    });
+
+    it('gives the device flow the sub of its sector', async () => {
+      const a = await signIn(alpha);
+      const started = await startDeviceFlow(server.url, 'tv', 'openid');
+      await approveDirectly(server.services, started.user_code);
+      const tokens = await poll(server.url, started.device_code, 'tv');
+      assert.equal(tokens.status, 200);
+      assert.equal(decodeJwt(tokens.body.id_token as string).sub, a.sub);
+      assert.equal(decodeJwt(tokens.body.access_token as string).sub, a.sub);
     });
 
     it('is the same sub in the ID token, userinfo, the JWT access token and introspection', async () => {

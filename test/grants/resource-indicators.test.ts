@@ -7,6 +7,8 @@ import { startTestServer, type TestServer } from '../support/test-provider.js';
 import { authorize, DEFAULT_USER } from '../support/browser-less.js';
 import { postToken } from '../support/issue-code.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import { GRANT_DEVICE_CODE } from '../../src/clients/client.js';
+import { ageDeviceCode, approveDirectly, form, poll } from '../support/device-fixtures.js';
 import { ConfigError } from '../../src/config/config-error.js';
 
 const ORDERS = 'https://orders.example';
@@ -31,6 +33,13 @@ const ORDERS_API = {
 };
 /** A client limited to one resource (metadata `resources`). */
 const NARROW = { ...WEB, client_id: 'narrow', resources: [BILLING] };
+const TV = {
+  client_id: 'tv',
+  grant_types: [GRANT_DEVICE_CODE],
+  response_types: [],
+  token_endpoint_auth_method: 'none',
+  scope: 'openid billing:read',
+};
 
 /** RFC 8707 end to end: registered resources with their own scopes, audience, format and lifetime. */
 for (const database of DATABASES) {
@@ -40,7 +49,7 @@ for (const database of DATABASES) {
       server = await startTestServer({
         database,
         config: {
-          clients: [WEB, ORDERS_API, NARROW],
+          clients: [WEB, ORDERS_API, NARROW, TV],
           users: [DEFAULT_USER],
           scopes: ['orders:read: Read orders', 'billing:read: Read invoices'],
           accessTokens: {
@@ -106,6 +115,29 @@ for (const database of DATABASES) {
       assert.equal(own.scope, 'openid offline_access');
       const me = await client.fetchUserInfo(config, own.access_token, client.skipSubjectCheck);
       assert.ok(me.sub);
+    });
+
+    it('the device flow: resource at /device/auth, the token for it (stored on SQLite and PostgreSQL)', async () => {
+      const refused = await fetch(
+        `${server.url}/device/auth`,
+        form({ client_id: 'tv', scope: 'openid', resource: 'https://unknown.example' }),
+      );
+      assert.equal(refused.status, 400);
+      assert.equal(((await refused.json()) as Record<string, unknown>).error, 'invalid_target');
+      const started = (await (
+        await fetch(`${server.url}/device/auth`, form({ client_id: 'tv', scope: 'openid billing:read', resource: BILLING }))
+      ).json()) as { device_code: string; user_code: string };
+      await approveDirectly(server.services, started.user_code);
+      const wrong = await fetch(
+        `${server.url}/token`,
+        form({ grant_type: GRANT_DEVICE_CODE, device_code: started.device_code, client_id: 'tv', resource: ORDERS }),
+      );
+      assert.equal(((await wrong.json()) as Record<string, unknown>).error, 'invalid_target');
+      await ageDeviceCode(server.services, started.user_code, 30); // the refused poll counted (RFC 8628 §3.5)
+      const tokens = await poll(server.url, started.device_code, 'tv');
+      assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
+      assert.equal(decodeJwt(tokens.body.access_token as string).aud, BILLING);
+      assert.equal(tokens.body.scope, 'billing:read');
     });
 
     it('an access token for an API resource does not open userinfo (RFC 8707 §2, RFC 9700 §2.3)', async () => {

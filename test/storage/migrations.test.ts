@@ -226,7 +226,7 @@ for (const kind of DATABASES) {
       await sql`insert into consents (user_id, client_id, scope, created_at, updated_at) values ('u', 'c', 'openid email', 1, 1)`.execute(
         db,
       );
-      assert.deepEqual(await migrate(db), ['003-consented-claims']);
+      assert.deepEqual(await migrate(db, { upTo: '003-consented-claims' }), ['003-consented-claims']);
     });
     after(async () => {
       await db.destroy();
@@ -236,6 +236,29 @@ for (const kind of DATABASES) {
     it('keeps the consent rows, with an empty claims column', async () => {
       const rows = await db.selectFrom('consents').selectAll().execute();
       assert.deepEqual(rows, [{ user_id: 'u', client_id: 'c', scope: 'openid email', claims: '', created_at: 1, updated_at: 1 }]);
+      assert.deepEqual(await migrate(db, { upTo: '003-consented-claims' }), []);
+    });
+  });
+
+  describe(`migration 009, device code resource (${kind})`, () => {
+    let database: TestDatabase;
+    let db: Db;
+    before(async () => {
+      database = await createTestDatabase(kind);
+      db = openDatabase(database.url, { schema: database.schema });
+      await migrate(db, { upTo: '003-consented-claims' });
+      await sql`insert into device_codes (device_code_hash, user_code, client_id, scope, status, interval, created_at, expires_at)
+        values ('h', 'ABCDEFGH', 'tv', 'openid', 'pending', 5, 1, 2)`.execute(db);
+      assert.deepEqual(await migrate(db), ['009-device-code-resource']);
+    });
+    after(async () => {
+      await db.destroy();
+      await database.drop();
+    });
+
+    it('keeps the device codes, asking for no resource', async () => {
+      const rows = await db.selectFrom('device_codes').select(['device_code_hash', 'resource']).execute();
+      assert.deepEqual(rows, [{ device_code_hash: 'h', resource: null }]);
       assert.deepEqual(await migrate(db), []);
     });
   });
