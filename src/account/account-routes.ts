@@ -1,3 +1,4 @@
+import type { SubjectIdentifiers } from '../accounts/subject-for-client.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { UserDirectory } from '../accounts/user-directory.js';
 import { changePassword, type ChangePasswordDeps } from '../accounts/change-password.js';
@@ -46,6 +47,8 @@ export interface AccountRoutesOptions
   scopes: Map<string, string>;
   /** Signs the logout tokens sent to the apps of a session signed out here. */
   keys: KeySet;
+  /** The `sub` each client knows a person by (pairwise or public), for logout tokens. */
+  subjects: Pick<SubjectIdentifiers, 'forClient'>;
   outbound: OutboundFetch;
 }
 
@@ -75,6 +78,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
   const backchannel = new BackchannelLogout({
     issuer,
     keys: options.keys,
+    subjects: options.subjects,
     clients: options.clients,
     sessions: options.sessions,
     logger: app.log,

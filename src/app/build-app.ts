@@ -1,3 +1,4 @@
+import { resourcePolicy } from '../rules/resource.js';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import type { Logger } from 'pino';
@@ -53,7 +54,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     issuer,
     scopes: services.scopes,
     pkce: config.pkce,
-    resourcePolicy: config.accessTokens,
+    resourcePolicy: resourcePolicy(config.accessTokens),
     keys: services.keys,
     clock,
     requestPolicy: { parRequired: config.par.enabled && config.par.required, signedRequired: config.requestObjects.required },
@@ -129,6 +130,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     clientAuth: services.clientAuth,
     tokenSources: services.tokenSources,
     users: services.users,
+    subjects: services.subjects,
   });
   await app.register(revokeEndpoint, {
     issuer,
@@ -147,6 +149,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     clientAuth: services.clientAuth,
     deviceCodes: services.deviceCodes,
     scopes: services.scopes,
+    resourcePolicy: resourcePolicy(config.accessTokens),
     clock,
   });
   await app.register(userinfoEndpoint, {
@@ -167,6 +170,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       metadata,
       keys: services.keys,
       clients: services.clients,
+      subjects: services.subjects,
       sessions: services.sessions,
       grantsStore: services.grantsStore,
       csrf: services.csrf,
@@ -222,6 +226,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       pushedRequests: config.par.enabled ? services.pushedRequests : undefined,
       jarm: config.jarm.enabled,
       signingKeys: services.keys,
+      subjects: services.subjects,
+      pairwiseSubjects: config.subjects.pairwise,
       users: services.users,
       sessions: services.sessions,
       consents: services.consents,
@@ -251,6 +257,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     });
     await pages.register(accountRoutes, {
       issuer,
+      subjects: services.subjects,
       config,
       csrf: services.csrf,
       guard: services.accountGuard,

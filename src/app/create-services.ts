@@ -39,6 +39,7 @@ import { KeySet } from '../keys/key-set.js';
 import { ASSERTION_ALGORITHMS, type SigningAlgorithm } from '../jose/algorithms.js';
 import { ClientRegistry } from '../clients/client-registry.js';
 import { UserDirectory } from '../accounts/user-directory.js';
+import { SubjectIdentifiers } from '../accounts/subject-for-client.js';
 import { ClientAuthenticator } from '../client-auth/authenticate-client.js';
 import { clientSecretBasic } from '../client-auth/client-secret-basic.js';
 import { clientSecretPost } from '../client-auth/client-secret-post.js';
@@ -64,6 +65,7 @@ import { ProviderMetadata } from '../protocol/provider-metadata.js';
 import { createSecretBox, deriveKey } from '../util/secret-box.js';
 import { devSecret } from '../dev-secret.js';
 import { offeredScopes } from '../rules/scope.js';
+import { resourcePolicy } from '../rules/resource.js';
 import { sessionsStore } from '../storage/sessions-store.js';
 import { consentsStore } from '../storage/consents-store.js';
 import { Sessions } from '../session/sessions.js';
@@ -108,6 +110,8 @@ export interface Services {
   /** The security audit trail: `audit.record({ type, userId, clientId, address, detail })`, never a secret. */
   audit: AuditLog;
   accessTokens: AccessTokens;
+  /** The `sub` each client sees for a user: public or pairwise (OIDC Core §8). */
+  subjects: SubjectIdentifiers;
   /** Signed ID tokens (OIDC Core §2) with the client's registered algorithm. */
   idTokens: IdTokens;
   /** Refresh tokens: issued hashed, rotated with reuse detection (RFC 9700 §4.14.2). */
@@ -219,14 +223,23 @@ export async function createServices(config: Config, options: ServicesOptions = 
   });
   await keys.init();
 
+  const untracedOutbound = createOutboundFetch({
+    policy: outboundPolicy(config),
+    timeoutMs: config.outbound.timeout * 1000,
+    maxBytes: config.outbound.maxResponseBytes,
+  });
+  const outbound = options.tracer ? traceOutbound(untracedOutbound, options.tracer) : untracedOutbound;
   const scopes = offeredScopes(config.scopes);
+  const resources = resourcePolicy(config.accessTokens);
   const clients = new ClientRegistry({
     store: auditedClientsStore(clientsStore(db), audit),
     secretKey: deriveKey(secret, 'client-secrets'),
     box: createSecretBox(secret, 'client-secrets-at-rest'),
     clock,
-    limits: { knownScopes: new Set(scopes.keys()), resources: config.accessTokens.resources },
+    limits: { knownScopes: new Set(scopes.keys()), resources: resources.resources, pairwiseSubjects: config.subjects.pairwise },
+    fetch: outbound,
   });
+  const subjects = new SubjectIdentifiers(deriveKey(secret, 'pairwise-subjects'), (clientId) => clients.find(clientId));
   const users = new UserDirectory(usersStore(db), clock);
   const grants = grantsStore(db);
   const accessTokens = new AccessTokens({
@@ -237,6 +250,8 @@ export async function createServices(config: Config, options: ServicesOptions = 
     store: accessTokensStore(db),
     grants,
     clientExists: async (clientId) => (await clients.find(clientId)) !== undefined,
+    subjects,
+    resources,
     clock,
   });
   const idTokens = new IdTokens({
@@ -245,6 +260,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     includeScopeClaims: config.idTokens.includeScopeClaims,
     keys,
     users,
+    subjects,
     clock,
   });
   const refreshTokens = new RefreshTokens({
@@ -267,12 +283,6 @@ export async function createServices(config: Config, options: ServicesOptions = 
   // Rate limits live in Redis when REDIS_URL is set, else in the shared database.
   const redisLimiter = config.redisUrl ? redisRateLimiter(connectRedis(config.redisUrl), { keyPrefix: config.redisKeyPrefix }) : undefined;
   const rateLimiter: RateLimiter = countedRateLimiter(redisLimiter ?? databaseRateLimiter(db, clock), metrics);
-  const untracedOutbound = createOutboundFetch({
-    policy: outboundPolicy(config),
-    timeoutMs: config.outbound.timeout * 1000,
-    maxBytes: config.outbound.maxResponseBytes,
-  });
-  const outbound = options.tracer ? traceOutbound(untracedOutbound, options.tracer) : untracedOutbound;
   const clientJwks = new ClientJwks({ fetch: outbound });
   const assertionAudience = {
     issuer: config.issuer,
@@ -328,7 +338,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     grantsStore: grants,
     audit,
     scopes,
-    resourcePolicy: config.accessTokens,
+    resourcePolicy: resources,
     clock,
   });
   const janitor = createJanitor(
@@ -357,6 +367,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     metrics,
     audit,
     accessTokens,
+    subjects,
     idTokens,
     refreshTokens,
     clientAuth,

@@ -15,6 +15,7 @@ export type AuditEventType =
   | 'consent.revoked'
   | 'token.issued'
   | 'token.revoked'
+  | 'token.exchanged'
   | 'code.reuse_detected'
   | 'refresh.reuse_detected'
   | 'client.created'

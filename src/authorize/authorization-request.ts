@@ -24,7 +24,7 @@ export interface AuthorizationRequest {
   acrValues?: string;
   /** OIDC Core §5.5 claims request. */
   claims?: ClaimsRequest;
-  /** RFC 8707 resource indicator. */
+  /** RFC 8707 resource indicators, space-separated (the parameter may be repeated, §2.1). */
   resource?: string;
   /** RFC 9449 §10: the thumbprint of the DPoP key the code is bound to (`dpop_jkt`). */
   dpopJkt?: string;

@@ -46,6 +46,8 @@ export interface AuthorizationRoutesOptions
   /** JWT-secured authorization responses (JARM) are offered (`jarm.enabled`). */
   jarm: boolean;
   clients: Pick<ClientRegistry, 'find'>;
+  /** Whether pairwise subject identifiers are offered (config subjects.pairwise). */
+  pairwiseSubjects: boolean;
   sessions: Pick<Sessions, 'current'>;
   consents: Pick<ConsentsStore, 'find' | 'remember'>;
   pendingRequests: PendingRequests;
@@ -68,7 +70,8 @@ export async function authorizationRoutes(app: FastifyInstance, options: Authori
   // JARM §4: the algorithms a client may register as authorization_signed_response_alg.
   if (options.jarm) metadata.set('authorization_signing_alg_values_supported', SIGNING_ALGORITHMS);
   metadata.set('code_challenge_methods_supported', options.pkce.allowPlain ? ['S256', 'plain'] : ['S256']);
-  metadata.set('subject_types_supported', ['public']);
+  // OIDC Discovery §3: pairwise listed only when clients may register it (OIDC Core §8).
+  metadata.set('subject_types_supported', options.pairwiseSubjects ? ['public', 'pairwise'] : ['public']);
   metadata.set('prompt_values_supported', PROMPT_VALUES);
   metadata.set('claims_parameter_supported', true);
   // RFC 9101 §10.5 and OIDC Discovery §3: request objects by value; by reference only from /par.

@@ -1,3 +1,4 @@
+import type { SubjectIdentifiers } from '../accounts/subject-for-client.js';
 import type { UserDirectory } from '../accounts/user-directory.js';
 import type { Client, ClientMetadata } from '../clients/client.js';
 import { ConsentRequired, LoginRequired } from '../protocol/oauth-errors.js';
@@ -49,6 +50,8 @@ export interface ContinueAuthorizationDeps extends IssueCodeDeps {
   assurance: AssurancePolicy;
   /** The second factors on offer, to know what a person can step up with. */
   mfa: MfaMethods;
+  /** The `sub` this client knows the signed-in user by, to compare with id_token_hint and claims sub (OIDC Core §8). */
+  subjects: Pick<SubjectIdentifiers, 'forClient'>;
 }
 
 /**
@@ -66,7 +69,9 @@ export async function continueAuthorization(
   const user = session && (await deps.users.findById(session.userId));
   if (!user) session = undefined;
 
-  const reason = loginReason(pending, session, deps.clock.nowSeconds());
+  // The request names the user in the client's own terms (a pairwise sub, §8): compare in those.
+  const sessionSub = session && deps.subjects.forClient(client, session.userId);
+  const reason = loginReason(pending, session, sessionSub, deps.clock.nowSeconds());
   if (reason || !session || !user) {
     if (pending.prompt.includes('none')) throw new LoginRequired('the person must sign in', reason);
     const next = { ...pending, staleSignIn: session?.signInId ?? '' };
@@ -74,7 +79,7 @@ export async function continueAuthorization(
     // user's login name into a URL (anyone holding an ID token could read it there).
     return { kind: 'login', url: loginUrl(deps.issuer, resumePath(deps.pendingRequests.seal(next)), pending.loginHint) };
   }
-  checkSignedInUser(pending, session);
+  checkSignedInUser(pending, sessionSub ?? session.userId);
 
   // Step-up: the request needs more assurance than this sign-in has (acr_values, an essential
   // acr claim, the client's or the global MFA policy).

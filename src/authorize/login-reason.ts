@@ -7,7 +7,13 @@ import type { AuthorizationRequest } from './authorization-request.js';
  * max_age=0; an authentication older than max_age; an id_token_hint naming someone else.
  * A sign-in completed after the request asked for one always satisfies it.
  */
-export function loginReason(request: AuthorizationRequest, session: Session | undefined, now: number): string | undefined {
+export function loginReason(
+  request: AuthorizationRequest,
+  session: Session | undefined,
+  /** The signed-in user's `sub` as this client knows it (public or pairwise). */
+  sessionSub: string | undefined,
+  now: number,
+): string | undefined {
   if (!session) return 'the person is not signed in';
   if (request.staleSignIn !== undefined)
     return session.signInId === request.staleSignIn ? 'the person has not signed in again yet' : undefined;
@@ -17,7 +23,7 @@ export function loginReason(request: AuthorizationRequest, session: Session | un
   if (request.maxAge === 0) return 'max_age=0 asks for a fresh sign-in';
   // §3.1.2.1 max_age: re-authenticate when the last authentication is older.
   if (request.maxAge !== undefined && now - session.authTime > request.maxAge) return 'the last sign-in is older than max_age';
-  if (request.expectedSub !== undefined && request.expectedSub !== session.userId)
+  if (request.expectedSub !== undefined && request.expectedSub !== sessionSub)
     return 'the request (id_token_hint or claims sub) names another user than the one signed in';
   return undefined;
 }

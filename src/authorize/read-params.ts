@@ -8,6 +8,8 @@ export interface RawAuthorizationParams {
   params: Params;
   /** Names sent more than once: refused once the redirect URI is known to be safe. */
   repeated: string[];
+  /** RFC 8707 §2.1: `resource` may be repeated, one indicator each. */
+  resources: string[];
 }
 
 /**
@@ -24,10 +26,20 @@ export function readAuthorizationParams(request: FastifyRequest): RawAuthorizati
   }
   const params = Object.create(null) as Params;
   const repeated: string[] = [];
+  const resources: string[] = [];
   for (const [name, value] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
     const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
-    if (values.length > 1) repeated.push(name);
+    if (name === 'resource') resources.push(...values.filter(Boolean));
+    if (values.length > 1 && name !== 'resource') repeated.push(name);
     else if (values.length === 1 && values[0] !== '') params[name] = values[0];
   }
-  return { params, repeated };
+  return { params, repeated, resources };
+}
+
+/**
+ * The resource indicators of parameters that arrive already read (a pushed request, a request
+ * object): there, as in any form that refuses repeats, `resource` names one resource at most.
+ */
+export function resourcesOf(params: Params): string[] {
+  return params.resource ? [params.resource] : [];
 }

@@ -4,7 +4,7 @@ import type { PushedRequestsStore } from '../storage/ports.js';
 import type { Clock } from '../util/clock.js';
 import { fapiApplies, type FapiSettings } from '../rules/fapi-profile.js';
 import { isPushedRequestUri, pushedRequestUriHash } from './pushed-request-uri.js';
-import type { RawAuthorizationParams } from './read-params.js';
+import { resourcesOf, type RawAuthorizationParams } from './read-params.js';
 import { verifyRequestObject, type RequestObjectDeps } from './verify-request-object.js';
 
 export interface ResolveRequestDeps extends RequestObjectDeps {
@@ -39,12 +39,16 @@ export async function resolveRequest(deps: ResolveRequestDeps, client: Client, r
     // RFC 9126 §4: single use, bound to the client, short-lived; anything else is invalid_request_uri.
     const pushed = await deps.pushedRequests.consume(pushedRequestUriHash(params.request_uri), client.clientId, now);
     if (!pushed) throw new InvalidRequestUri('the request_uri is unknown, expired, already used, or was pushed by another client');
-    return { raw: { params: { ...pushed.params, client_id: client.clientId }, repeated: [] }, pushed: true, signed: false };
+    return {
+      raw: { params: { ...pushed.params, client_id: client.clientId }, repeated: [], resources: resourcesOf(pushed.params) },
+      pushed: true,
+      signed: false,
+    };
   }
   if (params.request !== undefined && params.request_uri === undefined && deps.requestObjects) {
     const fapi = fapiApplies(client, deps.fapi);
     const fromObject = await verifyRequestObject(deps, client, params.request, now, { fapi });
-    return { raw: { params: fromObject, repeated: [] }, pushed: false, signed: true };
+    return { raw: { params: fromObject, repeated: [], resources: resourcesOf(fromObject) }, pushed: false, signed: true };
   }
   return { raw, pushed: false, signed: false };
 }

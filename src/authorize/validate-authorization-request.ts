@@ -13,7 +13,7 @@ import { checkCodeChallenge, type PkceSettings } from '../rules/pkce.js';
 import { checkMaxAge } from './check-max-age.js';
 import { checkClaims } from './check-claims.js';
 import { authorizedClaimsRequest } from '../rules/release-policy.js';
-import { allowedResources, checkResource, type ResourcePolicy } from '../rules/resource.js';
+import { allowedResources, checkResources, type ResourcePolicy } from '../rules/resource.js';
 import { checkRequestedSubject } from './check-requested-subject.js';
 import { checkIdTokenHint } from './check-id-token-hint.js';
 import { checkDpopJktParam } from '../dpop/dpop-jkt-param.js';
@@ -76,7 +76,7 @@ export async function validateAuthorizationRequest(
   // OIDC Core §5.5: the claims request only narrows and shapes what the client may have.
   const claimsRequest = checkClaims(params);
   const claims = authorizedClaimsRequest(claimsRequest, allowed);
-  const resource = checkResource(params, allowedResources(client, deps.resourcePolicy));
+  const resource = checkResources(raw.resources ?? [], allowedResources(client, deps.resourcePolicy));
   const hintSub = await checkIdTokenHint(deps.keys, deps.issuer, params, deps.clock.nowSeconds());
   const expectedSub = checkRequestedSubject(hintSub, claimsRequest);
   const dpopJkt = checkDpopJktParam(params, deps.dpopEnabled === true);

@@ -13,6 +13,8 @@ export const CLIENT_METADATA_FLAGS = {
   scope: { type: 'string' },
   'jwks-uri': { type: 'string' },
   'application-type': { type: 'string' },
+  'subject-type': { type: 'string' },
+  'sector-identifier-uri': { type: 'string' },
   metadata: { type: 'string' },
   'metadata-file': { type: 'string' },
 } as const;
@@ -21,13 +23,16 @@ export const CLIENT_METADATA_HELP = `      --name NAME                       cli
       --redirect-uri URI                redirect_uris (repeat for several)
       --post-logout-redirect-uri URI    post_logout_redirect_uris (repeatable)
       --grant-type TYPE                 grant_types (repeatable): authorization_code, refresh_token,
-                                        client_credentials, urn:ietf:params:oauth:grant-type:device_code
+                                        client_credentials, urn:ietf:params:oauth:grant-type:device_code,
+                                        urn:ietf:params:oauth:grant-type:token-exchange
       --response-type TYPE              response_types (repeatable): code
       --auth-method METHOD              token_endpoint_auth_method: client_secret_basic (default),
                                         client_secret_post, client_secret_jwt, private_key_jwt, none
       --scope "A B"                     scope: the scopes the client may be granted
       --jwks-uri URL                    jwks_uri (for private_key_jwt)
       --application-type web|native     application_type
+      --subject-type public|pairwise    subject_type (OIDC Core §8)
+      --sector-identifier-uri URL       sector_identifier_uri: a JSON array of the redirect URIs, fetched now
       --metadata JSON                   any RFC 7591 metadata as a JSON object (flags win over it)
       --metadata-file FILE              the same, read from a JSON file`;
 
@@ -57,6 +62,8 @@ export function metadataFromFlags(values: Values): Record<string, unknown> {
     ['scope', 'scope'],
     ['jwks-uri', 'jwks_uri'],
     ['application-type', 'application_type'],
+    ['subject-type', 'subject_type'],
+    ['sector-identifier-uri', 'sector_identifier_uri'],
   ];
   for (const [flag, member] of map) if (values[flag] !== undefined) metadata[member] = values[flag];
   if ('client_secret' in metadata) throw new UsageError('a client secret is generated, not given: leave client_secret out of the metadata');

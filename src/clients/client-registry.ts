@@ -4,6 +4,8 @@ import { keyedHash, safeEqual } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
 import type { SecretBox } from '../util/secret-box.js';
 import { usesSecret, type Client } from './client.js';
+import type { OutboundFetch } from '../outbound/outbound-fetch.js';
+import { checkSectorIdentifier } from './check-sector-identifier.js';
 import { validateClientMetadata, type ValidationOptions } from './validate-client-metadata.js';
 
 export interface ClientRegistryOptions {
@@ -14,7 +16,9 @@ export interface ClientRegistryOptions {
   box: SecretBox;
   clock: Clock;
   /** What metadata may name: the scopes the provider offers, the registered resources. */
-  limits?: Pick<ValidationOptions, 'knownScopes' | 'resources'>;
+  limits?: Pick<ValidationOptions, 'knownScopes' | 'resources' | 'pairwiseSubjects'>;
+  /** The SSRF-safe fetcher, for sector_identifier_uri (OIDC Core §8.1). */
+  fetch?: OutboundFetch;
 }
 
 export interface SavedClient {
@@ -75,6 +79,7 @@ export class ClientRegistry {
   ): Promise<SavedClient> {
     const { client_secret: givenSecret, ...rest } = input;
     const metadata = validateClientMetadata(rest, { ...this.options.limits, ...validation });
+    await checkSectorIdentifier(this.options.fetch, metadata);
     const existing = await this.options.store.find(metadata.client_id);
     let secret: string | undefined;
     let secretHash: string | null = null;

@@ -21,6 +21,10 @@ export interface ClientMetadata {
   contacts?: string[];
   backchannel_logout_uri?: string;
   backchannel_logout_session_required?: boolean;
+  /** OIDC Core §8: `public` (the default) or `pairwise` subject identifiers. */
+  subject_type?: 'public' | 'pairwise';
+  /** OIDC Core §8.1: its host is the pairwise sector; it lists every redirect URI of the client. */
+  sector_identifier_uri?: string;
   /** Tessera extensions: access token format and lifetime per client. */
   access_token_format?: 'jwt' | 'opaque';
   access_token_ttl?: number;
@@ -65,8 +69,15 @@ export const GRANT_AUTHORIZATION_CODE = 'authorization_code';
 export const GRANT_REFRESH_TOKEN = 'refresh_token';
 export const GRANT_CLIENT_CREDENTIALS = 'client_credentials';
 export const GRANT_DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
+export const GRANT_TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
-export const SUPPORTED_GRANT_TYPES = [GRANT_AUTHORIZATION_CODE, GRANT_REFRESH_TOKEN, GRANT_CLIENT_CREDENTIALS, GRANT_DEVICE_CODE];
+export const SUPPORTED_GRANT_TYPES = [
+  GRANT_AUTHORIZATION_CODE,
+  GRANT_REFRESH_TOKEN,
+  GRANT_CLIENT_CREDENTIALS,
+  GRANT_DEVICE_CODE,
+  GRANT_TOKEN_EXCHANGE,
+];
 export const SUPPORTED_RESPONSE_TYPES = ['code'];
 export const SUPPORTED_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
 

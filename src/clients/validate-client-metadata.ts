@@ -3,6 +3,7 @@ import { isScopeList } from '../rules/scope.js';
 import {
   GRANT_AUTHORIZATION_CODE,
   GRANT_CLIENT_CREDENTIALS,
+  GRANT_TOKEN_EXCHANGE,
   SUPPORTED_AUTH_METHODS,
   SUPPORTED_GRANT_TYPES,
   SUPPORTED_RESPONSE_TYPES,
@@ -15,6 +16,7 @@ import {
   REQUEST_OBJECT_ALGORITHMS,
   SIGNING_ALGORITHMS,
 } from '../jose/algorithms.js';
+import { sectorIdentifier } from '../accounts/subject-for-client.js';
 
 /**
  * Validates and normalises client metadata on every path (config, CLI, registration).
@@ -27,6 +29,8 @@ export interface ValidationOptions {
   knownScopes?: ReadonlySet<string>;
   /** The registered resources (config accessTokens.resources): `resources` must stay within them. */
   resources?: readonly string[];
+  /** Whether pairwise subject identifiers are offered (config subjects.pairwise); absent: yes. */
+  pairwiseSubjects?: boolean;
 }
 
 export function validateClientMetadata(input: Record<string, unknown>, options: ValidationOptions = {}): ClientMetadata {
@@ -51,6 +55,9 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
   if (!SUPPORTED_AUTH_METHODS.includes(method)) throw new InvalidClientMetadata(`token_endpoint_auth_method ${method} is not supported`);
   if (method === 'none' && grantTypes.includes(GRANT_CLIENT_CREDENTIALS)) {
     throw new InvalidClientMetadata('a public client (token_endpoint_auth_method none) cannot use client_credentials');
+  }
+  if (method === 'none' && grantTypes.includes(GRANT_TOKEN_EXCHANGE)) {
+    throw new InvalidClientMetadata('a public client (token_endpoint_auth_method none) cannot use token exchange');
   }
 
   const applicationType = optionalString(input, 'application_type') ?? 'web';
@@ -116,6 +123,18 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
   const requireMfa = input.require_mfa;
   if (requireMfa !== undefined && typeof requireMfa !== 'boolean') throw new InvalidClientMetadata('require_mfa must be a boolean');
   const defaultAcrValues = stringArray(input, 'default_acr_values');
+  const subjectType = optionalString(input, 'subject_type');
+  if (subjectType !== undefined && subjectType !== 'public' && subjectType !== 'pairwise')
+    throw new InvalidClientMetadata('subject_type must be public or pairwise');
+  if (subjectType === 'pairwise' && options.pairwiseSubjects === false)
+    throw new InvalidClientMetadata('subject_type: pairwise subject identifiers are not enabled here (subjects.pairwise)');
+  const sectorUri = optionalUrl(input, 'sector_identifier_uri');
+  // OIDC Core §8.1: "If there are multiple hostnames in the registered redirect_uris, the Client MUST register a sector_identifier_uri."
+  if (subjectType === 'pairwise' && sectorUri === undefined && sectorIdentifier({ redirect_uris: redirectUris }) === undefined) {
+    throw new InvalidClientMetadata(
+      'subject_type pairwise needs a sector_identifier_uri unless all redirect_uris share one host (OIDC Core §8.1)',
+    );
+  }
   const clientName = optionalString(input, 'client_name');
   if (clientName !== undefined && clientName.length > 200) throw new InvalidClientMetadata('client_name is longer than 200 characters');
 
@@ -140,6 +159,8 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
     contacts,
     backchannel_logout_uri: optionalUrl(input, 'backchannel_logout_uri'),
     backchannel_logout_session_required: sessionRequired,
+    subject_type: subjectType,
+    sector_identifier_uri: sectorUri,
     access_token_format: format,
     access_token_ttl: ttl,
     require_pkce: requirePkce,

@@ -1,3 +1,5 @@
+import type { RegisteredResource } from '../rules/resource.js';
+
 /**
  * Every Tessera setting, with its safe default and what it means. This object is the
  * one place defaults are defined: the loader derives the environment variable of each
@@ -97,10 +99,28 @@ export const defaults = {
     defaultAudience: '',
     /**
      * The resource indicators (RFC 8707) clients may ask access tokens for, besides the default audience: absolute URIs
-     * without fragment. Client metadata `resources` (config and CLI only) narrows them per client; dynamically registered
-     * clients may ask for none. Anything else is `invalid_target`.
+     * without fragment, or objects `{ identifier, scopes, audience, accessTokenFormat, accessTokenTtl }` (env: a JSON array).
+     * A resource's `scopes` go only in tokens for it; `audience` is the tokens' `aud` (default: the identifier); the format and
+     * lifetime override the client's. Client metadata `resources` (config and CLI only) narrows them per client; dynamically
+     * registered clients may ask for none. Anything else is `invalid_target`.
      */
-    resources: [] as string[],
+    resources: [] as (string | RegisteredResource)[],
+  },
+  subjects: {
+    /**
+     * Offer pairwise subject identifiers (OIDC Core §8): a client registered with `subject_type: pairwise` sees, for each user, a `sub`
+     * of its own sector (the host of its redirect URIs or of its `sector_identifier_uri`), computed from TESSERA_SECRET: changing
+     * the secret changes every pairwise `sub`.
+     */
+    pairwise: true,
+  },
+  tokenExchange: {
+    /**
+     * Allow impersonation in token exchange (RFC 8693 §1.1): a client with the token-exchange grant trades a user's access token for
+     * one of its own without an `actor_token`, so the new token does not say who acts. Off: an `actor_token` is required (delegation,
+     * the token carries `act`).
+     */
+    impersonation: false,
   },
   par: {
     /** Serve pushed authorization requests (RFC 9126) at POST /par, announced as `pushed_authorization_request_endpoint`. */

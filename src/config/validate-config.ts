@@ -9,6 +9,7 @@ import { isBearerTokenSyntax } from '../rules/bearer-token.js';
 import { isScopeEntry, offeredScopes } from '../rules/scope.js';
 import { SQLITE_DRIVER_CHOICES, type SqliteDriverChoice } from '../storage/open-sqlite.js';
 import { isAllowedHostEntry } from '../outbound/address-policy.js';
+import { registeredResources, resourceEntryProblem } from '../rules/resource.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const LOG_FORMATS = ['pretty', 'json'];
@@ -128,13 +129,18 @@ export function validateConfig(raw: Record<string, unknown>, problems = new Conf
   }
   const offered = new Set(offeredScopes(config.scopes).keys());
   for (const [i, resource] of config.accessTokens.resources.entries()) {
-    if (typeof resource !== 'string' || !URL.canParse(resource) || resource.includes('#'))
-      problem(`accessTokens.resources[${i}]`, 'must be an absolute URI without a fragment (RFC 8707 §2)');
+    const wrong = resourceEntryProblem(resource);
+    if (wrong) problem(`accessTokens.resources[${i}]`, wrong);
+    const unoffered = typeof resource === 'object' && !wrong ? (resource.scopes ?? []).filter((scope) => !offered.has(scope)) : [];
+    if (unoffered.length > 0) problem(`accessTokens.resources[${i}].scopes`, `${unoffered.join(' ')} is not a scope this provider offers`);
   }
+  const resourceIds = registeredResources(config.accessTokens.resources.filter((entry) => !resourceEntryProblem(entry))).map(
+    (resource) => resource.identifier,
+  );
   for (const [i, scope] of config.registration.allowedScopes.entries()) {
     if (!offered.has(scope)) problem(`registration.allowedScopes[${i}]`, `${scope} is not a scope this provider offers`);
   }
-  checkClients(config.clients, { knownScopes: offered, resources: config.accessTokens.resources }, problems);
+  checkClients(config.clients, { knownScopes: offered, resources: resourceIds, pairwiseSubjects: config.subjects.pairwise }, problems);
   for (const [i, user] of config.users.entries()) {
     if (!isObject(user)) {
       problem(`users[${i}]`, 'must be an object: { username, password, claims }');

@@ -6,6 +6,7 @@ import { formParams } from '../protocol/params.js';
 import { UnauthorizedClient } from '../protocol/oauth-errors.js';
 import type { ProviderMetadata } from '../protocol/provider-metadata.js';
 import { allowedScopes, refuseUnallowed, type KnownScopes } from '../rules/scope.js';
+import { allowedResources, checkResource, type ResourcePolicy } from '../rules/resource.js';
 import type { DeviceCodesStore } from '../storage/ports.js';
 import type { Clock } from '../util/clock.js';
 import { hashToken } from '../util/hashing.js';
@@ -31,6 +32,8 @@ export interface DeviceAuthorizationOptions {
   deviceCodes: Pick<DeviceCodesStore, 'create' | 'findByUserCode'>;
   /** Scopes this provider knows. */
   scopes: KnownScopes;
+  /** The audiences tokens may have (config accessTokens): RFC 8707 `resource`. */
+  resourcePolicy: ResourcePolicy;
   clock: Clock;
 }
 
@@ -55,6 +58,8 @@ export async function deviceAuthorizationEndpoint(app: FastifyInstance, options:
     }
     // RFC 8628 §3.1 scope, RFC 6749 §3.3: only scopes the server offers and the client is registered for.
     const scope = refuseUnallowed(params.scope, client, allowedScopes(client, options.scopes));
+    // RFC 8707 §2: the resource the tokens are for, one the client may use, else invalid_target.
+    const resource = checkResource(params, allowedResources(client, options.resourcePolicy)) ?? null;
     // §5.2: public clients' requests are limited per client and address before a row is stored.
     await limitDeviceAuthorization(options, client, request.ip);
 
@@ -75,6 +80,7 @@ export async function deviceAuthorizationEndpoint(app: FastifyInstance, options:
         acr: null,
         amr: [],
         sid: null,
+        resource,
         interval,
         lastPolledAt: null,
         createdAt: now,

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { SubjectIdentifiers } from '../accounts/subject-for-client.js';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import type { KeySet } from '../keys/key-set.js';
 import type { ProviderMetadata } from '../protocol/provider-metadata.js';
@@ -18,6 +19,8 @@ export interface EndSessionOptions extends ResolveLogoutDeps, EndBrowserSessionD
   /** Signs the logout tokens (OIDC Back-Channel Logout §2.4). */
   keys: KeySet;
   clients: Pick<ClientRegistry, 'find'>;
+  /** The `sub` each client knows the user by (public or pairwise, OIDC Core §8). */
+  subjects: Pick<SubjectIdentifiers, 'forClient'>;
   sessions: Pick<Sessions, 'current' | 'end' | 'clearCookie' | 'clientsOf'>;
   csrf: CsrfOptions;
   /** Posts the logout tokens to backchannel_logout_uri, under the outbound address policy. */
@@ -40,6 +43,7 @@ export async function endSessionEndpoint(app: FastifyInstance, options: EndSessi
     issuer,
     keys: options.keys,
     clients: options.clients,
+    subjects: options.subjects,
     sessions,
     logger: app.log,
     clock: options.clock,
@@ -61,7 +65,9 @@ export async function endSessionEndpoint(app: FastifyInstance, options: EndSessi
       return finish(reply, logout);
     }
     // §2: a valid id_token_hint of this session is proof enough; otherwise the person confirms.
-    if (isHintOfSession(logout.hint, session)) {
+    const { client } = logout;
+    const subjectOf = (userId: string) => (client ? options.subjects.forClient(client, userId) : undefined);
+    if (isHintOfSession(logout.hint, session, subjectOf)) {
       await endBrowserSession(options, reply, session, backchannel);
       return finish(reply, logout);
     }

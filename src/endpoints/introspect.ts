@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { SubjectIdentifiers } from '../accounts/subject-for-client.js';
 import type { UserDirectory } from '../accounts/user-directory.js';
 import type { User } from '../accounts/user.js';
 import type { ClientAuthenticator } from '../client-auth/authenticate-client.js';
@@ -15,6 +16,8 @@ export interface IntrospectOptions {
   clientAuth: Pick<ClientAuthenticator, 'authenticate'>;
   tokenSources: TokenSources;
   users: Pick<UserDirectory, 'findById'>;
+  /** The `sub` of a refresh token's client (public or pairwise, OIDC Core §8). */
+  subjects: Pick<SubjectIdentifiers, 'forClientId'>;
 }
 
 /**
@@ -45,7 +48,7 @@ export async function introspectEndpoint(app: FastifyInstance, options: Introspe
     const user = await userOf(options.users, found);
     // A token of a disabled or deleted end-user is inactive, whatever its own state.
     if (user === null) return { active: false };
-    return describe(found, options.issuer, user?.username);
+    return describe(options, found, user?.username);
   });
 }
 
@@ -65,7 +68,8 @@ async function userOf(users: Pick<UserDirectory, 'findById'>, found: FoundToken)
 }
 
 /** §2.2: the members of an active token's description. */
-function describe(found: FoundToken, iss: string, username: string | undefined): Record<string, unknown> {
+async function describe(options: IntrospectOptions, found: FoundToken, username: string | undefined): Promise<Record<string, unknown>> {
+  const iss = options.issuer;
   const named = username === undefined ? {} : { username };
   if (found.type === 'access_token') {
     const { info } = found;
@@ -81,6 +85,8 @@ function describe(found: FoundToken, iss: string, username: string | undefined):
       iat: info.iat,
       sub: info.sub,
       aud: info.aud,
+      // RFC 8693 §4.1 / §4.4: an exchanged token says who acts.
+      ...(info.extra.act ? { act: info.extra.act } : {}),
       iss,
       jti: info.jti,
     };
@@ -95,7 +101,7 @@ function describe(found: FoundToken, iss: string, username: string | undefined):
     ...(record.dpopJkt ? { cnf: { jkt: record.dpopJkt } } : {}),
     exp: record.expiresAt,
     iat: record.createdAt,
-    sub: record.userId,
+    sub: await options.subjects.forClientId(record.clientId, record.userId),
     iss,
   };
 }

@@ -12,6 +12,7 @@ import { responseModeFor } from '../authorize/check-response-mode.js';
 import { newPushedRequestUri, pushedRequestUriHash } from '../authorize/pushed-request-uri.js';
 import { validateAuthorizationRequest, type ValidationDeps } from '../authorize/validate-authorization-request.js';
 import { verifyRequestObject, type RequestObjectDeps } from '../authorize/verify-request-object.js';
+import { resourcesOf } from '../authorize/read-params.js';
 import { pushedRequestDpopJkt } from '../dpop/dpop-jkt-param.js';
 import type { Dpop } from '../dpop/dpop-service.js';
 import { readDpopProof } from '../dpop/read-dpop-proof.js';
@@ -53,7 +54,7 @@ export async function pushedAuthorizationEndpoint(app: FastifyInstance, options:
     const { params, signed } = await requestParams(options, client, form);
     // RFC 9101 §10.5: a client (or server) that requires signed requests pushes them signed.
     checkSignedRequired(client, options.requestPolicy, signed);
-    const raw = { params, repeated: [] };
+    const raw = { params, repeated: [], resources: resourcesOf(params) };
     // §2.1: the redirect_uri must be one registered for the client (§2.4's unregistered ones are not accepted).
     const redirect = checkRedirectUri(client, raw);
     await validateAuthorizationRequest(

@@ -81,7 +81,8 @@ export async function userinfoEndpoint(
     if (proof && dpop?.requireNonce) reply.header('dpop-nonce', dpop.nonces.current());
     // §5.3.2: sub always; the claims of granted scopes (§5.4) and of the claims request (§5.5).
     const claims = userinfoClaims(user.claims, scopes, info.extra.userinfoClaims ?? []);
-    return reply.type('application/json').send({ ...claims, sub: user.id });
+    // OIDC Core §5.3.2: the same sub as the ID token, the client's own (public or pairwise, §8).
+    return reply.type('application/json').send({ ...claims, sub: info.sub });
   };
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {

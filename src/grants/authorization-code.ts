@@ -8,12 +8,15 @@ import type { Clock } from '../util/clock.js';
 import { hashToken } from '../util/hashing.js';
 import type { GrantHandler } from './grant-handler.js';
 import { checkCodeVerifier } from '../rules/pkce.js';
+import { resourceForToken, type ResourcePolicy } from '../rules/resource.js';
 import { issueUserTokens, type UserTokensDeps } from './issue-user-tokens.js';
 
 export interface AuthorizationCodeGrantDeps extends UserTokensDeps {
   codes: Pick<AuthorizationCodesStore, 'consume'>;
   grantsStore: Pick<GrantsStore, 'find' | 'revoke'>;
   audit: Pick<AuditLog, 'record'>;
+  /** The audiences tokens may have (config accessTokens). */
+  resourcePolicy: ResourcePolicy;
   clock: Clock;
 }
 
@@ -47,6 +50,8 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): GrantH
       // RFC 9449 §10: a code requested with dpop_jkt is redeemed only with a proof made with that key.
       if (record.dpopJkt && record.dpopJkt !== dpop?.jkt)
         throw new InvalidGrant('the DPoP proof key does not match the dpop_jkt of the authorization request');
+      // RFC 8707 §2.2: one of the resources granted at /auth, else invalid_target.
+      const audience = resourceForToken(params, record.resource, deps.resourcePolicy);
       const grant = await deps.grantsStore.find(record.grantId);
       if (!grant || grant.revokedAt !== null) throw new InvalidGrant('the authorization has been revoked');
 
@@ -63,6 +68,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): GrantH
         claims: record.claims,
         resource: record.resource,
         dpopJkt: dpop?.jkt,
+        audience,
       });
     },
   } satisfies GrantHandler;

@@ -36,7 +36,7 @@ export function clientCredentialsGrant(options: ClientCredentialsOptions): Grant
         expires_in: issued.expiresIn,
         token_type: dpop ? 'DPoP' : 'Bearer',
         // §5.1: scope is returned so the client sees what it got (the walkthrough always shows it).
-        ...(scope ? { scope } : {}),
+        ...(issued.scope ? { scope: issued.scope } : {}),
       };
     },
   } satisfies GrantHandler;

@@ -6,6 +6,7 @@ import type { Clock } from '../util/clock.js';
 import { hashToken } from '../util/hashing.js';
 import type { GrantHandler } from './grant-handler.js';
 import { issueUserTokens, type UserTokensDeps } from './issue-user-tokens.js';
+import { resourceForToken, type ResourcePolicy } from '../rules/resource.js';
 
 /** The walkthrough's wording for the two answers a polling device sees most. */
 export const PENDING_DESCRIPTION = "authorization request is still pending as the end-user hasn't yet completed the user interaction steps";
@@ -14,6 +15,8 @@ export const DENIED_DESCRIPTION = 'End-User aborted interaction';
 export interface DeviceCodeGrantDeps extends UserTokensDeps {
   deviceCodes: Pick<DeviceCodesStore, 'findByDeviceCode' | 'recordPoll' | 'consume'>;
   grantsStore: Pick<GrantsStore, 'find'>;
+  /** The audiences tokens may have (config accessTokens). */
+  resourcePolicy: ResourcePolicy;
   clock: Clock;
 }
 
@@ -50,6 +53,8 @@ export function deviceCodeGrant(deps: DeviceCodeGrantDeps): GrantHandler {
       // §3.5 authorization_pending: the end-user has not finished at the verification URI yet.
       if (record.status === 'pending') throw new AuthorizationPending(PENDING_DESCRIPTION);
       if (record.status === 'denied') throw new AccessDenied(DENIED_DESCRIPTION);
+      // RFC 8707 §2.2: the resource asked for at /device/auth, or the default audience by name; checked before the code is used up.
+      const audience = resourceForToken(params, record.resource ?? null, deps.resourcePolicy);
 
       // Single use: of concurrent redemptions exactly one gets the tokens.
       const approved = await store.consume(hash, now);
@@ -69,6 +74,8 @@ export function deviceCodeGrant(deps: DeviceCodeGrantDeps): GrantHandler {
         amr: approved.amr,
         sid: approved.sid,
         dpopJkt: dpop?.jkt,
+        resource: approved.resource,
+        audience,
       });
     },
   } satisfies GrantHandler;

@@ -8,6 +8,8 @@ export interface TokenResponse {
   access_token: string;
   /** RFC 9449 §5: DPoP when the access token is bound to the proof's key. */
   token_type: 'Bearer' | 'DPoP';
+  /** RFC 8693 §2.2.1: token exchange says what it issued. */
+  issued_token_type?: string;
   expires_in: number;
   scope?: string;
   refresh_token?: string;

@@ -1,15 +1,19 @@
 import type { Config } from '../config/load-config.js';
+import type { AccessTokens } from '../tokens/access-tokens.js';
 import { authorizationCodeGrant, type AuthorizationCodeGrantDeps } from './authorization-code.js';
 import { clientCredentialsGrant, type ClientCredentialsOptions } from './client-credentials.js';
 import { deviceCodeGrant, type DeviceCodeGrantDeps } from './device-code.js';
 import type { GrantHandler } from './grant-handler.js';
 import { refreshTokenGrant, type RefreshTokenGrantDeps } from './refresh-token.js';
+import { tokenExchangeGrant } from './token-exchange.js';
 
 export type GrantHandlersDeps = AuthorizationCodeGrantDeps &
   RefreshTokenGrantDeps &
   DeviceCodeGrantDeps &
   Omit<ClientCredentialsOptions, 'ttl'> & {
-    config: { ttl: Pick<Config['ttl'], 'clientCredentialsAccessToken'> };
+    config: { ttl: Pick<Config['ttl'], 'clientCredentialsAccessToken' | 'accessToken'>; tokenExchange: Config['tokenExchange'] };
+    /** Token exchange checks the subject and actor tokens it is given (RFC 8693 §2.1). */
+    accessTokens: Pick<AccessTokens, 'issue' | 'verify'>;
   };
 
 /**
@@ -27,6 +31,14 @@ export function grantHandlers(deps: GrantHandlersDeps): Map<string, GrantHandler
     authorizationCodeGrant(deps),
     refreshTokenGrant(deps),
     deviceCodeGrant(deps),
+    tokenExchangeGrant({
+      accessTokens: deps.accessTokens,
+      resourcePolicy: deps.resourcePolicy,
+      impersonation: deps.config.tokenExchange.impersonation,
+      ttl: deps.config.ttl.accessToken,
+      audit: deps.audit,
+      clock: deps.clock,
+    }),
   ];
   return new Map(handlers.map((handler) => [handler.grantType, handler]));
 }

@@ -36,8 +36,10 @@ export interface UserTokensRequest {
   sid?: string | null;
   /** OIDC Core §5.5 claims request, as stored with the code. */
   claims?: ClaimsRequest | null;
-  /** RFC 8707 resource: the access token's audience. */
+  /** RFC 8707 resources granted at /auth, space-separated: the refresh token keeps them all. */
   resource?: string | null;
+  /** The one of them this access token is for (RFC 8707 §2.2); absent: the default audience. */
+  audience?: string;
   /**
    * Refresh token grant only: the (rotated or kept) refresh token to return, instead of
    * issuing a new one. Other grants leave it out.
@@ -66,7 +68,7 @@ export async function issueUserTokens(deps: UserTokensDeps, request: UserTokensR
     client,
     userId: user.id,
     scope,
-    audience: request.resource || undefined,
+    audience: request.audience,
     grantId: request.grantId,
     ttl: client.metadata.access_token_ttl ?? deps.config.ttl.accessToken,
     dpopJkt: request.dpopJkt,
@@ -78,11 +80,12 @@ export async function issueUserTokens(deps: UserTokensDeps, request: UserTokensR
       userinfoClaims: userinfoClaims.length > 0 ? userinfoClaims : undefined,
     },
   });
+  // RFC 6749 §5.1: scope is the access token's, which holds only what belongs to its resource (RFC 8707).
   const response: TokenResponse = {
     access_token: accessToken.token,
     token_type: request.dpopJkt ? 'DPoP' : 'Bearer',
     expires_in: accessToken.expiresIn,
-    scope,
+    scope: accessToken.scope,
   };
 
   // OIDC Core §3.1.3.3: an ID token whenever the openid scope was granted.

@@ -2,12 +2,15 @@ import { GRANT_REFRESH_TOKEN } from '../clients/client.js';
 import { InvalidGrant } from '../protocol/oauth-errors.js';
 import { requireParam } from '../protocol/params.js';
 import { narrowToGranted } from '../rules/scope.js';
+import { resourceForToken, type ResourcePolicy } from '../rules/resource.js';
 import type { RefreshTokens } from '../tokens/refresh-tokens.js';
 import type { GrantHandler } from './grant-handler.js';
 import { issueUserTokens, type UserTokensDeps } from './issue-user-tokens.js';
 
 export interface RefreshTokenGrantDeps extends UserTokensDeps {
   refreshTokens: Pick<RefreshTokens, 'find' | 'rotate' | 'issue'>;
+  /** The audiences tokens may have (config accessTokens). */
+  resourcePolicy: ResourcePolicy;
 }
 
 /**
@@ -25,6 +28,8 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): GrantHandler {
       if (record.dpopJkt && record.dpopJkt !== dpop?.jkt)
         throw new InvalidGrant('the refresh token is bound to another DPoP key', dpop ? 'DPoP key mismatch' : 'no DPoP proof');
       const scope = narrowToGranted(record.scope, params.scope);
+      // RFC 8707 §2.2: one of the resources granted at /auth (or the default audience), else invalid_target.
+      const audience = resourceForToken(params, record.resource, deps.resourcePolicy);
       // Checked before rotation, so a refused request leaves the token usable.
       const refreshToken = await deps.refreshTokens.rotate(token, record, client);
       return issueUserTokens(deps, {
@@ -39,6 +44,7 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): GrantHandler {
         sid: record.sid,
         claims: record.claims,
         resource: record.resource,
+        audience,
         // §6: the new refresh token keeps the original scope; only this response is narrowed.
         refreshToken,
         dpopJkt: dpop?.jkt,

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { SubjectIdentifiers } from '../accounts/subject-for-client.js';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import type { Client } from '../clients/client.js';
 import type { KeySet } from '../keys/key-set.js';
@@ -12,6 +13,8 @@ export interface BackchannelLogoutOptions {
   issuer: string;
   keys: KeySet;
   clients: Pick<ClientRegistry, 'find'>;
+  /** The `sub` each client knows the user by (public or pairwise, OIDC Core §8). */
+  subjects: Pick<SubjectIdentifiers, 'forClient'>;
   sessions: Pick<Sessions, 'clientsOf'>;
   logger: FastifyBaseLogger;
   clock: Clock;
@@ -61,7 +64,14 @@ export class BackchannelLogout {
       clients
         .filter((c): c is Client => c?.metadata.backchannel_logout_uri !== undefined)
         .map(async (client) => {
-          const token = await signLogoutToken(this.options.keys, this.options.issuer, client, session, this.options.clock.nowSeconds());
+          const sub = this.options.subjects.forClient(client, session.userId);
+          const token = await signLogoutToken(
+            this.options.keys,
+            this.options.issuer,
+            client,
+            { sid: session.sid, sub },
+            this.options.clock.nowSeconds(),
+          );
           await this.deliver(client, token);
         }),
     );

@@ -17,7 +17,8 @@ export async function signLogoutToken(
   keys: SigningKeySource,
   issuer: string,
   client: Client,
-  session: { sid: string; userId: string },
+  /** The session, with its user's `sub` as this client knows it (public or pairwise, OIDC Core §8). */
+  session: { sid: string; sub: string },
   now: number,
 ): Promise<string> {
   // §2.4: signed like the client's ID tokens.
@@ -26,7 +27,7 @@ export async function signLogoutToken(
     events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
     sid: session.sid,
     iss: issuer,
-    sub: session.userId,
+    sub: session.sub,
     aud: client.clientId,
     iat: now,
     exp: now + LOGOUT_TOKEN_TTL,

@@ -75,8 +75,14 @@ function withState(uri: string, state: string | undefined): string {
 /**
  * §2: logout without asking the person only when the hint shows that the client is
  * signing out this very session (same sid, or same user when the hint has no sid).
+ * `subjectOf` gives the session user's `sub` as the hint's client knows it (public or
+ * pairwise, OIDC Core §8); undefined when that client no longer exists.
  */
-export function isHintOfSession(hint: IdTokenHint | undefined, session: Session): boolean {
+export function isHintOfSession(
+  hint: IdTokenHint | undefined,
+  session: Session,
+  subjectOf: (userId: string) => string | undefined,
+): boolean {
   if (!hint) return false;
-  return hint.sid !== undefined ? hint.sid === session.sid : hint.sub === session.userId;
+  return hint.sid !== undefined ? hint.sid === session.sid : hint.sub === subjectOf(session.userId);
 }

@@ -2,8 +2,8 @@ import { isIP } from 'node:net';
 import { InvalidClientMetadata } from '../protocol/oauth-errors.js';
 import { addressGuard, isLoopbackName, outboundPolicy } from '../outbound/address-policy.js';
 
-/** Metadata URLs that Tessera itself requests (keys it fetches, logout tokens it POSTs). */
-const SERVER_FETCHED = ['jwks_uri', 'backchannel_logout_uri'];
+/** Metadata URLs that Tessera itself requests (keys it fetches, logout tokens it POSTs, the pairwise sector's redirect URIs). */
+const SERVER_FETCHED = ['jwks_uri', 'backchannel_logout_uri', 'sector_identifier_uri'];
 
 /**
  * Anyone may be allowed to register, so a registered client must not make the server call

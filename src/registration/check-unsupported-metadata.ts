@@ -21,17 +21,18 @@ const ADVERTISED_CHOICES: Record<string, string> = {
 
 /**
  * Metadata Tessera does not implement and must not silently drop, because the client would
- * then rely on a protection it does not get (encrypted tokens, pairwise subjects, signed
- * userinfo). Other unknown fields are ignored (RFC 7591 §2: the server returns what it registered).
+ * then rely on a protection it does not get (encrypted tokens, pairwise subjects when they are
+ * off, signed userinfo). Other unknown fields are ignored (RFC 7591 §2: the server returns what it registered).
  */
 export function checkUnsupportedMetadata(input: Record<string, unknown>, metadata: ProviderMetadata): void {
   for (const field of ENCRYPTION_FIELDS) {
     if (input[field] !== undefined && input[field] !== null) throw new InvalidClientMetadata(`${field}: encryption is not supported`);
   }
-  // OIDC Registration §2: subject_type; only public subject identifiers exist here (OIDC Core §8).
+  // OIDC Registration §2: subject_type, one of subject_types_supported (OIDC Core §8).
   const subjectType = input.subject_type;
-  if (subjectType !== undefined && subjectType !== null && subjectType !== 'public') {
-    throw new InvalidClientMetadata('subject_type: only public is supported');
+  const subjectTypes = (metadata.get('subject_types_supported') as string[] | undefined) ?? ['public'];
+  if (subjectType !== undefined && subjectType !== null && !subjectTypes.includes(subjectType as string)) {
+    throw new InvalidClientMetadata(`subject_type: only ${subjectTypes.join(' and ')} supported`);
   }
   // RFC 9449 §5.2: a client that needs DPoP-bound tokens cannot get them when DPoP is off.
   if (input.dpop_bound_access_tokens === true && !metadata.get('dpop_signing_alg_values_supported'))

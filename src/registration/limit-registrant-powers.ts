@@ -1,3 +1,4 @@
+import { GRANT_TOKEN_EXCHANGE } from '../clients/client.js';
 import { InvalidClientMetadata } from '../protocol/oauth-errors.js';
 
 /** Metadata only the operator sets (config, CLI): token lifetime and format, and audiences. */
@@ -15,6 +16,9 @@ export function limitRegistrantPowers(input: Record<string, unknown>, allowedSco
     if (input[field] !== undefined && input[field] !== null)
       throw new InvalidClientMetadata(`${field} cannot be chosen through registration; the operator sets it`);
   }
+  // RFC 8693 token exchange acts for users with tokens issued to others: the operator grants it.
+  if (Array.isArray(input.grant_types) && input.grant_types.includes(GRANT_TOKEN_EXCHANGE))
+    throw new InvalidClientMetadata(`grant type ${GRANT_TOKEN_EXCHANGE} cannot be chosen through registration; the operator sets it`);
   const scope = input.scope;
   if (scope === undefined || scope === null) return { ...input, scope: allowedScopes.join(' ') };
   if (typeof scope !== 'string') throw new InvalidClientMetadata('scope must be a string');

@@ -10,6 +10,7 @@ import * as pushedAuthorizationRequests from './migrations/007-pushed-authorizat
 import * as dpopKeyBinding from './migrations/008-dpop-key-binding.js';
 import * as authenticationMethods from './migrations/005-authentication-methods.js';
 import * as accountPage from './migrations/006-account-page.js';
+import * as deviceCodeResource from './migrations/009-device-code-resource.js';
 
 export type Db = Kysely<Database>;
 
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '008-dpop-key-binding': dpopKeyBinding,
   '005-authentication-methods': authenticationMethods,
   '006-account-page': accountPage,
+  '009-device-code-resource': deviceCodeResource,
 };
 
 export interface DatabaseOptions {

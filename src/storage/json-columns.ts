@@ -1,4 +1,4 @@
-import type { AccessTokenExtra, AuthenticationMethods, ClaimsRequest } from './ports.js';
+import type { AccessTokenExtra, Actor, AuthenticationMethods, ClaimsRequest } from './ports.js';
 
 /**
  * The JSON held in text columns, read and written at the store boundary. Reading is
@@ -49,6 +49,7 @@ export function writeAccessTokenExtra(extra: AccessTokenExtra | null): string | 
     amr: extra.amr,
     sid: extra.sid,
     userinfo_claims: extra.userinfoClaims,
+    act: extra.act,
   });
 }
 
@@ -61,7 +62,20 @@ export function readAccessTokenExtra(json: string | null): AccessTokenExtra | nu
   if (Array.isArray(value.amr)) extra.amr = value.amr.filter((v): v is string => typeof v === 'string');
   if (typeof value.sid === 'string') extra.sid = value.sid;
   if (Array.isArray(value.userinfo_claims)) extra.userinfoClaims = value.userinfo_claims.filter((v): v is string => typeof v === 'string');
+  const act = readActor(value.act);
+  if (act) extra.act = act;
   return extra;
+}
+
+/** RFC 8693 §4.1 `act`, nested for prior actors; anything not of that shape is dropped. */
+function readActor(value: unknown): Actor | undefined {
+  if (!isObject(value) || typeof value.sub !== 'string') return undefined;
+  const prior = readActor(value.act);
+  return {
+    sub: value.sub,
+    ...(typeof value.client_id === 'string' ? { client_id: value.client_id } : {}),
+    ...(prior ? { act: prior } : {}),
+  };
 }
 
 function parse(json: string | null): unknown {

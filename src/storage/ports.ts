@@ -92,6 +92,15 @@ export interface AccessTokenExtra {
   sid?: string;
   /** OIDC Core §5.5 claims requested for userinfo. */
   userinfoClaims?: string[];
+  /** RFC 8693 §4.1: who acts for the subject of an exchanged token (nested for prior actors). */
+  act?: Actor;
+}
+
+/** RFC 8693 §4.1 `act`: an actor, and the actor before it. */
+export interface Actor {
+  sub: string;
+  client_id?: string;
+  act?: Actor;
 }
 
 /** An access token's record: every opaque token, JWTs of user grants, and revoked JWTs. */
@@ -129,6 +138,8 @@ export interface DeviceCodeRecord {
   acr: string | null;
   amr: string[];
   sid: string | null;
+  /** RFC 8707 resources the device asked for, space-separated (absent or null: none). */
+  resource?: string | null;
   /** Seconds between polls; grows by 5 at each slow_down (RFC 8628 §3.5). */
   interval: number;
   lastPolledAt: number | null;

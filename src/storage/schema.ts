@@ -191,6 +191,8 @@ export interface DeviceCodeRow {
   acr: string | null;
   amr: string | null;
   sid: string | null;
+  /** RFC 8707 resources asked for, space-separated; migration 009. */
+  resource: string | null;
   interval: number;
   last_polled_at: number | null;
   created_at: number;

@@ -24,6 +24,8 @@ export interface IssuedAccessToken {
   jti: string;
   expiresIn: number;
   format: 'jwt' | 'opaque';
+  /** The scope the token carries: the requested one, narrowed to what belongs to its resource (RFC 8707). */
+  scope: string;
 }
 
 /** An access token that checked out: signature or record valid, not expired, not revoked. */

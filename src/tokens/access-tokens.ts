@@ -1,3 +1,5 @@
+import type { SubjectIdentifiers } from '../accounts/subject-for-client.js';
+import { scopeForResource, type ResourcePolicy } from '../rules/resource.js';
 import type { KeySet } from '../keys/key-set.js';
 import type { AccessTokensStore, GrantsStore } from '../storage/ports.js';
 import type { Clock } from '../util/clock.js';
@@ -16,6 +18,10 @@ export interface AccessTokensOptions {
   grants: GrantsStore;
   /** Whether the client still exists: a deleted client's tokens stop working (RFC 7592 §2.3). */
   clientExists: (clientId: string) => Promise<boolean>;
+  /** The `sub` the client sees (public or pairwise, OIDC Core §8), also in tokens for other audiences. */
+  subjects: Pick<SubjectIdentifiers, 'forClient' | 'forClientId'>;
+  /** Registered resources: a token for one takes its audience, format, lifetime and scopes (RFC 8707). */
+  resources: ResourcePolicy;
   clock: Clock;
 }
 
@@ -28,22 +34,28 @@ export class AccessTokens {
   constructor(private readonly options: AccessTokensOptions) {}
 
   async issue(request: AccessTokenRequest): Promise<IssuedAccessToken> {
-    const format = request.client.metadata.access_token_format ?? this.options.defaultFormat;
+    const resource = request.audience === undefined ? undefined : this.options.resources.registered?.get(request.audience);
+    const format = resource?.accessTokenFormat ?? request.client.metadata.access_token_format ?? this.options.defaultFormat;
+    const ttl = Math.min(request.ttl, resource?.accessTokenTtl ?? request.ttl);
     const jti = randomToken(16);
     const now = this.options.clock.nowSeconds();
-    const exp = now + request.ttl;
-    const audience = request.audience ?? this.options.defaultAudience;
+    const exp = now + ttl;
+    const audience = resource?.audience ?? request.audience ?? this.options.defaultAudience;
+    // RFC 8707 §2.2: the token is for one audience, with the scopes that mean something there.
+    const scope = scopeForResource(this.options.resources, request.audience, request.scope);
     let token: string;
     if (format === 'jwt') {
       const key = this.options.keys.signingKey();
       // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti; scope per §2.2.3.
       token = await signJwt(key, 'at+jwt', {
         client_id: request.client.clientId,
-        scope: request.scope || undefined,
+        scope: scope || undefined,
         auth_time: request.extra?.authTime,
         acr: request.extra?.acr,
+        // RFC 8693 §4.1: who acts for the subject (token exchange with an actor_token).
+        act: request.extra?.act,
         iss: this.options.issuer,
-        sub: request.userId ?? request.client.clientId,
+        sub: request.userId === undefined ? request.client.clientId : this.options.subjects.forClient(request.client, request.userId),
         aud: audience,
         iat: now,
         exp,
@@ -61,7 +73,7 @@ export class AccessTokens {
         grantId: request.grantId ?? null,
         clientId: request.client.clientId,
         userId: request.userId ?? null,
-        scope: request.scope,
+        scope,
         audience,
         extra: request.extra ?? null,
         createdAt: now,
@@ -70,7 +82,7 @@ export class AccessTokens {
         dpopJkt: request.dpopJkt ?? null,
       });
     }
-    return { token, jti, expiresIn: request.ttl, format };
+    return { token, jti, expiresIn: ttl, format, scope };
   }
 
   /** The token's facts if it is active (valid, unexpired, unrevoked, grant not revoked); else undefined. */
@@ -114,11 +126,13 @@ export class AccessTokens {
   private async verifyOpaque(token: string): Promise<AccessTokenInfo | undefined> {
     const record = await this.options.store.findByHash(hashToken(token));
     if (!record || record.revokedAt !== null || record.expiresAt <= this.options.clock.nowSeconds()) return undefined;
+    const sub = record.userId === null ? record.clientId : await this.options.subjects.forClientId(record.clientId, record.userId);
+    if (sub === undefined) return undefined;
     return {
       jti: record.jti,
       format: 'opaque',
       clientId: record.clientId,
-      sub: record.userId ?? record.clientId,
+      sub,
       userId: record.userId ?? undefined,
       scope: record.scope,
       aud: record.audience,

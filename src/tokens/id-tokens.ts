@@ -1,6 +1,7 @@
 import type { Client } from '../clients/client.js';
 import type { KeySet } from '../keys/key-set.js';
 import type { User } from '../accounts/user.js';
+import type { SubjectIdentifiers } from '../accounts/subject-for-client.js';
 import type { UserDirectory } from '../accounts/user-directory.js';
 import { idTokenClaims } from '../rules/release-policy.js';
 import type { Clock } from '../util/clock.js';
@@ -39,6 +40,8 @@ export interface IdTokensOptions {
   includeScopeClaims: boolean;
   keys: KeySet;
   users: UserDirectory;
+  /** The `sub` the client sees (public or pairwise, OIDC Core §8). */
+  subjects: Pick<SubjectIdentifiers, 'forClient'>;
   clock: Clock;
 }
 
@@ -65,7 +68,7 @@ export class IdTokens {
       at_hash: request.accessToken ? tokenHash(request.accessToken, key.alg) : undefined,
       // §2 azp is needed only with several audiences; ours is always the client alone.
       iss: this.options.issuer,
-      sub: request.userId,
+      sub: this.options.subjects.forClient(client, request.userId),
       aud: client.clientId,
       iat: now,
       exp: now + this.options.ttl,

@@ -149,15 +149,21 @@ describe('login-reason (OIDC Core §3.1.2.3)', () => {
     ...extra,
   });
   it('asks for a sign-in without a session, for prompt=login, an old one under max_age, or another user named by the hint', () => {
-    assert.ok(loginReason(request(), undefined, now));
-    assert.equal(loginReason(request(), session, now), undefined);
-    assert.ok(loginReason(request({ prompt: ['login'] }), session, now));
-    assert.ok(loginReason(request({ maxAge: 99 }), session, now));
-    assert.equal(loginReason(request({ maxAge: 100 }), session, now), undefined);
-    assert.ok(loginReason(request({ expectedSub: 'other' }), session, now));
+    assert.ok(loginReason(request(), undefined, undefined, now));
+    assert.equal(loginReason(request(), session, session.userId, now), undefined);
+    assert.ok(loginReason(request({ prompt: ['login'] }), session, session.userId, now));
+    assert.ok(loginReason(request({ maxAge: 99 }), session, session.userId, now));
+    assert.equal(loginReason(request({ maxAge: 100 }), session, session.userId, now), undefined);
+    assert.ok(loginReason(request({ expectedSub: 'other' }), session, session.userId, now));
+    // A pairwise client names the user by its own sub: the session's user under that name is no reason.
+    assert.equal(loginReason(request({ expectedSub: 'pairwise-sub' }), session, 'pairwise-sub', now), undefined);
+    assert.ok(loginReason(request({ expectedSub: session.userId }), session, 'pairwise-sub', now));
   });
   it('is satisfied by any sign-in after it asked, even within the same second', () => {
-    assert.ok(loginReason(request({ prompt: ['login'], staleSignIn: 'first' }), session, now));
-    assert.equal(loginReason(request({ prompt: ['login'], staleSignIn: 'first' }), { ...session, signInId: 'second' }, now), undefined);
+    assert.ok(loginReason(request({ prompt: ['login'], staleSignIn: 'first' }), session, session.userId, now));
+    assert.equal(
+      loginReason(request({ prompt: ['login'], staleSignIn: 'first' }), { ...session, signInId: 'second' }, session.userId, now),
+      undefined,
+    );
   });
 });

@@ -125,6 +125,34 @@ describe('tessera admin commands', () => {
       assert.equal(created.has_secret, false);
     });
 
+    it('create takes --subject-type pairwise, and refuses it where the sector is unclear (OIDC Core §8.1)', async () => {
+      const created = await json([
+        'clients',
+        'create',
+        '--id',
+        'pairwise-app',
+        '--redirect-uri',
+        'https://pw.example.com/cb',
+        '--subject-type',
+        'pairwise',
+      ]);
+      assert.equal(created.subject_type, 'pairwise');
+      const unclear = await tessera([
+        'clients',
+        'create',
+        '--id',
+        'two-hosts',
+        '--subject-type',
+        'pairwise',
+        '--redirect-uri',
+        'https://one.example.com/cb',
+        '--redirect-uri',
+        'https://two.example.com/cb',
+      ]);
+      assert.equal(unclear.code, 1);
+      assert.match(unclear.err, /invalid_client_metadata: .*sector_identifier_uri/);
+    });
+
     it('create generates a client_id when none is given', async () => {
       const created = await json(['clients', 'create', '--grant-type', 'client_credentials']);
       assert.match(created.client_id, /^[A-Za-z0-9_-]{20,}$/);

@@ -193,3 +193,31 @@ describe('client metadata validation: accepted', () => {
     assert.deepEqual(metadata.redirect_uris, web.redirect_uris);
   });
 });
+
+describe('client metadata validation: subject_type (OIDC Core §8)', () => {
+  it('refuses an unknown subject_type', () =>
+    refused({ ...web, subject_type: 'ephemeral' }, 'invalid_client_metadata', /public or pairwise/));
+  it('refuses pairwise with redirect URIs on several hosts and no sector_identifier_uri (§8.1)', () =>
+    refused(
+      { ...web, subject_type: 'pairwise', redirect_uris: ['https://a.example/cb', 'https://b.example/cb'] },
+      'invalid_client_metadata',
+      /sector_identifier_uri/,
+    ));
+  it('refuses pairwise for a native app whose redirect URI has no host, unless it names a sector', () => {
+    const native = { ...web, application_type: 'native', subject_type: 'pairwise', redirect_uris: ['com.example.app:/cb'] };
+    refused(native, 'invalid_client_metadata', /sector_identifier_uri/);
+    const sectored = validateClientMetadata({ ...native, sector_identifier_uri: 'https://example.com/sector.json' });
+    assert.equal(sectored.sector_identifier_uri, 'https://example.com/sector.json');
+  });
+  it('refuses a sector_identifier_uri over plain http or with a fragment', () => {
+    refused({ ...web, sector_identifier_uri: 'http://example.com/s.json' }, 'invalid_client_metadata', /https/);
+    refused({ ...web, sector_identifier_uri: 'https://example.com/s.json#x' }, 'invalid_client_metadata', /fragment/);
+  });
+  it('refuses pairwise when the provider does not offer it', () =>
+    assert.throws(() => validateClientMetadata({ ...web, subject_type: 'pairwise' }, { pairwiseSubjects: false }), /subjects\.pairwise/));
+  it('accepts pairwise with one redirect host, and public', () => {
+    assert.equal(validateClientMetadata({ ...web, subject_type: 'pairwise' }).subject_type, 'pairwise');
+    assert.equal(validateClientMetadata({ ...web, subject_type: 'public' }).subject_type, 'public');
+    assert.equal(validateClientMetadata(web).subject_type, undefined);
+  });
+});

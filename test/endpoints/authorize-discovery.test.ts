@@ -10,7 +10,10 @@ for (const database of DATABASES) {
     let strict: TestServer;
     before(async () => {
       server = await startTestServer({ database });
-      strict = await startTestServer({ database, config: { pkce: { requiredForAll: true, allowPlain: false } } });
+      strict = await startTestServer({
+        database,
+        config: { pkce: { requiredForAll: true, allowPlain: false }, subjects: { pairwise: false } },
+      });
     });
     after(async () => {
       await server.close();
@@ -25,7 +28,7 @@ for (const database of DATABASES) {
       assert.deepEqual(m.response_modes_supported, ['query', 'fragment', 'form_post', 'jwt', 'query.jwt', 'fragment.jwt', 'form_post.jwt']);
       assert.deepEqual(m.authorization_signing_alg_values_supported, ['RS256', 'ES256', 'EdDSA']);
       assert.deepEqual(m.code_challenge_methods_supported, ['S256', 'plain']);
-      assert.deepEqual(m.subject_types_supported, ['public']);
+      assert.deepEqual(m.subject_types_supported, ['public', 'pairwise']);
       assert.deepEqual(m.prompt_values_supported, ['none', 'login', 'consent', 'select_account']);
       assert.equal(m.claims_parameter_supported, true);
       assert.equal(m.request_parameter_supported, true);
@@ -41,6 +44,11 @@ for (const database of DATABASES) {
     it('drops plain when the setting turns it off', async () => {
       const doc = (await (await fetch(`${strict.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
       assert.deepEqual(doc.code_challenge_methods_supported, ['S256']);
+    });
+
+    it('announces pairwise subject identifiers only while subjects.pairwise is on', async () => {
+      const doc = (await (await fetch(`${strict.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+      assert.deepEqual(doc.subject_types_supported, ['public']);
     });
   });
 }

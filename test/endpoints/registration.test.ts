@@ -205,7 +205,7 @@ for (const database of DATABASES) {
         400,
         'invalid_client_metadata',
       );
-      await assertError(await register(server, { ...WEB_METADATA, subject_type: 'pairwise' }), 400, 'invalid_client_metadata');
+      await assertError(await register(server, { ...WEB_METADATA, subject_type: 'ephemeral' }), 400, 'invalid_client_metadata');
     });
 
     it('refuses URLs the server would call over plain http (no requests to local services)', async () => {

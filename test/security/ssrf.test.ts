@@ -131,6 +131,7 @@ for (const database of DATABASES) {
           issuer: server.url,
           keys: server.services.keys,
           clients: server.services.clients,
+          subjects: server.services.subjects,
           sessions: server.services.sessions,
           clock: server.services.clock,
           logger,

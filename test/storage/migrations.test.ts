@@ -340,3 +340,29 @@ for (const kind of DATABASES) {
     });
   });
 }
+
+/** Migration 009: device codes keep working, asking for no resource. */
+for (const kind of DATABASES) {
+  describe(`migration 009, device code resource (${kind})`, () => {
+    let database: TestDatabase;
+    let db: Db;
+    before(async () => {
+      database = await createTestDatabase(kind);
+      db = openDatabase(database.url, { schema: database.schema });
+      await migrate(db, { upTo: '008-dpop-key-binding' });
+      await sql`insert into device_codes (device_code_hash, user_code, client_id, scope, status, interval, created_at, expires_at)
+        values ('h', 'ABCDEFGH', 'tv', 'openid', 'pending', 5, 1, 2)`.execute(db);
+      assert.deepEqual(await migrate(db), ['009-device-code-resource']);
+    });
+    after(async () => {
+      await db.destroy();
+      await database.drop();
+    });
+
+    it('keeps the device codes, asking for no resource', async () => {
+      const rows = await db.selectFrom('device_codes').select(['device_code_hash', 'resource']).execute();
+      assert.deepEqual(rows, [{ device_code_hash: 'h', resource: null }]);
+      assert.deepEqual(await migrate(db), []);
+    });
+  });
+}

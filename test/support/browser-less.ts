@@ -132,7 +132,11 @@ export interface AuthorizeResult {
  * fills the sign-in form, answers the consent page, and stops at the first response that
  * goes to the client (a redirect elsewhere, or a form_post page).
  */
-export async function authorize(issuer: string, params: Record<string, string>, options: AuthorizeOptions = {}): Promise<AuthorizeResult> {
+export async function authorize(
+  issuer: string,
+  params: Record<string, string> | URLSearchParams,
+  options: AuthorizeOptions = {},
+): Promise<AuthorizeResult> {
   const jar = options.jar ?? new CookieJar();
   const pages: string[] = [];
   let response = await browse(jar, `${issuer}/auth?${new URLSearchParams(params)}`);
