@@ -253,6 +253,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       audit: services.audit,
       scopes: services.scopes,
       pages: devicePages,
+      assurance: { requiredForAll: config.mfa.requiredForAll, mfa: services.mfa },
       clock,
     });
     await pages.register(accountRoutes, {

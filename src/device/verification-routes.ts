@@ -9,6 +9,7 @@ import { loginUrl } from '../session/login-url.js';
 import type { DeviceCodeRecord, DeviceCodesStore } from '../storage/ports.js';
 import { formatUserCode } from '../tokens/user-code.js';
 import { decideDevice, type DecideDeviceDeps } from './decide-device.js';
+import { deviceStepUp, type DeviceAssuranceDeps } from './device-assurance.js';
 import { lookupUserCode, type LookupUserCodeDeps, type UserCodeLookup } from './lookup-user-code.js';
 
 /** Why a typed code was not taken; the code entry page says it in words. */
@@ -57,6 +58,8 @@ export interface DeviceVerificationOptions extends LookupUserCodeDeps, DecideDev
   /** Scopes this provider knows, with what the consent page says of each. */
   scopes: KnownScopes;
   pages: DeviceVerificationPages;
+  /** The MFA policy (mfa.requiredForAll, client require_mfa) and the second factors on offer. */
+  assurance: Omit<DeviceAssuranceDeps, 'issuer'>;
 }
 
 /** Longest code echoed back into the entry field. */
@@ -106,6 +109,8 @@ export async function deviceVerificationRoutes(app: FastifyInstance, options: De
     if (!session) return { kind: 'redirect', url: loginUrl(issuer, confirmPath(record.userCode)) };
     const [client, user] = await Promise.all([options.clients.find(record.clientId), options.users.findById(session.userId)]);
     if (!client || !user) return { kind: 'outcome', outcome: 'expired' };
+    const stepUp = await deviceStepUp({ issuer, ...options.assurance }, client, session, confirmPath(record.userCode));
+    if (stepUp) return { kind: 'redirect', url: stepUp };
     const scopes = record.scope
       .split(' ')
       .filter(Boolean)
@@ -122,6 +127,11 @@ export async function deviceVerificationRoutes(app: FastifyInstance, options: De
     if (!session) return { kind: 'redirect', url: loginUrl(issuer, confirmPath(record.userCode)) };
     const allow = decision === 'allow';
     if (!allow && decision !== 'deny') return { kind: 'redirect', url: `${issuer}${confirmPath(record.userCode)}` };
+    // An Allow is held to the MFA policy too (a form posted from an older, weaker session).
+    const client = allow ? await options.clients.find(record.clientId) : undefined;
+    if (allow && !client) return { kind: 'outcome', outcome: 'expired' };
+    const stepUp = client && (await deviceStepUp({ issuer, ...options.assurance }, client, session, confirmPath(record.userCode)));
+    if (stepUp) return { kind: 'redirect', url: stepUp };
     if (!(await decideDevice(options, record, session, allow))) {
       // Decided in another tab, or expired while the page was open.
       const now = await options.deviceCodes.findByUserCode(record.userCode);

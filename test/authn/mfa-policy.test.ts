@@ -5,6 +5,7 @@ import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
 import { browse, CookieJar, DEFAULT_USER, parseForms, signInWithForm } from '../support/browser-less.js';
 import { totpCode } from '../support/mfa-browser.js';
+import { poll, startDeviceFlow } from '../support/device-fixtures.js';
 import { validateClientMetadata } from '../../src/clients/validate-client-metadata.js';
 import { acrOf, amrOf, assuranceLevel } from '../../src/authn/assurance.js';
 
@@ -17,6 +18,14 @@ const client = (id: string, extra: Record<string, unknown> = {}) => ({
   grant_types: ['authorization_code'],
   response_types: ['code'],
   token_endpoint_auth_method: 'client_secret_post',
+  ...extra,
+});
+
+const tv = (id: string, extra: Record<string, unknown> = {}) => ({
+  client_id: id,
+  grant_types: ['urn:ietf:params:oauth:grant-type:device_code'],
+  response_types: [],
+  token_endpoint_auth_method: 'none',
   ...extra,
 });
 
@@ -51,8 +60,18 @@ for (const database of DATABASES) {
       server = await startTestServer({
         database,
         config: {
-          users: [DEFAULT_USER, { username: 'bob', password: 'bob-password', claims: {} }],
-          clients: [client('strict', { require_mfa: true }), client('hinted', { default_acr_values: [ACR.mfa] }), client('plain')],
+          users: [
+            DEFAULT_USER,
+            { username: 'bob', password: 'bob-password', claims: {} },
+            { username: 'carol', password: 'carol-password', claims: {} },
+          ],
+          clients: [
+            client('strict', { require_mfa: true }),
+            client('hinted', { default_acr_values: [ACR.mfa] }),
+            client('plain'),
+            tv('strict-tv', { require_mfa: true }),
+            tv('plain-tv'),
+          ],
         },
       });
     });
@@ -141,6 +160,50 @@ for (const database of DATABASES) {
       const idToken = await consentAndRedeem(jar, 'strict', await browse(jar, next));
       assert.equal(idToken.acr, ACR.mfa);
       assert.deepEqual(idToken.amr, ['pwd', 'otp', 'mfa']);
+    });
+
+    it('require_mfa holds for the device flow too: a password-only session sets up a second factor before Allow, and the tokens say mfa', async () => {
+      const flow = await startDeviceFlow(server.url, 'strict-tv', 'openid');
+      const { jar } = await signInWithForm(server.url, 'carol', 'carol-password');
+      const confirmUrl = `${server.url}/device/confirm?user_code=${flow.user_code}`;
+      const start = await browse(jar, confirmUrl);
+      assert.equal(start.status, 303);
+      const enroll = new URL(start.headers.get('location')!);
+      assert.equal(enroll.pathname, '/account/security');
+      assert.equal(enroll.searchParams.get('return_to'), `/device/confirm?user_code=${flow.user_code}`);
+      // An Allow posted without the stronger sign-in is not taken either.
+      const csrf = parseForms(await (await browse(jar, `${server.url}/device`)).text())[0].fields.csrf_token;
+      const early = await browse(jar, `${server.url}/device/confirm`, {
+        form: { user_code: flow.user_code, decision: 'allow', csrf_token: csrf },
+      });
+      assert.equal(early.status, 303);
+      assert.equal(new URL(early.headers.get('location')!).pathname, '/account/security');
+      assert.equal((await server.services.deviceCodes.findByUserCode(flow.user_code.replace('-', '')))?.status, 'pending');
+
+      const homeHtml = await (await browse(jar, enroll.toString())).text();
+      const startForm = parseForms(homeHtml).find((f) => f.action.endsWith('/totp/start'))!;
+      const setup = await (await browse(jar, startForm.action, { form: startForm.fields })).text();
+      const secret = /class="totp-secret">([^<]+)</.exec(setup)![1].replace(/\s+/g, '');
+      const confirm = parseForms(setup)[0];
+      const codesPage = await (await browse(jar, confirm.action, { form: { ...confirm.fields, code: totpCode(secret) } })).text();
+      const next = /class="continue" href="([^"]+)"/.exec(codesPage)![1].replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)));
+      const consent = await browse(jar, new URL(next, server.url).toString());
+      assert.equal(consent.status, 200);
+      const allow = parseForms(await consent.text())[0];
+      const done = await browse(jar, allow.action, { form: { ...allow.fields, decision: 'allow' } });
+      assert.equal(done.status, 303);
+      const tokens = await poll(server.url, flow.device_code, 'strict-tv');
+      assert.equal(tokens.status, 200);
+      const idToken = decodeJwt(tokens.body.id_token as string);
+      assert.equal(idToken.acr, ACR.mfa);
+    });
+
+    it('a device client without require_mfa takes the password-only session to its consent page', async () => {
+      const flow = await startDeviceFlow(server.url, 'plain-tv', 'openid');
+      const { jar } = await signInWithForm(server.url, 'bob', 'bob-password');
+      const page = await browse(jar, `${server.url}/device/confirm?user_code=${flow.user_code}`);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /Allow/);
     });
 
     it('the second-factor page without a pending sign-in or session sends to the sign-in page', async () => {
