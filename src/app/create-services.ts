@@ -401,6 +401,8 @@ export async function createServices(config: Config, options: ServicesOptions = 
       ? new Passkeys({
           store: passkeys,
           challenges: webauthnChallenges,
+          box: createSecretBox(secret, 'webauthn-sign-in'),
+          usedHandles: usedJtis,
           issuer: config.issuer,
           rpName: config.mfa.totpIssuerName,
           userVerification: config.passkeys.userVerification as 'required' | 'preferred' | 'discouraged',

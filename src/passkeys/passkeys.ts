@@ -9,14 +9,19 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import type { PasskeysStore, WebauthnChallengesStore } from '../storage/ports.js';
+import type { PasskeysStore, UsedJtisStore, WebauthnChallengesStore } from '../storage/ports.js';
 import type { Clock } from '../util/clock.js';
+import type { SecretBox } from '../util/secret-box.js';
 import { hashToken } from '../util/hashing.js';
 import { randomToken } from '../util/random.js';
 
 export interface PasskeysOptions {
   store: PasskeysStore;
   challenges: WebauthnChallengesStore;
+  /** Seals sign-in challenges into their handle (a key derived from TESSERA_SECRET). */
+  box: SecretBox;
+  /** Where a used sign-in handle is remembered until it expires, shared by every instance. */
+  usedHandles: Pick<UsedJtisStore, 'remember'>;
   /** The issuer: the RP ID is its host name, the one expected origin is its origin (WebAuthn L3 §5.1.3 step 9, §13.4.9). */
   issuer: string;
   rpName: string;
@@ -43,10 +48,13 @@ export interface PasskeySignIn {
 }
 
 /**
- * WebAuthn Level 3 ceremonies with @simplewebauthn/server. Each challenge is stored server-side
- * under the hash of a random handle the page holds, and consumed atomically once: a ceremony
- * started on one instance finishes on any other, a replayed response finds its challenge used,
- * a late one finds it expired.
+ * WebAuthn Level 3 ceremonies with @simplewebauthn/server. A registration's challenge is stored
+ * server-side under the hash of a random handle the page holds, and consumed atomically once.
+ * A sign-in's challenge is sealed into its handle instead (AES-GCM under a key derived from
+ * TESSERA_SECRET, with its expiry), because every view of the sign-in page starts one: nothing
+ * is written until someone answers it, and then its nonce is remembered in the shared used-JTI
+ * table until it expires, so it is used once. Either way a ceremony started on one instance
+ * finishes on any other, a replayed response finds its challenge used, a late one finds it expired.
  */
 export class Passkeys {
   readonly rpId: string;
@@ -119,12 +127,18 @@ export class Passkeys {
       userVerification: this.options.userVerification,
       allowCredentials: allow.map((p) => ({ id: p.credentialId, transports: p.transports as AuthenticatorTransportFuture[] })),
     });
-    return { handle: await this.remember(options.challenge, 'authenticate', userId ?? null), options };
+    const sealed: SealedSignIn = {
+      challenge: options.challenge,
+      userId: userId ?? null,
+      expiresAt: this.options.clock.nowSeconds() + this.options.timeout,
+      nonce: randomToken(16),
+    };
+    return { handle: this.options.box.encrypt(JSON.stringify(sealed)), options };
   }
 
   /** Checks an assertion; `expectedUserId` for a second factor (the passkey must be that person's). */
   async finishAuthentication(handle: string, responseJson: string, expectedUserId?: string): Promise<PasskeySignIn> {
-    const challenge = await this.consume(handle, 'authenticate');
+    const challenge = await this.consumeSignIn(handle);
     const response = parse<AuthenticationResponseJSON>(responseJson);
     const passkey = typeof response.id === 'string' ? await this.options.store.find(response.id) : undefined;
     if (!passkey) throw new PasskeyRefused('This passkey is not registered here.');
@@ -175,13 +189,48 @@ export class Passkeys {
     return handle;
   }
 
+  /** Opens a sign-in handle: sealed by us, not expired, and not answered before (remembered atomically now). */
+  private async consumeSignIn(handle: string): Promise<SealedSignIn> {
+    const now = this.options.clock.nowSeconds();
+    const sealed = this.open(handle);
+    if (!sealed || sealed.expiresAt < now || !(await this.options.usedHandles.remember(`webauthn:${sealed.nonce}`, sealed.expiresAt, now)))
+      throw new PasskeyRefused(EXPIRED_OR_USED);
+    return sealed;
+  }
+
+  private open(handle: string): SealedSignIn | undefined {
+    try {
+      const value = JSON.parse(this.options.box.decrypt(handle)) as SealedSignIn;
+      const valid =
+        typeof value.challenge === 'string' &&
+        typeof value.nonce === 'string' &&
+        typeof value.expiresAt === 'number' &&
+        (value.userId === null || typeof value.userId === 'string');
+      return valid ? value : undefined;
+    } catch {
+      return undefined; // not sealed by this provider, or tampered with
+    }
+  }
+
   private async consume(handle: string, purpose: 'register' | 'authenticate') {
     const challenge = handle
       ? await this.options.challenges.consume(hashToken(handle), purpose, this.options.clock.nowSeconds())
       : undefined;
-    if (!challenge) throw new PasskeyRefused('This passkey request has expired or was used already. Please try again.');
+    if (!challenge) throw new PasskeyRefused(EXPIRED_OR_USED);
     return challenge;
   }
+}
+
+const EXPIRED_OR_USED = 'This passkey request has expired or was used already. Please try again.';
+
+/** What a sign-in handle seals. */
+interface SealedSignIn {
+  challenge: string;
+  /** The person a second-factor ceremony is for; null for a passwordless sign-in. */
+  userId: string | null;
+  expiresAt: number;
+  /** Names the handle in the used-JTI table once answered. */
+  nonce: string;
 }
 
 function parse<T>(json: string): T {

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { DATABASES } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/test-provider.js';
+import { startTestServer, TEST_SECRET, type TestServer } from '../support/test-provider.js';
+import { Passkeys } from '../../src/passkeys/passkeys.js';
+import { createSecretBox } from '../../src/util/secret-box.js';
 import { DEFAULT_USER } from '../support/browser-less.js';
 import { launchChromium, openidClient, screenshot, startCallbackServer, startSwitchingProxy } from '../support/mfa-browser.js';
 
@@ -211,7 +213,38 @@ for (const database of DATABASES) {
       const flow = await rp.begin({ prompt: 'login' });
       await page.goto(flow.url);
       await page.waitForSelector('.passkey-submit');
-      await first.services.db.updateTable('webauthn_challenges').set({ expires_at: 0 }).where('consumed_at', 'is', null).execute();
+      // A sign-in handle seals its own expiry: one sealed an hour ago, as the server would have, has expired.
+      const anHourAgo = new Passkeys({
+        store: first.services.passkeys,
+        challenges: first.services.webauthnChallenges,
+        box: createSecretBox(TEST_SECRET, 'webauthn-sign-in'),
+        usedHandles: first.services.usedJtis,
+        issuer,
+        rpName: 'Tessera',
+        userVerification: 'preferred',
+        timeout: 300,
+        clock: { nowSeconds: () => Math.floor(Date.now() / 1000) - 3600 },
+      });
+      const { handle } = await anHourAgo.startAuthentication();
+      await page.evaluate((value) => {
+        for (const input of document.querySelectorAll<HTMLInputElement>('input[name=handle]')) input.value = value;
+      }, handle);
+      await page.click('.passkey-submit');
+      await page.waitForSelector('main > .alert');
+      assert.match((await page.textContent('main > .alert')) ?? '', /expired or was used already/);
+    });
+
+    it('a sign-in handle that was not sealed by this provider is refused, and viewing the sign-in page stores nothing', async () => {
+      const before = await first.services.db.selectFrom('webauthn_challenges').select('id').execute();
+      const flow = await rp.begin({ prompt: 'login' });
+      await page.goto(flow.url);
+      await page.waitForSelector('.passkey-submit');
+      await page.goto(flow.url);
+      await page.waitForSelector('.passkey-submit');
+      assert.equal((await first.services.db.selectFrom('webauthn_challenges').select('id').execute()).length, before.length);
+      await page.evaluate(() => {
+        for (const input of document.querySelectorAll<HTMLInputElement>('input[name=handle]')) input.value = 'v1.' + 'A'.repeat(80);
+      });
       await page.click('.passkey-submit');
       await page.waitForSelector('main > .alert');
       assert.match((await page.textContent('main > .alert')) ?? '', /expired or was used already/);
