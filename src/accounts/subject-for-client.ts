@@ -43,6 +43,12 @@ export class SubjectIdentifiers {
     return subjectForClient(this.key, client, userId);
   }
 
+  /** Whether a client (known by id) sees pairwise subjects; a client that no longer exists counts as pairwise. */
+  async isPairwise(clientId: string): Promise<boolean> {
+    const client = await this.findClient(clientId);
+    return !client || client.metadata.subject_type === 'pairwise';
+  }
+
   /** The `sub` for a client known by id; undefined when the client no longer exists. */
   async forClientId(clientId: string, userId: string): Promise<string | undefined> {
     const client = await this.findClient(clientId);

@@ -17,7 +17,7 @@ export interface IntrospectOptions {
   tokenSources: TokenSources;
   users: Pick<UserDirectory, 'findById'>;
   /** The `sub` of a refresh token's client (public or pairwise, OIDC Core §8). */
-  subjects: Pick<SubjectIdentifiers, 'forClientId'>;
+  subjects: Pick<SubjectIdentifiers, 'forClientId' | 'isPairwise'>;
 }
 
 /**
@@ -70,7 +70,8 @@ async function userOf(users: Pick<UserDirectory, 'findById'>, found: FoundToken)
 /** §2.2: the members of an active token's description. */
 async function describe(options: IntrospectOptions, found: FoundToken, username: string | undefined): Promise<Record<string, unknown>> {
   const iss = options.issuer;
-  const named = username === undefined ? {} : { username };
+  // OIDC Core §8: a pairwise client's tokens name no account; a username would tie its sub to other sectors'.
+  const named = username === undefined || (await options.subjects.isPairwise(found.clientId)) ? {} : { username };
   if (found.type === 'access_token') {
     const { info } = found;
     return {

@@ -169,6 +169,8 @@ for (const database of DATABASES) {
       const introspected = await client.tokenIntrospection(b.config, b.tokens.access_token);
       assert.equal(introspected.active, true);
       assert.equal(introspected.sub, b.sub);
+      // The account name would tie this sub to the other sectors': not given for a pairwise client's token.
+      assert.equal(introspected.username, undefined);
       const refresh = await client.tokenIntrospection(b.config, b.tokens.refresh_token!);
       assert.equal(refresh.sub, b.sub);
       // Refreshed tokens keep it.
