@@ -37,9 +37,10 @@ export function readAuthorizationParams(request: FastifyRequest): RawAuthorizati
 }
 
 /**
- * The resource indicators of parameters that arrive already read (a pushed request, a request
- * object): there, as in any form that refuses repeats, `resource` names one resource at most.
+ * The resource indicators of parameters that arrive already read: a pushed request keeps its
+ * resources as one space-separated value (src/endpoints/pushed-authorization.ts; an absolute
+ * URI has no space), a request object names one.
  */
 export function resourcesOf(params: Params): string[] {
-  return params.resource ? [params.resource] : [];
+  return params.resource ? params.resource.split(' ').filter(Boolean) : [];
 }

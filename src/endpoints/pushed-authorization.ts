@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ClientAuthenticator } from '../client-auth/authenticate-client.js';
 import type { Client } from '../clients/client.js';
 import { InvalidRequest, RequestNotSupported } from '../protocol/oauth-errors.js';
-import { formParams, type Params } from '../protocol/params.js';
+import type { Params } from '../protocol/params.js';
 import type { ProviderMetadata } from '../protocol/provider-metadata.js';
 import { checkFapiClientAuthentication, fapiApplies } from '../rules/fapi-profile.js';
 import type { PushedRequestsStore } from '../storage/ports.js';
@@ -12,7 +12,8 @@ import { responseModeFor } from '../authorize/check-response-mode.js';
 import { newPushedRequestUri, pushedRequestUriHash } from '../authorize/pushed-request-uri.js';
 import { validateAuthorizationRequest, type ValidationDeps } from '../authorize/validate-authorization-request.js';
 import { verifyRequestObject, type RequestObjectDeps } from '../authorize/verify-request-object.js';
-import { resourcesOf } from '../authorize/read-params.js';
+import { readAuthorizationParams, resourcesOf } from '../authorize/read-params.js';
+import { FORM_MEDIA_TYPE, mediaType } from '../rules/media-type.js';
 import { pushedRequestDpopJkt } from '../dpop/dpop-jkt-param.js';
 import type { Dpop } from '../dpop/dpop-service.js';
 import { readDpopProof } from '../dpop/read-dpop-proof.js';
@@ -45,7 +46,8 @@ export async function pushedAuthorizationEndpoint(app: FastifyInstance, options:
   options.metadata.set('require_pushed_authorization_requests', options.requestPolicy.parRequired);
 
   app.post(PAR_PATH, async (request, reply) => {
-    const form = formParams(request);
+    // §2.1: the authorization request's parameters, each once, except `resource` (RFC 8707 §2.1).
+    const form = pushedForm(request);
     // RFC 9449 §10.1: a DPoP proof is checked first (as at /token, a nonce challenge spends no client assertion).
     const proof = options.dpop ? await readDpopProof(options.dpop, request, { url }) : undefined;
     // §2: client authentication exactly as at the token endpoint (RFC 6749 §2.3), 401 invalid_client.
@@ -108,6 +110,20 @@ async function requestParams(
     fapi: fapiApplies(client, options.fapi),
   });
   return { params, signed: true };
+}
+
+/**
+ * The form of a push: each parameter once (else invalid_request), but `resource` may repeat; the
+ * resources travel as one space-separated value (an absolute URI has no space), which
+ * resourcesOf() splits again when the request is validated and when /auth uses it.
+ */
+function pushedForm(request: FastifyRequest): Params {
+  if (mediaType(request.headers['content-type']) !== FORM_MEDIA_TYPE)
+    throw new InvalidRequest(`the request body must be ${FORM_MEDIA_TYPE}`);
+  const { params, repeated, resources } = readAuthorizationParams(request);
+  if (repeated.length > 0) throw new InvalidRequest(`parameters sent more than once: ${repeated.join(', ')}`);
+  if (resources.length > 0) params.resource = resources.join(' ');
+  return params;
 }
 
 function isBasic(request: FastifyRequest): boolean {

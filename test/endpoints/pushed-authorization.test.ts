@@ -389,3 +389,75 @@ describe('discovery leaves out what is turned off', () => {
     assert.equal((await fetch(`${server.url}/par`, { method: 'POST' })).status, 404);
   });
 });
+
+for (const database of DATABASES) {
+  describe(`pushed authorization requests with several resources (RFC 8707) (${database})`, () => {
+    const API_ONE = 'https://api-one.example';
+    const API_TWO = 'https://api-two.example';
+    let server: TestServer;
+    before(async () => {
+      const keys = await parKeys();
+      server = await startTestServer({
+        database,
+        config: { clients: parClients(keys), users: AUTHORIZE_USERS, accessTokens: { resources: [API_ONE, API_TWO] } },
+      });
+    });
+    after(() => server.close());
+
+    it('takes resource more than once at /par; the token is for the granted resource its request names', async () => {
+      const body = new URLSearchParams({
+        response_type: 'code',
+        scope: 'openid',
+        redirect_uri: 'https://rp.example/cb',
+        state: 's-res',
+        ...pkce,
+      });
+      body.append('resource', API_ONE);
+      body.append('resource', API_TWO);
+      const pushed = await fetch(`${server.url}/par`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: WEB_BASIC },
+        body,
+      });
+      assert.equal(pushed.status, 201);
+      const { request_uri } = (await pushed.json()) as { request_uri: string };
+      const { code } = await authorize(server.url, { client_id: 'web', request_uri });
+      assert.ok(code);
+      const token = await fetch(`${server.url}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: WEB_BASIC },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: code,
+          redirect_uri: 'https://rp.example/cb',
+          code_verifier: VERIFIER,
+          resource: API_TWO,
+        }),
+      });
+      assert.equal(token.status, 200);
+      const { access_token } = (await token.json()) as { access_token: string };
+      assert.equal(JSON.parse(Buffer.from(access_token.split('.')[1], 'base64url').toString()).aud, API_TWO);
+    });
+
+    it('refuses a repeated parameter other than resource, and an unknown resource, as JSON errors', async () => {
+      const repeated = new URLSearchParams({ response_type: 'code', redirect_uri: 'https://rp.example/cb', ...pkce });
+      repeated.append('scope', 'openid');
+      repeated.append('scope', 'profile');
+      const unknown = new URLSearchParams({ response_type: 'code', scope: 'openid', redirect_uri: 'https://rp.example/cb', ...pkce });
+      unknown.append('resource', API_ONE);
+      unknown.append('resource', 'https://unknown.example');
+      for (const [body, error] of [
+        [repeated, 'invalid_request'],
+        [unknown, 'invalid_target'],
+      ] as const) {
+        const response = await fetch(`${server.url}/par`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: WEB_BASIC },
+          body,
+        });
+        assert.equal(response.status, 400);
+        assert.equal(((await response.json()) as { error: string }).error, error);
+      }
+    });
+  });
+}
