@@ -131,7 +131,11 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
       }
       return refuse('Your current password is not right.');
     }
-    const changed = await changePassword(options, username, next, { keepSid: holder.session.sid, by: 'user', address: request.ip });
+    const changed = await changePassword({ ...options, backchannel }, username, next, {
+      keepSid: holder.session.sid,
+      by: 'user',
+      address: request.ip,
+    });
     if (!changed) throw new InvalidRequestNoRedirect('this account no longer exists');
     return sendPage(reply, renderPasswordChanged(urls, changed.endedSessions));
   });

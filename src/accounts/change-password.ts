@@ -1,4 +1,5 @@
 import type { AuditLog } from '../audit/audit-log.js';
+import type { BackchannelLogout } from '../logout/backchannel-logout.js';
 import type { Config } from '../config/load-config.js';
 import type { Sessions } from '../session/sessions.js';
 import type { GrantsStore } from '../storage/ports.js';
@@ -12,6 +13,8 @@ export interface ChangePasswordDeps {
   sessions: Pick<Sessions, 'endAllOfUser'>;
   audit: Pick<AuditLog, 'record'>;
   clock: Clock;
+  /** Tells the clients of each ended session (the server has one; the CLI does not). */
+  backchannel?: Pick<BackchannelLogout, 'notify'>;
 }
 
 export interface PasswordChanged {
@@ -48,7 +51,10 @@ export async function changePassword(
   let endedSessions = 0;
   if (revoke) {
     await deps.grantsStore.revokeAllOfUser(user.id, deps.clock.nowSeconds());
-    endedSessions = (await deps.sessions.endAllOfUser(user.id, options.keepSid)).length;
+    const ended = await deps.sessions.endAllOfUser(user.id, options.keepSid);
+    // Back-Channel Logout §2.5: the clients of each ended session hear that it ended.
+    for (const sid of ended) deps.backchannel?.notify({ sid, userId: user.id });
+    endedSessions = ended.length;
   }
   await deps.audit.record({
     type: 'user.password_changed',

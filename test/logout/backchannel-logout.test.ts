@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
-import { browse } from '../support/browser-less.js';
+import { browse, DEFAULT_USER, parseForms, signInWithForm } from '../support/browser-less.js';
 import { RP, logoutTestConfig, signInAndGetTokens } from '../support/logout-fixtures.js';
 
 const EVENT = 'http://schemas.openid.net/event/backchannel-logout';
@@ -163,6 +163,30 @@ for (const database of DATABASES) {
       });
       const prompt = await browse(signedIn.jar, `${server.url}/auth?${query}`);
       assert.equal(new URL(prompt.headers.get('location')!).searchParams.get('error'), 'login_required');
+    });
+    it('a password change on the account page ends the other sessions and tells their clients', { timeout: 20_000 }, async () => {
+      const elsewhere = await signInAndGetTokens(server.url, BC);
+      const sid = decodeJwt(elsewhere.idToken).sid;
+      const { jar } = await signInWithForm(server.url);
+      const page = await browse(jar, `${server.url}/account/password`);
+      assert.equal(page.status, 200);
+      const form = parseForms(await page.text()).find((f) => f.action.endsWith('/account/password'))!;
+      const next = 'a-new-password-for-the-test';
+      const changed = await browse(jar, form.action, {
+        form: { ...form.fields, current_password: DEFAULT_USER.password, new_password: next, confirm_password: next },
+      });
+      assert.equal(changed.status, 200);
+      try {
+        const { body } = await receiver.next();
+        const { payload } = await jwtVerify(body.get('logout_token')!, createRemoteJWKSet(new URL(`${server.url}/jwks`)), {
+          issuer: server.url,
+          audience: 'bc-rp',
+          typ: 'logout+jwt',
+        });
+        assert.equal(payload.sid, sid);
+      } finally {
+        await server.services.users.setPassword(DEFAULT_USER.username, DEFAULT_USER.password);
+      }
     });
   });
 }
