@@ -46,6 +46,13 @@ interface Candidate {
  */
 export async function secondFactorRoutes(app: FastifyInstance, options: SecondFactorRoutesOptions): Promise<void> {
   const { issuer, csrf, mfa } = options;
+  /** Nobody waits for a second factor here: the sign-in page, then back to `returnTo`. */
+  const toSignIn = (reply: FastifyReply, returnTo: string | undefined) =>
+    reply
+      .status(303)
+      .header('location', loginUrl(issuer, returnTo ?? '/'))
+      .header('cache-control', 'no-store')
+      .send();
   const action = `${issuer}/login/second-factor`;
 
   const candidate = async (request: FastifyRequest): Promise<Candidate | undefined> => {
@@ -96,12 +103,7 @@ export async function secondFactorRoutes(app: FastifyInstance, options: SecondFa
   app.get('/login/second-factor', async (request, reply) => {
     const returnTo = checkedReturnTo(singleParams(request.query, 'query').return_to);
     const who = await candidate(request);
-    if (!who)
-      return reply
-        .status(303)
-        .header('location', loginUrl(issuer, returnTo ?? '/'))
-        .header('cache-control', 'no-store')
-        .send();
+    if (!who) return toSignIn(reply, returnTo);
     return show(request, reply, who, returnTo);
   });
 
@@ -110,12 +112,7 @@ export async function secondFactorRoutes(app: FastifyInstance, options: SecondFa
     verifyCsrf(request, form, csrf);
     const returnTo = checkedReturnTo(form.return_to);
     const who = await candidate(request);
-    if (!who)
-      return reply
-        .status(303)
-        .header('location', loginUrl(issuer, returnTo ?? '/'))
-        .header('cache-control', 'no-store')
-        .send();
+    if (!who) return toSignIn(reply, returnTo);
     const code = (form.code ?? '').trim();
     if (!code) return show(request, reply, who, returnTo, 'Enter the code.', 400);
 
@@ -172,12 +169,7 @@ export async function secondFactorRoutes(app: FastifyInstance, options: SecondFa
       verifyCsrf(request, form, csrf);
       const returnTo = checkedReturnTo(form.return_to);
       const who = await candidate(request);
-      if (!who)
-        return reply
-          .status(303)
-          .header('location', loginUrl(issuer, returnTo ?? '/'))
-          .header('cache-control', 'no-store')
-          .send();
+      if (!who) return toSignIn(reply, returnTo);
       let used;
       try {
         used = await passkeys.finishAuthentication(form.handle ?? '', form.response ?? '', who.userId);
