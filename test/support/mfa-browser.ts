@@ -4,20 +4,13 @@ import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import * as client from 'openid-client';
 import { TOTP, Secret } from 'otpauth';
+import { CHROMIUM_ARGS } from './chromium.js';
 
 /** Headless Chromium as the other browser tests launch it. `localhost` maps to 127.0.0.1 (WebAuthn needs a host name as RP ID). */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--host-resolver-rules=MAP localhost 127.0.0.1',
-    ],
+    args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP localhost 127.0.0.1'],
   });
 }
 
