@@ -76,7 +76,8 @@ import { pendingRequests, type PendingRequests } from '../authorize/pending-requ
 import { systemClock, type Clock } from '../util/clock.js';
 import { secondFactorsStore } from '../storage/second-factors-store.js';
 import { passkeysStore, webauthnChallengesStore } from '../storage/passkeys-store.js';
-import type { PasskeysStore, SecondFactorsStore, WebauthnChallengesStore } from '../storage/ports.js';
+import type { FederatedIdentitiesStore, PasskeysStore, SecondFactorsStore, WebauthnChallengesStore } from '../storage/ports.js';
+import { federatedIdentitiesStore } from '../storage/federated-identities-store.js';
 import { TotpAuthenticators } from '../authn/totp.js';
 import { RecoveryCodes } from '../authn/recovery-codes.js';
 import { PendingSignIns } from '../authn/pending-sign-in.js';
@@ -159,6 +160,8 @@ export interface Services {
   secondFactors: SecondFactorsStore;
   /** Passkeys (WebAuthn credentials) of every user, whether or not passkeys are on. */
   passkeys: PasskeysStore;
+  /** Identities at other providers linked to users (connectors, issue 14). */
+  federatedIdentities: FederatedIdentitiesStore;
   /** WebAuthn ceremony challenges, shared by every instance through the database. */
   webauthnChallenges: WebauthnChallengesStore;
   /** WebAuthn ceremonies (registration, sign-in), when passkeys are on. */
@@ -396,6 +399,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     mfa,
     secondFactors,
     passkeys,
+    federatedIdentities: federatedIdentitiesStore(db),
     webauthnChallenges,
     passkeyCeremonies: config.passkeys.enabled
       ? new Passkeys({

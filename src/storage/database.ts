@@ -11,6 +11,7 @@ import * as dpopKeyBinding from './migrations/008-dpop-key-binding.js';
 import * as authenticationMethods from './migrations/005-authentication-methods.js';
 import * as accountPage from './migrations/006-account-page.js';
 import * as deviceCodeResource from './migrations/009-device-code-resource.js';
+import * as federatedIdentities from './migrations/010-federated-identities.js';
 
 export type Db = Kysely<Database>;
 
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '005-authentication-methods': authenticationMethods,
   '006-account-page': accountPage,
   '009-device-code-resource': deviceCodeResource,
+  '010-federated-identities': federatedIdentities,
 };
 
 export interface DatabaseOptions {

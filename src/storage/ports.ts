@@ -517,3 +517,34 @@ export interface WebauthnChallengesStore {
   /** Takes the challenge, atomically and once: undefined when unknown, used or expired. */
   consume(id: string, purpose: WebauthnChallengeRecord['purpose'], now: number): Promise<WebauthnChallengeRecord | undefined>;
 }
+
+/** An identity at another provider (connector, upstream subject), linked to one Tessera user. */
+export interface FederatedIdentityRecord {
+  connectorId: string;
+  upstreamSubject: string;
+  userId: string;
+  /** What the upstream last called the person (display only; never used to find the link). */
+  upstreamUsername: string | null;
+  /** The email the upstream last gave (display only; never used to find the link). */
+  email: string | null;
+  /** The upstream's tokens, sealed, only when a setting asks to keep them. */
+  tokensEncrypted: string | null;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export interface FederatedIdentitiesStore {
+  /** The link of this upstream identity, if any: the only way an upstream sign-in finds its user. */
+  find(connectorId: string, upstreamSubject: string): Promise<FederatedIdentityRecord | undefined>;
+  listOfUser(userId: string): Promise<FederatedIdentityRecord[]>;
+  /** Links the identity; false (and nothing changes) when it is linked already, to this user or another. */
+  link(identity: FederatedIdentityRecord): Promise<boolean>;
+  /** After a sign-in through the link: what the upstream says now, and the time. */
+  recordUse(
+    connectorId: string,
+    upstreamSubject: string,
+    update: { upstreamUsername: string | null; email: string | null; tokensEncrypted: string | null; now: number },
+  ): Promise<void>;
+  /** Removes the user's link; false when the user has no such link. */
+  unlink(userId: string, connectorId: string, upstreamSubject: string): Promise<boolean>;
+}

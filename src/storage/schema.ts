@@ -25,6 +25,7 @@ export interface Database {
   recovery_codes: RecoveryCodeRow;
   passkeys: PasskeyRow;
   webauthn_challenges: WebauthnChallengeRow;
+  federated_identities: FederatedIdentityRow;
 }
 
 export interface ClientRow {
@@ -287,4 +288,19 @@ export interface WebauthnChallengeRow {
   user_id: string | null;
   expires_at: number;
   consumed_at: number | null;
+}
+
+/** An identity at another provider, linked to a Tessera user (migration 010). */
+export interface FederatedIdentityRow {
+  /** The connector's id from the configuration (`connectors[].id`). */
+  connector_id: string;
+  /** The upstream's stable subject (`sub`, a numeric account id, an LDAP entryUUID…). */
+  upstream_subject: string;
+  user_id: string;
+  upstream_username: string | null;
+  email: string | null;
+  /** The upstream's tokens, sealed, only when a setting asks to keep them. */
+  tokens_encrypted: string | null;
+  created_at: number;
+  last_used_at: number | null;
 }

@@ -352,7 +352,7 @@ for (const kind of DATABASES) {
       await migrate(db, { upTo: '008-dpop-key-binding' });
       await sql`insert into device_codes (device_code_hash, user_code, client_id, scope, status, interval, created_at, expires_at)
         values ('h', 'ABCDEFGH', 'tv', 'openid', 'pending', 5, 1, 2)`.execute(db);
-      assert.deepEqual(await migrate(db), ['009-device-code-resource']);
+      assert.deepEqual(await migrate(db, { upTo: '009-device-code-resource' }), ['009-device-code-resource']);
     });
     after(async () => {
       await db.destroy();
@@ -362,7 +362,39 @@ for (const kind of DATABASES) {
     it('keeps the device codes, asking for no resource', async () => {
       const rows = await db.selectFrom('device_codes').select(['device_code_hash', 'resource']).execute();
       assert.deepEqual(rows, [{ device_code_hash: 'h', resource: null }]);
-      assert.deepEqual(await migrate(db), []);
+      assert.deepEqual(await migrate(db, { upTo: '009-device-code-resource' }), []);
+    });
+  });
+}
+
+/** Migration 010: users of 009 keep their rows and have no linked identity yet; deleting a user removes its links. */
+for (const kind of DATABASES) {
+  describe(`migration 010, federated identities (${kind})`, () => {
+    let database: TestDatabase;
+    let db: Db;
+    before(async () => {
+      database = await createTestDatabase(kind);
+      db = openDatabase(database.url, { schema: database.schema });
+      await migrate(db, { upTo: '009-device-code-resource' });
+      await sql`insert into users (id, username, password_hash, claims, created_at, updated_at) values ('u', 'ada', 'h', '{}', 1, 1)`.execute(
+        db,
+      );
+      assert.deepEqual(await migrate(db, { upTo: '010-federated-identities' }), ['010-federated-identities']);
+    });
+    after(async () => {
+      await db.destroy();
+      await database.drop();
+    });
+
+    it('keeps the users, with no link yet; a link goes with its user', async () => {
+      assert.deepEqual(await db.selectFrom('users').select('id').execute(), [{ id: 'u' }]);
+      assert.deepEqual(await db.selectFrom('federated_identities').selectAll().execute(), []);
+      await sql`insert into federated_identities (connector_id, upstream_subject, user_id, created_at) values ('corp', 'x', 'u', 2)`.execute(
+        db,
+      );
+      await sql`delete from users where id = 'u'`.execute(db);
+      assert.deepEqual(await db.selectFrom('federated_identities').selectAll().execute(), []);
+      assert.deepEqual(await migrate(db, { upTo: '010-federated-identities' }), []);
     });
   });
 }
