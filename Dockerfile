@@ -38,6 +38,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
+COPY locales ./locales
 # `tessera` on the PATH; ./data holds the SQLite file and belongs to the user that runs.
 RUN ln -s /app/bin/tessera.js /usr/local/bin/tessera && mkdir -p /app/data && chown node:node /app/data
 VOLUME /app/data

@@ -78,6 +78,7 @@ import { secondFactorsStore } from '../storage/second-factors-store.js';
 import { passkeysStore, webauthnChallengesStore } from '../storage/passkeys-store.js';
 import type { FederatedIdentitiesStore, PasskeysStore, SecondFactorsStore, WebauthnChallengesStore } from '../storage/ports.js';
 import { federatedIdentitiesStore } from '../storage/federated-identities-store.js';
+import { Translations } from '../i18n/translator.js';
 import { TotpAuthenticators } from '../authn/totp.js';
 import { RecoveryCodes } from '../authn/recovery-codes.js';
 import { PendingSignIns } from '../authn/pending-sign-in.js';
@@ -160,6 +161,8 @@ export interface Services {
   secondFactors: SecondFactorsStore;
   /** Passkeys (WebAuthn credentials) of every user, whether or not passkeys are on. */
   passkeys: PasskeysStore;
+  /** The pages' and mails' languages (locales/<language>/<namespace>.json). */
+  translations: Translations;
   /** Identities at other providers linked to users (connectors, issue 14). */
   federatedIdentities: FederatedIdentitiesStore;
   /** WebAuthn ceremony challenges, shared by every instance through the database. */
@@ -400,6 +403,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     secondFactors,
     passkeys,
     federatedIdentities: federatedIdentitiesStore(db),
+    translations: new Translations(),
     webauthnChallenges,
     passkeyCeremonies: config.passkeys.enabled
       ? new Passkeys({
