@@ -30,6 +30,7 @@ import { errorPageHandler } from '../interaction/error-page.js';
 import { renderFrontPage } from '../interaction/front-page.js';
 import { sendPage } from '../interaction/layout.js';
 import { loginRoutes } from '../interaction/login-routes.js';
+import { connectorRoutes } from '../connectors/connector-routes.js';
 import { secondFactorRoutes } from '../interaction/second-factor-routes.js';
 import { securityRoutes } from '../account-security/security-routes.js';
 import { metricsEndpoint } from '../metrics/metrics-endpoint.js';
@@ -191,6 +192,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       mfa: services.mfa,
       pendingSignIns: services.pendingSignIns,
       passkeys: services.passkeyCeremonies,
+      connectorButtons: services.connectors.list.map((c) => ({ id: c.settings.id, name: c.settings.name })),
+      translations: services.translations,
     });
     await pages.register(secondFactorRoutes, {
       issuer,
@@ -275,6 +278,24 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       audit: services.audit,
       metrics: services.metrics,
       clock,
+    });
+    await pages.register(connectorRoutes, {
+      issuer,
+      connectors: services.connectors,
+      flows: services.upstreamFlows,
+      tokensBox: services.upstreamTokensBox,
+      users: services.users,
+      federatedIdentities: services.federatedIdentities,
+      sessions: services.sessions,
+      pendingSignIns: services.pendingSignIns,
+      mfa: services.mfa,
+      audit: services.audit,
+      metrics: services.metrics,
+      translations: services.translations,
+      clock,
+      csrf: services.csrf,
+      guard: services.accountGuard,
+      passkeys: services.passkeys,
     });
     // The issuer's own address, opened in a browser: a page that says what this is, not a JSON 404.
     const playgroundUrl = services.playground ? `${issuer}/playground` : undefined;

@@ -62,7 +62,7 @@ import type { TokenSources } from '../tokens/find-token.js';
 import { createJanitor, type Janitor } from '../janitor/janitor.js';
 import { expiredRowsStore } from '../storage/expired-rows-store.js';
 import { ProviderMetadata } from '../protocol/provider-metadata.js';
-import { createSecretBox, deriveKey } from '../util/secret-box.js';
+import { createSecretBox, deriveKey, type SecretBox } from '../util/secret-box.js';
 import { devSecret } from '../dev-secret.js';
 import { offeredScopes } from '../rules/scope.js';
 import { resourcePolicy } from '../rules/resource.js';
@@ -78,6 +78,8 @@ import { secondFactorsStore } from '../storage/second-factors-store.js';
 import { passkeysStore, webauthnChallengesStore } from '../storage/passkeys-store.js';
 import type { FederatedIdentitiesStore, PasskeysStore, SecondFactorsStore, WebauthnChallengesStore } from '../storage/ports.js';
 import { federatedIdentitiesStore } from '../storage/federated-identities-store.js';
+import { createConnectors, type Connectors } from '../connectors/create-connectors.js';
+import { UPSTREAM_FLOW_LIFETIME, UpstreamFlowCookie } from '../connectors/upstream-flow-cookie.js';
 import { Translations } from '../i18n/translator.js';
 import { TotpAuthenticators } from '../authn/totp.js';
 import { RecoveryCodes } from '../authn/recovery-codes.js';
@@ -165,6 +167,12 @@ export interface Services {
   translations: Translations;
   /** Identities at other providers linked to users (connectors, issue 14). */
   federatedIdentities: FederatedIdentitiesStore;
+  /** The other identity providers people may sign in with (config `connectors`, issue 14). */
+  connectors: Connectors;
+  /** The sealed, single-use cookie of an upstream sign-in between start and callback. */
+  upstreamFlows: UpstreamFlowCookie;
+  /** Seals upstream tokens at rest, for connectors with `storeTokens`. */
+  upstreamTokensBox: SecretBox;
   /** WebAuthn ceremony challenges, shared by every instance through the database. */
   webauthnChallenges: WebauthnChallengesStore;
   /** WebAuthn ceremonies (registration, sign-in), when passkeys are on. */
@@ -403,6 +411,16 @@ export async function createServices(config: Config, options: ServicesOptions = 
     secondFactors,
     passkeys,
     federatedIdentities: federatedIdentitiesStore(db),
+    connectors: createConnectors(config.connectors, { env: process.env, outbound }),
+    upstreamFlows: new UpstreamFlowCookie({
+      box: createSecretBox(secret, 'upstream-flows'),
+      key: deriveKey(secret, 'upstream-states'),
+      usedStates: usedJtis,
+      clock,
+      secure: config.issuer.startsWith('https:'),
+      lifetime: UPSTREAM_FLOW_LIFETIME,
+    }),
+    upstreamTokensBox: createSecretBox(secret, 'upstream-tokens'),
     translations: new Translations(),
     webauthnChallenges,
     passkeyCeremonies: config.passkeys.enabled

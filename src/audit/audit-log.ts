@@ -25,7 +25,10 @@ export type AuditEventType =
   | 'mfa.enrolled'
   | 'mfa.removed'
   | 'mfa.recovery_codes_created'
-  | 'mfa.reset';
+  | 'mfa.reset'
+  | 'user.provisioned'
+  | 'identity.linked'
+  | 'identity.unlinked';
 
 export interface AuditEvent {
   type: AuditEventType;

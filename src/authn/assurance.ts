@@ -3,7 +3,7 @@ import type { AuthenticationMethods } from '../storage/ports.js';
 /**
  * Authentication assurance: what a sign-in's methods are worth. Two levels, each with an ACR
  * name the operator chooses (config `acr.password`, `acr.mfa`):
- * - 1, single factor: a password, or a passkey without user verification;
+ * - 1, single factor: a password, a sign-in at another identity provider (`fed`), or a passkey without user verification;
  * - 2, multi-factor: a password with a one-time code or a passkey, or a passkey with user
  *   verification (possession plus a PIN or biometric, NIST SP 800-63B §5.1.8).
  */
@@ -20,13 +20,15 @@ export interface AcrNames {
 }
 
 /** RFC 8176 §2 values in the order ID tokens list them. */
-const AMR_ORDER = ['pwd', 'otp', 'hwk', 'swk', 'user'];
+const AMR_ORDER = ['pwd', 'fed', 'otp', 'hwk', 'swk', 'user'];
 
 export function assuranceLevel(methods: AuthenticationMethods): AssuranceLevel {
   const has = (m: string) => methods[m] !== undefined;
   const passkey = has('hwk') || has('swk');
-  if ((has('pwd') && (has('otp') || passkey)) || (passkey && has('user'))) return LEVEL_MFA;
-  return has('pwd') || passkey || has('otp') ? LEVEL_PASSWORD : 0;
+  // `fed`: another identity provider vouched for the person (connectors): one factor, like a password.
+  const knows = has('pwd') || has('fed');
+  if ((knows && (has('otp') || passkey)) || (passkey && has('user'))) return LEVEL_MFA;
+  return knows || passkey || has('otp') ? LEVEL_PASSWORD : 0;
 }
 
 /** The `amr` claim (RFC 8176): the methods used, plus `mfa` at the multi-factor level. */

@@ -25,6 +25,7 @@ input:focus,button:focus{outline:3px solid color-mix(in srgb,var(--accent) 35%,t
 button{font:inherit;font-weight:600;border-radius:9px;padding:11px 16px;border:1px solid var(--accent);
   background:var(--accent);color:var(--accent-text);cursor:pointer;width:100%;margin-top:18px}
 button.secondary{background:transparent;color:var(--text);border-color:var(--line)}
+a.button{display:block;text-align:center;font-weight:600;border-radius:9px;padding:11px 16px;border:1px solid var(--line);color:var(--text);text-decoration:none;margin-top:10px}
 .actions{display:flex;gap:10px}.actions button{flex:1}
 .alert{background:var(--danger-bg);color:var(--danger);border-radius:9px;padding:10px 12px;margin:12px 0;
   font-size:.93rem}

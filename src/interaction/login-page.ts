@@ -17,6 +17,8 @@ export interface LoginPageOptions {
   passkey?: SafeHtml;
   /** Why the person is asked to sign in (again), when there is more to say than the title. */
   notice?: string;
+  /** "Sign in with ..." buttons of the other identity providers (src/connectors/connector-pages.ts). */
+  connectors?: SafeHtml;
 }
 
 /**
@@ -41,7 +43,7 @@ ${csrfField(options.csrf)}${returnTo}
 <label for="password">Password</label>
 <input type="password" id="password" name="password" autocomplete="current-password" required${options.loginHint ? autofocus : null}>
 <button type="submit" class="login-submit">Sign in</button>
-</form>${options.passkey}`,
+</form>${options.passkey}${options.connectors}`,
   });
 }
 

@@ -12,6 +12,9 @@ import type { PendingSignIns } from '../authn/pending-sign-in.js';
 import type { UserDirectory } from '../accounts/user-directory.js';
 import { PasskeyRefused, type Passkeys } from '../passkeys/passkeys.js';
 import { passkeySignInForm } from '../passkeys/passkey-fragments.js';
+import { renderConnectorButtons, type ConnectorButton } from '../connectors/connector-pages.js';
+import { pageLanguage } from '../connectors/page-language.js';
+import type { Translations } from '../i18n/translator.js';
 
 export interface LoginRoutesOptions extends SignInDeps {
   issuer: string;
@@ -27,6 +30,9 @@ export interface LoginRoutesOptions extends SignInDeps {
   /** Passkey sign-in, when passkeys are on. */
   passkeys?: Passkeys;
   users: SignInDeps['users'] & Pick<UserDirectory, 'findById'>;
+  /** The other identity providers offered as buttons (connectors, issue 14). */
+  connectorButtons?: ConnectorButton[];
+  translations?: Pick<Translations, 'for'>;
 }
 
 /**
@@ -63,6 +69,14 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
         csrf: csrfValue,
         clientName: options.describeReturnTo(fields.returnTo),
         passkey: passkey?.html,
+        connectors:
+          options.translations &&
+          renderConnectorButtons(
+            options.translations.for(pageLanguage(request.headers['accept-language'])).t,
+            issuer,
+            options.connectorButtons ?? [],
+            fields.returnTo,
+          ),
         ...fields,
       }),
       { status, scriptHashes: passkey?.scriptHashes },

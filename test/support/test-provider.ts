@@ -40,16 +40,20 @@ export interface TestServerOptions {
   listen?: boolean;
   /** Another server's database (a second instance of one deployment); it is left for its owner to drop. */
   sharedDatabase?: TestDatabase;
+  /** The port to listen on (default: a free one), known in advance when another server's config must name it. */
+  port?: number;
+  /** The issuer's host name (default 127.0.0.1): another name keeps two servers' cookies apart in one browser. */
+  host?: string;
 }
 
 /** A real provider on a fresh database, listening on a free loopback port. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = options.sharedDatabase ?? (await createTestDatabase(options.database ?? 'sqlite'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const config: Config = loadConfig({
     env: {},
     overrides: {
-      issuer: `http://127.0.0.1:${port}`,
+      issuer: `http://${options.host ?? '127.0.0.1'}:${port}`,
       port,
       databaseUrl: database.url,
       sqliteDriver: SQLITE_DRIVER,
