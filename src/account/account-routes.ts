@@ -50,6 +50,8 @@ export interface AccountRoutesOptions
   /** The `sub` each client knows a person by (pairwise or public), for logout tokens. */
   subjects: Pick<SubjectIdentifiers, 'forClient'>;
   outbound: OutboundFetch;
+  /** Link to the linked sign-in providers (connectors configured). */
+  withIdentities?: boolean;
 }
 
 /** Messages after an action, chosen by a fixed key: nothing from the query string is shown. */
@@ -74,6 +76,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     applications: `${issuer}/account/applications`,
     security: `${issuer}/account/security`,
     signOut: `${issuer}/session/end`,
+    identities: options.withIdentities ? `${issuer}/account/identities` : undefined,
   };
   const backchannel = new BackchannelLogout({
     issuer,

@@ -278,6 +278,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       audit: services.audit,
       metrics: services.metrics,
       clock,
+      withIdentities: services.connectors.list.length > 0,
     });
     await pages.register(connectorRoutes, {
       issuer,

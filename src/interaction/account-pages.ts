@@ -12,6 +12,8 @@ export interface AccountUrls {
   /** Passkeys and one-time codes (served by the security pages). */
   security: string;
   signOut: string;
+  /** Linked sign-in providers (src/connectors/), when any connector is configured. */
+  identities?: string;
 }
 
 export interface AccountHomeOptions {
@@ -54,6 +56,7 @@ export function renderAccountHome({ urls, username, claims }: AccountHomeOptions
 <li><a href="${urls.sessions}" class="account-sessions">Sessions</a><span class="muted">Where you are signed in</span></li>
 <li><a href="${urls.applications}" class="account-applications">Applications</a><span class="muted">Apps you gave access to</span></li>
 <li><a href="${urls.security}" class="account-security">Security</a><span class="muted">Passkeys, one-time codes</span></li>
+${urls.identities && html`<li><a href="${urls.identities}" class="account-identities">Sign-in providers</a><span class="muted">Other accounts you sign in with</span></li>`}
 </ul></nav>
 <p class="links"><a href="${urls.signOut}">Sign out</a></p>`,
   });
