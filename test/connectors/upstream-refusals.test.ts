@@ -108,9 +108,9 @@ for (const database of DATABASES) {
       const grace = (await server.services.users.findByUsername('grace'))!;
       const record = await server.services.federatedIdentities.find('corp', 'g-1');
       assert.equal(record?.userId, grace.id);
-      const tokens = JSON.parse(server.services.upstreamTokensBox.decrypt(record!.tokensEncrypted!)) as Record<string, unknown>;
+      const tokens = JSON.parse(server.services.upstreamTokensBox.decrypt(record.tokensEncrypted!)) as Record<string, unknown>;
       assert.equal(typeof tokens.access_token, 'string');
-      assert.ok(!record!.tokensEncrypted!.includes(String(tokens.access_token)), 'sealed, not in the clear');
+      assert.ok(!record.tokensEncrypted!.includes(String(tokens.access_token)), 'sealed, not in the clear');
       const listed = await (await browse(jar, `${server.url}/account/identities?done=linked&connector=corp`)).text();
       assert.match(listed, /corp is now linked to your account/);
 
