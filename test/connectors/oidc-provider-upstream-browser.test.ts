@@ -27,7 +27,7 @@ async function startOidcProvider(redirectUri: string): Promise<{ issuer: string;
     findAccount: (_ctx, id) => ({
       accountId: id,
       claims: () => ({
-        sub: `op-${id}`,
+        sub: id,
         email: `${id}@op.example`,
         email_verified: true,
         name: `${id} from oidc-provider`,
