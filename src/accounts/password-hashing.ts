@@ -33,6 +33,12 @@ export function hashPassword(password: string): Promise<string> {
   return limited(() => argon2.hash(password, PASSWORD_HASH_OPTIONS));
 }
 
+/**
+ * The stored hash of a user with no password (created through another provider): not an argon2
+ * hash, so no password ever verifies against it.
+ */
+export const NO_PASSWORD = '!no-password';
+
 /** Verifies in constant time; a malformed stored hash counts as a mismatch. */
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {

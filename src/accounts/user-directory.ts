@@ -2,7 +2,7 @@ import { randomToken } from '../util/random.js';
 import type { Clock } from '../util/clock.js';
 import type { UsersStore } from '../storage/ports.js';
 import type { User } from './user.js';
-import { decoyHash, hashPassword, verifyPassword } from './password-hashing.js';
+import { NO_PASSWORD, decoyHash, hashPassword, verifyPassword } from './password-hashing.js';
 import { validateUserClaims } from './validate-user-claims.js';
 
 /** Users: creation, password checks and changes. Passwords only ever stored as argon2id. */
@@ -23,6 +23,10 @@ export class UserDirectory {
     return user;
   }
 
+  findByEmail(email: string): Promise<User | undefined> {
+    return this.store.findByEmail(email);
+  }
+
   list(): Promise<User[]> {
     return this.store.list();
   }
@@ -39,6 +43,38 @@ export class UserDirectory {
     };
     await this.store.insert({ ...user, passwordHash: await hashPassword(password) }, user.createdAt);
     return user;
+  }
+
+  /**
+   * A user who signs in only through another provider (connectors): no usable password. The
+   * username is `username` or, when taken, the first free `username-2`, `username-3`, ...
+   */
+  async createWithoutPassword(username: string, claims: Record<string, unknown>): Promise<User> {
+    checkUsername(username);
+    const validClaims = validateUserClaims(claims);
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? username : `${username}-${n}`;
+      if (await this.store.findByUsername(candidate)) continue;
+      const user = { id: randomToken(16), username: candidate, claims: validClaims, createdAt: this.clock.nowSeconds(), disabledAt: null };
+      try {
+        await this.store.insert({ ...user, passwordHash: NO_PASSWORD }, user.createdAt);
+        return user;
+      } catch (error) {
+        // Taken between the look and the insert (a parallel sign-in): try the next name.
+        if (!(await this.store.findByUsername(candidate)) || n > 50) throw error;
+      }
+    }
+  }
+
+  /** Whether the user can sign in with a password (users created through a connector cannot until they set one). */
+  async hasPassword(id: string): Promise<boolean> {
+    const user = await this.store.findById(id);
+    const found = user && (await this.store.findByUsername(user.username));
+    return found !== undefined && found.passwordHash !== NO_PASSWORD;
+  }
+
+  deleteById(id: string): Promise<boolean> {
+    return this.store.delete(id);
   }
 
   /** Config seeding: creates the user, or brings claims and password up to date. Idempotent. */

@@ -233,6 +233,8 @@ export interface UserWithHash extends User {
 export interface UsersStore {
   findById(id: string): Promise<User | undefined>;
   findByUsername(username: string): Promise<UserWithHash | undefined>;
+  /** The user whose `email` claim is this address, compared without regard to case. */
+  findByEmail(email: string): Promise<User | undefined>;
   list(): Promise<User[]>;
   insert(user: UserWithHash, now: number): Promise<void>;
   updateClaims(id: string, claims: Record<string, unknown>, now: number): Promise<void>;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './database.js';
 import type { UserRow } from './schema.js';
 import type { User } from '../accounts/user.js';
@@ -12,6 +13,24 @@ export function usersStore(db: Db): UsersStore {
     async findByUsername(username) {
       const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
       return row && { ...toUser(row), passwordHash: row.password_hash };
+    },
+    async findByEmail(email) {
+      // Over the claims JSON, written once for both databases: a text match narrows the rows,
+      // the parsed claim decides. (A users.email column replaces this: migration 011.)
+      const wanted = email.toLowerCase();
+      const pattern = `%"email":${JSON.stringify(wanted).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const rows = await db
+        .selectFrom('users')
+        .selectAll()
+        .where(sql<boolean>`lower(claims) like ${pattern} escape '\\'`)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      const row = rows.find((r) => {
+        const claimed = (JSON.parse(r.claims) as Record<string, unknown>).email;
+        return typeof claimed === 'string' && claimed.toLowerCase() === wanted;
+      });
+      return row && toUser(row);
     },
     async list() {
       const rows = await db.selectFrom('users').selectAll().orderBy('username').execute();
