@@ -66,7 +66,7 @@ export async function startLdapServer(): Promise<LdapServer> {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let log = '';
-    slapd.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    slapd.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
     if (await ready(url, slapd)) {
       const stop = async () => {
         await stopProcess(slapd);
@@ -101,13 +101,41 @@ interface TlsFiles {
 /** A CA and a server certificate it signed, for 127.0.0.1 and localhost. */
 async function makeCertificates(dir: string): Promise<TlsFiles> {
   const file = (name: string) => join(dir, name);
-  await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2']
-    .concat(['-subj', '/CN=Tessera test LDAP CA', '-keyout', file('ca.key'), '-out', file('ca.pem')]));
-  await run('openssl', ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
-    .concat(['-subj', '/CN=localhost', '-keyout', file('server.key'), '-out', file('server.csr')]));
+  await run(
+    'openssl',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2'].concat([
+      '-subj',
+      '/CN=Tessera test LDAP CA',
+      '-keyout',
+      file('ca.key'),
+      '-out',
+      file('ca.pem'),
+    ]),
+  );
+  await run(
+    'openssl',
+    ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'].concat([
+      '-subj',
+      '/CN=localhost',
+      '-keyout',
+      file('server.key'),
+      '-out',
+      file('server.csr'),
+    ]),
+  );
   writeFileSync(file('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-  await run('openssl', ['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key')]
-    .concat(['-CAcreateserial', '-days', '2', '-extfile', file('server.ext'), '-out', file('server.pem')]));
+  await run(
+    'openssl',
+    ['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key')].concat([
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      file('server.ext'),
+      '-out',
+      file('server.pem'),
+    ]),
+  );
   return { caFile: file('ca.pem'), certFile: file('server.pem'), keyFile: file('server.key') };
 }
 
@@ -123,6 +151,9 @@ pidfile ${join(dir, 'slapd.pid')}
 TLSCACertificateFile ${tls.caFile}
 TLSCertificateFile ${tls.certFile}
 TLSCertificateKeyFile ${tls.keyFile}
+# Like the lenient servers a connector meets: a DN with an empty password binds unauthenticated,
+# successfully (RFC 4513 §5.1.2), which is why the connector never sends an empty password.
+allow bind_anon_dn
 
 database mdb
 suffix "${BASE_DN}"
@@ -134,9 +165,12 @@ overlay ppolicy
 ppolicy_default "cn=default,ou=policies,${BASE_DN}"
 
 # Passwords: only for binding. Entries: the reader and the admin read all, a person reads their
-# own entry, nobody anonymous searches (a connector must bind as its service account).
+# own entry and the groups, nobody anonymous searches (a connector must bind as its service account).
 access to attrs=userPassword
   by anonymous auth
+  by * none
+access to dn.subtree="${GROUPS_DN}"
+  by users read
   by * none
 access to *
   by dn.exact="${READER.dn}" read
@@ -209,10 +243,14 @@ member: ${PEOPLE.alice.dn}
 /** Ports free a moment ago (the OS hands out each once, so two at once differ). */
 async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve) => {
-      const server = createServer();
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve) => {
+          const server = createServer();
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
   );
   const ports = servers.map((s) => (s.address() as { port: number }).port);
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
