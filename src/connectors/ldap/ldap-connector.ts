@@ -1,15 +1,20 @@
-import type { Logger } from 'pino';
 import type { PasswordCheck, PasswordConnector } from '../password-connector.js';
 import type { LdapConnectorConfig } from './ldap-connector-config.js';
 import { checkDirectoryPassword } from './check-directory-password.js';
 import { identityOfEntry } from './identity-of-entry.js';
+
+/** Where the operator reads about the directory (a pino Logger is one). */
+export interface ConnectorLog {
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
 
 /**
  * An LDAP directory as a password connector: what the directory answered, as the sign-in form
  * understands it. A directory that cannot be asked is logged for the operator (never with the
  * password) and answered `unavailable`, which signs nobody in.
  */
-export function ldapConnector(config: LdapConnectorConfig, logger?: Pick<Logger, 'warn' | 'error'>): PasswordConnector {
+export function ldapConnector(config: LdapConnectorConfig, logger?: ConnectorLog): PasswordConnector {
   const log = { connector: config.id, url: config.url };
   return {
     id: config.id,
