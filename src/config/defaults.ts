@@ -345,6 +345,11 @@ export const defaults = {
   clients: [] as Record<string, unknown>[],
   /** Users declared in the config file: { username, password, claims }. */
   users: [] as Record<string, unknown>[],
+  /**
+   * Other identity providers people may sign in with, listed on the sign-in page: `{ id, type, name, clientId, clientSecret | clientSecretEnv,
+   * ... }` with type oidc, oauth2, google, microsoft, github or gitlab (docs/connectors.md). Env TESSERA_CONNECTORS: a JSON array.
+   */
+  connectors: [] as Record<string, unknown>[],
 };
 
 export type Defaults = typeof defaults;

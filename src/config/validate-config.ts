@@ -10,6 +10,7 @@ import { isScopeEntry, offeredScopes } from '../rules/scope.js';
 import { SQLITE_DRIVER_CHOICES, type SqliteDriverChoice } from '../storage/open-sqlite.js';
 import { isAllowedHostEntry } from '../outbound/address-policy.js';
 import { registeredResources, resourceEntryProblem } from '../rules/resource.js';
+import { readConnectors } from '../connectors/read-connectors.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const LOG_FORMATS = ['pretty', 'json'];
@@ -163,6 +164,7 @@ export function validateConfig(raw: Record<string, unknown>, problems = new Conf
       problem(`users[${i}].${(err as Error).message.split(' ')[0]}`, (err as Error).message.split(' ').slice(1).join(' '));
     }
   }
+  readConnectors(config.connectors, problem);
   problems.throwIfAny();
   return config;
 }
