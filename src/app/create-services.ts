@@ -79,6 +79,8 @@ import { passkeysStore, webauthnChallengesStore } from '../storage/passkeys-stor
 import type { FederatedIdentitiesStore, PasskeysStore, SecondFactorsStore, WebauthnChallengesStore } from '../storage/ports.js';
 import { federatedIdentitiesStore } from '../storage/federated-identities-store.js';
 import { Translations } from '../i18n/translator.js';
+import type { PasswordDirectories } from '../connectors/password-directories.js';
+import { createLdapDirectories } from '../connectors/ldap/create-ldap-directories.js';
 import { TotpAuthenticators } from '../authn/totp.js';
 import { RecoveryCodes } from '../authn/recovery-codes.js';
 import { PendingSignIns } from '../authn/pending-sign-in.js';
@@ -165,6 +167,8 @@ export interface Services {
   translations: Translations;
   /** Identities at other providers linked to users (connectors, issue 14). */
   federatedIdentities: FederatedIdentitiesStore;
+  /** The LDAP connectors, deciding the passwords of people who are not local users; undefined without any. */
+  directories: PasswordDirectories | undefined;
   /** WebAuthn ceremony challenges, shared by every instance through the database. */
   webauthnChallenges: WebauthnChallengesStore;
   /** WebAuthn ceremonies (registration, sign-in), when passkeys are on. */
@@ -352,6 +356,8 @@ export async function createServices(config: Config, options: ServicesOptions = 
     options.logger,
   );
 
+  const federatedIdentities = federatedIdentitiesStore(db);
+
   const reloadKeys = () => {
     keys.reload().catch((err) => options.logger?.warn({ err }, 'key reload failed'));
   };
@@ -402,7 +408,8 @@ export async function createServices(config: Config, options: ServicesOptions = 
     mfa,
     secondFactors,
     passkeys,
-    federatedIdentities: federatedIdentitiesStore(db),
+    federatedIdentities,
+    directories: createLdapDirectories(config, { users, federatedIdentities, clock }, options.logger),
     translations: new Translations(),
     webauthnChallenges,
     passkeyCeremonies: config.passkeys.enabled
