@@ -9,10 +9,11 @@ export function createLdapDirectories(
   config: Pick<Config, 'connectors'>,
   deps: PasswordDirectoriesDeps,
   logger?: ConnectorLog,
+  env: NodeJS.ProcessEnv = process.env,
 ): PasswordDirectories | undefined {
   const problems = new ConfigProblems();
-  const connectors = readLdapConnectors(config.connectors, problems).map((settings) => ldapConnector(settings, logger));
-  // Checked once already with the whole config (validate-config.ts): a problem here is a config built by hand.
+  const connectors = readLdapConnectors(config.connectors, problems, env).map((settings) => ldapConnector(settings, logger));
+  // Checked already with the whole config (validate-config.ts); what is new here is a bindPasswordEnv that is not set.
   problems.throwIfAny();
   return passwordDirectories(connectors, deps);
 }

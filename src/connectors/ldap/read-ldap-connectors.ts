@@ -5,8 +5,9 @@ import { validateLdapConnector } from './validate-ldap-connector.js';
 /**
  * The `type: ldap` entries of `connectors`, checked (the other types, the ids and their
  * uniqueness: read-connectors.ts). Problems are named like the others: `connectors[2] (corp).url`.
+ * With `env`, each bindPasswordEnv is read from it.
  */
-export function readLdapConnectors(raw: unknown[], problems: ConfigProblems, env: NodeJS.ProcessEnv = process.env): LdapConnectorConfig[] {
+export function readLdapConnectors(raw: unknown[], problems: ConfigProblems, env?: NodeJS.ProcessEnv): LdapConnectorConfig[] {
   const read: LdapConnectorConfig[] = [];
   for (const [i, entry] of raw.entries()) {
     if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) continue;

@@ -40,13 +40,14 @@ const GROUP_KEYS = ['baseDn', 'filter', 'scope', 'nameAttribute'];
 /**
  * Checks one `type: ldap` connector entry; `name` is how problems name it (`connectors[0] (corp)`).
  * Every mistake is a start error naming the setting: a directory that cannot be reached safely
- * must not be found out at the first sign-in. Undefined when there was a problem.
+ * must not be found out at the first sign-in. Undefined when there was a problem. `env`: where
+ * bindPasswordEnv is read (not given while the config alone is checked).
  */
 export function validateLdapConnector(
   entry: Record<string, unknown>,
   name: string,
   problems: ConfigProblems,
-  env: NodeJS.ProcessEnv = process.env,
+  env?: NodeJS.ProcessEnv,
 ): LdapConnectorConfig | undefined {
   const before = problems.list.length;
   const problem = (key: string, message: string) => problems.add(`${name}.${key}`, message);
@@ -151,21 +152,27 @@ function readCa(entry: Record<string, unknown>, problem: Problem): string | unde
   }
 }
 
-/** bindDn with bindPassword or bindPasswordEnv (the name of the variable holding it), or neither (anonymous search). */
+/**
+ * bindDn with bindPassword or bindPasswordEnv (the name of the variable holding it), or neither
+ * (anonymous search). The variable is read when `env` is given: at startup, when the connectors
+ * are built (create-ldap-directories.ts), not while the config file is checked.
+ */
 function checkServiceAccount(
   entry: Record<string, unknown>,
-  env: NodeJS.ProcessEnv,
+  env: NodeJS.ProcessEnv | undefined,
   problem: Problem,
 ): { bindDn?: string; bindPassword?: string } {
   const bindDn = optionalString(entry, 'bindDn', problem);
   let bindPassword = optionalString(entry, 'bindPassword', problem);
   const fromEnv = optionalString(entry, 'bindPasswordEnv', problem);
   if (bindPassword !== undefined && fromEnv !== undefined) problem('bindPasswordEnv', 'give bindPassword or bindPasswordEnv, not both');
-  if (fromEnv !== undefined) {
+  if (fromEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(fromEnv))
+    problem('bindPasswordEnv', 'must be an environment variable name');
+  else if (fromEnv !== undefined && env !== undefined) {
     bindPassword = env[fromEnv];
     if (!bindPassword) problem('bindPasswordEnv', `names ${fromEnv}, which is not set`);
   }
-  if (bindDn !== undefined && !bindPassword && fromEnv === undefined)
+  if (bindDn !== undefined && bindPassword === undefined && fromEnv === undefined)
     problem('bindPassword', 'is required with bindDn (or bindPasswordEnv)');
   if (bindDn === undefined && (bindPassword !== undefined || fromEnv !== undefined)) problem('bindDn', 'is required with a bind password');
   return { bindDn, bindPassword };
