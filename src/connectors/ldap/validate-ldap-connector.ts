@@ -53,9 +53,8 @@ export function validateLdapConnector(
   const problem = (key: string, message: string) => problems.add(`${name}.${key}`, message);
   for (const key of Object.keys(entry)) if (!KEYS.includes(key)) problem(key, `unknown setting${didYouMean(key, KEYS)}`);
 
+  // The id's form and uniqueness are checked, and reported, with every connector's (read-connectors.ts).
   const id = entry.id;
-  if (typeof id !== 'string' || !/^[a-z0-9-]{1,64}$/.test(id))
-    problem('id', 'must be 1 to 64 of a-z 0-9 - (it is the link key: never rename it)');
   const displayName = optionalString(entry, 'name', problem) ?? (typeof id === 'string' ? id : '');
   const provision = optionalBoolean(entry, 'provision', problem) ?? true;
   const emailVerified = optionalBoolean(entry, 'emailVerified', problem) ?? false;
@@ -64,6 +63,7 @@ export function validateLdapConnector(
 
   const url = checkUrl(entry.url, { startTls, allowPlaintext }, problem);
   const ca = readCa(entry, problem);
+  if (ca !== undefined && url?.startsWith('ldap:') && !startTls) problem('ca', 'is for TLS: use an ldaps:// URL or startTls: true');
   const { bindDn, bindPassword } = checkServiceAccount(entry, env, problem);
 
   const userSearch = entry.userSearch === undefined ? undefined : checkUserSearch(entry.userSearch, problem);
@@ -84,9 +84,9 @@ export function validateLdapConnector(
   if (!Number.isInteger(timeout) || (timeout as number) < 1 || (timeout as number) > 120)
     problem('timeout', 'must be a whole number of seconds from 1 to 120');
 
-  if (problems.list.length > before) return undefined;
+  if (problems.list.length > before || typeof id !== 'string' || id === '') return undefined;
   return {
-    id: id as string,
+    id: id,
     type: 'ldap',
     name: displayName,
     provision,

@@ -123,6 +123,9 @@ describe('ldap connector settings', () => {
     assert.deepEqual(problemsOf([{ ...VALID, startTls: true }]), [
       'connectors[0] (corp).startTls: is for ldap:// URLs: ldaps:// is TLS from the start',
     ]);
+    assert.deepEqual(problemsOf([{ ...plain, url: 'ldap://127.0.0.1:3389', ca: '-----BEGIN CERTIFICATE-----' }]), [
+      'connectors[0] (corp).ca: is for TLS: use an ldaps:// URL or startTls: true',
+    ]);
     assert.deepEqual(problemsOf([{ ...VALID, url: 'ldaps://ldap.example.org/dc=example,dc=org' }]), [
       'connectors[0] (corp).url: must be only scheme, host and port (the base DN goes in userSearch.baseDn)',
     ]);
@@ -135,6 +138,9 @@ describe('ldap connector settings', () => {
     ]);
     assert.deepEqual(problemsOf([VALID, { ...VALID, userSearch: undefined, userDnTemplate: 'uid={{username}},dc=example,dc=org' }]), [
       'connectors[1] (corp).id: is declared twice',
+    ]);
+    assert.deepEqual(problemsOf([{ ...VALID, id: 'Corp Directory' }]), [
+      'connectors[0] (Corp Directory).id: is required: 1 to 40 of a-z 0-9 -',
     ]);
   });
 });
