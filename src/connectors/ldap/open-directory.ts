@@ -25,11 +25,18 @@ export async function openDirectory(config: Pick<LdapConnectorConfig, 'url' | 's
     tlsOptions: config.url.startsWith('ldaps:') ? tlsOptions : undefined,
   });
   if (config.startTls) {
+    // The TLS handshake after the StartTLS answer has no timeout of its own (ldapts): it gets the operations' one.
+    let stalled: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      stalled = setTimeout(() => reject(new Error('the TLS handshake after StartTLS timed out')), config.timeout * 1000);
+    });
     try {
-      await client.startTLS(tlsOptions);
+      await Promise.race([client.startTLS(tlsOptions), deadline]);
     } catch (err) {
       await closeDirectory(client);
       throw err;
+    } finally {
+      clearTimeout(stalled);
     }
   }
   return client;

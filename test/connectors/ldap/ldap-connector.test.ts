@@ -167,6 +167,23 @@ describe('the LDAP connector against slapd', () => {
       await new Promise((resolve) => silent.close(resolve));
     }
 
+    // Says yes to StartTLS (RFC 4511 §4.14.2), then never answers the TLS handshake.
+    const stalling = createServer((socket) => {
+      sockets.push(socket);
+      socket.once('data', (request: Buffer) => {
+        const messageId = request[4]; // 30 len 02 01 <id>: the StartTLS request's message id
+        socket.write(Buffer.from([0x30, 0x0c, 0x02, 0x01, messageId, 0x78, 0x07, 0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00]));
+      });
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    try {
+      const stallingUrl = `ldap://127.0.0.1:${(stalling.address() as { port: number }).port}`;
+      assert.equal(await outcome('alice', PEOPLE.alice.password, { url: stallingUrl, startTls: true, timeout: 1 }), 'unavailable');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => stalling.close(resolve));
+    }
+
     const stopped = await startLdapServer();
     await stopped.stop();
     assert.equal(await outcome('alice', PEOPLE.alice.password, { url: stopped.url }), 'unavailable');
