@@ -42,7 +42,16 @@ export async function openDirectory(config: Pick<LdapConnectorConfig, 'url' | 's
   return client;
 }
 
-/** Ends the connection; a directory that already went away is no error here. */
+/**
+ * Ends the connection; a directory that already went away is no error here. Never waits more
+ * than a second: ldapts' unbind can wait on a socket that a stalled handshake left half-open.
+ */
 export async function closeDirectory(client: Client): Promise<void> {
-  await client.unbind().catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const bounded = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, 1000);
+    timer.unref();
+  });
+  await Promise.race([client.unbind().catch(() => undefined), bounded]);
+  clearTimeout(timer);
 }
