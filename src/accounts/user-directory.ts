@@ -115,6 +115,15 @@ export class UserDirectory {
     return existing ? this.store.delete(existing.id) : false;
   }
 
+  /** Replaces the user's claims (checked like every user's); the user as now stored, or undefined when gone. */
+  async updateClaims(id: string, claims: Record<string, unknown>): Promise<User | undefined> {
+    const existing = await this.store.findById(id);
+    if (!existing) return undefined;
+    const validClaims = validateUserClaims(claims);
+    await this.store.updateClaims(id, validClaims, this.clock.nowSeconds());
+    return { ...existing, claims: validClaims };
+  }
+
   /** The user when the password is right; the same work is done for unknown usernames. */
   async authenticate(username: string, password: string): Promise<User | undefined> {
     const found = await this.store.findByUsername(username);

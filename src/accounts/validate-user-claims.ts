@@ -26,6 +26,8 @@ export function validateUserClaims(claims: Record<string, unknown>): Record<stri
       throw new TypeError(`claims.${name} must be a non-empty string`);
     if (BOOLEAN_CLAIMS.includes(name) && typeof value !== 'boolean') throw new TypeError(`claims.${name} must be true or false`);
     if (name === 'updated_at' && typeof value !== 'number') throw new TypeError('claims.updated_at must be a number of seconds');
+    if (name === 'groups' && (!Array.isArray(value) || !value.every((group) => typeof group === 'string' && group !== '')))
+      throw new TypeError('claims.groups must be a list of group names');
     if (name === 'address' && (typeof value !== 'object' || value === null || Array.isArray(value)))
       throw new TypeError('claims.address must be an object');
     if (name === 'birthdate' && !/^(\d{4}|\d{4}-\d{2}-\d{2}|0000-\d{2}-\d{2})$/.test(value as string))

@@ -188,6 +188,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       users: services.users,
       audit: services.audit,
       metrics: services.metrics,
+      directories: services.directories,
       describeReturnTo: (returnTo) => describeReturnTo(services.pendingRequests, returnTo),
       mfa: services.mfa,
       pendingSignIns: services.pendingSignIns,

@@ -81,6 +81,8 @@ import { federatedIdentitiesStore } from '../storage/federated-identities-store.
 import { createConnectors, type Connectors } from '../connectors/create-connectors.js';
 import { UPSTREAM_FLOW_LIFETIME, UpstreamFlowCookie } from '../connectors/upstream-flow-cookie.js';
 import { Translations } from '../i18n/translator.js';
+import type { PasswordDirectories } from '../connectors/password-directories.js';
+import { createLdapDirectories } from '../connectors/ldap/create-ldap-directories.js';
 import { TotpAuthenticators } from '../authn/totp.js';
 import { RecoveryCodes } from '../authn/recovery-codes.js';
 import { PendingSignIns } from '../authn/pending-sign-in.js';
@@ -173,6 +175,8 @@ export interface Services {
   upstreamFlows: UpstreamFlowCookie;
   /** Seals upstream tokens at rest, for connectors with `storeTokens`. */
   upstreamTokensBox: SecretBox;
+  /** The LDAP connectors, deciding the passwords of people who are not local users; undefined without any. */
+  directories: PasswordDirectories | undefined;
   /** WebAuthn ceremony challenges, shared by every instance through the database. */
   webauthnChallenges: WebauthnChallengesStore;
   /** WebAuthn ceremonies (registration, sign-in), when passkeys are on. */
@@ -360,6 +364,8 @@ export async function createServices(config: Config, options: ServicesOptions = 
     options.logger,
   );
 
+  const federatedIdentities = federatedIdentitiesStore(db);
+
   const reloadKeys = () => {
     keys.reload().catch((err) => options.logger?.warn({ err }, 'key reload failed'));
   };
@@ -410,7 +416,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     mfa,
     secondFactors,
     passkeys,
-    federatedIdentities: federatedIdentitiesStore(db),
+    federatedIdentities,
     connectors: createConnectors(config.connectors, { env: process.env, outbound }),
     upstreamFlows: new UpstreamFlowCookie({
       box: createSecretBox(secret, 'upstream-flows'),
@@ -421,6 +427,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
       lifetime: UPSTREAM_FLOW_LIFETIME,
     }),
     upstreamTokensBox: createSecretBox(secret, 'upstream-tokens'),
+    directories: createLdapDirectories(config, { users, federatedIdentities, clock }, options.logger),
     translations: new Translations(),
     webauthnChallenges,
     passkeyCeremonies: config.passkeys.enabled

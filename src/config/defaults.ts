@@ -347,7 +347,7 @@ export const defaults = {
   users: [] as Record<string, unknown>[],
   /**
    * Other identity providers people may sign in with, listed on the sign-in page: `{ id, type, name, clientId, clientSecret | clientSecretEnv,
-   * ... }` with type oidc, oauth2, google, microsoft, github or gitlab (docs/connectors.md). Env TESSERA_CONNECTORS: a JSON array.
+   * ... }` with type oidc, oauth2, google, microsoft, github or gitlab (docs/connectors.md), or ldap (docs/ldap.md). Env TESSERA_CONNECTORS: a JSON array.
    */
   connectors: [] as Record<string, unknown>[],
 };

@@ -11,6 +11,7 @@ import { SQLITE_DRIVER_CHOICES, type SqliteDriverChoice } from '../storage/open-
 import { isAllowedHostEntry } from '../outbound/address-policy.js';
 import { registeredResources, resourceEntryProblem } from '../rules/resource.js';
 import { readConnectors } from '../connectors/read-connectors.js';
+import { readLdapConnectors } from '../connectors/ldap/read-ldap-connectors.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const LOG_FORMATS = ['pretty', 'json'];
@@ -165,6 +166,7 @@ export function validateConfig(raw: Record<string, unknown>, problems = new Conf
     }
   }
   readConnectors(config.connectors, problem);
+  readLdapConnectors(config.connectors, problems);
   problems.throwIfAny();
   return config;
 }

@@ -35,6 +35,17 @@ export interface LoginRoutesOptions extends SignInDeps {
   translations?: Pick<Translations, 'for'>;
 }
 
+/** What the form says when a directory (LDAP connector) answered but nobody may be signed in (sign-in.ts). */
+const REFUSALS: Partial<Record<string, { error: string; status: number }>> = {
+  unavailable: { error: 'The sign-in service is unavailable right now. Please try again in a few minutes.', status: 503 },
+  'not-provisioned': { error: 'This account cannot sign in here. Ask the administrator of this service for access.', status: 403 },
+  'account-exists': {
+    error:
+      'An account with this username already exists here. Sign in to it, or ask the administrator of this service to link your directory account to it.',
+    status: 403,
+  },
+};
+
 /**
  * The sign-in page, shared by every flow: `GET /login?return_to=/local/path[&login_hint=...]`
  * shows the form; a successful `POST /login` answers 303 to the issuer + return_to.
@@ -125,6 +136,8 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
           { returnTo, loginHint: username, error: 'This account is disabled. Ask the administrator of this service to enable it.' },
           403,
         );
+      const refusal = REFUSALS[result.failure];
+      if (refusal) return show(request, reply, { returnTo, loginHint: username, error: refusal.error }, refusal.status);
       return show(request, reply, { returnTo, loginHint: username, error: 'That username and password do not match. Please try again.' });
     }
 

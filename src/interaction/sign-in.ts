@@ -4,8 +4,19 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/load-config.js';
 import type { ProviderMetrics } from '../metrics/provider-metrics.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
+import type { PasswordDirectories } from '../connectors/password-directories.js';
 
-export type SignInResult = { user: User } | { failure: 'invalid' | 'throttled' | 'disabled'; retryAfter: number };
+/**
+ * - invalid: unknown username or wrong password (never told apart);
+ * - throttled: too many failures, `retryAfter` seconds to wait;
+ * - disabled: the right password for an account the operator (or the directory) disabled;
+ * - unavailable: a directory that decides passwords could not be asked: nobody is signed in;
+ * - not-provisioned / account-exists: the directory accepted the password, but no Tessera user
+ *   may stand for that person (resolve-upstream-user.ts).
+ */
+export type SignInResult =
+  | { user: User }
+  | { failure: 'invalid' | 'throttled' | 'disabled' | 'unavailable' | 'not-provisioned' | 'account-exists'; retryAfter: number };
 
 export interface SignInDeps {
   config: Pick<Config, 'signIn'>;
@@ -13,6 +24,8 @@ export interface SignInDeps {
   users: Pick<UserDirectory, 'authenticate' | 'findByUsername'>;
   audit: Pick<AuditLog, 'record'>;
   metrics: Pick<ProviderMetrics, 'signInFailed'>;
+  /** Directories (LDAP connectors) that decide the passwords of people who are not local users. */
+  directories?: PasswordDirectories;
 }
 
 export interface SignInAttempt {
@@ -42,20 +55,43 @@ interface Counter {
  * Unknown usernames are throttled and cost time like known ones (UserDirectory.authenticate).
  */
 export async function signIn(deps: SignInDeps, attempt: SignInAttempt): Promise<SignInResult> {
-  const result = await throttledAttempt(
-    deps,
-    attempt,
-    async () => (await deps.users.authenticate(attempt.username, attempt.password)) ?? 'invalid',
-  );
+  const result = await throttledAttempt(deps, attempt, async () => {
+    // Local users first; then each directory in the connectors' order (docs/ldap.md, precedence).
+    const local = await deps.users.authenticate(attempt.username, attempt.password);
+    if (local) return { local };
+    if (!deps.directories) return 'invalid';
+    const answer = await deps.directories.check(attempt.username, attempt.password);
+    return answer === 'rejected' ? 'invalid' : answer;
+  });
   if ('failure' in result) return { failure: result.failure, retryAfter: result.retryAfter };
-  // Disabled by the operator: said only to whoever knows the password, so guessing learns nothing.
-  if (result.value.disabledAt !== null) {
-    deps.metrics.signInFailed('disabled');
-    await deps.audit.record({ type: 'signin.failure', userId: result.value.id, address: attempt.address, detail: { reason: 'disabled' } });
-    return { failure: 'disabled', retryAfter: 0 };
+  const value = result.value;
+  if ('local' in value) return admit(deps, attempt, value.local);
+  if (value.outcome === 'accepted') {
+    const resolved = await value.resolve();
+    if (resolved.kind === 'signed-in') return admit(deps, attempt, resolved.user);
+    return refuse(deps, attempt, resolved.reason);
   }
-  await deps.audit.record({ type: 'signin.success', userId: result.value.id, address: attempt.address });
-  return { user: result.value };
+  return refuse(deps, attempt, value.outcome);
+}
+
+/** The right password: the user, unless the operator disabled them. */
+async function admit(deps: SignInDeps, attempt: SignInAttempt, user: User): Promise<SignInResult> {
+  // Disabled by the operator: said only to whoever knows the password, so guessing learns nothing.
+  if (user.disabledAt !== null) return refuse(deps, attempt, 'disabled', user.id);
+  await deps.audit.record({ type: 'signin.success', userId: user.id, address: attempt.address });
+  return { user };
+}
+
+/** A sign-in that knew the password (or could not be checked) but is refused all the same. */
+async function refuse(
+  deps: SignInDeps,
+  attempt: SignInAttempt,
+  reason: 'disabled' | 'unavailable' | 'not-provisioned' | 'account-exists',
+  userId?: string,
+): Promise<SignInResult> {
+  deps.metrics.signInFailed(reason);
+  await deps.audit.record({ type: 'signin.failure', userId, address: attempt.address, detail: { reason } });
+  return { failure: reason, retryAfter: 0 };
 }
 
 /** Who makes a guarded attempt, and from where. */
@@ -66,17 +102,20 @@ export interface AttemptSource {
   knownBrowser?: string;
 }
 
-export type AttemptResult<T> = { value: T } | { failure: 'throttled' | 'invalid'; reason?: 'invalid' | 'replayed'; retryAfter: number };
+export type AttemptResult<T> =
+  { value: T } | { failure: 'throttled' | 'invalid' | 'unavailable'; reason?: 'invalid' | 'replayed'; retryAfter: number };
 
 /**
  * Runs `check` (a password, a one-time code, a recovery code) under the sign-in throttling
  * policy above: the same shared counters, so guesses at a password and at a second factor draw
- * on one allowance. `check` answers the value of a success, or the reason of a failure.
+ * on one allowance. `check` answers the value of a success, or the reason of a failure;
+ * `unavailable` (a directory that could not be asked) keeps its places like a failure, so
+ * guesses at local passwords are not free while a directory is down.
  */
 export async function throttledAttempt<T>(
   deps: SignInDeps,
   source: AttemptSource,
-  check: () => Promise<T | 'invalid' | 'replayed'>,
+  check: () => Promise<T | 'invalid' | 'replayed' | 'unavailable'>,
 ): Promise<AttemptResult<T>> {
   const settings = deps.config.signIn;
   const account = source.username.toLowerCase();
@@ -102,6 +141,10 @@ export async function throttledAttempt<T>(
   }
 
   const outcome = await check();
+  if (outcome === 'unavailable') {
+    await recordFailure(deps, source, 'unavailable');
+    return { failure: 'unavailable', retryAfter: 0 };
+  }
   if (outcome === 'invalid' || outcome === 'replayed') {
     await recordFailure(deps, source, outcome === 'replayed' ? 'code_reused' : 'bad_credentials');
     return { failure: 'invalid', reason: outcome as 'invalid' | 'replayed', retryAfter: 0 };
@@ -139,9 +182,9 @@ async function reserveSlowDown(deps: SignInDeps, account: string, taken: string[
 async function recordFailure(
   deps: SignInDeps,
   attempt: AttemptSource,
-  reason: 'throttled' | 'bad_credentials' | 'code_reused',
+  reason: 'throttled' | 'bad_credentials' | 'code_reused' | 'unavailable',
 ): Promise<void> {
-  deps.metrics.signInFailed(reason === 'throttled' ? 'throttled' : 'bad_credentials');
+  deps.metrics.signInFailed(reason === 'throttled' || reason === 'unavailable' ? reason : 'bad_credentials');
   const user = await deps.users.findByUsername(attempt.username).catch(() => undefined);
   await deps.audit.record({ type: 'signin.failure', userId: user?.id, address: attempt.address, detail: { reason } });
 }

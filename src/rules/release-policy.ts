@@ -8,7 +8,8 @@ import type { ClaimsRequest, RememberedConsent } from '../storage/ports.js';
  * - A user claim is releasable only if it is one of the standard claims of a scope (§5.4) the
  *   client may be granted. A claims request (§5.5) can only narrow and shape within that: it
  *   never reaches a claim of a scope the client may not have, nor a claim outside the §5.4
- *   lists (operator-defined attributes such as `groups` are never released).
+ *   lists (operator-defined attributes are never released). The lists are §5.4's and one more
+ *   scope, `groups`, releasing the `groups` claim (a list of names) that connectors fill.
  * - A requested claim outside the granted scopes needs the user's consent for that claim: the
  *   consent page lists it, and remembered consent records it. Without it, prompt=none answers
  *   consent_required (§3.1.2.6).
@@ -39,6 +40,8 @@ export const SCOPE_CLAIMS: Record<string, string[]> = {
   email: ['email', 'email_verified'],
   address: ['address'],
   phone: ['phone_number', 'phone_number_verified'],
+  // Not OIDC Core §5.4: the groups a user is in (LDAP groupSearch, an upstream's groups claim), as Dex and others name it.
+  groups: ['groups'],
 };
 
 /** The scope whose §5.4 list holds each releasable claim. */

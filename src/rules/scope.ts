@@ -9,6 +9,7 @@ export const SCOPE_DESCRIPTIONS: Record<string, string> = {
   email: 'See your email address',
   address: 'See your postal address',
   phone: 'See your phone number',
+  groups: 'See the groups you belong to',
   offline_access: 'Stay connected while you are away (keep access until you revoke it)',
 };
 

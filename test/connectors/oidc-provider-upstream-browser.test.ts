@@ -24,7 +24,7 @@ async function startOidcProvider(redirectUri: string): Promise<{ issuer: string;
       },
     ],
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },
-    findAccount: (_ctx, id) => ({
+    findAccount: (_ctx: unknown, id: string) => ({
       accountId: id,
       claims: () => ({
         sub: id,

@@ -10,7 +10,7 @@ import {
   userinfoClaims,
 } from '../../src/rules/release-policy.js';
 
-const user = { name: 'Ada', email: 'ada@example.com', phone_number: '+1', sub: 'forged', groups: ['x'] };
+const user = { name: 'Ada', email: 'ada@example.com', phone_number: '+1', sub: 'forged', department: 'x', groups: ['staff'] };
 
 describe('release policy (OIDC Core §3.1.2.4, §5.4, §5.5)', () => {
   it('asks for consent when a scope is not remembered, or for prompt=consent', () => {
@@ -34,7 +34,7 @@ describe('release policy (OIDC Core §3.1.2.4, §5.4, §5.5)', () => {
   it('a claims request is narrowed to the claims of the scopes the client may have; unmapped names never pass', () => {
     const request = {
       id_token: { email: { essential: true }, ssn: { essential: true }, name: null, auth_time: { essential: true } },
-      userinfo: { groups: null, phone_number: null },
+      userinfo: { department: null, phone_number: null },
     };
     assert.deepEqual(authorizedClaimsRequest(request, new Set(['openid', 'email'])), {
       id_token: { email: { essential: true }, auth_time: { essential: true } },
@@ -44,8 +44,13 @@ describe('release policy (OIDC Core §3.1.2.4, §5.4, §5.5)', () => {
   });
 
   it('release never hands out a claim outside the §5.4 lists, whatever a stored request names', () => {
-    assert.deepEqual(userinfoClaims(user, ['openid'], ['groups', 'name']), { name: 'Ada' });
-    assert.deepEqual(idTokenClaims(user, ['openid'], { id_token: { groups: null } }, false), {});
+    assert.deepEqual(userinfoClaims(user, ['openid'], ['department', 'name']), { name: 'Ada' });
+    assert.deepEqual(idTokenClaims(user, ['openid'], { id_token: { department: null } }, false), {});
+  });
+
+  it('the groups scope releases the groups claim (connectors fill it), and nothing else', () => {
+    assert.deepEqual(userinfoClaims(user, ['openid', 'groups'], []), { groups: ['staff'] });
+    assert.deepEqual(userinfoClaims(user, ['openid'], []), {});
   });
 
   it('userinfo: the claims of the granted scopes and of the recorded claims request, never a protocol claim', () => {
