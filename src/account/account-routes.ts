@@ -15,6 +15,7 @@ import type { Sessions } from '../session/sessions.js';
 import type { ConsentsStore, GrantsStore } from '../storage/ports.js';
 import type { Config } from '../config/load-config.js';
 import { sendPage } from '../interaction/layout.js';
+import type { PageContexts } from '../interaction/page-context.js';
 import { signIn, type SignInDeps } from '../interaction/sign-in.js';
 import {
   renderAccountHome,
@@ -34,6 +35,8 @@ export interface AccountRoutesOptions
     Omit<EndUserSessionsDeps, 'grantsStore' | 'sessions'>,
     Omit<RevokeApplicationDeps, 'grantsStore' | 'consents'> {
   issuer: string;
+  /** The brand (these pages are English until their texts are in the catalogues). */
+  pages: PageContexts;
   config: Pick<Config, 'signIn' | 'passwordChange'>;
   grantsStore: Pick<GrantsStore, 'revokeAllOfUser' | 'revokeAllOfUserAndClient' | 'findBySid' | 'revoke'>;
   csrf: CsrfOptions;
@@ -96,14 +99,20 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
   app.get('/account', async (request, reply) => {
     const holder = await guard.signedIn(request, reply, '/account');
     if (!holder) return reply;
-    return sendPage(reply, renderAccountHome({ urls, username: holder.user.username, claims: holder.user.claims }));
+    return sendPage(
+      reply,
+      renderAccountHome(options.pages.inLanguage('en'), { urls, username: holder.user.username, claims: holder.user.claims }),
+    );
   });
 
   // Password: a sensitive change, so a recent sign-in first, and the current password again.
   app.get('/account/password', async (request, reply) => {
     const holder = await guard.recentlySignedIn(request, reply, '/account/password');
     if (!holder) return reply;
-    return sendPage(reply, renderPasswordPage({ urls, csrf: csrfToken(request, reply, csrf), username: holder.user.username }));
+    return sendPage(
+      reply,
+      renderPasswordPage(options.pages.inLanguage('en'), { urls, csrf: csrfToken(request, reply, csrf), username: holder.user.username }),
+    );
   });
 
   app.post('/account/password', async (request, reply) => {
@@ -113,7 +122,11 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     verifyCsrf(request, form, csrf);
     const { username } = holder.user;
     const refuse = (error: string, status = 400) =>
-      sendPage(reply, renderPasswordPage({ urls, csrf: csrfToken(request, reply, csrf), username, error }), { status });
+      sendPage(
+        reply,
+        renderPasswordPage(options.pages.inLanguage('en'), { urls, csrf: csrfToken(request, reply, csrf), username, error }),
+        { status },
+      );
     const current = form.current_password ?? '';
     const next = form.new_password ?? '';
     if (!current || !next) return refuse('Enter your current password and a new one.');
@@ -137,14 +150,22 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
       address: request.ip,
     });
     if (!changed) throw new InvalidRequestNoRedirect('this account no longer exists');
-    return sendPage(reply, renderPasswordChanged(urls, changed.endedSessions));
+    return sendPage(reply, renderPasswordChanged(options.pages.inLanguage('en'), urls, changed.endedSessions));
   });
 
   app.get('/account/sessions', async (request, reply) => {
     const holder = await guard.signedIn(request, reply, '/account/sessions');
     if (!holder) return reply;
     const sessions = (await options.sessions.listOfUser(holder.user.id)).map((s) => ({ ...s, current: s.sid === holder.session.sid }));
-    return sendPage(reply, renderSessionsPage({ urls, csrf: csrfToken(request, reply, csrf), sessions, notice: noticeOf(request) }));
+    return sendPage(
+      reply,
+      renderSessionsPage(options.pages.inLanguage('en'), {
+        urls,
+        csrf: csrfToken(request, reply, csrf),
+        sessions,
+        notice: noticeOf(request),
+      }),
+    );
   });
 
   app.post('/account/sessions/end', async (request, reply) => {
@@ -192,7 +213,12 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     );
     return sendPage(
       reply,
-      renderApplicationsPage({ urls, csrf: csrfToken(request, reply, csrf), applications, notice: noticeOf(request) }),
+      renderApplicationsPage(options.pages.inLanguage('en'), {
+        urls,
+        csrf: csrfToken(request, reply, csrf),
+        applications,
+        notice: noticeOf(request),
+      }),
     );
   });
 

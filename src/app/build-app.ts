@@ -164,9 +164,10 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // The pages a person sees: cookies (sessions, CSRF) and errors shown as a page, in this scope only.
   await app.register(async (pages) => {
     await pages.register(fastifyCookie);
-    pages.setErrorHandler(errorPageHandler);
+    pages.setErrorHandler(errorPageHandler(services.pages));
     await pages.register(endSessionEndpoint, {
       issuer,
+      pages: services.pages,
       metadata,
       keys: services.keys,
       clients: services.clients,
@@ -179,6 +180,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     });
     await pages.register(loginRoutes, {
       issuer,
+      pages: services.pages,
       config,
       csrf: services.csrf,
       sessions: services.sessions,
@@ -194,6 +196,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     });
     await pages.register(secondFactorRoutes, {
       issuer,
+      pages: services.pages,
       config,
       csrf: services.csrf,
       sessions: services.sessions,
@@ -209,6 +212,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     });
     await pages.register(securityRoutes, {
       issuer,
+      pages: services.pages,
       csrf: services.csrf,
       sessions: services.sessions,
       users: services.users,
@@ -236,7 +240,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       ttl: config.ttl,
       pendingRequests: services.pendingRequests,
       csrf: services.csrf,
-      pages: authorizationPages(`${issuer}/account`),
+      pages: authorizationPages(services.pages, `${issuer}/account`),
       assurance: { acr: config.acr, requiredForAll: config.mfa.requiredForAll },
       mfa: services.mfa,
       clock,
@@ -252,12 +256,13 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       users: services.users,
       audit: services.audit,
       scopes: services.scopes,
-      pages: devicePages,
+      pages: devicePages(services.pages),
       assurance: { requiredForAll: config.mfa.requiredForAll, mfa: services.mfa },
       clock,
     });
     await pages.register(accountRoutes, {
       issuer,
+      pages: services.pages,
       subjects: services.subjects,
       config,
       csrf: services.csrf,
@@ -278,7 +283,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     });
     // The issuer's own address, opened in a browser: a page that says what this is, not a JSON 404.
     const playgroundUrl = services.playground ? `${issuer}/playground` : undefined;
-    pages.get('/', (_request, reply) => sendPage(reply, renderFrontPage({ issuer, playgroundUrl, accountUrl: `${issuer}/account` })));
+    pages.get('/', (request, reply) =>
+      sendPage(reply, renderFrontPage(services.pages.for(request), { issuer, playgroundUrl, accountUrl: `${issuer}/account` })),
+    );
     // Dev mode, or `playground.enabled`: otherwise /playground does not exist (404) and neither does its client.
     if (services.playground) {
       await pages.register(playgroundRoutes, {

@@ -1,5 +1,6 @@
 import { html, type SafeHtml } from './html.js';
 import { renderPage } from './layout.js';
+import type { PageContext } from './page-context.js';
 import { csrfField } from './csrf-field.js';
 import { describeBrowser } from './describe-browser.js';
 
@@ -37,7 +38,7 @@ function notice(message: string | undefined): SafeHtml | undefined {
 }
 
 /** The account's front page: who is signed in, and the places to manage the account. */
-export function renderAccountHome({ urls, username, claims }: AccountHomeOptions): SafeHtml {
+export function renderAccountHome(ui: PageContext, { urls, username, claims }: AccountHomeOptions): SafeHtml {
   const name = text(claims.name);
   const email = text(claims.email);
   const facts = [
@@ -46,8 +47,9 @@ export function renderAccountHome({ urls, username, claims }: AccountHomeOptions
     email && html`<dt>Email</dt><dd>${email}</dd>`,
   ];
   return renderPage({
+    ui,
     title: 'Your account',
-    body: html`<div class="brand">Tessera</div><h1>Your account</h1>
+    body: html`<h1>Your account</h1>
 <dl class="facts">${facts}</dl>
 <nav aria-label="Account"><ul class="menu">
 <li><a href="${urls.password}" class="account-password">Password</a><span class="muted">Change your password</span></li>
@@ -67,10 +69,11 @@ export interface PasswordPageOptions {
 }
 
 /** Change password: the current one, then the new one twice. */
-export function renderPasswordPage({ urls, csrf, username, error }: PasswordPageOptions): SafeHtml {
+export function renderPasswordPage(ui: PageContext, { urls, csrf, username, error }: PasswordPageOptions): SafeHtml {
   return renderPage({
+    ui,
     title: 'Change your password',
-    body: html`<div class="brand">Tessera</div><h1>Change your password</h1>
+    body: html`<h1>Change your password</h1>
 ${error && html`<div class="alert" role="alert">${error}</div>`}
 <form method="post" action="${urls.password}" class="password-form">
 ${csrfField(csrf)}<input type="text" name="username" value="${username}" autocomplete="username" hidden>
@@ -89,14 +92,15 @@ ${back(urls)}`,
 }
 
 /** After a password change. */
-export function renderPasswordChanged(urls: AccountUrls, endedSessions: number): SafeHtml {
+export function renderPasswordChanged(ui: PageContext, urls: AccountUrls, endedSessions: number): SafeHtml {
   const others =
     endedSessions > 0
       ? `You were signed out everywhere else (${endedSessions} other session${endedSessions === 1 ? '' : 's'}), and apps must ask you to sign in again.`
       : 'You stay signed in here.';
   return renderPage({
+    ui,
     title: 'Password changed',
-    body: html`<div class="brand">Tessera</div><h1 id="password-changed">Password changed</h1><p>${others}</p>${back(urls)}`,
+    body: html`<h1 id="password-changed">Password changed</h1><p>${others}</p>${back(urls)}`,
   });
 }
 
@@ -117,7 +121,7 @@ export interface SessionsPageOptions {
 }
 
 /** The person's sessions: this one marked, each other one with its own sign-out button. */
-export function renderSessionsPage({ urls, csrf, sessions, notice: message }: SessionsPageOptions): SafeHtml {
+export function renderSessionsPage(ui: PageContext, { urls, csrf, sessions, notice: message }: SessionsPageOptions): SafeHtml {
   const others = sessions.filter((s) => !s.current).length;
   const items = sessions.map(
     (s) => html`<li class="session${s.current ? ' current' : ''}" data-sid="${s.sid}">
@@ -136,8 +140,9 @@ ${
 <button type="submit" class="sessions-end-others">Sign out all other sessions</button></form>`
       : html`<p class="muted">You are not signed in anywhere else.</p>`;
   return renderPage({
+    ui,
     title: 'Your sessions',
-    body: html`<div class="brand">Tessera</div><h1>Your sessions</h1>${notice(message)}
+    body: html`<h1>Your sessions</h1>${notice(message)}
 <p class="muted">Where you are signed in. Signing a session out also signs it out of the apps it was used for.</p>
 <ul class="items sessions">${items}</ul>${endOthers}${back(urls)}`,
   });
@@ -160,7 +165,7 @@ export interface ApplicationsPageOptions {
 }
 
 /** The apps the person gave access to, each with what it may do and a button to take it back. */
-export function renderApplicationsPage({ urls, csrf, applications, notice: message }: ApplicationsPageOptions): SafeHtml {
+export function renderApplicationsPage(ui: PageContext, { urls, csrf, applications, notice: message }: ApplicationsPageOptions): SafeHtml {
   const items = applications.map(
     (a) => html`<li class="application" data-client-id="${a.clientId}">
 <strong class="application-name">${a.name}</strong>
@@ -172,8 +177,9 @@ export function renderApplicationsPage({ urls, csrf, applications, notice: messa
 <button type="submit" class="secondary application-revoke" aria-label="Remove access of ${a.name}">Remove access</button></form></li>`,
   );
   return renderPage({
+    ui,
     title: 'Applications',
-    body: html`<div class="brand">Tessera</div><h1>Applications</h1>${notice(message)}
+    body: html`<h1>Applications</h1>${notice(message)}
 <p class="muted">Apps you allowed to use your account. Removing access signs the app out: its tokens stop working and it must ask
   you again.</p>
 ${applications.length > 0 ? html`<ul class="items applications">${items}</ul>` : html`<p>You have not given any app access.</p>`}

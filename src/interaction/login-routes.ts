@@ -12,6 +12,8 @@ import type { PendingSignIns } from '../authn/pending-sign-in.js';
 import type { UserDirectory } from '../accounts/user-directory.js';
 import { PasskeyRefused, type Passkeys } from '../passkeys/passkeys.js';
 import { passkeySignInForm } from '../passkeys/passkey-fragments.js';
+import type { PageContexts } from './page-context.js';
+import type { ReturnToContext } from './return-to.js';
 
 export interface LoginRoutesOptions extends SignInDeps {
   issuer: string;
@@ -19,8 +21,10 @@ export interface LoginRoutesOptions extends SignInDeps {
   sessions: Pick<Sessions, 'signIn'>;
   /** Device cookies: a browser that signed in to an account before keeps its own sign-in allowance. */
   knownBrowsers: Pick<KnownBrowsers, 'identify' | 'remember'>;
-  /** The name of the app a sign-in is for, read from its return_to by the room that made it. */
-  describeReturnTo: (returnTo: string | undefined) => string | undefined;
+  /** The app a sign-in is for and the language it asked for, read from its return_to by the room that made it. */
+  describeReturnTo: (returnTo: string | undefined) => ReturnToContext;
+  /** The reader's language and the brand. */
+  pages: PageContexts;
   /** The second factors on offer: a person who has one is asked for it after the password. */
   mfa: MfaMethods;
   pendingSignIns: Pick<PendingSignIns, 'start'>;
@@ -33,6 +37,12 @@ export interface LoginRoutesOptions extends SignInDeps {
  * The sign-in page, shared by every flow: `GET /login?return_to=/local/path[&login_hint=...]`
  * shows the form; a successful `POST /login` answers 303 to the issuer + return_to.
  */
+/** A message for the page, as a catalogue key and its values: translated once the page's language is known. */
+interface Message {
+  key: string;
+  vars?: Record<string, string | number>;
+}
+
 export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOptions): Promise<void> {
   const { issuer, csrf } = options;
   const action = `${issuer}/login`;
@@ -40,10 +50,13 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
   const show = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    fields: { returnTo?: string; loginHint?: string; error?: string; notice?: string },
+    fields: { returnTo?: string; loginHint?: string; message?: Message; notice?: boolean },
     status = 200,
   ) => {
     const csrfValue = csrfToken(request, reply, csrf);
+    const context = options.describeReturnTo(fields.returnTo);
+    const ui = options.pages.for(request, context.uiLocales);
+    const message = fields.message && ui.t(fields.message.key, fields.message.vars);
     // Passwordless: any discoverable passkey of this site, from the button or the username field's autofill.
     const passkey =
       options.passkeys &&
@@ -53,17 +66,21 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
         ceremony: await options.passkeys.startAuthentication(),
         returnTo: fields.returnTo,
         // Not after a failure: the autofill offer would start again at once.
-        conditional: !fields.error,
-        label: 'Sign in with a passkey',
+        conditional: !fields.message,
+        label: ui.t('sign_in:with_passkey'),
+        failedText: ui.t('mfa:passkey_not_used'),
       });
     return sendPage(
       reply,
-      renderLoginPage({
+      renderLoginPage(ui, {
         action,
         csrf: csrfValue,
-        clientName: options.describeReturnTo(fields.returnTo),
+        clientName: context.clientName,
         passkey: passkey?.html,
-        ...fields,
+        returnTo: fields.returnTo,
+        loginHint: fields.loginHint,
+        error: fields.message && !fields.notice ? message : undefined,
+        notice: fields.notice ? message : undefined,
       }),
       { status, scriptHashes: passkey?.scriptHashes },
     );
@@ -73,8 +90,12 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
     const query = singleParams(request.query, 'query');
     const returnTo = checkedReturnTo(query.return_to);
     // The account page asks for a recent sign-in before a sensitive change (account/require-sign-in.ts).
-    const notice = query.reauth === '1' ? 'For your security, enter your password again to continue.' : undefined;
-    return show(request, reply, { returnTo, loginHint: query.login_hint, notice });
+    const reauth = query.reauth === '1';
+    return show(request, reply, {
+      returnTo,
+      loginHint: query.login_hint,
+      ...(reauth ? { message: { key: 'sign_in:reauth_notice' }, notice: true } : {}),
+    });
   });
 
   app.post('/login', async (request, reply) => {
@@ -84,7 +105,7 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
     const username = (form.login ?? '').trim();
     const password = form.password ?? '';
     if (!username || !password)
-      return show(request, reply, { returnTo, loginHint: username, error: 'Enter your username and password.' }, 400);
+      return show(request, reply, { returnTo, loginHint: username, message: { key: 'sign_in:missing_fields' } }, 400);
 
     const knownBrowser = options.knownBrowsers.identify(request, username);
     const result = await signIn(options, { username, password, address: request.ip, knownBrowser });
@@ -92,26 +113,11 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
       if (result.failure === 'throttled') {
         reply.header('retry-after', String(Math.max(1, result.retryAfter)));
         const minutes = Math.max(1, Math.ceil(result.retryAfter / 60));
-        const wait = `${minutes} minute${minutes === 1 ? '' : 's'}`;
-        return show(
-          request,
-          reply,
-          {
-            returnTo,
-            loginHint: username,
-            error: `Too many failed sign-in attempts. For your security, please wait ${wait} and try again.`,
-          },
-          429,
-        );
+        return show(request, reply, { returnTo, loginHint: username, message: { key: 'sign_in:throttled', vars: { minutes } } }, 429);
       }
       if (result.failure === 'disabled')
-        return show(
-          request,
-          reply,
-          { returnTo, loginHint: username, error: 'This account is disabled. Ask the administrator of this service to enable it.' },
-          403,
-        );
-      return show(request, reply, { returnTo, loginHint: username, error: 'That username and password do not match. Please try again.' });
+        return show(request, reply, { returnTo, loginHint: username, message: { key: 'sign_in:disabled' } }, 403);
+      return show(request, reply, { returnTo, loginHint: username, message: { key: 'sign_in:wrong_password' } });
     }
 
     // A person with a second factor gives it before anything is signed in (second-factor-routes.ts).
@@ -124,7 +130,7 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
     options.knownBrowsers.remember(reply, username);
     // A redirect after a POST is 303, so the browser follows it with GET (RFC 9110 §15.4.4).
     if (returnTo) return reply.status(303).header('location', `${issuer}${returnTo}`).header('cache-control', 'no-store').send();
-    return sendPage(reply, renderSignedInPage(result.user.username, `${issuer}/account`));
+    return sendPage(reply, renderSignedInPage(options.pages.for(request), result.user.username, `${issuer}/account`));
   });
 
   if (options.passkeys) {
@@ -139,25 +145,20 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
       } catch (err) {
         if (!(err instanceof PasskeyRefused)) throw err;
         await options.audit.record({ type: 'signin.failure', address: request.ip, detail: { reason: 'passkey_refused' } });
-        return show(request, reply, { returnTo, error: err.message }, 400);
+        return show(request, reply, { returnTo, message: { key: `mfa:passkey_${err.reason}`, vars: { detail: err.detail } } }, 400);
       }
       const user = await options.users.findById(signedIn.userId);
-      if (!user) return show(request, reply, { returnTo, error: 'This passkey belongs to no account.' }, 400);
+      if (!user) return show(request, reply, { returnTo, message: { key: 'sign_in:passkey_no_account' } }, 400);
       // Disabled by the operator (tessera users disable): a passkey does not let them in either.
       if (user.disabledAt !== null) {
         await options.audit.record({ type: 'signin.failure', userId: user.id, address: request.ip, detail: { reason: 'disabled' } });
-        return show(
-          request,
-          reply,
-          { returnTo, error: 'This account is disabled. Ask the administrator of this service to enable it.' },
-          403,
-        );
+        return show(request, reply, { returnTo, message: { key: 'sign_in:disabled' } }, 403);
       }
       await options.sessions.signIn(request, reply, user.id, { methods: signedIn.methods });
       options.knownBrowsers.remember(reply, user.username);
       await options.audit.record({ type: 'signin.success', userId: user.id, address: request.ip, detail: { method: 'passkey' } });
       if (returnTo) return reply.status(303).header('location', `${issuer}${returnTo}`).header('cache-control', 'no-store').send();
-      return sendPage(reply, renderSignedInPage(user.username, `${issuer}/account`));
+      return sendPage(reply, renderSignedInPage(options.pages.for(request), user.username, `${issuer}/account`));
     });
   }
 }
