@@ -35,7 +35,7 @@ export interface AccountRoutesOptions
     Omit<EndUserSessionsDeps, 'grantsStore' | 'sessions'>,
     Omit<RevokeApplicationDeps, 'grantsStore' | 'consents'> {
   issuer: string;
-  /** The brand (these pages are English until their texts are in the catalogues). */
+  /** The reader's language and the brand. */
   pages: PageContexts;
   config: Pick<Config, 'signIn' | 'passwordChange'>;
   grantsStore: Pick<GrantsStore, 'revokeAllOfUser' | 'revokeAllOfUserAndClient' | 'findBySid' | 'revoke'>;
@@ -57,9 +57,9 @@ export interface AccountRoutesOptions
 
 /** Messages after an action, chosen by a fixed key: nothing from the query string is shown. */
 const NOTICES: Record<string, string> = {
-  ended: 'The session was signed out.',
-  'ended-others': 'Every other session was signed out.',
-  revoked: 'The app no longer has access to your account.',
+  ended: 'account:notice_ended',
+  'ended-others': 'account:notice_ended_others',
+  revoked: 'account:notice_revoked',
 };
 
 /**
@@ -93,7 +93,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     reply.status(303).header('location', location).header('cache-control', 'no-store').send();
   const noticeOf = (request: FastifyRequest) => {
     const done = singleParams(request.query, 'query').done;
-    return done !== undefined && Object.hasOwn(NOTICES, done) ? NOTICES[done] : undefined;
+    return done !== undefined && Object.hasOwn(NOTICES, done) ? options.pages.for(request).t(NOTICES[done]) : undefined;
   };
 
   app.get('/account', async (request, reply) => {
@@ -101,7 +101,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     if (!holder) return reply;
     return sendPage(
       reply,
-      renderAccountHome(options.pages.inLanguage('en'), { urls, username: holder.user.username, claims: holder.user.claims }),
+      renderAccountHome(options.pages.for(request), { urls, username: holder.user.username, claims: holder.user.claims }),
     );
   });
 
@@ -111,7 +111,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     if (!holder) return reply;
     return sendPage(
       reply,
-      renderPasswordPage(options.pages.inLanguage('en'), { urls, csrf: csrfToken(request, reply, csrf), username: holder.user.username }),
+      renderPasswordPage(options.pages.for(request), { urls, csrf: csrfToken(request, reply, csrf), username: holder.user.username }),
     );
   });
 
@@ -121,28 +121,25 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     const form = formParams(request);
     verifyCsrf(request, form, csrf);
     const { username } = holder.user;
+    const ui = options.pages.for(request);
     const refuse = (error: string, status = 400) =>
-      sendPage(
-        reply,
-        renderPasswordPage(options.pages.inLanguage('en'), { urls, csrf: csrfToken(request, reply, csrf), username, error }),
-        { status },
-      );
+      sendPage(reply, renderPasswordPage(ui, { urls, csrf: csrfToken(request, reply, csrf), username, error: ui.t(error) }), { status });
     const current = form.current_password ?? '';
     const next = form.new_password ?? '';
-    if (!current || !next) return refuse('Enter your current password and a new one.');
+    if (!current || !next) return refuse('account:error_missing');
     // The rules every password meets (accounts/user-directory.ts): checked before any hashing.
-    if (next.length < 8 || next.length > 1024) return refuse('The new password must be 8 to 1024 characters long.');
-    if (next !== (form.confirm_password ?? '')) return refuse('The two new passwords are not the same.');
-    if (next === current) return refuse('The new password must differ from the current one.');
+    if (next.length < 8 || next.length > 1024) return refuse('account:error_length');
+    if (next !== (form.confirm_password ?? '')) return refuse('account:error_mismatch');
+    if (next === current) return refuse('account:error_same');
     // The current password counts against the same throttling as the sign-in form.
     const knownBrowser = options.knownBrowsers.identify(request, username);
     const checked = await signIn(options, { username, password: current, address: request.ip, knownBrowser });
     if ('failure' in checked) {
       if (checked.failure === 'throttled') {
         reply.header('retry-after', String(Math.max(1, checked.retryAfter)));
-        return refuse('Too many wrong passwords. For your security, please wait a few minutes and try again.', 429);
+        return refuse('account:error_throttled', 429);
       }
-      return refuse('Your current password is not right.');
+      return refuse('account:error_wrong');
     }
     const changed = await changePassword({ ...options, backchannel }, username, next, {
       keepSid: holder.session.sid,
@@ -150,7 +147,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
       address: request.ip,
     });
     if (!changed) throw new InvalidRequestNoRedirect('this account no longer exists');
-    return sendPage(reply, renderPasswordChanged(options.pages.inLanguage('en'), urls, changed.endedSessions));
+    return sendPage(reply, renderPasswordChanged(options.pages.for(request), urls, changed.endedSessions));
   });
 
   app.get('/account/sessions', async (request, reply) => {
@@ -159,7 +156,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     const sessions = (await options.sessions.listOfUser(holder.user.id)).map((s) => ({ ...s, current: s.sid === holder.session.sid }));
     return sendPage(
       reply,
-      renderSessionsPage(options.pages.inLanguage('en'), {
+      renderSessionsPage(options.pages.for(request), {
         urls,
         csrf: csrfToken(request, reply, csrf),
         sessions,
@@ -213,7 +210,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     );
     return sendPage(
       reply,
-      renderApplicationsPage(options.pages.inLanguage('en'), {
+      renderApplicationsPage(options.pages.for(request), {
         urls,
         csrf: csrfToken(request, reply, csrf),
         applications,

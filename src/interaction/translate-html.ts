@@ -11,6 +11,7 @@ export function translateHtml(t: Translate, key: string, fragments: Record<strin
   const names = Object.keys(fragments);
   // Markers a message cannot contain, so splitting finds only the placeholders.
   const marked = t(key, Object.fromEntries(names.map((name, i) => [name, `\u0000${i}\u0000`])));
+  // eslint-disable-next-line no-control-regex -- the NUL markers set just above are what this finds
   const parts = marked.split(/\u0000(\d+)\u0000/);
   return html`${parts.map((part, i) => (i % 2 === 0 ? part : html`${fragments[names[Number(part)]]}`))}`;
 }
