@@ -3,6 +3,7 @@ import type { PasskeyRecord } from '../storage/ports.js';
 import { csrfField } from '../interaction/csrf-field.js';
 import { html, type SafeHtml } from '../interaction/html.js';
 import { renderPage } from '../interaction/layout.js';
+import type { PageContext } from '../interaction/page-context.js';
 
 export interface SecurityPageOptions {
   base: string;
@@ -23,7 +24,7 @@ export interface SecurityPageOptions {
 const hidden = (returnTo: string | undefined) => returnTo && html`<input type="hidden" name="return_to" value="${returnTo}">`;
 
 /** `/account/security`: the second factors of the signed-in person, each with what can be done to it. */
-export function renderSecurityPage(o: SecurityPageOptions): SafeHtml {
+export function renderSecurityPage(ui: PageContext, o: SecurityPageOptions): SafeHtml {
   const post = (path: string, label: string, cls: string, extra: SafeHtml | null = null) =>
     html`<form method="post" action="${o.base}${path}">${csrfField(o.csrf)}${hidden(o.returnTo)}${extra}<button type="submit" class="${cls}">${label}</button></form>`;
   const required =
@@ -46,8 +47,9 @@ ${post('/passkeys/rename', 'Rename', 'secondary passkey-rename', html`<input typ
 ${post('/passkeys/remove', 'Remove', 'secondary passkey-remove', html`<input type="hidden" name="credential_id" value="${p.credentialId}">`)}</li>`,
     )}</ul>${o.addPasskey}`;
   return renderPage({
+    ui,
     title: 'Sign-in security',
-    body: html`<div class="brand">Tessera</div><h1>Sign-in security</h1><p class="muted">Signed in as <strong>${o.username}</strong>.</p>
+    body: html`<h1>Sign-in security</h1><p class="muted">Signed in as <strong>${o.username}</strong>.</p>
 ${required}${o.notice && html`<div class="alert notice" role="status">${o.notice}</div>`}${o.error && html`<div class="alert" role="alert">${o.error}</div>`}
 ${passkeys}${totp}${codes}
 <p class="links"><a href="/account">Account</a></p>`,
@@ -65,11 +67,12 @@ export interface TotpEnrollPageOptions {
 }
 
 /** Enrollment: scan or type the secret, then prove it works with one code. */
-export function renderTotpEnrollPage(o: TotpEnrollPageOptions): SafeHtml {
+export function renderTotpEnrollPage(ui: PageContext, o: TotpEnrollPageOptions): SafeHtml {
   const spaced = o.secret.replace(/(.{4})/g, '$1 ').trim();
   return renderPage({
+    ui,
     title: 'Set up an authenticator app',
-    body: html`<div class="brand">Tessera</div><h1>Set up an authenticator app</h1>
+    body: html`<h1>Set up an authenticator app</h1>
 <p>Scan this code with your authenticator app, or type the key by hand.</p>
 <p><img src="${o.qrCode}" alt="QR code for your authenticator app" width="200" height="200" class="totp-qr"></p>
 <p>Key: <code class="totp-secret">${spaced}</code></p>
@@ -82,10 +85,11 @@ ${o.error && html`<div class="alert" role="alert">${o.error}</div>`}
 }
 
 /** New recovery codes, shown this once. */
-export function renderRecoveryCodesPage(o: { codes: string[]; next: string; intro: string }): SafeHtml {
+export function renderRecoveryCodesPage(ui: PageContext, o: { codes: string[]; next: string; intro: string }): SafeHtml {
   return renderPage({
+    ui,
     title: 'Your recovery codes',
-    body: html`<div class="brand">Tessera</div><h1>Your recovery codes</h1><p>${o.intro}</p>
+    body: html`<h1>Your recovery codes</h1><p>${o.intro}</p>
 <p>Keep them somewhere safe. Each code works once, in place of a code from your app. They are shown only now; any earlier codes no longer work.</p>
 <ul class="scopes recovery-codes">${o.codes.map((c) => html`<li><code>${c}</code></li>`)}</ul>
 <p class="links"><a class="continue" href="${o.next}">I have saved them, continue</a></p>`,

@@ -13,6 +13,7 @@ import type { Clock } from '../util/clock.js';
 import { PasskeyRefused, type Passkeys } from '../passkeys/passkeys.js';
 import { passkeyRegisterForm } from '../passkeys/passkey-fragments.js';
 import { sendPage } from '../interaction/layout.js';
+import type { PageContexts } from '../interaction/page-context.js';
 import { checkedReturnTo } from '../interaction/return-to.js';
 import { renderRecoveryCodesPage, renderSecurityPage, renderTotpEnrollPage } from './security-pages.js';
 
@@ -20,6 +21,8 @@ export const SECURITY_PATH = '/account/security';
 
 export interface SecurityRoutesOptions {
   issuer: string;
+  /** The brand (these pages are English until their texts are in the catalogues). */
+  pages: PageContexts;
   csrf: CsrfOptions;
   sessions: Pick<Sessions, 'current' | 'signIn'>;
   users: Pick<UserDirectory, 'findById'>;
@@ -99,10 +102,14 @@ export async function securityRoutes(app: FastifyInstance, options: SecurityRout
         csrf: csrfValue,
         ceremony: await options.ceremonies.startRegistration({ id: who.user.id, username: who.user.username }),
         returnTo,
+        label: 'Add a passkey',
+        nameLabel: 'Name of the new passkey',
+        defaultName: 'Passkey',
+        failedText: 'No passkey was used. You can try again.',
       });
     return sendPage(
       reply,
-      renderSecurityPage({
+      renderSecurityPage(options.pages.inLanguage('en'), {
         base,
         csrf: csrfValue,
         username: who.user.username,
@@ -128,7 +135,7 @@ export async function securityRoutes(app: FastifyInstance, options: SecurityRout
     const qrCode = await qrcode.toDataURL(enrollment.uri, { margin: 1, width: 200 });
     return sendPage(
       reply,
-      renderTotpEnrollPage({
+      renderTotpEnrollPage(options.pages.inLanguage('en'), {
         action: `${base}/totp/confirm`,
         csrf: csrfToken(request, reply, csrf),
         secret: enrollment.secret,
@@ -145,7 +152,14 @@ export async function securityRoutes(app: FastifyInstance, options: SecurityRout
     const next = returnTo ? `${issuer}${returnTo}` : base;
     if ((await mfa.recoveryCodes.remaining(who.user.id)) > 0) return redirect(reply, next);
     const codes = await mfa.recoveryCodes.regenerate(who.user.id);
-    return sendPage(reply, renderRecoveryCodesPage({ codes, next, intro: `${what} If you lose it, these codes let you sign in.` }));
+    return sendPage(
+      reply,
+      renderRecoveryCodesPage(options.pages.inLanguage('en'), {
+        codes,
+        next,
+        intro: `${what} If you lose it, these codes let you sign in.`,
+      }),
+    );
   };
 
   app.get(SECURITY_PATH, async (request, reply) => {
@@ -221,7 +235,10 @@ export async function securityRoutes(app: FastifyInstance, options: SecurityRout
     if (!who) return reply;
     const codes = await mfa.recoveryCodes.regenerate(who.user.id);
     await options.audit.record({ type: 'mfa.recovery_codes_created', userId: who.user.id, address: request.ip });
-    return sendPage(reply, renderRecoveryCodesPage({ codes, next: base, intro: 'Here are your new recovery codes.' }));
+    return sendPage(
+      reply,
+      renderRecoveryCodesPage(options.pages.inLanguage('en'), { codes, next: base, intro: 'Here are your new recovery codes.' }),
+    );
   });
 
   if (options.passkeys && options.ceremonies) {

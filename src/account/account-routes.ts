@@ -15,6 +15,7 @@ import type { Sessions } from '../session/sessions.js';
 import type { ConsentsStore, GrantsStore } from '../storage/ports.js';
 import type { Config } from '../config/load-config.js';
 import { sendPage } from '../interaction/layout.js';
+import type { PageContexts } from '../interaction/page-context.js';
 import { signIn, type SignInDeps } from '../interaction/sign-in.js';
 import {
   renderAccountHome,
@@ -34,6 +35,8 @@ export interface AccountRoutesOptions
     Omit<EndUserSessionsDeps, 'grantsStore' | 'sessions'>,
     Omit<RevokeApplicationDeps, 'grantsStore' | 'consents'> {
   issuer: string;
+  /** The reader's language and the brand. */
+  pages: PageContexts;
   config: Pick<Config, 'signIn' | 'passwordChange'>;
   grantsStore: Pick<GrantsStore, 'revokeAllOfUser' | 'revokeAllOfUserAndClient' | 'findBySid' | 'revoke'>;
   csrf: CsrfOptions;
@@ -56,9 +59,9 @@ export interface AccountRoutesOptions
 
 /** Messages after an action, chosen by a fixed key: nothing from the query string is shown. */
 const NOTICES: Record<string, string> = {
-  ended: 'The session was signed out.',
-  'ended-others': 'Every other session was signed out.',
-  revoked: 'The app no longer has access to your account.',
+  ended: 'account:notice_ended',
+  'ended-others': 'account:notice_ended_others',
+  revoked: 'account:notice_revoked',
 };
 
 /**
@@ -93,20 +96,26 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     reply.status(303).header('location', location).header('cache-control', 'no-store').send();
   const noticeOf = (request: FastifyRequest) => {
     const done = singleParams(request.query, 'query').done;
-    return done !== undefined && Object.hasOwn(NOTICES, done) ? NOTICES[done] : undefined;
+    return done !== undefined && Object.hasOwn(NOTICES, done) ? options.pages.for(request).t(NOTICES[done]) : undefined;
   };
 
   app.get('/account', async (request, reply) => {
     const holder = await guard.signedIn(request, reply, '/account');
     if (!holder) return reply;
-    return sendPage(reply, renderAccountHome({ urls, username: holder.user.username, claims: holder.user.claims }));
+    return sendPage(
+      reply,
+      renderAccountHome(options.pages.for(request), { urls, username: holder.user.username, claims: holder.user.claims }),
+    );
   });
 
   // Password: a sensitive change, so a recent sign-in first, and the current password again.
   app.get('/account/password', async (request, reply) => {
     const holder = await guard.recentlySignedIn(request, reply, '/account/password');
     if (!holder) return reply;
-    return sendPage(reply, renderPasswordPage({ urls, csrf: csrfToken(request, reply, csrf), username: holder.user.username }));
+    return sendPage(
+      reply,
+      renderPasswordPage(options.pages.for(request), { urls, csrf: csrfToken(request, reply, csrf), username: holder.user.username }),
+    );
   });
 
   app.post('/account/password', async (request, reply) => {
@@ -115,24 +124,25 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     const form = formParams(request);
     verifyCsrf(request, form, csrf);
     const { username } = holder.user;
+    const ui = options.pages.for(request);
     const refuse = (error: string, status = 400) =>
-      sendPage(reply, renderPasswordPage({ urls, csrf: csrfToken(request, reply, csrf), username, error }), { status });
+      sendPage(reply, renderPasswordPage(ui, { urls, csrf: csrfToken(request, reply, csrf), username, error: ui.t(error) }), { status });
     const current = form.current_password ?? '';
     const next = form.new_password ?? '';
-    if (!current || !next) return refuse('Enter your current password and a new one.');
+    if (!current || !next) return refuse('account:error_missing');
     // The rules every password meets (accounts/user-directory.ts): checked before any hashing.
-    if (next.length < 8 || next.length > 1024) return refuse('The new password must be 8 to 1024 characters long.');
-    if (next !== (form.confirm_password ?? '')) return refuse('The two new passwords are not the same.');
-    if (next === current) return refuse('The new password must differ from the current one.');
+    if (next.length < 8 || next.length > 1024) return refuse('account:error_length');
+    if (next !== (form.confirm_password ?? '')) return refuse('account:error_mismatch');
+    if (next === current) return refuse('account:error_same');
     // The current password counts against the same throttling as the sign-in form.
     const knownBrowser = options.knownBrowsers.identify(request, username);
     const checked = await signIn(options, { username, password: current, address: request.ip, knownBrowser });
     if ('failure' in checked) {
       if (checked.failure === 'throttled') {
         reply.header('retry-after', String(Math.max(1, checked.retryAfter)));
-        return refuse('Too many wrong passwords. For your security, please wait a few minutes and try again.', 429);
+        return refuse('account:error_throttled', 429);
       }
-      return refuse('Your current password is not right.');
+      return refuse('account:error_wrong');
     }
     const changed = await changePassword({ ...options, backchannel }, username, next, {
       keepSid: holder.session.sid,
@@ -140,14 +150,22 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
       address: request.ip,
     });
     if (!changed) throw new InvalidRequestNoRedirect('this account no longer exists');
-    return sendPage(reply, renderPasswordChanged(urls, changed.endedSessions));
+    return sendPage(reply, renderPasswordChanged(options.pages.for(request), urls, changed.endedSessions));
   });
 
   app.get('/account/sessions', async (request, reply) => {
     const holder = await guard.signedIn(request, reply, '/account/sessions');
     if (!holder) return reply;
     const sessions = (await options.sessions.listOfUser(holder.user.id)).map((s) => ({ ...s, current: s.sid === holder.session.sid }));
-    return sendPage(reply, renderSessionsPage({ urls, csrf: csrfToken(request, reply, csrf), sessions, notice: noticeOf(request) }));
+    return sendPage(
+      reply,
+      renderSessionsPage(options.pages.for(request), {
+        urls,
+        csrf: csrfToken(request, reply, csrf),
+        sessions,
+        notice: noticeOf(request),
+      }),
+    );
   });
 
   app.post('/account/sessions/end', async (request, reply) => {
@@ -195,7 +213,12 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     );
     return sendPage(
       reply,
-      renderApplicationsPage({ urls, csrf: csrfToken(request, reply, csrf), applications, notice: noticeOf(request) }),
+      renderApplicationsPage(options.pages.for(request), {
+        urls,
+        csrf: csrfToken(request, reply, csrf),
+        applications,
+        notice: noticeOf(request),
+      }),
     );
   });
 

@@ -165,9 +165,10 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // The pages a person sees: cookies (sessions, CSRF) and errors shown as a page, in this scope only.
   await app.register(async (pages) => {
     await pages.register(fastifyCookie);
-    pages.setErrorHandler(errorPageHandler);
+    pages.setErrorHandler(errorPageHandler(services.pages));
     await pages.register(endSessionEndpoint, {
       issuer,
+      pages: services.pages,
       metadata,
       keys: services.keys,
       clients: services.clients,
@@ -180,6 +181,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     });
     await pages.register(loginRoutes, {
       issuer,
+      pages: services.pages,
       config,
       csrf: services.csrf,
       sessions: services.sessions,
@@ -194,10 +196,10 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       pendingSignIns: services.pendingSignIns,
       passkeys: services.passkeyCeremonies,
       connectorButtons: services.connectors.list.map((c) => ({ id: c.settings.id, name: c.settings.name })),
-      translations: services.translations,
     });
     await pages.register(secondFactorRoutes, {
       issuer,
+      pages: services.pages,
       config,
       csrf: services.csrf,
       sessions: services.sessions,
@@ -213,6 +215,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     });
     await pages.register(securityRoutes, {
       issuer,
+      pages: services.pages,
       csrf: services.csrf,
       sessions: services.sessions,
       users: services.users,
@@ -240,7 +243,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       ttl: config.ttl,
       pendingRequests: services.pendingRequests,
       csrf: services.csrf,
-      pages: authorizationPages(`${issuer}/account`),
+      pages: authorizationPages(services.pages, `${issuer}/account`),
       assurance: { acr: config.acr, requiredForAll: config.mfa.requiredForAll },
       mfa: services.mfa,
       clock,
@@ -256,12 +259,13 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       users: services.users,
       audit: services.audit,
       scopes: services.scopes,
-      pages: devicePages,
+      pages: devicePages(services.pages),
       assurance: { requiredForAll: config.mfa.requiredForAll, mfa: services.mfa },
       clock,
     });
     await pages.register(accountRoutes, {
       issuer,
+      pages: services.pages,
       subjects: services.subjects,
       config,
       csrf: services.csrf,
@@ -293,7 +297,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       mfa: services.mfa,
       audit: services.audit,
       metrics: services.metrics,
-      translations: services.translations,
+      pages: services.pages,
       clock,
       csrf: services.csrf,
       guard: services.accountGuard,
@@ -301,7 +305,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     });
     // The issuer's own address, opened in a browser: a page that says what this is, not a JSON 404.
     const playgroundUrl = services.playground ? `${issuer}/playground` : undefined;
-    pages.get('/', (_request, reply) => sendPage(reply, renderFrontPage({ issuer, playgroundUrl, accountUrl: `${issuer}/account` })));
+    pages.get('/', (request, reply) =>
+      sendPage(reply, renderFrontPage(services.pages.for(request), { issuer, playgroundUrl, accountUrl: `${issuer}/account` })),
+    );
     // Dev mode, or `playground.enabled`: otherwise /playground does not exist (404) and neither does its client.
     if (services.playground) {
       await pages.register(playgroundRoutes, {

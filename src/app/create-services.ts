@@ -83,6 +83,11 @@ import { UPSTREAM_FLOW_LIFETIME, UpstreamFlowCookie } from '../connectors/upstre
 import { Translations } from '../i18n/translator.js';
 import type { PasswordDirectories } from '../connectors/password-directories.js';
 import { createLdapDirectories } from '../connectors/ldap/create-ldap-directories.js';
+import { readCatalogues } from '../i18n/catalogues.js';
+import type { Language } from '../i18n/languages.js';
+import { loadBranding } from '../branding/load-branding.js';
+import { buildBrand } from '../interaction/brand.js';
+import { pageContexts, type PageContexts } from '../interaction/page-context.js';
 import { TotpAuthenticators } from '../authn/totp.js';
 import { RecoveryCodes } from '../authn/recovery-codes.js';
 import { PendingSignIns } from '../authn/pending-sign-in.js';
@@ -167,6 +172,8 @@ export interface Services {
   passkeys: PasskeysStore;
   /** The pages' and mails' languages (locales/<language>/<namespace>.json). */
   translations: Translations;
+  /** The language and brand of each page (ui_locales, Accept-Language, ui.defaultLanguage; branding.*). */
+  pages: PageContexts;
   /** Identities at other providers linked to users (connectors, issue 14). */
   federatedIdentities: FederatedIdentitiesStore;
   /** The other identity providers people may sign in with (config `connectors`, issue 14). */
@@ -248,6 +255,9 @@ export async function createServices(config: Config, options: ServicesOptions = 
   });
   const outbound = options.tracer ? traceOutbound(untracedOutbound, options.tracer) : untracedOutbound;
   const scopes = offeredScopes(config.scopes);
+  // The operator's branding files and message overrides: read now, so a mistake stops startup.
+  const branding = loadBranding(config.branding, readCatalogues());
+  const translations = new Translations(branding.catalogues);
   const resources = resourcePolicy(config.accessTokens);
   const clients = new ClientRegistry({
     store: auditedClientsStore(clientsStore(db), audit),
@@ -428,7 +438,12 @@ export async function createServices(config: Config, options: ServicesOptions = 
     }),
     upstreamTokensBox: createSecretBox(secret, 'upstream-tokens'),
     directories: createLdapDirectories(config, { users, federatedIdentities, clock }, options.logger),
-    translations: new Translations(),
+    translations,
+    pages: pageContexts({
+      translations,
+      brand: buildBrand(config.branding, branding.files),
+      defaultLanguage: config.ui.defaultLanguage as Language,
+    }),
     webauthnChallenges,
     passkeyCeremonies: config.passkeys.enabled
       ? new Passkeys({

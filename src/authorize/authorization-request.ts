@@ -19,6 +19,8 @@ export interface AuthorizationRequest {
   prompt: string[];
   maxAge?: number;
   loginHint?: string;
+  /** OIDC Core §3.1.2.1 ui_locales, its well-formed tags only: every page of this request speaks the first one Tessera has. */
+  uiLocales?: string;
   /** The user the request names: a verified id_token_hint's `sub`, or claims.id_token.sub.value. */
   expectedSub?: string;
   acrValues?: string;

@@ -35,9 +35,9 @@ import { validateAuthorizationRequest, type ValidationDeps } from './validate-au
 
 /** The two pages of an authorization request; the page room renders them (wired in app/). */
 export interface AuthorizationPages {
-  consent(reply: FastifyReply, page: ConsentView & { action: string; csrf: string }): FastifyReply;
+  consent(request: FastifyRequest, reply: FastifyReply, page: ConsentView & { action: string; csrf: string }): FastifyReply;
   /** OAuth 2.0 Form Post Response Mode §2: the auto-submitted form to the redirect URI. */
-  formPost(reply: FastifyReply, redirectUri: string, params: URLSearchParams): FastifyReply;
+  formPost(request: FastifyRequest, reply: FastifyReply, redirectUri: string, params: URLSearchParams): FastifyReply;
 }
 
 export interface AuthorizationRoutesOptions
@@ -85,10 +85,10 @@ export async function authorizationRoutes(app: FastifyInstance, options: Authori
   // OIDC Discovery §3: the ACR levels this provider can reach (src/authn/assurance.ts).
   metadata.set('acr_values_supported', [options.assurance.acr.password, options.assurance.acr.mfa]);
 
-  const respond = async (reply: FastifyReply, unsigned: AuthorizationResponse) => {
+  const respond = async (request: FastifyRequest, reply: FastifyReply, unsigned: AuthorizationResponse) => {
     // JARM: a jwt response mode is signed here, for codes and errors alike.
     const response = await secureResponse(options, unsigned);
-    if (response.mode === 'form_post') return pages.formPost(reply, response.redirectUri, response.params);
+    if (response.mode === 'form_post') return pages.formPost(request, reply, response.redirectUri, response.params);
     if (response.mode === 'jwt') throw new Error('unreachable: secureResponse signs every jwt response');
     return reply.status(303).header('location', response.location).header('cache-control', 'no-store').send();
   };
@@ -105,9 +105,13 @@ export async function authorizationRoutes(app: FastifyInstance, options: Authori
       case 'resume':
         return reply.status(303).header('location', decision.url).header('cache-control', 'no-store').send();
       case 'consent':
-        return pages.consent(reply, { ...decision.view, action: `${issuer}/auth/consent`, csrf: csrfToken(request, reply, options.csrf) });
+        return pages.consent(request, reply, {
+          ...decision.view,
+          action: `${issuer}/auth/consent`,
+          csrf: csrfToken(request, reply, options.csrf),
+        });
       case 'respond':
-        return respond(reply, decision.response);
+        return respond(request, reply, decision.response);
     }
   };
 
@@ -122,7 +126,7 @@ export async function authorizationRoutes(app: FastifyInstance, options: Authori
     try {
       decision = await step();
     } catch (err) {
-      return respond(reply, redirectError(request.log, issuer, target, err));
+      return respond(request, reply, redirectError(request.log, issuer, target, err));
     }
     return send(request, reply, decision);
   };
@@ -144,7 +148,7 @@ export async function authorizationRoutes(app: FastifyInstance, options: Authori
       } catch {
         throw err;
       }
-      return respond(reply, redirectError(request.log, issuer, targetFor(client, query, uri), err));
+      return respond(request, reply, redirectError(request.log, issuer, targetFor(client, query, uri), err));
     }
     const { raw } = resolved;
     const redirect = checkRedirectUri(client, raw);

@@ -28,6 +28,8 @@ export interface ConsentView {
   /** Claims asked for one by one beyond those scopes (OIDC Core §5.5), each with what it is. */
   claims: { name: string; description: string }[];
   username: string;
+  /** The request's ui_locales (OIDC Core §3.1.2.1): the page speaks the first one Tessera has. */
+  uiLocales?: string;
 }
 
 /** Where an authorization request goes next; the route turns it into a 303 or a page. */
@@ -107,6 +109,7 @@ export async function continueAuthorization(
         client: client.metadata,
         scopes: pending.scopes.map((name) => ({ name, description: deps.scopes.get(name) ?? name })),
         claims: claimsBeyondScopes(pending).map((name) => ({ name, description: describeClaim(name) })),
+        uiLocales: pending.uiLocales,
         username: user.username,
       },
     };

@@ -1,8 +1,16 @@
 import type { PendingRequests } from './pending-request.js';
 import { sealedOfResumePath } from './resume-path.js';
 
-/** The name of the app a sign-in is for, when its return_to resumes an authorization request. */
-export function describeReturnTo(pending: Pick<PendingRequests, 'unseal'>, returnTo: string | undefined): string | undefined {
+/**
+ * What the sign-in pages show of the authorization request a return_to resumes: the app's name
+ * ("to continue to ...") and its `ui_locales` (OIDC Core §3.1.2.1), so every page of the
+ * interaction speaks the language the app asked for. Empty when return_to resumes nothing.
+ */
+export function describeReturnTo(
+  pending: Pick<PendingRequests, 'unseal'>,
+  returnTo: string | undefined,
+): { clientName?: string; uiLocales?: string } {
   const unsealed = pending.unseal(sealedOfResumePath(returnTo));
-  return unsealed ? (unsealed.request.clientName ?? unsealed.request.clientId) : undefined;
+  if (!unsealed) return {};
+  return { clientName: unsealed.request.clientName ?? unsealed.request.clientId, uiLocales: unsealed.request.uiLocales };
 }

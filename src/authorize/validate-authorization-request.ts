@@ -20,6 +20,7 @@ import { checkDpopJktParam } from '../dpop/dpop-jkt-param.js';
 import { checkPushedRequired, checkSignedRequired, type RequestPolicy } from './check-request-policy.js';
 import { checkFapiAuthorizationRequest, FAPI_PKCE, fapiApplies, type FapiSettings } from '../rules/fapi-profile.js';
 import type { ResponseMode } from './authorization-request.js';
+import { uiLocalesList } from '../i18n/negotiate-language.js';
 
 export interface ValidationDeps {
   issuer: string;
@@ -93,8 +94,9 @@ export async function validateAuthorizationRequest(
     prompt,
     maxAge,
     loginHint: params.login_hint,
+    uiLocales: uiLocalesList(params.ui_locales).join(' ') || undefined,
     expectedSub,
-    // Accepted and not acted on: one authentication method (password), English pages only.
+    // OIDC Core §3.1.2.1: voluntary; required-assurance.ts weighs them.
     acrValues: params.acr_values,
     claims,
     resource,

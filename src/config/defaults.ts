@@ -261,6 +261,35 @@ export const defaults = {
      */
     reauthenticateAfter: 300,
   },
+  ui: {
+    /**
+     * Language of the pages when neither the app's `ui_locales` nor the browser's Accept-Language names one Tessera speaks:
+     * en, de, fr, es, ja or ar.
+     */
+    defaultLanguage: 'en',
+  },
+  branding: {
+    /** The product name on every page (above the card, in titles) and on the front page. */
+    productName: 'Tessera',
+    /** An http(s) URL of a logo shown at the top of every page instead of the product name (its origin is added to the CSP img-src). */
+    logoUrl: '',
+    /** An http(s) URL of the pages' favicon. */
+    faviconUrl: '',
+    /**
+     * The accent colour of buttons, links and checkmarks, `#rgb` or `#rrggbb`. White button text must reach WCAG AA contrast
+     * (4.5:1) on it, so a colour too light is refused at startup. The dark colour scheme keeps Tessera's own light accent.
+     */
+    primaryColor: '',
+    /** An http(s) URL of a stylesheet linked after Tessera's own (its origin is added to the CSP style-src). */
+    stylesheetUrl: '',
+    /** A CSS file inlined after Tessera's stylesheet (its hash is added to the CSP): colours, fonts, spacing. */
+    cssFile: '',
+    /**
+     * A folder of operator overrides: `header.html` and `footer.html` (shown above and below every page, as written: no scripts
+     * run, the CSP forbids them) and `locales/<language>/<namespace>.json` (message texts replacing Tessera's, key by key).
+     */
+    templatesDir: '',
+  },
   clientAuthentication: {
     /**
      * Failed client authentications (a wrong secret or assertion) allowed per client and address within `window`, at /token, /introspect

@@ -12,6 +12,8 @@ import { isAllowedHostEntry } from '../outbound/address-policy.js';
 import { registeredResources, resourceEntryProblem } from '../rules/resource.js';
 import { readConnectors } from '../connectors/read-connectors.js';
 import { readLdapConnectors } from '../connectors/ldap/read-ldap-connectors.js';
+import { isLanguage, LANGUAGES } from '../i18n/languages.js';
+import { contrastRatio, isHexColour, MINIMUM_TEXT_CONTRAST } from '../branding/colour-contrast.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const LOG_FORMATS = ['pretty', 'json'];
@@ -95,6 +97,8 @@ export function validateConfig(raw: Record<string, unknown>, problems = new Conf
     problem('mfa.reauthenticateWithin', 'must be a whole number of seconds, 0 or more');
   }
   if (!config.mfa.totpIssuerName) config.mfa.totpIssuerName = URL.canParse(config.issuer) ? new URL(config.issuer).host : 'Tessera';
+  if (!isLanguage(config.ui.defaultLanguage)) problem('ui.defaultLanguage', `must be one of ${LANGUAGES.join(', ')}`);
+  checkBranding(config.branding, problems);
   if (!Number.isInteger(config.workers) || config.workers < 0) problem('workers', 'must be 0 (one per core) or more');
   if (config.bodyLimit < 1024) problem('bodyLimit', 'must be at least 1024 bytes');
   // The scraper sends it as a Bearer token, so it must be one (RFC 6750 §2.1 b64token).
@@ -192,6 +196,21 @@ function checkClients(clients: Record<string, unknown>[], limits: ValidationOpti
     }
     if (ids.has(client.client_id as string)) problems.add(name, 'client_id is declared twice');
     ids.add(client.client_id as string);
+  }
+}
+
+function checkBranding(branding: Config['branding'], problems: ConfigProblems): void {
+  if (!branding.productName.trim()) problems.add('branding.productName', 'must not be empty');
+  for (const name of ['logoUrl', 'faviconUrl', 'stylesheetUrl'] as const) {
+    const value = branding[name];
+    if (value && (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)))
+      problems.add(`branding.${name}`, 'must be an absolute http(s) URL');
+  }
+  const colour = branding.primaryColor;
+  if (colour && !isHexColour(colour)) problems.add('branding.primaryColor', 'must be a colour like #3451d1 or #35d');
+  else if (colour && contrastRatio(colour, '#ffffff') < MINIMUM_TEXT_CONTRAST) {
+    const ratio = contrastRatio(colour, '#ffffff').toFixed(2);
+    problems.add('branding.primaryColor', `is too light: white text on it has a contrast of ${ratio}:1, WCAG AA needs 4.5:1`);
   }
 }
 

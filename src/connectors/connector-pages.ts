@@ -1,4 +1,5 @@
 import type { Translator } from '../i18n/translator.js';
+import type { PageContext } from '../interaction/page-context.js';
 import { csrfField } from '../interaction/csrf-field.js';
 import { html, type SafeHtml } from '../interaction/html.js';
 import { renderPage } from '../interaction/layout.js';
@@ -34,10 +35,12 @@ export interface ConnectorErrorOptions {
 }
 
 /** The page of an upstream sign-in that did not sign anyone in. */
-export function renderConnectorError(t: Translator['t'], options: ConnectorErrorOptions): SafeHtml {
+export function renderConnectorError(ui: PageContext, options: ConnectorErrorOptions): SafeHtml {
+  const { t } = ui;
   return renderPage({
+    ui,
     title: options.title,
-    body: html`<div class="brand">Tessera</div><h1>${options.title}</h1>
+    body: html`<h1>${options.title}</h1>
 <div class="alert connector-error" role="alert">${options.message}</div>
 <p class="muted">${t('connectors:error_code')} <code class="error-code">${options.code}</code></p>
 <p class="links"><a href="${options.signInUrl}" class="back-to-sign-in">${t('connectors:back_to_sign_in')}</a></p>`,
@@ -54,7 +57,7 @@ export interface LinkedIdentityView {
 }
 
 export interface IdentitiesPageOptions {
-  t: Translator['t'];
+  ui: PageContext;
   csrf: string;
   issuer: string;
   linked: LinkedIdentityView[];
@@ -66,7 +69,8 @@ export interface IdentitiesPageOptions {
 
 /** The account's linked sign-in providers: each with an Unlink button, and buttons to link more. */
 export function renderIdentitiesPage(options: IdentitiesPageOptions): SafeHtml {
-  const { t, csrf, issuer } = options;
+  const { ui, csrf, issuer } = options;
+  const { t } = ui;
   const items = options.linked.map(
     (l) => html`<li class="identity" data-connector="${l.connectorId}">
 <strong>${l.connectorName}</strong> <span>${l.who}</span>
@@ -80,8 +84,9 @@ export function renderIdentitiesPage(options: IdentitiesPageOptions): SafeHtml {
 <input type="hidden" name="connector" value="${c.id}"><button type="submit" class="identity-link" data-connector="${c.id}">${t('connectors:link_with', { name: c.name })}</button></form>`,
   );
   return renderPage({
+    ui,
     title: t('connectors:identities_title'),
-    body: html`<div class="brand">Tessera</div><h1>${t('connectors:identities_title')}</h1>
+    body: html`<h1>${t('connectors:identities_title')}</h1>
 ${options.notice && html`<p class="notice" role="status">${options.notice}</p>`}${options.error && html`<div class="alert" role="alert">${options.error}</div>`}
 <p class="muted">${t('connectors:identities_intro')}</p>
 ${items.length > 0 ? html`<ul class="items identities">${items}</ul>` : html`<p class="identities-none">${t('connectors:identities_none')}</p>`}

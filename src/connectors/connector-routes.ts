@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../audit/audit-log.js';
 import { enrolledFactors, hasSecondFactor, type MfaMethods } from '../authn/enrolled-factors.js';
 import type { PendingSignIns } from '../authn/pending-sign-in.js';
-import type { Translations } from '../i18n/translator.js';
+import type { PageContexts } from '../interaction/page-context.js';
 import { renderSignedInPage } from '../interaction/login-page.js';
 import { sendPage } from '../interaction/layout.js';
 import { checkedReturnTo } from '../interaction/return-to.js';
@@ -17,7 +17,6 @@ import { renderConnectorError } from './connector-pages.js';
 import type { UpstreamTokens } from './connector.js';
 import { identitiesRoutes, type IdentitiesRoutesOptions } from './identities-routes.js';
 import { linkIdentity } from './link-identity.js';
-import { pageLanguage } from './page-language.js';
 import { resolveUpstreamUser, type FederatedUsers } from './resolve-upstream-user.js';
 import { UpstreamError } from './upstream-error.js';
 import type { UpstreamFlow, UpstreamFlowCookie } from './upstream-flow-cookie.js';
@@ -35,7 +34,8 @@ export interface ConnectorRoutesOptions extends Omit<IdentitiesRoutesOptions, 's
   mfa: MfaMethods;
   audit: Pick<AuditLog, 'record'>;
   metrics: Pick<ProviderMetrics, 'signInFailed'>;
-  translations: Pick<Translations, 'for'>;
+  /** The reader's language and the brand. */
+  pages: Pick<PageContexts, 'for'>;
   clock: Clock;
 }
 
@@ -55,7 +55,7 @@ export async function connectorRoutes(app: FastifyInstance, options: ConnectorRo
   const seeOther = (reply: FastifyReply, location: string) =>
     reply.status(303).header('location', location).header('cache-control', 'no-store').send();
   const signInUrl = (returnTo?: string) => `${issuer}/login${returnTo ? `?${new URLSearchParams({ return_to: returnTo })}` : ''}`;
-  const t = (request: FastifyRequest) => options.translations.for(pageLanguage(request.headers['accept-language'])).t;
+  const t = (request: FastifyRequest) => options.pages.for(request).t;
 
   const showError = (
     request: FastifyRequest,
@@ -63,9 +63,13 @@ export async function connectorRoutes(app: FastifyInstance, options: ConnectorRo
     status: number,
     page: { title: string; message: string; code: string; back: string },
   ) =>
-    sendPage(reply, renderConnectorError(t(request), { title: page.title, message: page.message, code: page.code, signInUrl: page.back }), {
-      status,
-    });
+    sendPage(
+      reply,
+      renderConnectorError(options.pages.for(request), { title: page.title, message: page.message, code: page.code, signInUrl: page.back }),
+      {
+        status,
+      },
+    );
 
   const showUpstreamError = async (request: FastifyRequest, reply: FastifyReply, name: string, err: UpstreamError, back: string) => {
     request.log.warn({ connector: name, kind: err.kind, detail: err.detail }, 'upstream sign-in failed');
@@ -186,7 +190,7 @@ export async function connectorRoutes(app: FastifyInstance, options: ConnectorRo
     }
     await options.sessions.signIn(request, reply, user.id, { methods: identity.amr });
     if (returnTo) return seeOther(reply, `${issuer}${returnTo}`);
-    return sendPage(reply, renderSignedInPage(user.username, `${issuer}/account`));
+    return sendPage(reply, renderSignedInPage(options.pages.for(request), user.username, `${issuer}/account`));
   };
 
   const finishLink = async (

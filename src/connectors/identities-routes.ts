@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountGuard } from '../account/require-sign-in.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { Translations } from '../i18n/translator.js';
+import type { PageContexts } from '../interaction/page-context.js';
 import { sendPage } from '../interaction/layout.js';
 import { InvalidRequestNoRedirect } from '../protocol/oauth-errors.js';
 import { formParams, singleParams } from '../protocol/params.js';
@@ -9,7 +9,6 @@ import { csrfToken, verifyCsrf, type CsrfOptions } from '../session/csrf.js';
 import type { FederatedIdentitiesStore, PasskeysStore } from '../storage/ports.js';
 import { renderIdentitiesPage } from './connector-pages.js';
 import type { Connectors } from './create-connectors.js';
-import { pageLanguage } from './page-language.js';
 import { unlinkIdentity } from './unlink-identity.js';
 import type { UpstreamFlow } from './upstream-flow-cookie.js';
 
@@ -22,7 +21,8 @@ export interface IdentitiesRoutesOptions {
   users: { hasPassword(userId: string): Promise<boolean> };
   passkeys: Pick<PasskeysStore, 'listOfUser'>;
   audit: Pick<AuditLog, 'record'>;
-  translations: Pick<Translations, 'for'>;
+  /** The reader's language and the brand. */
+  pages: Pick<PageContexts, 'for'>;
   /** Sends the browser to the upstream (connector-routes.ts). */
   startFlow: (
     request: FastifyRequest,
@@ -43,7 +43,7 @@ const NOTICES: Record<string, string> = { linked: 'done_linked', 'already-linked
 export async function identitiesRoutes(app: FastifyInstance, options: IdentitiesRoutesOptions): Promise<void> {
   const { issuer, connectors, csrf, guard } = options;
   const path = '/account/identities';
-  const t = (request: FastifyRequest) => options.translations.for(pageLanguage(request.headers['accept-language'])).t;
+  const t = (request: FastifyRequest) => options.pages.for(request).t;
 
   const show = async (
     request: FastifyRequest,
@@ -57,7 +57,7 @@ export async function identitiesRoutes(app: FastifyInstance, options: Identities
     return sendPage(
       reply,
       renderIdentitiesPage({
-        t: t(request),
+        ui: options.pages.for(request),
         csrf: csrfToken(request, reply, csrf),
         issuer,
         linked: links.map((l) => ({

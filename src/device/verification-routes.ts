@@ -40,12 +40,13 @@ export type DeviceDecision =
 /** The verification pages; the page room renders them (wired in app/). */
 export interface DeviceVerificationPages {
   codeEntry(
+    request: FastifyRequest,
     reply: FastifyReply,
     page: { action: string; csrf: string; userCode?: string; refused?: CodeRefusal },
     status: number,
   ): FastifyReply;
-  consent(reply: FastifyReply, page: DeviceConsentView & { action: string; csrf: string }): FastifyReply;
-  outcome(reply: FastifyReply, outcome: DeviceOutcome, page: { deviceUrl: string }, status: number): FastifyReply;
+  consent(request: FastifyRequest, reply: FastifyReply, page: DeviceConsentView & { action: string; csrf: string }): FastifyReply;
+  outcome(request: FastifyRequest, reply: FastifyReply, outcome: DeviceOutcome, page: { deviceUrl: string }, status: number): FastifyReply;
 }
 
 export interface DeviceVerificationOptions extends LookupUserCodeDeps, DecideDeviceDeps {
@@ -80,13 +81,17 @@ export async function deviceVerificationRoutes(app: FastifyInstance, options: De
         if (refused?.reason === 'throttled') reply.header('retry-after', String(Math.max(1, refused.retryAfter)));
         const status = !refused ? 200 : refused.reason === 'throttled' ? 429 : 400;
         const page = { action: `${issuer}/device`, csrf: csrfToken(request, reply, csrf), userCode: decision.userCode, refused };
-        return pages.codeEntry(reply, page, status);
+        return pages.codeEntry(request, reply, page, status);
       }
       case 'consent':
-        return pages.consent(reply, { ...decision.view, action: `${issuer}/device/confirm`, csrf: csrfToken(request, reply, csrf) });
+        return pages.consent(request, reply, {
+          ...decision.view,
+          action: `${issuer}/device/confirm`,
+          csrf: csrfToken(request, reply, csrf),
+        });
       case 'outcome': {
         const status = decision.outcome === 'expired' || decision.outcome === 'used' ? 400 : 200;
-        return pages.outcome(reply, decision.outcome, { deviceUrl: `${issuer}/device` }, status);
+        return pages.outcome(request, reply, decision.outcome, { deviceUrl: `${issuer}/device` }, status);
       }
       case 'redirect':
         return reply.status(303).header('location', decision.url).header('cache-control', 'no-store').send();

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ClientAuthenticator } from '../client-auth/authenticate-client.js';
 import type { ProviderMetadata } from '../protocol/provider-metadata.js';
 import { SIGNING_ALGORITHMS } from '../jose/algorithms.js';
+import { LANGUAGES } from '../i18n/languages.js';
 
 export interface DiscoveryOptions {
   issuer: string;
@@ -23,6 +24,8 @@ export async function discoveryEndpoint(app: FastifyInstance, options: Discovery
   metadata.set('issuer', issuer);
   metadata.set('jwks_uri', `${issuer}/jwks`);
   metadata.set('authorization_response_iss_parameter_supported', true);
+  // OIDC Discovery §3: the languages of the pages (ui_locales, OIDC Core §3.1.2.1).
+  metadata.set('ui_locales_supported', [...LANGUAGES]);
 
   let body = '';
   app.addHook('onReady', async () => {

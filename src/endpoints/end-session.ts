@@ -4,9 +4,10 @@ import type { ClientRegistry } from '../clients/client-registry.js';
 import type { KeySet } from '../keys/key-set.js';
 import type { ProviderMetadata } from '../protocol/provider-metadata.js';
 import type { Sessions } from '../session/sessions.js';
-import { formParams } from '../protocol/params.js';
+import { formParams, singleParams } from '../protocol/params.js';
 import { csrfToken, verifyCsrf, type CsrfOptions } from '../session/csrf.js';
 import { sendPage } from '../interaction/layout.js';
+import type { PageContexts } from '../interaction/page-context.js';
 import { renderLogoutConfirmation, renderSignedOut, renderStillSignedIn } from '../interaction/logout-pages.js';
 import { readLogoutParams } from '../logout/read-logout-params.js';
 import { isHintOfSession, resolveLogoutRequest, type LogoutRequest, type ResolveLogoutDeps } from '../logout/resolve-logout-request.js';
@@ -16,6 +17,8 @@ import type { OutboundFetch } from '../outbound/outbound-fetch.js';
 
 export interface EndSessionOptions extends ResolveLogoutDeps, EndBrowserSessionDeps {
   metadata: ProviderMetadata;
+  /** The reader's language (ui_locales, Accept-Language) and the brand. */
+  pages: PageContexts;
   /** Signs the logout tokens (OIDC Back-Channel Logout §2.4). */
   keys: KeySet;
   clients: Pick<ClientRegistry, 'find'>;
@@ -52,7 +55,10 @@ export async function endSessionEndpoint(app: FastifyInstance, options: EndSessi
   app.addHook('onClose', () => backchannel.close());
 
   // §3: after logout, back to the verified post_logout_redirect_uri (with state), else our page.
-  const finish = (reply: FastifyReply, logout: LogoutRequest) => reply.redirect(logout.redirectTo ?? signedOutPage, 303);
+  // RP-Initiated Logout §2 ui_locales: the signed-out page speaks the app's language too.
+  const signedOut = (logout: LogoutRequest) =>
+    logout.params.ui_locales ? `${signedOutPage}?${new URLSearchParams({ ui_locales: logout.params.ui_locales })}` : signedOutPage;
+  const finish = (reply: FastifyReply, logout: LogoutRequest) => reply.redirect(logout.redirectTo ?? signedOut(logout), 303);
 
   const start = async (request: FastifyRequest, reply: FastifyReply) => {
     const logout = await resolveLogoutRequest(options, readLogoutParams(request));
@@ -71,7 +77,7 @@ export async function endSessionEndpoint(app: FastifyInstance, options: EndSessi
       await endBrowserSession(options, reply, session, backchannel);
       return finish(reply, logout);
     }
-    const page = renderLogoutConfirmation({
+    const page = renderLogoutConfirmation(options.pages.for(request, logout.params.ui_locales), {
       action: `${endpoint}/confirm`,
       csrf: csrfToken(request, reply, csrf),
       params: logout.params,
@@ -88,11 +94,14 @@ export async function endSessionEndpoint(app: FastifyInstance, options: EndSessi
     verifyCsrf(request, form, csrf);
     // The hidden fields are the original request: every check runs again, nothing is taken on trust.
     const logout = await resolveLogoutRequest(options, form);
-    if (form.logout !== 'yes') return sendPage(reply, renderStillSignedIn(`${issuer}/account`));
+    if (form.logout !== 'yes')
+      return sendPage(reply, renderStillSignedIn(options.pages.for(request, form.ui_locales), `${issuer}/account`));
     const session = await sessions.current(request);
     if (session) await endBrowserSession(options, reply, session, backchannel);
     return finish(reply, logout);
   });
 
-  app.get('/session/end/done', async (_request, reply) => sendPage(reply, renderSignedOut()));
+  app.get('/session/end/done', async (request, reply) =>
+    sendPage(reply, renderSignedOut(options.pages.for(request, singleParams(request.query, 'query').ui_locales))),
+  );
 }

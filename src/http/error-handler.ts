@@ -27,6 +27,6 @@ export async function errorHandler(err: unknown, request: FastifyRequest, reply:
  * The same handling for the routes a person sees, answering with a page that `render` sends.
  * Page plugins set it on their own scope, so this folder never imports the pages.
  */
-export function pageErrorHandler(render: (reply: FastifyReply, error: OAuthError) => void): ErrorHandler {
-  return async (err, request, reply) => render(reply, prepare(err, request, reply));
+export function pageErrorHandler(render: (request: FastifyRequest, reply: FastifyReply, error: OAuthError) => void): ErrorHandler {
+  return async (err, request, reply) => render(request, reply, prepare(err, request, reply));
 }

@@ -1,5 +1,8 @@
 import { html, type SafeHtml } from './html.js';
 import { renderPage } from './layout.js';
+import type { PageContext } from './page-context.js';
+import { translateHtml } from './translate-html.js';
+import { describeClaim, describeScope } from './describe-access.js';
 import { csrfField } from './csrf-field.js';
 import { describeBrowser } from './describe-browser.js';
 
@@ -24,14 +27,14 @@ export interface AccountHomeOptions {
 
 const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
 
-/** `2026-12-07 19:30 UTC`, in a <time> element carrying the exact instant. */
+/** `2026-12-07 19:30 UTC`, in a <time> element carrying the exact instant (ISO digits read the same in every language). */
 function when(seconds: number): SafeHtml {
   const iso = new Date(seconds * 1000).toISOString();
   return html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
 }
 
-function back(urls: AccountUrls): SafeHtml {
-  return html`<p class="links"><a href="${urls.home}" class="account-home">← Your account</a></p>`;
+function back(ui: PageContext, urls: AccountUrls): SafeHtml {
+  return html`<p class="links"><a href="${urls.home}" class="account-home">${ui.direction === 'rtl' ? '→' : '←'} ${ui.t('account:your_account')}</a></p>`;
 }
 
 function notice(message: string | undefined): SafeHtml | undefined {
@@ -39,26 +42,28 @@ function notice(message: string | undefined): SafeHtml | undefined {
 }
 
 /** The account's front page: who is signed in, and the places to manage the account. */
-export function renderAccountHome({ urls, username, claims }: AccountHomeOptions): SafeHtml {
+export function renderAccountHome(ui: PageContext, { urls, username, claims }: AccountHomeOptions): SafeHtml {
   const name = text(claims.name);
   const email = text(claims.email);
+  const { t } = ui;
   const facts = [
-    html`<dt>Username</dt><dd class="account-username">${username}</dd>`,
-    name && html`<dt>Name</dt><dd>${name}</dd>`,
-    email && html`<dt>Email</dt><dd>${email}</dd>`,
+    html`<dt>${t('sign_in:username')}</dt><dd class="account-username">${username}</dd>`,
+    name && html`<dt>${t('account:name')}</dt><dd>${name}</dd>`,
+    email && html`<dt>${t('account:email')}</dt><dd>${email}</dd>`,
   ];
   return renderPage({
-    title: 'Your account',
-    body: html`<div class="brand">Tessera</div><h1>Your account</h1>
+    ui,
+    title: t('account:your_account'),
+    body: html`<h1>${t('account:your_account')}</h1>
 <dl class="facts">${facts}</dl>
-<nav aria-label="Account"><ul class="menu">
-<li><a href="${urls.password}" class="account-password">Password</a><span class="muted">Change your password</span></li>
-<li><a href="${urls.sessions}" class="account-sessions">Sessions</a><span class="muted">Where you are signed in</span></li>
-<li><a href="${urls.applications}" class="account-applications">Applications</a><span class="muted">Apps you gave access to</span></li>
-<li><a href="${urls.security}" class="account-security">Security</a><span class="muted">Passkeys, one-time codes</span></li>
-${urls.identities && html`<li><a href="${urls.identities}" class="account-identities">Sign-in providers</a><span class="muted">Other accounts you sign in with</span></li>`}
+<nav aria-label="${t('account:menu')}"><ul class="menu">
+<li><a href="${urls.password}" class="account-password">${t('sign_in:password')}</a><span class="muted">${t('account:change_password')}</span></li>
+<li><a href="${urls.sessions}" class="account-sessions">${t('account:sessions')}</a><span class="muted">${t('account:sessions_what')}</span></li>
+<li><a href="${urls.applications}" class="account-applications">${t('account:applications')}</a><span class="muted">${t('account:applications_what')}</span></li>
+<li><a href="${urls.security}" class="account-security">${t('account:security')}</a><span class="muted">${t('account:security_what')}</span></li>
+${urls.identities && html`<li><a href="${urls.identities}" class="account-identities">${t('connectors:account_menu')}</a><span class="muted">${t('connectors:account_menu_what')}</span></li>`}
 </ul></nav>
-<p class="links"><a href="${urls.signOut}">Sign out</a></p>`,
+<p class="links"><a href="${urls.signOut}">${t('logout:title')}</a></p>`,
   });
 }
 
@@ -70,36 +75,42 @@ export interface PasswordPageOptions {
 }
 
 /** Change password: the current one, then the new one twice. */
-export function renderPasswordPage({ urls, csrf, username, error }: PasswordPageOptions): SafeHtml {
+export function renderPasswordPage(ui: PageContext, { urls, csrf, username, error }: PasswordPageOptions): SafeHtml {
+  const { t } = ui;
   return renderPage({
-    title: 'Change your password',
-    body: html`<div class="brand">Tessera</div><h1>Change your password</h1>
+    ui,
+    title: t('account:change_password'),
+    body: html`<h1>${t('account:change_password')}</h1>
 ${error && html`<div class="alert" role="alert">${error}</div>`}
 <form method="post" action="${urls.password}" class="password-form">
 ${csrfField(csrf)}<input type="text" name="username" value="${username}" autocomplete="username" hidden>
-<label for="current_password">Current password</label>
+<label for="current_password">${t('account:current_password')}</label>
 <input type="password" id="current_password" name="current_password" autocomplete="current-password" required autofocus>
-<label for="new_password">New password</label>
+<label for="new_password">${t('account:new_password')}</label>
 <input type="password" id="new_password" name="new_password" autocomplete="new-password" minlength="8" maxlength="1024" required
   aria-describedby="password-rules">
-<p class="muted" id="password-rules">At least 8 characters.</p>
-<label for="confirm_password">New password again</label>
+<p class="muted" id="password-rules">${t('account:password_rules')}</p>
+<label for="confirm_password">${t('account:new_password_again')}</label>
 <input type="password" id="confirm_password" name="confirm_password" autocomplete="new-password" required>
-<button type="submit" class="password-submit">Change password</button>
+<button type="submit" class="password-submit">${t('account:change_password_submit')}</button>
 </form>
-${back(urls)}`,
+${back(ui, urls)}`,
   });
 }
 
 /** After a password change. */
-export function renderPasswordChanged(urls: AccountUrls, endedSessions: number): SafeHtml {
+export function renderPasswordChanged(ui: PageContext, urls: AccountUrls, endedSessions: number): SafeHtml {
+  const { t } = ui;
   const others =
-    endedSessions > 0
-      ? `You were signed out everywhere else (${endedSessions} other session${endedSessions === 1 ? '' : 's'}), and apps must ask you to sign in again.`
-      : 'You stay signed in here.';
+    endedSessions === 0
+      ? t('account:stay_signed_in_here')
+      : endedSessions === 1
+        ? t('account:signed_out_one_other')
+        : t('account:signed_out_others', { count: endedSessions });
   return renderPage({
-    title: 'Password changed',
-    body: html`<div class="brand">Tessera</div><h1 id="password-changed">Password changed</h1><p>${others}</p>${back(urls)}`,
+    ui,
+    title: t('account:password_changed'),
+    body: html`<h1 id="password-changed">${t('account:password_changed')}</h1><p>${others}</p>${back(ui, urls)}`,
   });
 }
 
@@ -120,29 +131,35 @@ export interface SessionsPageOptions {
 }
 
 /** The person's sessions: this one marked, each other one with its own sign-out button. */
-export function renderSessionsPage({ urls, csrf, sessions, notice: message }: SessionsPageOptions): SafeHtml {
+export function renderSessionsPage(ui: PageContext, { urls, csrf, sessions, notice: message }: SessionsPageOptions): SafeHtml {
+  const { t } = ui;
   const others = sessions.filter((s) => !s.current).length;
   const items = sessions.map(
     (s) => html`<li class="session${s.current ? ' current' : ''}" data-sid="${s.sid}">
-<strong>${describeBrowser(s.userAgent)}</strong>${s.current ? html` <span class="badge">This browser</span>` : null}
-<div class="muted">${s.address ?? 'Unknown address'} · signed in ${when(s.authTime)} · last seen ${when(s.lastSeenAt)}</div>
+<strong>${describeBrowser(s.userAgent, t)}</strong>${s.current ? html` <span class="badge">${t('account:this_browser')}</span>` : null}
+<div class="muted">${s.address ?? t('account:unknown_address')} · ${translateHtml(t, 'account:signed_in_at', { when: when(s.authTime) })} · ${translateHtml(
+      t,
+      'account:last_seen_at',
+      { when: when(s.lastSeenAt) },
+    )}</div>
 ${
   s.current
     ? null
     : html`<form method="post" action="${urls.sessions}/end" class="inline">${csrfField(csrf)}<input type="hidden" name="sid" value="${s.sid}">
-<button type="submit" class="secondary session-end" aria-label="Sign out ${describeBrowser(s.userAgent)} (${s.address ?? 'unknown address'})">Sign out</button></form>`
+<button type="submit" class="secondary session-end" aria-label="${t('account:sign_out_session', { browser: describeBrowser(s.userAgent, t), address: s.address ?? t('account:unknown_address') })}">${t('logout:title')}</button></form>`
 }</li>`,
   );
   const endOthers =
     others > 0
       ? html`<form method="post" action="${urls.sessions}/end-others">${csrfField(csrf)}
-<button type="submit" class="sessions-end-others">Sign out all other sessions</button></form>`
-      : html`<p class="muted">You are not signed in anywhere else.</p>`;
+<button type="submit" class="sessions-end-others">${t('account:sign_out_others')}</button></form>`
+      : html`<p class="muted">${t('account:nowhere_else')}</p>`;
   return renderPage({
-    title: 'Your sessions',
-    body: html`<div class="brand">Tessera</div><h1>Your sessions</h1>${notice(message)}
-<p class="muted">Where you are signed in. Signing a session out also signs it out of the apps it was used for.</p>
-<ul class="items sessions">${items}</ul>${endOthers}${back(urls)}`,
+    ui,
+    title: t('account:your_sessions'),
+    body: html`<h1>${t('account:your_sessions')}</h1>${notice(message)}
+<p class="muted">${t('account:sessions_intro')}</p>
+<ul class="items sessions">${items}</ul>${endOthers}${back(ui, urls)}`,
   });
 }
 
@@ -163,23 +180,26 @@ export interface ApplicationsPageOptions {
 }
 
 /** The apps the person gave access to, each with what it may do and a button to take it back. */
-export function renderApplicationsPage({ urls, csrf, applications, notice: message }: ApplicationsPageOptions): SafeHtml {
+export function renderApplicationsPage(ui: PageContext, { urls, csrf, applications, notice: message }: ApplicationsPageOptions): SafeHtml {
+  const { t } = ui;
   const items = applications.map(
     (a) => html`<li class="application" data-client-id="${a.clientId}">
 <strong class="application-name">${a.name}</strong>
-<ul class="scopes">${a.scopes.map((s) => html`<li data-scope="${s.name}">${s.description}</li>`)}${a.claims.map(
-      (c) => html`<li data-claim="${c}">See: ${c}</li>`,
+<ul class="scopes">${a.scopes.map((s) => html`<li data-scope="${s.name}">${describeScope(t, s)}</li>`)}${a.claims.map(
+      (c) => html`<li data-claim="${c}">${describeClaim(t, c, c)}</li>`,
     )}</ul>
-<div class="muted">Allowed ${when(a.createdAt)}${a.updatedAt !== a.createdAt ? html`, last changed ${when(a.updatedAt)}` : null}</div>
+<div class="muted">${translateHtml(t, 'account:allowed_at', { when: when(a.createdAt) })}${
+      a.updatedAt !== a.createdAt ? html`, ${translateHtml(t, 'account:changed_at', { when: when(a.updatedAt) })}` : null
+    }</div>
 <form method="post" action="${urls.applications}/revoke" class="inline">${csrfField(csrf)}<input type="hidden" name="client_id" value="${a.clientId}">
-<button type="submit" class="secondary application-revoke" aria-label="Remove access of ${a.name}">Remove access</button></form></li>`,
+<button type="submit" class="secondary application-revoke" aria-label="${t('account:remove_access_of', { app: a.name })}">${t('account:remove_access')}</button></form></li>`,
   );
   return renderPage({
-    title: 'Applications',
-    body: html`<div class="brand">Tessera</div><h1>Applications</h1>${notice(message)}
-<p class="muted">Apps you allowed to use your account. Removing access signs the app out: its tokens stop working and it must ask
-  you again.</p>
-${applications.length > 0 ? html`<ul class="items applications">${items}</ul>` : html`<p>You have not given any app access.</p>`}
-${back(urls)}`,
+    ui,
+    title: t('account:applications'),
+    body: html`<h1>${t('account:applications')}</h1>${notice(message)}
+<p class="muted">${t('account:applications_intro')}</p>
+${applications.length > 0 ? html`<ul class="items applications">${items}</ul>` : html`<p>${t('account:no_applications')}</p>`}
+${back(ui, urls)}`,
   });
 }

@@ -2,6 +2,9 @@ import type { ClientMetadata } from '../clients/client.js';
 import { html, type SafeHtml } from './html.js';
 import { renderPage } from './layout.js';
 import { csrfField } from './csrf-field.js';
+import type { PageContext } from './page-context.js';
+import { translateHtml } from './translate-html.js';
+import { describeClaim, describeScope } from './describe-access.js';
 
 export interface ConsentPageOptions {
   action: string;
@@ -23,38 +26,45 @@ function safeUrl(value: string | undefined): string | undefined {
   return value && /^https?:\/\//i.test(value) ? value : undefined;
 }
 
-/** The consent page: which app asks, for what, and Allow / Deny (`name=decision`). */
-export function renderConsentPage(options: ConsentPageOptions): SafeHtml {
+/**
+ * The consent page: which app asks (its registered name, logo and links: RFC 7591 §2 client_uri,
+ * policy_uri, tos_uri), for what, and Allow / Deny (`name=decision`).
+ */
+export function renderConsentPage(ui: PageContext, options: ConsentPageOptions): SafeHtml {
+  const { t } = ui;
   const { client } = options;
   const name = client.client_name ?? client.client_id;
   const logo = safeUrl(client.logo_uri);
   const links = (
     [
-      ['client_uri', 'Website'],
-      ['policy_uri', 'Privacy policy'],
-      ['tos_uri', 'Terms of service'],
+      ['client_uri', t('consent:website')],
+      ['policy_uri', t('consent:privacy_policy')],
+      ['tos_uri', t('consent:terms_of_service')],
     ] as const
   ).flatMap(([member, label]) => {
     const url = safeUrl(client[member]);
-    return url ? [html`<a href="${url}" rel="noopener noreferrer" target="_blank">${label}</a>`] : [];
+    return url ? [html`<a href="${url}" rel="noopener noreferrer" target="_blank" class="${member.replace('_', '-')}">${label}</a>`] : [];
   });
-  const scopes = options.scopes.map((s) => html`<li data-scope="${s.name}">${s.description}</li>`);
-  const claims = (options.claims ?? []).map((c) => html`<li data-claim="${c.name}">See: ${c.description}</li>`);
+  const scopes = options.scopes.map((s) => html`<li data-scope="${s.name}">${describeScope(t, s)}</li>`);
+  const claims = (options.claims ?? []).map((c) => html`<li data-claim="${c.name}">${describeClaim(t, c.name, c.description)}</li>`);
   return renderPage({
-    title: `Allow ${name}?`,
-    body: html`<div class="brand">Tessera</div>
-<div class="client">${logo && html`<img src="${logo}" alt="" class="client-logo">`}
-<h1><span class="client-name">${name}</span> wants access to your account</h1></div>
-<p class="muted">If you allow it, this app will be able to:</p>
+    ui,
+    title: t('consent:title', { app: name }),
+    body: html`<div class="client">${logo && html`<img src="${logo}" alt="" class="client-logo">`}
+<h1>${translateHtml(t, 'consent:heading', { app: html`<span class="client-name">${name}</span>` })}</h1></div>
+<p class="muted">${t('consent:if_you_allow')}</p>
 <ul class="scopes">${scopes}${claims}</ul>
-<p class="muted">Signed in as <strong>${options.username}</strong>.${
-      options.accountUrl && html` You can remove this access later on <a href="${options.accountUrl}/applications">your account page</a>.`
+<p class="muted">${t('common:signed_in_as')} <strong>${options.username}</strong>.${
+      options.accountUrl &&
+      html` ${translateHtml(t, 'consent:remove_later', {
+        link: html`<a href="${options.accountUrl}/applications">${t('consent:your_account_page')}</a>`,
+      })}`
     }</p>
 ${links.length > 0 && html`<div class="links">${links}</div>`}
 <form method="post" action="${options.action}" class="consent-form">
 ${csrfField(options.csrf)}<input type="hidden" name="interaction" value="${options.interaction}">
-<div class="actions"><button type="submit" name="decision" value="deny" class="secondary consent-deny">Deny</button>
-<button type="submit" name="decision" value="allow" class="consent-allow">Allow</button></div>
+<div class="actions"><button type="submit" name="decision" value="deny" class="secondary consent-deny">${t('common:deny')}</button>
+<button type="submit" name="decision" value="allow" class="consent-allow">${t('common:allow')}</button></div>
 </form>`,
   });
 }

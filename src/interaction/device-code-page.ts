@@ -1,6 +1,7 @@
 import { html, type SafeHtml } from './html.js';
 import { renderPage } from './layout.js';
 import { csrfField } from './csrf-field.js';
+import type { PageContext } from './page-context.js';
 
 export interface DeviceCodePageOptions {
   /** Where the form posts (the issuer's /device). */
@@ -13,16 +14,14 @@ export interface DeviceCodePageOptions {
 }
 
 /** The refusal in words: what was wrong, and what to do. */
-function refusalText(refused: NonNullable<DeviceCodePageOptions['refused']>): string {
+function refusalText(ui: PageContext, refused: NonNullable<DeviceCodePageOptions['refused']>): string {
   switch (refused.reason) {
     case 'malformed':
-      return 'That does not look like a device code. Codes have 8 letters, like BCDF-GHJK.';
+      return ui.t('device:malformed', { example: 'BCDF-GHJK' });
     case 'unknown':
-      return 'That code is not valid. Check the code on your device and try again.';
-    case 'throttled': {
-      const minutes = Math.max(1, Math.ceil(refused.retryAfter / 60));
-      return `Too many wrong codes. For your security, please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`;
-    }
+      return ui.t('device:unknown');
+    case 'throttled':
+      return ui.t('device:throttled', { minutes: Math.max(1, Math.ceil(refused.retryAfter / 60)) });
   }
 }
 
@@ -31,23 +30,22 @@ function refusalText(refused: NonNullable<DeviceCodePageOptions['refused']>): st
  * A prefilled code (verification_uri_complete) is still only submitted by the person, after
  * comparing it with the device (§5.4: a link alone must not authorize anything).
  */
-export function renderDeviceCodePage(options: DeviceCodePageOptions): SafeHtml {
-  const error = options.refused && html`<div class="alert" role="alert">${refusalText(options.refused)}</div>`;
+export function renderDeviceCodePage(ui: PageContext, options: DeviceCodePageOptions): SafeHtml {
+  const { t } = ui;
+  const error = options.refused && html`<div class="alert" role="alert">${refusalText(ui, options.refused)}</div>`;
   const prefilled = options.userCode !== undefined && !options.refused;
-  const intro = prefilled
-    ? html`<p>Check that this code is the one shown on your device, then continue.
-If you did not start signing in on a device yourself, close this page.</p>`
-    : html`<p>Enter the code shown on your TV, console or other device.</p>`;
+  const intro = prefilled ? html`<p>${t('device:check_prefilled')}</p>` : html`<p>${t('device:enter_code')}</p>`;
   return renderPage({
-    title: 'Connect a device',
-    body: html`<div class="brand">Tessera</div><h1>Connect a device</h1>${intro}${error}
+    ui,
+    title: t('device:title'),
+    body: html`<h1>${t('device:title')}</h1>${intro}${error}
 <form method="post" action="${options.action}" class="device-code-form">
 ${csrfField(options.csrf)}
-<label for="user_code">Code</label>
-<input type="text" id="user_code" name="user_code" class="device-user-code" placeholder="XXXX-XXXX"
+<label for="user_code">${t('device:code')}</label>
+<input type="text" id="user_code" name="user_code" class="device-user-code" placeholder="XXXX-XXXX" dir="ltr"
   autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" maxlength="20" required autofocus
   value="${options.userCode ?? ''}">
-<button type="submit" class="device-code-submit">Continue</button>
+<button type="submit" class="device-code-submit">${t('common:continue')}</button>
 </form>`,
   });
 }

@@ -1,5 +1,7 @@
 import { html, type SafeHtml } from './html.js';
 import { renderPage } from './layout.js';
+import type { PageContext } from './page-context.js';
+import { translateHtml } from './translate-html.js';
 
 export interface FrontPageOptions {
   issuer: string;
@@ -10,23 +12,24 @@ export interface FrontPageOptions {
 }
 
 /**
- * What a person who opens the issuer's address sees: what this service is, that there is nothing
- * to do here, and for developers where the provider describes itself.
+ * What a person who opens the issuer's address sees: which service this is (the brand's product
+ * name), where to manage an account, in dev mode where to try the flows, and for developers
+ * where the provider describes itself.
  */
-export function renderFrontPage({ issuer, playgroundUrl, accountUrl }: FrontPageOptions): SafeHtml {
-  const playground = playgroundUrl
-    ? html`<p>Try a flow in the <a href="${playgroundUrl}">playground</a>: it shows every request and token as it happens.</p>`
-    : html``;
+export function renderFrontPage(ui: PageContext, { issuer, playgroundUrl, accountUrl }: FrontPageOptions): SafeHtml {
+  const { t } = ui;
+  const playground =
+    playgroundUrl &&
+    html`<p>${translateHtml(t, 'front:playground', { link: html`<a href="${playgroundUrl}" class="playground-link">${t('front:playground_link')}</a>` })}</p>`;
   return renderPage({
-    title: 'Tessera',
-    body: html`<div class="brand">Tessera</div>
-      <h1>Sign-in service</h1>
-      <p>This is the OpenID Connect provider at <code>${issuer}</code>. Applications send you here to sign in.</p>
-      <p>Have an account here? <a href="${accountUrl}" class="account-link">Manage your account</a>: password, sessions, and the apps you
-        gave access to.</p>
+    ui,
+    title: ui.brand.productName,
+    body: html`<h1>${t('front:heading')}</h1>
+      <p>${translateHtml(t, 'front:intro', { product: ui.brand.productName, issuer: html`<code>${issuer}</code>` })}</p>
+      <p>${t('front:have_account')} <a href="${accountUrl}" class="account-link">${t('common:manage_account')}</a>: ${t('front:account_what')}</p>
       ${playground}
       <p class="links">
-        <a href="${issuer}/.well-known/openid-configuration">Discovery document</a><a href="${issuer}/jwks">Signing keys (JWKS)</a>
+        <a href="${issuer}/.well-known/openid-configuration">${t('front:discovery')}</a><a href="${issuer}/jwks">${t('front:jwks')}</a>
       </p>`,
   });
 }

@@ -1,6 +1,8 @@
 import { html, type SafeHtml } from './html.js';
 import { renderPage } from './layout.js';
 import { csrfField } from './csrf-field.js';
+import type { PageContext } from './page-context.js';
+import { translateHtml } from './translate-html.js';
 
 export interface LogoutConfirmationOptions {
   /** Where the form posts (the issuer's /session/end/confirm). */
@@ -19,36 +21,43 @@ export interface LogoutConfirmationOptions {
  * does not prove it comes from an app of this very session. A plain form without JavaScript;
  * the button class `logout-submit` is stable for automated tests.
  */
-export function renderLogoutConfirmation(options: LogoutConfirmationOptions): SafeHtml {
-  const who = options.clientName && html`<p><strong>${options.clientName}</strong> asks to sign you out.</p>`;
-  const after = options.returnsToApp ? 'You will then be sent back to the app.' : 'You will not be sent back to any app.';
+export function renderLogoutConfirmation(ui: PageContext, options: LogoutConfirmationOptions): SafeHtml {
+  const { t } = ui;
+  const who =
+    options.clientName && html`<p>${translateHtml(t, 'logout:app_asks', { app: html`<strong>${options.clientName}</strong>` })}</p>`;
+  const after = options.returnsToApp ? t('logout:back_to_app') : t('logout:not_back_to_app');
   const hidden = Object.entries(options.params).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
   return renderPage({
-    title: 'Sign out',
-    body: html`<div class="brand">Tessera</div><h1>Sign out?</h1>${who}
-<p class="muted">This signs you out of every app that uses this account in this browser. ${after}</p>
+    ui,
+    title: t('logout:title'),
+    body: html`<h1>${t('logout:heading')}</h1>${who}
+<p class="muted">${t('logout:everywhere')} ${after}</p>
 <form method="post" action="${options.action}" class="logout-form">
 ${csrfField(options.csrf)}${hidden}
-<div class="actions"><button type="submit" name="logout" value="no" class="secondary">Stay signed in</button>
-<button type="submit" name="logout" value="yes" class="logout-submit">Sign out</button></div>
+<div class="actions"><button type="submit" name="logout" value="no" class="secondary">${t('logout:stay')}</button>
+<button type="submit" name="logout" value="yes" class="logout-submit">${t('logout:title')}</button></div>
 </form>`,
   });
 }
 
 /** The page after a logout that does not go back to an app. */
-export function renderSignedOut(): SafeHtml {
+export function renderSignedOut(ui: PageContext): SafeHtml {
+  const { t } = ui;
   return renderPage({
-    title: 'Signed out',
-    body: html`<div class="brand">Tessera</div><h1 id="signed-out">You are signed out</h1><p class="muted">You can close this window.</p>`,
+    ui,
+    title: t('logout:signed_out_title'),
+    body: html`<h1 id="signed-out">${t('logout:signed_out_heading')}</h1><p class="muted">${t('common:close_window')}</p>`,
   });
 }
 
 /** The page after the person chose to stay signed in. */
-export function renderStillSignedIn(accountUrl?: string): SafeHtml {
+export function renderStillSignedIn(ui: PageContext, accountUrl?: string): SafeHtml {
+  const { t } = ui;
   return renderPage({
-    title: 'Still signed in',
-    body: html`<div class="brand">Tessera</div><h1 id="still-signed-in">You are still signed in</h1>
-<p class="muted">Nothing was changed. You can close this window.</p>
-${accountUrl && html`<p class="links"><a href="${accountUrl}">Manage your account</a></p>`}`,
+    ui,
+    title: t('logout:still_title'),
+    body: html`<h1 id="still-signed-in">${t('logout:still_heading')}</h1>
+<p class="muted">${t('logout:nothing_changed')} ${t('common:close_window')}</p>
+${accountUrl && html`<p class="links"><a href="${accountUrl}">${t('common:manage_account')}</a></p>`}`,
   });
 }

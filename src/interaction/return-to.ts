@@ -25,3 +25,9 @@ export function checkedReturnTo(value: string | undefined): string | undefined {
   if (!isSafeReturnTo(value)) throw new InvalidRequestNoRedirect('return_to must be a path on this server');
   return value;
 }
+
+/** What a return_to says about the request it resumes: the app's name, and the languages it asked for (ui_locales). */
+export interface ReturnToContext {
+  clientName?: string;
+  uiLocales?: string;
+}

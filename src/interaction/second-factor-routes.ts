@@ -15,6 +15,8 @@ import { renderSecondFactorPage } from './second-factor-page.js';
 import { throttledAttempt, type SignInDeps } from './sign-in.js';
 import { PasskeyRefused, type Passkeys } from '../passkeys/passkeys.js';
 import { passkeySignInForm } from '../passkeys/passkey-fragments.js';
+import type { PageContexts } from './page-context.js';
+import type { ReturnToContext } from './return-to.js';
 
 export interface SecondFactorRoutesOptions extends SignInDeps {
   issuer: string;
@@ -24,7 +26,9 @@ export interface SecondFactorRoutesOptions extends SignInDeps {
   knownBrowsers: Pick<KnownBrowsers, 'identify' | 'remember'>;
   mfa: MfaMethods;
   pendingSignIns: PendingSignIns;
-  describeReturnTo: (returnTo: string | undefined) => string | undefined;
+  describeReturnTo: (returnTo: string | undefined) => ReturnToContext;
+  /** The reader's language and the brand. */
+  pages: PageContexts;
   /** Passkeys as second factor, when passkeys are on. */
   passkeys?: Passkeys;
 }
@@ -68,11 +72,13 @@ export async function secondFactorRoutes(app: FastifyInstance, options: SecondFa
     reply: FastifyReply,
     who: Candidate,
     returnTo: string | undefined,
-    error?: string,
+    error?: { key: string; vars?: Record<string, string | number> },
     status = 200,
   ) => {
     const factors = await enrolledFactors(mfa, who.userId);
     const csrfValue = csrfToken(request, reply, csrf);
+    const context = options.describeReturnTo(returnTo);
+    const ui = options.pages.for(request, context.uiLocales);
     const passkey =
       options.passkeys && factors.passkeys > 0
         ? passkeySignInForm({
@@ -80,20 +86,21 @@ export async function secondFactorRoutes(app: FastifyInstance, options: SecondFa
             csrf: csrfValue,
             ceremony: await options.passkeys.startAuthentication(who.userId),
             returnTo,
-            label: 'Use a passkey',
+            label: ui.t('mfa:use_passkey'),
+            failedText: ui.t('mfa:passkey_not_used'),
           })
         : undefined;
     return sendPage(
       reply,
-      renderSecondFactorPage({
+      renderSecondFactorPage(ui, {
         action,
         csrf: csrfValue,
         returnTo,
         username: who.username,
-        clientName: options.describeReturnTo(returnTo),
+        clientName: context.clientName,
         totp: factors.totp,
         stepUp: who.stepUp,
-        error,
+        error: error && ui.t(error.key, error.vars),
         passkey: passkey?.html,
       }),
       { status, scriptHashes: passkey?.scriptHashes },
@@ -114,7 +121,7 @@ export async function secondFactorRoutes(app: FastifyInstance, options: SecondFa
     const who = await candidate(request);
     if (!who) return toSignIn(reply, returnTo);
     const code = (form.code ?? '').trim();
-    if (!code) return show(request, reply, who, returnTo, 'Enter the code.', 400);
+    if (!code) return show(request, reply, who, returnTo, { key: 'mfa:enter_code' }, 400);
 
     const recovery = looksLikeRecoveryCode(code);
     const result = await throttledAttempt(
@@ -131,21 +138,10 @@ export async function secondFactorRoutes(app: FastifyInstance, options: SecondFa
       if (result.failure === 'throttled') {
         reply.header('retry-after', String(Math.max(1, result.retryAfter)));
         const minutes = Math.max(1, Math.ceil(result.retryAfter / 60));
-        return show(
-          request,
-          reply,
-          who,
-          returnTo,
-          `Too many failed attempts. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
-          429,
-        );
+        return show(request, reply, who, returnTo, { key: 'mfa:throttled', vars: { minutes } }, 429);
       }
-      const message = recovery
-        ? 'That recovery code is not right, or it was used already. Each recovery code works once.'
-        : result.reason === 'replayed'
-          ? 'That code was used already. Wait for the next code from your authenticator app.'
-          : 'That code is not right. Enter the current 6-digit code from your authenticator app.';
-      return show(request, reply, who, returnTo, message);
+      const key = recovery ? 'mfa:wrong_recovery_code' : result.reason === 'replayed' ? 'mfa:replayed_code' : 'mfa:wrong_code';
+      return show(request, reply, who, returnTo, { key });
     }
 
     // A recovery code stands in for the one-time code: RFC 8176 `otp` either way.
@@ -159,7 +155,7 @@ export async function secondFactorRoutes(app: FastifyInstance, options: SecondFa
       detail: { second_factor: result.value },
     });
     if (returnTo) return reply.status(303).header('location', `${issuer}${returnTo}`).header('cache-control', 'no-store').send();
-    return sendPage(reply, renderSignedInPage(who.username, `${issuer}/account`));
+    return sendPage(reply, renderSignedInPage(options.pages.for(request), who.username, `${issuer}/account`));
   });
 
   if (options.passkeys) {
@@ -181,14 +177,14 @@ export async function secondFactorRoutes(app: FastifyInstance, options: SecondFa
           address: request.ip,
           detail: { reason: 'passkey_refused' },
         });
-        return show(request, reply, who, returnTo, err.message, 400);
+        return show(request, reply, who, returnTo, { key: `mfa:passkey_${err.reason}`, vars: { detail: err.detail } }, 400);
       }
       await options.sessions.signIn(request, reply, who.userId, { methods: [...who.methods, ...used.methods], stepUp: who.stepUp });
       options.pendingSignIns.clear(reply);
       if (!who.stepUp) options.knownBrowsers.remember(reply, who.username);
       await options.audit.record({ type: 'signin.success', userId: who.userId, address: request.ip, detail: { second_factor: 'passkey' } });
       if (returnTo) return reply.status(303).header('location', `${issuer}${returnTo}`).header('cache-control', 'no-store').send();
-      return sendPage(reply, renderSignedInPage(who.username, `${issuer}/account`));
+      return sendPage(reply, renderSignedInPage(options.pages.for(request), who.username, `${issuer}/account`));
     });
   }
 }

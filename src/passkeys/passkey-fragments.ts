@@ -42,7 +42,7 @@ const SCRIPT = `(function () {
       }
       ceremony.then(function (credential) { form.elements.response.value = json(credential); form.submit(); }, function (e) {
         if (conditional || e.name === 'AbortError') return;
-        error.textContent = 'No passkey was used (' + e.message + '). You can try again.'; error.hidden = false;
+        error.textContent = form.getAttribute('data-failed') + ' (' + e.message + ')'; error.hidden = false;
       });
     }
     form.addEventListener('submit', function (e) { if (!form.elements.response.value) { e.preventDefault(); run(false); } });
@@ -66,13 +66,15 @@ export interface PasskeyFormOptions {
   returnTo?: string;
   /** Also offer passkeys in the username field's autofill (the sign-in page). */
   conditional?: boolean;
+  /** Shown when the browser's ceremony fails, translated ("No passkey was used. You can try again."). */
+  failedText: string;
 }
 
 /** "Sign in with a passkey" (sign-in page) or "Use a passkey" (second factor). */
 export function passkeySignInForm(options: PasskeyFormOptions & { label: string }): PasskeyFragment {
   return {
     html: html`<form method="post" action="${options.action}" class="passkey-form" data-passkey="authenticate"
-  data-options="${JSON.stringify(options.ceremony.options)}"${options.conditional ? html` data-conditional` : null}>
+  data-options="${JSON.stringify(options.ceremony.options)}" data-failed="${options.failedText}"${options.conditional ? html` data-conditional` : null}>
 ${csrfField(options.csrf)}${options.returnTo && html`<input type="hidden" name="return_to" value="${options.returnTo}">`}
 <input type="hidden" name="handle" value="${options.ceremony.handle}"><input type="hidden" name="response" value="">
 <p class="alert passkey-error" role="alert" hidden></p>
@@ -83,16 +85,18 @@ ${csrfField(options.csrf)}${options.returnTo && html`<input type="hidden" name="
 }
 
 /** "Add a passkey" on the security page, with the name to give it. */
-export function passkeyRegisterForm(options: PasskeyFormOptions): PasskeyFragment {
+export function passkeyRegisterForm(
+  options: PasskeyFormOptions & { nameLabel: string; defaultName: string; label: string },
+): PasskeyFragment {
   return {
     html: html`<form method="post" action="${options.action}" class="passkey-form" data-passkey="register"
-  data-options="${JSON.stringify(options.ceremony.options)}">
+  data-options="${JSON.stringify(options.ceremony.options)}" data-failed="${options.failedText}">
 ${csrfField(options.csrf)}${options.returnTo && html`<input type="hidden" name="return_to" value="${options.returnTo}">`}
 <input type="hidden" name="handle" value="${options.ceremony.handle}"><input type="hidden" name="response" value="">
-<label for="passkey-name">Name of the new passkey</label>
-<input type="text" id="passkey-name" name="name" maxlength="60" value="Passkey" required>
+<label for="passkey-name">${options.nameLabel}</label>
+<input type="text" id="passkey-name" name="name" maxlength="60" value="${options.defaultName}" required>
 <p class="alert passkey-error" role="alert" hidden></p>
-<button type="submit" class="passkey-add">Add a passkey</button></form>
+<button type="submit" class="passkey-add">${options.label}</button></form>
 <script>${raw(SCRIPT)}</script>`,
     scriptHashes: PASSKEY_SCRIPT_HASHES,
   };

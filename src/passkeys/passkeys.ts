@@ -39,7 +39,21 @@ export interface Ceremony<T> {
 }
 
 /** Why a ceremony was refused, in words for the page. */
-export class PasskeyRefused extends Error {}
+/** Why a passkey was refused, as a message key (`mfa:passkey_<reason>`) the pages translate. */
+export type PasskeyRefusal =
+  'someone_else' | 'unchecked' | 'unverified' | 'registered_already' | 'unknown' | 'other_account' | 'expired' | 'no_answer';
+
+/** A refused passkey: `message` (English) for logs and tests, `reason` for the page. */
+export class PasskeyRefused extends Error {
+  constructor(
+    message: string,
+    readonly reason: PasskeyRefusal,
+    /** What the WebAuthn library found wrong (origin, RP ID...), shown after the translated message. */
+    readonly detail = '',
+  ) {
+    super(message);
+  }
+}
 
 export interface PasskeySignIn {
   userId: string;
@@ -85,7 +99,8 @@ export class Passkeys {
   /** Verifies and stores a new passkey; returns the RFC 8176 methods its creation proved (possession, and `user` when verified). */
   async finishRegistration(userId: string, handle: string, responseJson: string, name: string): Promise<string[]> {
     const challenge = await this.consume(handle, 'register');
-    if (challenge.userId !== userId) throw new PasskeyRefused('This passkey setup was started by someone else. Start again.');
+    if (challenge.userId !== userId)
+      throw new PasskeyRefused('This passkey setup was started by someone else. Start again.', 'someone_else');
     const response = parse<RegistrationResponseJSON>(responseJson);
     let result;
     try {
@@ -97,11 +112,12 @@ export class Passkeys {
         requireUserVerification: this.options.userVerification === 'required',
       });
     } catch (err) {
-      throw new PasskeyRefused(`The passkey could not be checked: ${(err as Error).message}`);
+      throw new PasskeyRefused(`The passkey could not be checked: ${(err as Error).message}`, 'unchecked', (err as Error).message);
     }
-    if (!result.verified) throw new PasskeyRefused('The passkey could not be verified.');
+    if (!result.verified) throw new PasskeyRefused('The passkey could not be verified.', 'unverified');
     const info = result.registrationInfo;
-    if (await this.options.store.find(info.credential.id)) throw new PasskeyRefused('This passkey is registered already.');
+    if (await this.options.store.find(info.credential.id))
+      throw new PasskeyRefused('This passkey is registered already.', 'registered_already');
     await this.options.store.insert({
       credentialId: info.credential.id,
       userId,
@@ -141,13 +157,13 @@ export class Passkeys {
     const challenge = await this.consumeSignIn(handle);
     const response = parse<AuthenticationResponseJSON>(responseJson);
     const passkey = typeof response.id === 'string' ? await this.options.store.find(response.id) : undefined;
-    if (!passkey) throw new PasskeyRefused('This passkey is not registered here.');
+    if (!passkey) throw new PasskeyRefused('This passkey is not registered here.', 'unknown');
     const owner = expectedUserId ?? challenge.userId;
-    if (owner && passkey.userId !== owner) throw new PasskeyRefused('This passkey belongs to another account.');
+    if (owner && passkey.userId !== owner) throw new PasskeyRefused('This passkey belongs to another account.', 'other_account');
     // The user handle of a discoverable credential names its account (WebAuthn L3 §7.2 step 6).
     const userHandle = response.response?.userHandle;
     if (userHandle && Buffer.from(userHandle, 'base64url').toString('utf8') !== passkey.userId)
-      throw new PasskeyRefused('This passkey belongs to another account.');
+      throw new PasskeyRefused('This passkey belongs to another account.', 'other_account');
     let result;
     try {
       result = await verifyAuthenticationResponse({
@@ -164,9 +180,9 @@ export class Passkeys {
         requireUserVerification: this.options.userVerification === 'required',
       });
     } catch (err) {
-      throw new PasskeyRefused(`The passkey could not be checked: ${(err as Error).message}`);
+      throw new PasskeyRefused(`The passkey could not be checked: ${(err as Error).message}`, 'unchecked', (err as Error).message);
     }
-    if (!result.verified) throw new PasskeyRefused('The passkey could not be verified.');
+    if (!result.verified) throw new PasskeyRefused('The passkey could not be verified.', 'unverified');
     const info = result.authenticationInfo;
     await this.options.store.recordUse(passkey.credentialId, {
       signCount: info.newCounter,
@@ -194,7 +210,7 @@ export class Passkeys {
     const now = this.options.clock.nowSeconds();
     const sealed = this.open(handle);
     if (!sealed || sealed.expiresAt < now || !(await this.options.usedHandles.remember(`webauthn:${sealed.nonce}`, sealed.expiresAt, now)))
-      throw new PasskeyRefused(EXPIRED_OR_USED);
+      throw new PasskeyRefused(EXPIRED_OR_USED, 'expired');
     return sealed;
   }
 
@@ -216,7 +232,7 @@ export class Passkeys {
     const challenge = handle
       ? await this.options.challenges.consume(hashToken(handle), purpose, this.options.clock.nowSeconds())
       : undefined;
-    if (!challenge) throw new PasskeyRefused(EXPIRED_OR_USED);
+    if (!challenge) throw new PasskeyRefused(EXPIRED_OR_USED, 'expired');
     return challenge;
   }
 }
@@ -240,5 +256,5 @@ function parse<T>(json: string): T {
   } catch {
     // refused below
   }
-  throw new PasskeyRefused('The browser sent no passkey answer. Please try again.');
+  throw new PasskeyRefused('The browser sent no passkey answer. Please try again.', 'no_answer');
 }

@@ -18,6 +18,9 @@ import {
 } from '../../src/interaction/account-pages.js';
 import { renderLogoutConfirmation, renderSignedOut, renderStillSignedIn } from '../../src/interaction/logout-pages.js';
 import { InvalidRequest } from '../../src/protocol/oauth-errors.js';
+import { Translations } from '../../src/i18n/translator.js';
+import { buildBrand } from '../../src/interaction/brand.js';
+import type { PageContext } from '../../src/interaction/page-context.js';
 import { DATABASES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-provider.js';
 import { browse, CookieJar } from '../support/browser-less.js';
@@ -29,6 +32,21 @@ const client = {
   client_name: `name${EVIL}`,
   logo_uri: `https://logo.example/${EVIL}`,
   client_uri: `https://app.example/?a=1&b=${EVIL}`,
+};
+
+/** English pages of a brand whose every setting is hostile too. */
+const ui: PageContext = {
+  ...new Translations().for('en'),
+  brand: buildBrand(
+    {
+      productName: EVIL,
+      logoUrl: `https://logo.example/${EVIL}`,
+      faviconUrl: `https://logo.example/${EVIL}`,
+      primaryColor: '',
+      stylesheetUrl: '',
+    },
+    {},
+  ),
 };
 
 const accountUrls = {
@@ -45,7 +63,7 @@ const PAGES: [string, () => SafeHtml][] = [
   [
     'sign-in',
     () =>
-      renderLoginPage({
+      renderLoginPage(ui, {
         action: `https://op.example/login?${EVIL}`,
         csrf: `csrf${EVIL}`,
         returnTo: `/auth${EVIL}`,
@@ -54,14 +72,14 @@ const PAGES: [string, () => SafeHtml][] = [
         error: EVIL,
       }),
   ],
-  ['signed in', () => renderSignedInPage(EVIL, 'https://id.example/account')],
-  ['account', () => renderAccountHome({ urls: accountUrls, username: EVIL, claims: { name: EVIL, email: EVIL } })],
-  ['account password', () => renderPasswordPage({ urls: accountUrls, csrf: EVIL, username: EVIL, error: EVIL })],
-  ['account password changed', () => renderPasswordChanged(accountUrls, 2)],
+  ['signed in', () => renderSignedInPage(ui, EVIL, 'https://id.example/account')],
+  ['account', () => renderAccountHome(ui, { urls: accountUrls, username: EVIL, claims: { name: EVIL, email: EVIL } })],
+  ['account password', () => renderPasswordPage(ui, { urls: accountUrls, csrf: EVIL, username: EVIL, error: EVIL })],
+  ['account password changed', () => renderPasswordChanged(ui, accountUrls, 2)],
   [
     'account sessions',
     () =>
-      renderSessionsPage({
+      renderSessionsPage(ui, {
         urls: accountUrls,
         csrf: EVIL,
         notice: EVIL,
@@ -74,7 +92,7 @@ const PAGES: [string, () => SafeHtml][] = [
   [
     'account applications',
     () =>
-      renderApplicationsPage({
+      renderApplicationsPage(ui, {
         urls: accountUrls,
         csrf: EVIL,
         notice: EVIL,
@@ -86,7 +104,7 @@ const PAGES: [string, () => SafeHtml][] = [
   [
     'consent',
     () =>
-      renderConsentPage({
+      renderConsentPage(ui, {
         action: `https://op.example/auth/consent${EVIL}`,
         csrf: EVIL,
         interaction: EVIL,
@@ -95,12 +113,12 @@ const PAGES: [string, () => SafeHtml][] = [
         username: EVIL,
       }),
   ],
-  ['device code entry', () => renderDeviceCodePage({ action: EVIL, csrf: EVIL, userCode: EVIL })],
-  ['device code refused', () => renderDeviceCodePage({ action: EVIL, csrf: EVIL, userCode: EVIL, refused: { reason: 'unknown' } })],
+  ['device code entry', () => renderDeviceCodePage(ui, { action: EVIL, csrf: EVIL, userCode: EVIL })],
+  ['device code refused', () => renderDeviceCodePage(ui, { action: EVIL, csrf: EVIL, userCode: EVIL, refused: { reason: 'unknown' } })],
   [
     'device consent',
     () =>
-      renderDeviceConsentPage({
+      renderDeviceConsentPage(ui, {
         action: EVIL,
         csrf: EVIL,
         client: client as never,
@@ -109,12 +127,13 @@ const PAGES: [string, () => SafeHtml][] = [
         username: EVIL,
       }),
   ],
-  ['device result', () => renderDeviceResultPage('expired', `https://op.example/device?${EVIL}`)],
-  ['error', () => renderErrorPage(new InvalidRequest(EVIL))],
+  ['device result', () => renderDeviceResultPage(ui, 'expired', `https://op.example/device?${EVIL}`)],
+  ['error', () => renderErrorPage(ui, new InvalidRequest(EVIL))],
   [
     'form_post',
     () =>
       renderFormPost(
+        ui,
         `https://rp.example/cb?${EVIL}`,
         new URLSearchParams([
           [EVIL, EVIL],
@@ -125,10 +144,16 @@ const PAGES: [string, () => SafeHtml][] = [
   [
     'logout confirmation',
     () =>
-      renderLogoutConfirmation({ action: EVIL, csrf: EVIL, params: { [EVIL]: EVIL, state: EVIL }, clientName: EVIL, returnsToApp: true }),
+      renderLogoutConfirmation(ui, {
+        action: EVIL,
+        csrf: EVIL,
+        params: { [EVIL]: EVIL, state: EVIL },
+        clientName: EVIL,
+        returnsToApp: true,
+      }),
   ],
-  ['signed out', () => renderSignedOut()],
-  ['still signed in', () => renderStillSignedIn()],
+  ['signed out', () => renderSignedOut(ui)],
+  ['still signed in', () => renderStillSignedIn(ui)],
 ];
 
 describe('every page escapes what it shows', () => {
@@ -147,8 +172,8 @@ describe('every page escapes what it shows', () => {
   }
 
   it('shows the hostile value escaped, not dropped (the checks above are not vacuous)', () => {
-    assert.ok(renderLoginPage({ action: '/login', csrf: 't', error: EVIL }).toString().includes(escapeHtml(EVIL)));
-    assert.ok(renderErrorPage(new InvalidRequest(EVIL)).toString().includes(escapeHtml(EVIL)));
+    assert.ok(renderLoginPage(ui, { action: '/login', csrf: 't', error: EVIL }).toString().includes(escapeHtml(EVIL)));
+    assert.ok(renderErrorPage(ui, new InvalidRequest(EVIL)).toString().includes(escapeHtml(EVIL)));
   });
 });
 
@@ -177,7 +202,7 @@ describe('the CSP hashes match the inline stylesheet and script', () => {
   }
 
   it('script-src of the form_post page (served: test/endpoints/authorize.test.ts)', () => {
-    const page = renderFormPost('https://rp.example/cb', new URLSearchParams({ code: 'c' })).toString();
+    const page = renderFormPost(ui, 'https://rp.example/cb', new URLSearchParams({ code: 'c' })).toString();
     const script = /<script>([^<]*)<\/script>/.exec(page)?.[1];
     assert.equal(FORM_POST_SCRIPT_HASH, sha256(script ?? ''));
   });
