@@ -1,5 +1,3 @@
-import type { RegisteredResource } from './resource.js';
-
 /** The admin API's scopes: reading (every GET) and changing (everything else). */
 export const ADMIN_READ = 'admin:read';
 export const ADMIN_WRITE = 'admin:write';
@@ -25,8 +23,9 @@ export function isAdminScope(scope: string): boolean {
 /**
  * The admin API as a registered resource (RFC 8707): tokens for it carry the admin scopes and
  * nothing else, and no token for any other audience ever carries them (scopeForResource).
+ * (A RegisteredResource of resource.ts, written out: scope.ts imports this file.)
  */
-export function adminApiResource(issuer: string): RegisteredResource {
+export function adminApiResource(issuer: string): { identifier: string; scopes: string[] } {
   return { identifier: `${issuer}${ADMIN_API_PATH}`, scopes: [...ADMIN_SCOPES] };
 }
 
