@@ -1,6 +1,6 @@
 import { randomToken } from '../util/random.js';
 import type { Clock } from '../util/clock.js';
-import type { UsersStore } from '../storage/ports.js';
+import type { UsersPageQuery, UsersStore, UserWithHash } from '../storage/ports.js';
 import type { User } from './user.js';
 import { NO_PASSWORD, decoyHash, hashPassword, verifyPassword } from './password-hashing.js';
 import { validateUserClaims } from './validate-user-claims.js';
@@ -31,6 +31,16 @@ export class UserDirectory {
     return this.store.list();
   }
 
+  /** One page of users in username order (the admin API's list). */
+  page(query: UsersPageQuery): Promise<User[]> {
+    return this.store.page(query);
+  }
+
+  /** Replaces the user's roles (`admin`). False when there is no such user. */
+  setRoles(id: string, roles: readonly string[]): Promise<boolean> {
+    return this.store.setRoles(id, [...new Set(roles)].sort(), this.clock.nowSeconds());
+  }
+
   async create(username: string, password: string, claims: Record<string, unknown> = {}): Promise<User> {
     checkUsername(username);
     checkPassword(password);
@@ -40,6 +50,7 @@ export class UserDirectory {
       claims: validateUserClaims(claims),
       createdAt: this.clock.nowSeconds(),
       disabledAt: null,
+      roles: [],
     };
     await this.store.insert({ ...user, passwordHash: await hashPassword(password) }, user.createdAt);
     return user;
@@ -55,7 +66,14 @@ export class UserDirectory {
     for (let n = 1; ; n++) {
       const candidate = n === 1 ? username : `${username}-${n}`;
       if (await this.store.findByUsername(candidate)) continue;
-      const user = { id: randomToken(16), username: candidate, claims: validClaims, createdAt: this.clock.nowSeconds(), disabledAt: null };
+      const user: User = {
+        id: randomToken(16),
+        username: candidate,
+        claims: validClaims,
+        createdAt: this.clock.nowSeconds(),
+        disabledAt: null,
+        roles: [],
+      };
       try {
         await this.store.insert({ ...user, passwordHash: NO_PASSWORD }, user.createdAt);
         return user;
@@ -86,7 +104,7 @@ export class UserDirectory {
     if (JSON.stringify(validClaims) !== JSON.stringify(existing.claims)) await this.store.updateClaims(existing.id, validClaims, now);
     if (!(await verifyPassword(existing.passwordHash, password)))
       await this.store.setPasswordHash(existing.id, await hashPassword(password), now);
-    return { id: existing.id, username, claims: validClaims, createdAt: existing.createdAt, disabledAt: existing.disabledAt };
+    return { ...withoutHash(existing), claims: validClaims };
   }
 
   async setPassword(username: string, password: string): Promise<boolean> {
@@ -135,6 +153,10 @@ export class UserDirectory {
     const { passwordHash: _hidden, ...user } = found;
     return user;
   }
+}
+
+function withoutHash({ passwordHash: _hidden, ...user }: UserWithHash): User {
+  return user;
 }
 
 function checkUsername(username: string): void {

@@ -169,7 +169,7 @@ describe('the commands and requests in the documentation', () => {
       'docs/rotten.md: `tessera clients frobnicate`: no such command (create, list, show, update, delete)',
       'docs/rotten.md: `tessera keys rotate` has no --algorithm',
       'docs/rotten.md: `tessera clients create` has no --redirect-uris',
-      'docs/rotten.md: `tessera users frob`: no such command (create, list, delete, set-password, mfa, sessions, disable, enable)',
+      'docs/rotten.md: `tessera users frob`: no such command (create, list, delete, set-password, mfa, sessions, disable, enable, grant-admin, revoke-admin)',
     ]);
     const endpoints = await endpointProblems(server, rotten);
     assert.equal(endpoints.length, 3, endpoints.join('\n'));
