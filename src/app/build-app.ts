@@ -37,6 +37,7 @@ import { requestMetrics } from '../metrics/request-metrics.js';
 import { NotFound } from '../protocol/oauth-errors.js';
 import { playgroundRoutes } from '../playground/playground-routes.js';
 import { DEMO_USER } from '../seed/dev-demo.js';
+import { consoleRoutes } from '../admin-console/console-routes.js';
 
 export interface AppOptions {
   logger?: Logger | false;
@@ -276,6 +277,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       metrics: services.metrics,
       clock,
     });
+    // The admin console: a relying party of this server that works through the admin API.
+    await pages.register(consoleRoutes, { issuer, csrf: services.csrf, box: services.consoleBox, clock });
     // The issuer's own address, opened in a browser: a page that says what this is, not a JSON 404.
     const playgroundUrl = services.playground ? `${issuer}/playground` : undefined;
     pages.get('/', (_request, reply) => sendPage(reply, renderFrontPage({ issuer, playgroundUrl, accountUrl: `${issuer}/account` })));

@@ -62,7 +62,7 @@ import type { TokenSources } from '../tokens/find-token.js';
 import { createJanitor, type Janitor } from '../janitor/janitor.js';
 import { expiredRowsStore } from '../storage/expired-rows-store.js';
 import { ProviderMetadata } from '../protocol/provider-metadata.js';
-import { createSecretBox, deriveKey } from '../util/secret-box.js';
+import { createSecretBox, deriveKey, type SecretBox } from '../util/secret-box.js';
 import { devSecret } from '../dev-secret.js';
 import { offeredScopes } from '../rules/scope.js';
 import { resourcePolicy } from '../rules/resource.js';
@@ -147,6 +147,8 @@ export interface Services {
   consents: ConsentsStore;
   /** The pages' CSRF protection (HMAC key derived from the secret). */
   csrf: CsrfOptions;
+  /** Seals the admin console's cookies (its admin API token, a pending sign-in, a secret shown once). */
+  consoleBox: SecretBox;
   /** Authorization requests sealed while the person is on a page. */
   pendingRequests: PendingRequests;
   /** Requests pushed to /par (RFC 9126), shared by every instance through the database. */
@@ -395,6 +397,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     accountGuard: accountGuard({ issuer: config.issuer, sessions, users, reauthenticateAfter: config.account.reauthenticateAfter, clock }),
     consents: consentsStore(db),
     csrf: { key: deriveKey(secret, 'csrf'), secure: config.issuer.startsWith('https:') },
+    consoleBox: createSecretBox(secret, 'admin-console'),
     pushedRequests: pushedRequestsStore(db),
     clientJwks,
     usedJtis,

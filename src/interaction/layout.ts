@@ -102,3 +102,7 @@ export function sendPage(reply: FastifyReply, page: SafeHtml, options: SendOptio
 export function scriptHash(script: string): string {
   return `sha256-${createHash('sha256').update(script).digest('base64')}`;
 }
+
+/** The shared stylesheet and its CSP hash, for pages that add a stylesheet of their own on top (the admin console). */
+export const SHARED_STYLESHEET = CSS;
+export const SHARED_STYLESHEET_HASH = CSS_HASH.slice(1, -1);
