@@ -35,7 +35,6 @@ export const AUTH_METHODS: [string, string][] = [
 
 type Ctx = Pick<ConsoleContext, 'admin' | 'csrf'>;
 
-
 export function clientsListPage(ctx: Ctx, clients: ConsoleClient[], q: string, nextCursor: string | null): ConsolePage {
   const rows = clients.map(
     (client) => html`<tr><td><a href="/admin/clients/${segment(client.client_id)}">${client.client_name || client.client_id}</a></td>
@@ -100,7 +99,8 @@ function clientFields(values: ClientFormValues): SafeHtml {
       html`<label><input type="checkbox" name="grant_types" value="${value}"${values.grant_types.includes(value) ? html` checked` : ''}> ${label}</label>`,
   )}</fieldset>
 <label for="token_endpoint_auth_method">Client authentication</label><select id="token_endpoint_auth_method" name="token_endpoint_auth_method">${AUTH_METHODS.map(
-    ([value, label]) => html`<option value="${value}"${values.token_endpoint_auth_method === value ? html` selected` : ''}>${label}</option>`,
+    ([value, label]) =>
+      html`<option value="${value}"${values.token_endpoint_auth_method === value ? html` selected` : ''}>${label}</option>`,
   )}</select>
 <label for="scope">Scopes it may ask for</label><input type="text" id="scope" name="scope" value="${values.scope}" aria-describedby="scope_hint">
 <p class="hint" id="scope_hint">Space-separated; empty for the server's default.</p>`;

@@ -74,7 +74,7 @@ export function checkedForm(request: FastifyRequest, csrf: CsrfOptions): Form {
 /** One text field of a form ('' when absent; the first when repeated). */
 export function field(form: Form, name: string): string {
   const value = form[name];
-  return (Array.isArray(value) ? value[0] : value ?? '').trim();
+  return (Array.isArray(value) ? value[0] : (value ?? '')).trim();
 }
 
 /** Every value of a repeated field (checkboxes). */

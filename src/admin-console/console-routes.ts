@@ -38,8 +38,16 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleRoutes
   const deps: ConsoleDeps = { context, csrf: options.csrf, cookies };
 
   const showError = pageErrorHandler((reply, error) => {
-    sendConsolePage(reply, { title: 'That did not work', narrow: true, body: html`<h1>That did not work</h1>
-<div class="alert" role="alert">${error.description}</div><p><a href="/admin">Back to the console</a></p>` }, error.status);
+    sendConsolePage(
+      reply,
+      {
+        title: 'That did not work',
+        narrow: true,
+        body: html`<h1>That did not work</h1>
+<div class="alert" role="alert">${error.description}</div><p><a href="/admin">Back to the console</a></p>`,
+      },
+      error.status,
+    );
   });
   app.setErrorHandler(async (err, request, reply) => {
     if (!(err instanceof ApiProblem)) return showError(err, request, reply);
@@ -50,7 +58,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleRoutes
     }
     // The admin role was taken away after sign-in.
     if (err.status === 403) return sendConsolePage(reply, notAdminPage(cookies.session(request)?.displayName), 403);
-    const back = request.method === 'GET' ? '/admin' : (request.url.split('?')[0].replace(/\/[^/]+$/, '') || '/admin');
+    const back = request.method === 'GET' ? '/admin' : request.url.split('?')[0].replace(/\/[^/]+$/, '') || '/admin';
     return sendConsolePage(reply, problemPage(err, back, undefined), err.status >= 500 ? 502 : err.status);
   });
 
@@ -65,7 +73,12 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleRoutes
   app.get(CONSOLE_CALLBACK_PATH, async (request, reply) => {
     const pending = cookies.pending(request);
     cookies.endPending(reply);
-    if (!pending) return sendConsolePage(reply, refusedPage('invalid_request', 'This sign-in was not started in this browser, or took too long. Start again.'), 400);
+    if (!pending)
+      return sendConsolePage(
+        reply,
+        refusedPage('invalid_request', 'This sign-in was not started in this browser, or took too long. Start again.'),
+        400,
+      );
     const outcome = await signIn.finish(new URL(`${options.issuer}${request.url}`), pending);
     if (outcome.kind === 'not-admin') return sendConsolePage(reply, notAdminPage(outcome.displayName), 403);
     if (outcome.kind === 'refused') return sendConsolePage(reply, refusedPage(outcome.error, outcome.description), 400);

@@ -65,7 +65,7 @@ export class ConsoleSignIn {
         if (err.error === 'access_denied' || err.error === 'invalid_scope') return { kind: 'not-admin' };
         return { kind: 'refused', error: err.error, description: err.error_description };
       }
-      throw err;
+      return refusal(err);
     }
     const response = await oauth.authorizationCodeGrantRequest(
       as,
@@ -84,10 +84,11 @@ export class ConsoleSignIn {
       });
     } catch (err) {
       if (err instanceof oauth.ResponseBodyError) return { kind: 'refused', error: err.error, description: err.error_description };
-      throw err;
+      return refusal(err);
     }
     const claims = oauth.getValidatedIdTokenClaims(tokens);
-    const displayName = [claims?.name, claims?.preferred_username, claims?.sub].find((v): v is string => typeof v === 'string' && v !== '') ?? '';
+    const displayName =
+      [claims?.name, claims?.preferred_username, claims?.sub].find((v): v is string => typeof v === 'string' && v !== '') ?? '';
     const scopes = (tokens.scope ?? '').split(' ').filter(Boolean);
     if (!scopes.includes('admin:read')) return { kind: 'not-admin', displayName };
     const expiresIn = tokens.expires_in ?? 300;
@@ -115,4 +116,10 @@ export class ConsoleSignIn {
       [oauth.allowInsecureRequests]: this.options.issuer.startsWith('http:'),
     };
   }
+}
+
+/** A response that fails oauth4webapi's checks (RFC 6749 §10.12 state, RFC 9207 iss, OIDC nonce): refused, never a 500. */
+function refusal(err: unknown): SignInOutcome {
+  if (err instanceof oauth.OperationProcessingError) return { kind: 'refused', error: 'invalid_request', description: err.message };
+  throw err;
 }

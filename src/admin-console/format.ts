@@ -5,7 +5,12 @@ export function when(value: unknown): string {
   if (typeof value !== 'string' && typeof value !== 'number') return '';
   if (value === '') return '';
   const date = new Date(typeof value === 'number' ? value * 1000 : value);
-  return Number.isNaN(date.getTime()) ? String(value) : date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return Number.isNaN(date.getTime())
+    ? String(value)
+    : date
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC');
 }
 
 /** Any value as text: strings and numbers as they are, objects as JSON, nothing as ''. */

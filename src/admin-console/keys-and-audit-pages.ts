@@ -68,7 +68,9 @@ ${
   events.length
     ? html`<table class="audit"><thead><tr><th scope="col">Time</th><th scope="col">Event</th><th scope="col">Actor</th><th scope="col">User</th>
 <th scope="col">Client</th><th scope="col">Detail</th></tr></thead><tbody>${events.map(
-        (event) => html`<tr class="audit-event"><td>${time(event.at ?? event.time ?? event.created_at)}</td><td><code>${text(event.event ?? event.type)}</code></td>
+        (
+          event,
+        ) => html`<tr class="audit-event"><td>${time(event.at ?? event.time ?? event.created_at)}</td><td><code>${text(event.event ?? event.type)}</code></td>
 <td>${text(event.actor)}</td><td>${text(event.user_id)}</td><td>${text(event.client_id)}</td>
 <td><details><summary>Show</summary><pre>${JSON.stringify(event, null, 2)}</pre></details></td></tr>`,
       )}</tbody></table>`

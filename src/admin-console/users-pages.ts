@@ -30,7 +30,6 @@ export interface UserDetails {
 
 type Ctx = Pick<ConsoleContext, 'admin' | 'csrf'>;
 
-
 function status(disabled: boolean): SafeHtml {
   return disabled ? html`<span class="status off">Disabled</span>` : html`<span class="status on">Active</span>`;
 }
@@ -125,7 +124,7 @@ ${messages.notice ? html`<p class="notice" role="status">${messages.notice}</p>`
 <section><h2>Sessions</h2>${
       details.sessions.length
         ? html`<table class="sessions"><thead><tr><th scope="col">Signed in</th><th scope="col">Last seen</th><th scope="col">Browser</th><th scope="col">Address</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>${details.sessions.map(
-            (s) => html`<tr class="session"><td>${when(s.created_at)}</td><td>${when((s.last_seen_at ?? s.expires_at))}</td>
+            (s) => html`<tr class="session"><td>${when(s.created_at)}</td><td>${when(s.last_seen_at ?? s.expires_at)}</td>
 <td>${text(s.browser ?? s.user_agent)}</td><td>${text(s.address ?? s.ip)}</td><td>${revokeButton(ctx, `${path}/sessions/${segment(text(s.id ?? s.sid))}/revoke`, 'Sign out', 'revoke-session')}</td></tr>`,
           )}</tbody></table>`
         : html`<p class="muted">No open sessions.</p>`
@@ -133,7 +132,9 @@ ${messages.notice ? html`<p class="notice" role="status">${messages.notice}</p>`
 <section><h2>Apps with consent</h2>${
       details.grants.length
         ? html`<table class="grants"><thead><tr><th scope="col">Client</th><th scope="col">Scopes</th><th scope="col">Since</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>${details.grants.map(
-            (g) => html`<tr class="grant"><td><code>${text(g.client_id)}</code></td><td>${text(g.scope ?? (Array.isArray(g.scopes) ? g.scopes.join(' ') : ''))}</td>
+            (
+              g,
+            ) => html`<tr class="grant"><td><code>${text(g.client_id)}</code></td><td>${text(g.scope ?? (Array.isArray(g.scopes) ? g.scopes.join(' ') : ''))}</td>
 <td>${when(g.created_at)}</td><td>${revokeButton(ctx, `${path}/grants/${segment(text(g.id))}/revoke`, 'Revoke', 'revoke-grant')}</td></tr>`,
           )}</tbody></table>`
         : html`<p class="muted">No app holds a grant from this user.</p>`
@@ -141,7 +142,8 @@ ${messages.notice ? html`<p class="notice" role="status">${messages.notice}</p>`
 <section><h2>Linked identities</h2>${
       details.identities.length
         ? html`<table class="identities"><thead><tr><th scope="col">Connector</th><th scope="col">Upstream subject</th><th scope="col">Linked</th></tr></thead><tbody>${details.identities.map(
-            (i) => html`<tr><td>${text(i.connector_id)}</td><td><code>${text(i.upstream_subject ?? i.subject)}</code></td><td>${when(i.created_at)}</td></tr>`,
+            (i) =>
+              html`<tr><td>${text(i.connector_id)}</td><td><code>${text(i.upstream_subject ?? i.subject)}</code></td><td>${when(i.created_at)}</td></tr>`,
           )}</tbody></table>`
         : html`<p class="muted">No identity from another provider is linked.</p>`
     }</section>`,

@@ -74,7 +74,11 @@ export async function usersRoutes(app: FastifyInstance, { context, csrf }: Conso
     }
     if (!claims || typeof claims !== 'object' || Array.isArray(claims)) {
       const problem = new ApiProblem(400, 'The claims are not a JSON object', 'write them as {"name": "...", "email": "..."}', undefined);
-      return sendConsolePage(reply, userPage(ctx, await userDetails(ctx.api, request.params.id), { claimsText, problem: problemAlert(problem) }), 400);
+      return sendConsolePage(
+        reply,
+        userPage(ctx, await userDetails(ctx.api, request.params.id), { claimsText, problem: problemAlert(problem) }),
+        400,
+      );
     }
     try {
       await ctx.api.send('PATCH', `/users/${segment(request.params.id)}`, { claims }, field(form, 'etag') || undefined);
@@ -98,7 +102,11 @@ export async function usersRoutes(app: FastifyInstance, { context, csrf }: Conso
       return redirect(reply, `/admin/users/${segment(request.params.id)}?done=password`);
     } catch (err) {
       if (!userMistake(err)) throw err;
-      return sendConsolePage(reply, userPage(ctx, await userDetails(ctx.api, request.params.id), { problem: problemAlert(err) }), err.status);
+      return sendConsolePage(
+        reply,
+        userPage(ctx, await userDetails(ctx.api, request.params.id), { problem: problemAlert(err) }),
+        err.status,
+      );
     }
   });
 
