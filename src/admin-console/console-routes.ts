@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { pageErrorHandler } from '../http/error-handler.js';
-import type { CsrfOptions } from '../session/csrf.js';
+import { csrfToken, type CsrfOptions } from '../session/csrf.js';
 import type { Clock } from '../util/clock.js';
 import type { SecretBox } from '../util/secret-box.js';
 import { ApiProblem } from './admin-api-client.js';
@@ -59,7 +59,9 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleRoutes
     // The admin role was taken away after sign-in.
     if (err.status === 403) return sendConsolePage(reply, notAdminPage(cookies.session(request)?.displayName), 403);
     const back = request.method === 'GET' ? '/admin' : request.url.split('?')[0].replace(/\/[^/]+$/, '') || '/admin';
-    return sendConsolePage(reply, problemPage(err, back, undefined), err.status >= 500 ? 502 : err.status);
+    const session = cookies.session(request);
+    const admin = session && { displayName: session.displayName, csrf: csrfToken(request, reply, options.csrf) };
+    return sendConsolePage(reply, problemPage(err, back, admin), err.status >= 500 ? 502 : err.status);
   });
 
   app.get('/admin', (_request, reply) => redirect(reply, '/admin/clients'));
