@@ -57,7 +57,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleRoutes
       return redirect(reply, `/admin/login?return_to=${encodeURIComponent(request.method === 'GET' ? request.url : '/admin')}`);
     }
     // The admin role was taken away after sign-in.
-    if (err.status === 403) return sendConsolePage(reply, notAdminPage(cookies.session(request)?.displayName), 403);
+    if (err.status === 403) return sendConsolePage(reply, notAdminPage(), 403);
     const back = request.method === 'GET' ? '/admin' : request.url.split('?')[0].replace(/\/[^/]+$/, '') || '/admin';
     const session = cookies.session(request);
     const admin = session && { displayName: session.displayName, csrf: csrfToken(request, reply, options.csrf) };
@@ -82,7 +82,8 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleRoutes
         400,
       );
     const outcome = await signIn.finish(new URL(`${options.issuer}${request.url}`), pending);
-    if (outcome.kind === 'not-admin') return sendConsolePage(reply, notAdminPage(outcome.displayName), 403);
+    // A page of its own, so the used code leaves the address bar.
+    if (outcome.kind === 'not-admin') return redirect(reply, '/admin/not-an-administrator');
     if (outcome.kind === 'refused') return sendConsolePage(reply, refusedPage(outcome.error, outcome.description), 400);
     cookies.startSession(reply, outcome.session);
     return redirect(reply, pending.returnTo);
@@ -93,6 +94,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleRoutes
     cookies.endSession(reply);
     return redirect(reply, '/admin/signed-out');
   });
+  app.get('/admin/not-an-administrator', (_request, reply) => sendConsolePage(reply, notAdminPage(), 403));
   app.get('/admin/signed-out', (_request, reply) => sendConsolePage(reply, signedOutPage()));
 
   await app.register(clientsRoutes, deps);

@@ -13,7 +13,7 @@ export interface ConsoleSignInOptions {
 /** How a finished sign-in ended: a console session, or a person who holds no admin role, or a refusal. */
 export type SignInOutcome =
   | { kind: 'signed-in'; session: ConsoleSession }
-  | { kind: 'not-admin'; displayName?: string }
+  | { kind: 'not-admin' }
   | { kind: 'refused'; error: string; description?: string };
 
 /**
@@ -49,6 +49,8 @@ export class ConsoleSignIn {
       code_challenge_method: 'S256',
       state,
       nonce,
+      // OIDC Core §5.5: the names the console's header shows, in the ID token itself.
+      claims: JSON.stringify({ id_token: { name: null, preferred_username: null } }),
     }).toString();
     return { url: url.href, pending: { state, nonce, codeVerifier, returnTo } };
   }
@@ -90,7 +92,7 @@ export class ConsoleSignIn {
     const displayName =
       [claims?.name, claims?.preferred_username, claims?.sub].find((v): v is string => typeof v === 'string' && v !== '') ?? '';
     const scopes = (tokens.scope ?? '').split(' ').filter(Boolean);
-    if (!scopes.includes('admin:read')) return { kind: 'not-admin', displayName };
+    if (!scopes.includes('admin:read')) return { kind: 'not-admin' };
     const expiresIn = tokens.expires_in ?? 300;
     return {
       kind: 'signed-in',

@@ -24,16 +24,15 @@ export function problemPage(problem: ApiProblem, back: string, admin?: ConsolePa
 }
 
 /** For a person whose account holds no admin role: a clear answer instead of an empty console. */
-export function notAdminPage(displayName?: string): ConsolePage {
+export function notAdminPage(): ConsolePage {
   return {
     title: 'You are not an administrator',
     narrow: true,
     body: html`<h1>You are not an administrator</h1>
-<p>${displayName ? html`You are signed in as <strong>${displayName}</strong>, but this account` : 'This account'} does not hold the
-administrator role, so it cannot use the admin console.</p>
+<p>The account you signed in with does not hold the administrator role, so it cannot use the admin console.</p>
 <p class="muted">An administrator can grant the role with <code>tessera users grant-admin USERNAME</code>.
-If you have another account that is an administrator, sign out and sign in with it.</p>
-<p><a href="/account">Your account</a></p>`,
+If you have another account that is an administrator, sign out of this one on <a href="/account">your account page</a>
+and open the console again.</p>`,
   };
 }
 
