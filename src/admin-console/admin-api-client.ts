@@ -63,7 +63,9 @@ export function adminApiClient(fetcher: typeof fetch, issuer: string, accessToke
       const qs = search.toString();
       return call(`GET`, qs ? `${path}?${qs}` : path, undefined, {});
     },
-    send: (method, path, body, ifMatch) => call(method, path, body, ifMatch ? { 'if-match': ifMatch } : {}),
+    // An action without input (rotate, disable) still posts an empty JSON object: a POST's body is JSON.
+    send: (method, path, body, ifMatch) =>
+      call(method, path, body === undefined && method === 'POST' ? {} : body, ifMatch ? { 'if-match': ifMatch } : {}),
   };
 }
 
