@@ -25,7 +25,7 @@ a{color:var(--accent)}
 table{width:100%;border-collapse:collapse;margin:14px 0;font-size:.93rem}
 th,td{text-align:left;padding:9px 8px;border-top:1px solid var(--line);vertical-align:top}
 th{color:var(--muted);font-weight:600;font-size:.82rem;text-transform:uppercase;letter-spacing:.03em}
-td form.inline button{margin:0}
+td form.inline button{margin:0;white-space:nowrap}
 input[type=search],input[type=email],input[type=url],input[type=datetime-local],select,textarea{width:100%;padding:9px 11px;
   border:1px solid var(--line);border-radius:9px;font:inherit;background:transparent;color:inherit}
 textarea{min-height:7rem;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.88rem}
