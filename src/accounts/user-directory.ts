@@ -1,6 +1,6 @@
 import { randomToken } from '../util/random.js';
 import type { Clock } from '../util/clock.js';
-import type { UsersStore } from '../storage/ports.js';
+import type { UsersPageQuery, UsersStore, UserWithHash } from '../storage/ports.js';
 import type { User } from './user.js';
 import { decoyHash, hashPassword, verifyPassword } from './password-hashing.js';
 import { validateUserClaims } from './validate-user-claims.js';
@@ -27,6 +27,24 @@ export class UserDirectory {
     return this.store.list();
   }
 
+  /** One page of users in username order (the admin API's list). */
+  page(query: UsersPageQuery): Promise<User[]> {
+    return this.store.page(query);
+  }
+
+  /** Replaces the user's claims, validated as at creation (OIDC Core §5.1 types). False when there is no such user. */
+  async updateClaims(id: string, claims: Record<string, unknown>): Promise<boolean> {
+    const valid = validateUserClaims(claims);
+    if (!(await this.store.findById(id))) return false;
+    await this.store.updateClaims(id, valid, this.clock.nowSeconds());
+    return true;
+  }
+
+  /** Replaces the user's roles (`admin`). False when there is no such user. */
+  setRoles(id: string, roles: readonly string[]): Promise<boolean> {
+    return this.store.setRoles(id, [...new Set(roles)].sort(), this.clock.nowSeconds());
+  }
+
   async create(username: string, password: string, claims: Record<string, unknown> = {}): Promise<User> {
     checkUsername(username);
     checkPassword(password);
@@ -36,6 +54,7 @@ export class UserDirectory {
       claims: validateUserClaims(claims),
       createdAt: this.clock.nowSeconds(),
       disabledAt: null,
+      roles: [],
     };
     await this.store.insert({ ...user, passwordHash: await hashPassword(password) }, user.createdAt);
     return user;
@@ -50,7 +69,7 @@ export class UserDirectory {
     if (JSON.stringify(validClaims) !== JSON.stringify(existing.claims)) await this.store.updateClaims(existing.id, validClaims, now);
     if (!(await verifyPassword(existing.passwordHash, password)))
       await this.store.setPasswordHash(existing.id, await hashPassword(password), now);
-    return { id: existing.id, username, claims: validClaims, createdAt: existing.createdAt, disabledAt: existing.disabledAt };
+    return { ...withoutHash(existing), claims: validClaims };
   }
 
   async setPassword(username: string, password: string): Promise<boolean> {
@@ -90,6 +109,10 @@ export class UserDirectory {
     const { passwordHash: _hidden, ...user } = found;
     return user;
   }
+}
+
+function withoutHash({ passwordHash: _hidden, ...user }: UserWithHash): User {
+  return user;
 }
 
 function checkUsername(username: string): void {

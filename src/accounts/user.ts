@@ -7,4 +7,6 @@ export interface User {
   createdAt: number;
   /** Set while the operator has disabled the account: no sign-in, no tokens, nothing answered about them. */
   disabledAt: number | null;
+  /** Roles the operator gave (`admin`: may be granted the admin API's scopes); empty for most people. */
+  roles: string[];
 }

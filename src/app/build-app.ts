@@ -1,4 +1,3 @@
-import { resourcePolicy } from '../rules/resource.js';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import type { Logger } from 'pino';
@@ -38,6 +37,8 @@ import { NotFound } from '../protocol/oauth-errors.js';
 import { playgroundRoutes } from '../playground/playground-routes.js';
 import { DEMO_USER } from '../seed/dev-demo.js';
 import { consoleRoutes } from '../admin-console/console-routes.js';
+import { adminApiRoutes } from '../admin-api/admin-api-routes.js';
+import { ADMIN_API_PATH } from '../rules/admin-scopes.js';
 
 export interface AppOptions {
   logger?: Logger | false;
@@ -55,7 +56,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     issuer,
     scopes: services.scopes,
     pkce: config.pkce,
-    resourcePolicy: resourcePolicy(config.accessTokens),
+    resourcePolicy: services.resourcePolicy,
     keys: services.keys,
     clock,
     requestPolicy: { parRequired: config.par.enabled && config.par.required, signedRequired: config.requestObjects.required },
@@ -150,7 +151,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     clientAuth: services.clientAuth,
     deviceCodes: services.deviceCodes,
     scopes: services.scopes,
-    resourcePolicy: resourcePolicy(config.accessTokens),
+    resourcePolicy: services.resourcePolicy,
     clock,
   });
   await app.register(userinfoEndpoint, {
@@ -161,6 +162,31 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     defaultAudience: config.accessTokens.defaultAudience,
     dpop: services.dpop,
   });
+
+  // The admin REST API (issue 15): problem details, its own schemas, its own bearer checks.
+  if (config.adminApi.enabled)
+    await app.register(adminApiRoutes, {
+      prefix: ADMIN_API_PATH,
+      issuer,
+      config,
+      clients: services.clients,
+      clientTokens: services.clientTokens,
+      users: services.users,
+      secondFactors: services.secondFactors,
+      passkeys: services.passkeys,
+      federatedIdentities: services.federatedIdentities,
+      sessions: services.sessions,
+      grantsStore: services.grantsStore,
+      keys: services.keys,
+      subjects: services.subjects,
+      audit: services.audit,
+      accessTokens: services.accessTokens,
+      dpop: services.dpop,
+      initialAccessTokens: services.initialAccessTokens,
+      initialAccessTokensStore: services.initialAccessTokensStore,
+      fetch: services.outbound,
+      clock,
+    });
 
   // The pages a person sees: cookies (sessions, CSRF) and errors shown as a page, in this scope only.
   await app.register(async (pages) => {
@@ -277,8 +303,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       metrics: services.metrics,
       clock,
     });
-    // The admin console: a relying party of this server that works through the admin API.
-    await pages.register(consoleRoutes, { issuer, csrf: services.csrf, box: services.consoleBox, clock });
+    // The admin console: a relying party of this server that works through the admin API, and exists only with it.
+    if (config.adminApi.enabled)
+      await pages.register(consoleRoutes, { issuer, csrf: services.csrf, box: services.consoleBox, clock });
     // The issuer's own address, opened in a browser: a page that says what this is, not a JSON 404.
     const playgroundUrl = services.playground ? `${issuer}/playground` : undefined;
     pages.get('/', (_request, reply) => sendPage(reply, renderFrontPage({ issuer, playgroundUrl, accountUrl: `${issuer}/account` })));

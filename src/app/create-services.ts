@@ -31,6 +31,7 @@ import type {
   ConsentsStore,
   DeviceCodesStore,
   GrantsStore,
+  InitialAccessTokensStore,
   PushedRequestsStore,
   UsedJtisStore,
 } from '../storage/ports.js';
@@ -65,7 +66,8 @@ import { ProviderMetadata } from '../protocol/provider-metadata.js';
 import { createSecretBox, deriveKey, type SecretBox } from '../util/secret-box.js';
 import { devSecret } from '../dev-secret.js';
 import { offeredScopes } from '../rules/scope.js';
-import { resourcePolicy } from '../rules/resource.js';
+import { resourcePolicy, type ResourcePolicy } from '../rules/resource.js';
+import { adminApiResource } from '../rules/admin-scopes.js';
 import { sessionsStore } from '../storage/sessions-store.js';
 import { consentsStore } from '../storage/consents-store.js';
 import { Sessions } from '../session/sessions.js';
@@ -129,11 +131,15 @@ export interface Services {
   tokenSources: TokenSources;
   /** Initial access tokens for the registration endpoint (RFC 7591 §3). */
   initialAccessTokens: InitialAccessTokens;
+  /** The stored initial access tokens (by hash), to list and revoke them. */
+  initialAccessTokensStore: InitialAccessTokensStore;
   /** Revokes everything issued to a client (RFC 7592 §2.3 delete). */
   clientTokens: ClientTokensStore;
   metadata: ProviderMetadata;
   /** Scopes this provider knows, with what the consent page says of each. */
   scopes: Map<string, string>;
+  /** The audiences access tokens may have: config accessTokens and the admin API (RFC 8707). */
+  resourcePolicy: ResourcePolicy;
   /** Browser sessions (SSO); the contract is described in src/session/sessions.ts. */
   sessions: Sessions;
   /** Device cookies of browsers that signed in before (sign-in throttling allowance). */
@@ -238,7 +244,11 @@ export async function createServices(config: Config, options: ServicesOptions = 
   });
   const outbound = options.tracer ? traceOutbound(untracedOutbound, options.tracer) : untracedOutbound;
   const scopes = offeredScopes(config.scopes);
-  const resources = resourcePolicy(config.accessTokens);
+  // The admin API is a resource of its own (RFC 8707): its tokens carry admin scopes, no other token does.
+  const resources = resourcePolicy({
+    ...config.accessTokens,
+    resources: [...config.accessTokens.resources, adminApiResource(config.issuer)],
+  });
   const clients = new ClientRegistry({
     store: auditedClientsStore(clientsStore(db), audit),
     secretKey: deriveKey(secret, 'client-secrets'),
@@ -312,6 +322,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
   metadata.set('token_endpoint_auth_signing_alg_values_supported', ASSERTION_ALGORITHMS);
 
   const codes = authorizationCodesStore(db);
+  const initialAccessTokens = initialAccessTokensStore(db);
   const deviceCodes = deviceCodesStore(db);
   const sessions = new Sessions({
     store: sessionsStore(db),
@@ -385,7 +396,9 @@ export async function createServices(config: Config, options: ServicesOptions = 
     tokenSources: { accessTokens, refreshTokens },
     metadata,
     scopes,
-    initialAccessTokens: new InitialAccessTokens(initialAccessTokensStore(db), clock),
+    resourcePolicy: resources,
+    initialAccessTokens: new InitialAccessTokens(initialAccessTokens, clock),
+    initialAccessTokensStore: initialAccessTokens,
     clientTokens: clientTokensStore(db),
     sessions,
     knownBrowsers: new KnownBrowsers({

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import type { AuditEventFilter, AuditEventsStore, AuditRecord } from '../storage/ports.js';
 import type { Clock } from '../util/clock.js';
@@ -25,7 +26,15 @@ export type AuditEventType =
   | 'mfa.enrolled'
   | 'mfa.removed'
   | 'mfa.recovery_codes_created'
-  | 'mfa.reset';
+  | 'mfa.reset'
+  | 'key.retired'
+  | 'user.created'
+  | 'user.updated'
+  | 'user.deleted'
+  | 'user.roles_changed'
+  | 'initial_access_token.created'
+  | 'initial_access_token.deleted'
+  | 'admin_token.issued';
 
 export interface AuditEvent {
   type: AuditEventType;
@@ -35,6 +44,8 @@ export interface AuditEvent {
   address?: string | null;
   /** Non-secret facts (grant_type, scope, kid, reason...). Secret-looking fields are dropped. */
   detail?: Record<string, unknown>;
+  /** Who acted; by default the one `actingAs` names for the current call, if any. */
+  actor?: string | null;
 }
 
 /** Names that may carry a secret, a code or a token: never written to the trail. */
@@ -52,6 +63,9 @@ const SECRET_FIELD = new RegExp(
 export class AuditLog {
   /** Events recorded during this turn of the event loop, written together after it. */
   private pending: { event: AuditRecord; written: () => void }[] = [];
+
+  /** The actor of the call in progress (`actingAs`), seen by every event recorded within it. */
+  private readonly actors = new AsyncLocalStorage<string>();
 
   constructor(
     private readonly store: AuditEventsStore,
@@ -73,6 +87,7 @@ export class AuditLog {
       clientId: event.clientId ?? null,
       address: event.address ?? null,
       detail,
+      actor: event.actor ?? this.actors.getStore() ?? null,
     };
     return new Promise((written) => {
       this.pending.push({ event: recorded, written });
@@ -90,6 +105,14 @@ export class AuditLog {
     } finally {
       for (const p of batch) p.written();
     }
+  }
+
+  /**
+   * Runs `work` on behalf of `actor` (`user:<id>`, `client:<id>`, `cli`): every event recorded
+   * within it, however deep (a client saved through the audited store, a key rotated), names them.
+   */
+  actingAs<T>(actor: string, work: () => Promise<T>): Promise<T> {
+    return this.actors.run(actor, work);
   }
 
   list(filter: AuditEventFilter = {}): Promise<AuditRecord[]> {

@@ -27,21 +27,27 @@ export function auditedClientsStore(store: ClientsStore, audit: AuditLog): Clien
   };
 }
 
-/** Rotation retires the previous signing key: that is the event, with both key ids. */
+/**
+ * Rotation retires the previous signing key: that is the event, with both key ids. A key
+ * retired on its own (the admin API), not when a new key starts signing, is `key.retired`.
+ */
 export function auditedSigningKeysStore(store: SigningKeysStore, audit: AuditLog): SigningKeysStore {
-  let lastInserted: { kid: string; alg: string } | undefined;
+  let lastInserted: { kid: string; alg: string; signsFrom: number } | undefined;
   return {
     ...store,
     async insert(key) {
       await store.insert(key);
-      lastInserted = { kid: key.kid, alg: key.alg };
+      lastInserted = { kid: key.kid, alg: key.alg, signsFrom: key.createdAt };
     },
     async retire(kid, retiredAt, expiresAt) {
       await store.retire(kid, retiredAt, expiresAt);
-      await audit.record({
-        type: 'key.rotated',
-        detail: { retired_kid: kid, new_kid: lastInserted?.kid, alg: lastInserted?.alg, published_until: expiresAt },
-      });
+      // A rotation retires the old keys at the moment its new key starts signing.
+      if (lastInserted && lastInserted.signsFrom === retiredAt)
+        await audit.record({
+          type: 'key.rotated',
+          detail: { retired_kid: kid, new_kid: lastInserted.kid, alg: lastInserted.alg, published_until: expiresAt },
+        });
+      else await audit.record({ type: 'key.retired', detail: { retired_kid: kid, published_until: expiresAt } });
     },
   };
 }

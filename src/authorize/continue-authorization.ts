@@ -1,7 +1,8 @@
 import type { SubjectIdentifiers } from '../accounts/subject-for-client.js';
 import type { UserDirectory } from '../accounts/user-directory.js';
 import type { Client, ClientMetadata } from '../clients/client.js';
-import { ConsentRequired, LoginRequired } from '../protocol/oauth-errors.js';
+import { AccessDenied, ConsentRequired, LoginRequired } from '../protocol/oauth-errors.js';
+import { scopesForPerson } from '../rules/admin-scopes.js';
 import { loginUrl } from '../session/login-url.js';
 import type { Session } from '../session/sessions.js';
 import { claimsBeyondScopes, consentNeeded, describeClaim } from '../rules/release-policy.js';
@@ -61,7 +62,7 @@ export interface ContinueAuthorizationDeps extends IssueCodeDeps {
  */
 export async function continueAuthorization(
   deps: ContinueAuthorizationDeps,
-  pending: AuthorizationRequest,
+  asked: AuthorizationRequest,
   client: Client,
   current: Session | undefined,
 ): Promise<AuthorizationDecision> {
@@ -71,15 +72,17 @@ export async function continueAuthorization(
 
   // The request names the user in the client's own terms (a pairwise sub, §8): compare in those.
   const sessionSub = session && deps.subjects.forClient(client, session.userId);
-  const reason = loginReason(pending, session, sessionSub, deps.clock.nowSeconds());
+  const reason = loginReason(asked, session, sessionSub, deps.clock.nowSeconds());
   if (reason || !session || !user) {
-    if (pending.prompt.includes('none')) throw new LoginRequired('the person must sign in', reason);
-    const next = { ...pending, staleSignIn: session?.signInId ?? '' };
+    if (asked.prompt.includes('none')) throw new LoginRequired('the person must sign in', reason);
+    const next = { ...asked, staleSignIn: session?.signInId ?? '' };
     // Only the client's own login_hint prefills the form: an id_token_hint never puts the
     // user's login name into a URL (anyone holding an ID token could read it there).
-    return { kind: 'login', url: loginUrl(deps.issuer, resumePath(deps.pendingRequests.seal(next)), pending.loginHint) };
+    return { kind: 'login', url: loginUrl(deps.issuer, resumePath(deps.pendingRequests.seal(next)), asked.loginHint) };
   }
-  checkSignedInUser(pending, sessionSub ?? session.userId);
+  checkSignedInUser(asked, sessionSub ?? session.userId);
+  // The admin API's scopes go to people who hold the admin role, and to no one else.
+  const pending = grantableToPerson(asked, user.roles);
 
   // Step-up: the request needs more assurance than this sign-in has (acr_values, an essential
   // acr claim, the client's or the global MFA policy).
@@ -114,4 +117,15 @@ export async function continueAuthorization(
 
   const code = await issueCode(deps, pending, session);
   return { kind: 'respond', response: authorizationResponse(pending, deps.issuer, { code }) };
+}
+
+/**
+ * RFC 6749 §3.3: the server may grant fewer scopes than asked. The admin API's scopes are
+ * dropped for a person without the admin role; when nothing is left the answer is access_denied.
+ */
+function grantableToPerson(request: AuthorizationRequest, roles: readonly string[]): AuthorizationRequest {
+  const scopes = scopesForPerson(request.scopes, roles);
+  if (scopes.length === request.scopes.length) return request;
+  if (scopes.length === 0) throw new AccessDenied('only administrators may be granted the admin API scopes');
+  return { ...request, scopes };
 }

@@ -15,6 +15,7 @@ export const CLIENT_METADATA_FLAGS = {
   'application-type': { type: 'string' },
   'subject-type': { type: 'string' },
   'sector-identifier-uri': { type: 'string' },
+  'admin-scope': { type: 'string', multiple: true },
   metadata: { type: 'string' },
   'metadata-file': { type: 'string' },
 } as const;
@@ -33,6 +34,8 @@ export const CLIENT_METADATA_HELP = `      --name NAME                       cli
       --application-type web|native     application_type
       --subject-type public|pairwise    subject_type (OIDC Core §8)
       --sector-identifier-uri URL       sector_identifier_uri: a JSON array of the redirect URIs, fetched now
+      --admin-scope SCOPE               admin_scopes (repeatable): admin:read, admin:write, the admin API
+                                        scopes this client may be granted (docs/admin-api.md)
       --metadata JSON                   any RFC 7591 metadata as a JSON object (flags win over it)
       --metadata-file FILE              the same, read from a JSON file`;
 
@@ -64,6 +67,7 @@ export function metadataFromFlags(values: Values): Record<string, unknown> {
     ['application-type', 'application_type'],
     ['subject-type', 'subject_type'],
     ['sector-identifier-uri', 'sector_identifier_uri'],
+    ['admin-scope', 'admin_scopes'],
   ];
   for (const [flag, member] of map) if (values[flag] !== undefined) metadata[member] = values[flag];
   if ('client_secret' in metadata) throw new UsageError('a client secret is generated, not given: leave client_secret out of the metadata');

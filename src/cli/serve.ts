@@ -9,6 +9,7 @@ import { buildApp } from '../app/build-app.js';
 import { seedFromConfig } from '../seed/seed-from-config.js';
 import { seedDevDemo } from '../seed/dev-demo.js';
 import { seedPlaygroundClient } from '../seed/seed-playground-client.js';
+import { ensureAdminConsoleClient } from '../admin-api/console-client.js';
 import { UsageError, parseFlags, positionals, type CommandIO } from './args.js';
 import { runClusterPrimary } from './cluster-primary.js';
 import { startTracing, tracingWanted, type Tracing } from '../tracing/start-tracing.js';
@@ -93,10 +94,19 @@ async function prepare(config: Config, logger: Logger): Promise<string> {
   }
 }
 
-/** Config clients and users, the playground's client (or its removal), then dev mode's demo data; returns the dev banner. */
+/**
+ * Config clients and users, the playground's and the admin console's clients (or their
+ * removal), then dev mode's demo data; returns the dev banner.
+ */
 async function seed(services: Services): Promise<string> {
   await seedFromConfig(services);
   await seedPlaygroundClient(services);
+  await ensureAdminConsoleClient({
+    issuer: services.config.issuer,
+    dev: services.config.dev,
+    enabled: services.config.adminApi.enabled,
+    clients: services.clients,
+  });
   return services.config.dev ? await seedDevDemo(services) : '';
 }
 

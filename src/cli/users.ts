@@ -18,6 +18,7 @@ import { changePassword } from '../accounts/change-password.js';
 import { disableUser, enableUser } from '../accounts/disable-user.js';
 import { endUserSessions } from '../accounts/end-user-sessions.js';
 import type { Services } from '../app/create-services.js';
+import { grantAdmin, revokeAdmin } from './user-roles.js';
 
 /** `tessera users ...`: the people who sign in. Passwords are stored as argon2id only. */
 export const usersCommand = commandGroup('users', {
@@ -32,6 +33,8 @@ export const usersCommand = commandGroup('users', {
   sessions: { summary: "list or end a user's browser sessions (sessions list|revoke)", run: (argv, io) => sessionsCommand(argv, io) },
   disable: { summary: 'stop a user from signing in and end their sessions and tokens', run: disable },
   enable: { summary: 'let a disabled user sign in again', run: enable },
+  'grant-admin': { summary: 'give a user the admin role (the admin API and console)', run: grantAdmin },
+  'revoke-admin': { summary: 'take the admin role away from a user', run: revokeAdmin },
 });
 
 const sessionsCommand = commandGroup('users sessions', {

@@ -40,6 +40,8 @@ export interface ClientMetadata {
   require_mfa?: boolean;
   /** Tessera extension, config and CLI only: the registered resources (accessTokens.resources) this client may ask for. */
   resources?: string[];
+  /** Tessera extension, config, CLI and admin API only: the admin API scopes (admin:read, admin:write) this client may be granted. */
+  admin_scopes?: string[];
   /** RFC 9126 §6: this client's authorization requests must come through /par. */
   require_pushed_authorization_requests?: boolean;
   /** RFC 9101 §10.5: this client's authorization requests must be signed request objects. */

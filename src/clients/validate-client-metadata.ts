@@ -1,5 +1,6 @@
 import { InvalidClientMetadata, InvalidRedirectUri } from '../protocol/oauth-errors.js';
 import { isScopeList } from '../rules/scope.js';
+import { ADMIN_SCOPES, isAdminScope } from '../rules/admin-scopes.js';
 import {
   GRANT_AUTHORIZATION_CODE,
   GRANT_CLIENT_CREDENTIALS,
@@ -99,6 +100,11 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
     if (options.resources && !options.resources.includes(resource))
       throw new InvalidClientMetadata(`resources: ${resource} is not a registered resource (accessTokens.resources)`);
   }
+  // The admin API's scopes, which the operator gives a client (config, CLI, admin API).
+  const adminScopes = stringArray(input, 'admin_scopes');
+  const notAdmin = adminScopes?.filter((name) => !isAdminScope(name)) ?? [];
+  if (notAdmin.length > 0)
+    throw new InvalidClientMetadata(`admin_scopes: ${notAdmin.join(' ')} is not an admin API scope (${ADMIN_SCOPES.join(', ')})`);
   const format = optionalString(input, 'access_token_format');
   if (format !== undefined && format !== 'jwt' && format !== 'opaque')
     throw new InvalidClientMetadata('access_token_format must be jwt or opaque');
@@ -169,6 +175,7 @@ export function validateClientMetadata(input: Record<string, unknown>, options: 
     default_acr_values: defaultAcrValues,
     require_mfa: requireMfa,
     resources,
+    admin_scopes: adminScopes && adminScopes.length > 0 ? [...new Set(adminScopes)] : undefined,
     ...advanced,
   });
 }

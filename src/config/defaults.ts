@@ -329,6 +329,13 @@ export const defaults = {
     /** Days audit events are kept (0 = forever). */
     auditRetentionDays: 90,
   },
+  adminApi: {
+    /**
+     * Serve the admin REST API at /admin/v1 (docs/admin-api.md) and register the admin console's client `tessera-admin-console`.
+     * Off: neither exists, and a console client left from an earlier start is deleted.
+     */
+    enabled: true,
+  },
   playground: {
     /**
      * Serve the flow playground at /playground and register its demo client `playground` (dev mode: always). Off: neither exists,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ClientAuthenticator } from '../client-auth/authenticate-client.js';
 import type { Config } from '../config/load-config.js';
+import { isAdminScope } from '../rules/admin-scopes.js';
 import { GRANT_DEVICE_CODE } from '../clients/client.js';
 import { formParams } from '../protocol/params.js';
 import { UnauthorizedClient } from '../protocol/oauth-errors.js';
@@ -56,8 +57,10 @@ export async function deviceAuthorizationEndpoint(app: FastifyInstance, options:
     if (!client.metadata.grant_types.includes(GRANT_DEVICE_CODE)) {
       throw new UnauthorizedClient('the client is not allowed to use the device authorization grant');
     }
-    // RFC 8628 §3.1 scope, RFC 6749 §3.3: only scopes the server offers and the client is registered for.
-    const scope = refuseUnallowed(params.scope, client, allowedScopes(client, options.scopes));
+    // RFC 8628 §3.1 scope, RFC 6749 §3.3: only scopes the server offers and the client is registered for;
+    // never the admin API's, which are granted where the person's admin role is checked (/auth).
+    const allowed = new Set([...allowedScopes(client, options.scopes)].filter((scope) => !isAdminScope(scope)));
+    const scope = refuseUnallowed(params.scope, client, allowed);
     // RFC 8707 §2: the resource the tokens are for, one the client may use, else invalid_target.
     const resource = checkResource(params, allowedResources(client, options.resourcePolicy)) ?? null;
     // §5.2: public clients' requests are limited per client and address before a row is stored.

@@ -163,6 +163,24 @@ export class KeySet {
     return key.kid;
   }
 
+  /**
+   * Retires one key now: it stops signing and stays published until the tokens it signed have
+   * expired. Refused (undefined) for a key that is the only unretired one of its algorithm,
+   * which would leave nothing to sign with: rotate first. Undefined too for an unknown kid.
+   */
+  async retire(kid: string): Promise<KeyInfo | 'last-key' | undefined> {
+    const keys = await this.describe();
+    const key = keys.find((k) => k.kid === kid);
+    if (!key) return undefined;
+    if (key.retiredAt !== null) return key;
+    const others = keys.filter((k) => k.alg === key.alg && k.kid !== kid && k.retiredAt === null);
+    if (others.length === 0) return 'last-key';
+    const now = this.options.clock.nowSeconds();
+    await this.options.store.retire(kid, now, now + this.options.publishRetiredFor);
+    await this.reload();
+    return (await this.describe()).find((k) => k.kid === kid);
+  }
+
   /** The key that signs with `alg` (default: the configured algorithm). */
   signingKey(alg: SigningAlgorithm = this.options.defaultAlgorithm): SigningKey {
     const key = this.active.get(alg);

@@ -6,6 +6,7 @@ import { randomToken } from '../util/random.js';
 export interface IssuedInitialAccessToken {
   /** The token itself: shown once, only its hash is stored. */
   token: string;
+  createdAt: number;
   expiresAt: number | null;
 }
 
@@ -25,7 +26,7 @@ export class InitialAccessTokens {
     const now = this.clock.nowSeconds();
     const expiresAt = options.expiresIn ? now + options.expiresIn : null;
     await this.store.insert({ tokenHash: hashToken(token), description: options.description ?? null, createdAt: now, expiresAt });
-    return { token, expiresAt };
+    return { token, createdAt: now, expiresAt };
   }
 
   /**

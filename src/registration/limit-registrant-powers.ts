@@ -1,8 +1,8 @@
 import { GRANT_TOKEN_EXCHANGE } from '../clients/client.js';
 import { InvalidClientMetadata } from '../protocol/oauth-errors.js';
 
-/** Metadata only the operator sets (config, CLI): token lifetime and format, and audiences. */
-const OPERATOR_ONLY = ['access_token_ttl', 'access_token_format', 'resources'];
+/** Metadata only the operator sets (config, CLI, admin API): token lifetime and format, audiences, admin powers. */
+const OPERATOR_ONLY = ['access_token_ttl', 'access_token_format', 'resources', 'admin_scopes'];
 
 /**
  * RFC 7591 §2 and §5: the server validates what a registrant asks for and decides what it

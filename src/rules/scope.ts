@@ -1,6 +1,7 @@
 import type { Client } from '../clients/client.js';
 import { GRANT_REFRESH_TOKEN } from '../clients/client.js';
 import { InvalidScope } from '../protocol/oauth-errors.js';
+import { ADMIN_SCOPE_DESCRIPTIONS, isAdminScope } from './admin-scopes.js';
 
 /** The scopes every deployment offers, with what a person reads of each on the consent page. */
 export const SCOPE_DESCRIPTIONS: Record<string, string> = {
@@ -17,7 +18,7 @@ export type KnownScopes = ReadonlyMap<string, string>;
 
 /** The scopes offered: the standard ones and the config `scopes` entries (parseScopeEntry). */
 export function offeredScopes(entries: readonly string[]): Map<string, string> {
-  const scopes = new Map<string, string>(Object.entries(SCOPE_DESCRIPTIONS));
+  const scopes = new Map<string, string>(Object.entries({ ...SCOPE_DESCRIPTIONS, ...ADMIN_SCOPE_DESCRIPTIONS }));
   for (const entry of entries) {
     const { name, description } = parseScopeEntry(entry);
     scopes.set(name, description);
@@ -75,11 +76,13 @@ export function registeredScopes(client: Client): string[] | undefined {
 
 /**
  * What a client may be granted at /auth and at device authorization: the scopes the provider
- * offers, limited by the client's `scope` metadata when it has some (RFC 7591 §2).
+ * offers, limited by the client's `scope` metadata when it has some (RFC 7591 §2). The admin
+ * API's scopes only through the client's `admin_scopes`, which only the operator sets.
  */
 export function allowedScopes(client: Client, known: KnownScopes): Set<string> {
   const registered = registeredScopes(client);
-  return new Set(registered ? registered.filter((s) => known.has(s)) : known.keys());
+  const offered = (registered ? registered.filter((s) => known.has(s)) : [...known.keys()]).filter((s) => !isAdminScope(s));
+  return new Set([...offered, ...(client.metadata.admin_scopes ?? [])]);
 }
 
 /**

@@ -10,6 +10,12 @@ export function auditEventsStore(db: Db): AuditEventsStore {
     async list(filter) {
       let query = db.selectFrom('audit_events').selectAll();
       if (filter.since !== undefined) query = query.where('at', '>=', filter.since);
+      if (filter.until !== undefined) query = query.where('at', '<', filter.until);
+      if (filter.actor) query = query.where('actor', '=', filter.actor);
+      const before = filter.before;
+      // The trail's order is (at, id) descending: the next page starts below the last event shown.
+      if (before)
+        query = query.where((eb) => eb.or([eb('at', '<', before.at), eb.and([eb('at', '=', before.at), eb('id', '<', before.id)])]));
       if (filter.type?.endsWith('.*')) query = query.where('type', 'like', `${filter.type.slice(0, -1)}%`);
       else if (filter.type) query = query.where('type', '=', filter.type);
       if (filter.userId) query = query.where('user_id', '=', filter.userId);
@@ -33,6 +39,7 @@ function toRow(event: AuditRecord): AuditEventRow {
     client_id: event.clientId,
     address: event.address,
     detail: event.detail && Object.keys(event.detail).length > 0 ? JSON.stringify(event.detail) : null,
+    actor: event.actor ?? null,
   };
 }
 
@@ -45,5 +52,6 @@ function toRecord(row: AuditEventRow): AuditRecord {
     clientId: row.client_id,
     address: row.address,
     detail: row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : null,
+    actor: row.actor,
   };
 }

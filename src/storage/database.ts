@@ -12,6 +12,7 @@ import * as authenticationMethods from './migrations/005-authentication-methods.
 import * as accountPage from './migrations/006-account-page.js';
 import * as deviceCodeResource from './migrations/009-device-code-resource.js';
 import * as federatedIdentities from './migrations/010-federated-identities.js';
+import * as adminApi from './migrations/012-admin-api.js';
 
 export type Db = Kysely<Database>;
 
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '006-account-page': accountPage,
   '009-device-code-resource': deviceCodeResource,
   '010-federated-identities': federatedIdentities,
+  '012-admin-api': adminApi,
 };
 
 export interface DatabaseOptions {

@@ -62,6 +62,13 @@ export function grantsStore(db: Db): GrantsStore {
       const rows = await db.selectFrom('grants').selectAll().where('sid', '=', sid).execute();
       return rows.map(toGrantRecord);
     },
+    async listLive({ userId, clientId, limit }, now) {
+      let query = db.selectFrom('grants').selectAll().where('revoked_at', 'is', null).where('expires_at', '>', now);
+      if (userId !== undefined) query = query.where('user_id', '=', userId);
+      if (clientId !== undefined) query = query.where('client_id', '=', clientId);
+      const rows = await query.orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
+      return rows.map(toGrantRecord);
+    },
   };
 }
 

@@ -205,14 +205,21 @@ export interface AuditRecord {
   clientId: string | null;
   address: string | null;
   detail: Record<string, unknown> | null;
+  /** Who acted: `user:<id>` or `client:<id>` through the admin API, `cli` from the command line; null when not recorded. */
+  actor?: string | null;
 }
 
 export interface AuditEventFilter {
   /** Epoch seconds: events at or after. */
   since?: number;
+  /** Epoch seconds: events before. */
+  until?: number;
   type?: string;
   userId?: string;
   clientId?: string;
+  actor?: string;
+  /** Only events older than this one in the trail's order (newest first): the next page. */
+  before?: { at: number; id: string };
   limit?: number;
 }
 
@@ -239,7 +246,18 @@ export interface UsersStore {
   setPasswordHash(id: string, passwordHash: string, now: number): Promise<boolean>;
   /** Disables the user at `disabledAt`, or enables them again (null). False when there is no such user. */
   setDisabled(id: string, disabledAt: number | null, now: number): Promise<boolean>;
+  /** Replaces the user's roles. False when there is no such user. */
+  setRoles(id: string, roles: string[], now: number): Promise<boolean>;
+  /** One page of users in username order: after `after` (a username), at most `limit`, matching `q` in username or claims. */
+  page(query: UsersPageQuery): Promise<User[]>;
   delete(id: string): Promise<boolean>;
+}
+
+export interface UsersPageQuery {
+  after?: string;
+  limit: number;
+  /** Case-insensitive substring of the username or of the claims (name, email...). */
+  q?: string;
 }
 
 /** Grants. They are created with their code (AuthorizationCodesStore.issue) or device approval. */
@@ -253,6 +271,8 @@ export interface GrantsStore {
   revokeAllOfUser(userId: string, now: number): Promise<void>;
   /** Marks every grant of the user to one client revoked, with their refresh and access tokens, in one transaction. Returns how many. */
   revokeAllOfUserAndClient(userId: string, clientId: string, now: number): Promise<number>;
+  /** Live grants (not revoked, not expired) of a user, a client, or both, newest first; at most `limit`. */
+  listLive(filter: { userId?: string; clientId?: string; limit: number }, now: number): Promise<GrantRecord[]>;
 }
 
 /** Authorization codes, stored by hash. */

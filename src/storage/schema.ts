@@ -3,6 +3,7 @@
  * sees the records of ports.ts). Times are whole seconds since the epoch; JSON is stored as
  * text and parsed by the store that owns the table.
  */
+import type { ColumnType } from 'kysely';
 
 export interface Database {
   clients: ClientRow;
@@ -53,6 +54,8 @@ export interface UserRow {
   updated_at: number;
   /** Set while the operator has disabled the user (`tessera users disable`); migration 006. */
   disabled_at: number | null;
+  /** JSON list of role names (`admin`); migration 012, '[]' unless given. */
+  roles: ColumnType<string, string | undefined, string>;
 }
 
 export interface SigningKeyRow {
@@ -229,6 +232,8 @@ export interface AuditEventRow {
   client_id: string | null;
   address: string | null;
   detail: string | null;
+  /** Who acted (`user:<id>`, `client:<id>`, `cli`), when known; migration 012. */
+  actor?: string | null;
 }
 
 export interface PushedAuthorizationRequestRow {

@@ -1,3 +1,4 @@
+import { sql, type Selectable } from 'kysely';
 import type { Db } from './database.js';
 import type { UserRow } from './schema.js';
 import type { User } from '../accounts/user.js';
@@ -28,6 +29,7 @@ export function usersStore(db: Db): UsersStore {
           created_at: now,
           updated_at: now,
           disabled_at: user.disabledAt,
+          roles: JSON.stringify(user.roles),
         })
         .execute();
     },
@@ -54,6 +56,30 @@ export function usersStore(db: Db): UsersStore {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
+    async setRoles(id, roles, now) {
+      const result = await db
+        .updateTable('users')
+        .set({ roles: JSON.stringify(roles), updated_at: now })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async page({ after, limit, q }) {
+      let query = db.selectFrom('users').selectAll();
+      if (after !== undefined) query = query.where('username', '>', after);
+      if (q) {
+        // lower() on both sides: LIKE is case-insensitive in SQLite (ASCII) but not in PostgreSQL.
+        const pattern = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        query = query.where((eb) =>
+          eb.or([
+            eb(sql`lower(${sql.ref('username')})`, 'like', sql`${pattern} escape '\\'`),
+            eb(sql`lower(${sql.ref('claims')})`, 'like', sql`${pattern} escape '\\'`),
+          ]),
+        );
+      }
+      const rows = await query.orderBy('username').limit(limit).execute();
+      return rows.map(toUser);
+    },
     async delete(id) {
       const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
@@ -61,12 +87,13 @@ export function usersStore(db: Db): UsersStore {
   };
 }
 
-function toUser(row: UserRow): User {
+function toUser(row: Selectable<UserRow>): User {
   return {
     id: row.id,
     username: row.username,
     claims: JSON.parse(row.claims) as Record<string, unknown>,
     createdAt: row.created_at,
     disabledAt: row.disabled_at,
+    roles: JSON.parse(row.roles) as string[],
   };
 }

@@ -114,6 +114,7 @@ for (const kind of DATABASES) {
             createdAt: 10,
             passwordHash: 'h1',
             disabledAt: null,
+            roles: [],
           },
           10,
         );
@@ -123,6 +124,7 @@ for (const kind of DATABASES) {
           claims: { name: 'Ada', address: { country: 'UK' } },
           createdAt: 10,
           disabledAt: null,
+          roles: [],
         });
         assert.equal((await store.findByUsername('ada'))?.passwordHash, 'h1');
         assert.equal(await store.findByUsername('ADA'), undefined, 'usernames are exact');
@@ -137,7 +139,7 @@ for (const kind of DATABASES) {
         assert.equal((await store.findByUsername('ada'))?.disabledAt, null);
         assert.equal(await store.setDisabled('nobody', 25, 30), false);
         await assert.rejects(
-          store.insert({ id: 'u2', username: 'ada', claims: {}, createdAt: 10, passwordHash: 'h', disabledAt: null }, 10),
+          store.insert({ id: 'u2', username: 'ada', claims: {}, createdAt: 10, passwordHash: 'h', disabledAt: null, roles: [] }, 10),
           'usernames are unique',
         );
         assert.deepEqual(

@@ -5,6 +5,7 @@ import { createServices, type Services } from '../../src/app/create-services.js'
 import { buildApp } from '../../src/app/build-app.js';
 import { seedFromConfig } from '../../src/seed/seed-from-config.js';
 import { seedPlaygroundClient } from '../../src/seed/seed-playground-client.js';
+import { ensureAdminConsoleClient } from '../../src/admin-api/console-client.js';
 import { createTestDatabase, SQLITE_DRIVER, type DatabaseKind, type TestDatabase } from './databases.js';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
@@ -61,6 +62,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const services = await createServices(config, { schema: database.schema });
   await seedFromConfig(services);
   await seedPlaygroundClient(services);
+  await ensureAdminConsoleClient({ issuer: config.issuer, dev: config.dev, enabled: config.adminApi.enabled, clients: services.clients });
   const app = await buildApp(services);
   if (options.listen !== false) await app.listen({ port, host: '127.0.0.1' });
   else await app.ready();
