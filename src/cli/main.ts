@@ -10,6 +10,7 @@ import { clientsCommand } from './clients.js';
 import { usersCommand } from './users.js';
 import { keysCommand } from './keys.js';
 import { registrationCommand } from './registration.js';
+import { adminTokenCommand } from './admin-token.js';
 import { packageVersion } from './version.js';
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   users: { run: usersCommand, summary: 'create, list and delete users, set their passwords, end their sessions, disable them' },
   keys: { run: keysCommand, summary: 'list and rotate the signing keys' },
   registration: { run: registrationCommand, summary: 'initial access tokens for dynamic client registration' },
+  'admin-token': { run: adminTokenCommand, summary: 'mint a short-lived access token for the admin API' },
 };
 
 function usage(): string {

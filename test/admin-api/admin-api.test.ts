@@ -258,7 +258,7 @@ for (const database of DATABASES) {
         const rotated = await api(server, token, 'POST', '/keys/rotate', {});
         assert.equal(rotated.status, 200, JSON.stringify(rotated.body));
         const keys = await api(server, token, 'GET', '/keys');
-        const old = keys.body.items.find((k: { kid: string; status: string }) => k.kid !== rotated.body.kid && k.alg === rotated.body.alg);
+        const old = keys.body.items.find((k: { kid: string; alg: string }) => k.kid !== rotated.body.kid && k.alg === rotated.body.alg);
         assert.ok(old);
         const fresh = await api(server, token, 'POST', '/keys/rotate', { alg: 'ES256' });
         assert.equal(fresh.body.alg, 'ES256');

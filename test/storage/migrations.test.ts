@@ -398,3 +398,31 @@ for (const kind of DATABASES) {
     });
   });
 }
+
+/** Migration 012: users of 010 keep their rows and hold no role; audit events keep theirs and name no actor. */
+for (const kind of DATABASES) {
+  describe(`migration 012, admin API (${kind})`, () => {
+    let database: TestDatabase;
+    let db: Db;
+    before(async () => {
+      database = await createTestDatabase(kind);
+      db = openDatabase(database.url, { schema: database.schema });
+      await migrate(db, { upTo: '010-federated-identities' });
+      await sql`insert into users (id, username, password_hash, claims, created_at, updated_at) values ('u', 'ada', 'h', '{}', 1, 1)`.execute(
+        db,
+      );
+      await sql`insert into audit_events (id, at, type) values ('e', 5, 'signin.success')`.execute(db);
+      assert.deepEqual(await migrate(db, { upTo: '012-admin-api' }), ['012-admin-api']);
+    });
+    after(async () => {
+      await db.destroy();
+      await database.drop();
+    });
+
+    it('keeps users (no roles) and audit events (no actor)', async () => {
+      assert.deepEqual(await db.selectFrom('users').select(['id', 'roles']).execute(), [{ id: 'u', roles: '[]' }]);
+      assert.deepEqual(await db.selectFrom('audit_events').select(['id', 'actor']).execute(), [{ id: 'e', actor: null }]);
+      assert.deepEqual(await migrate(db, { upTo: '012-admin-api' }), []);
+    });
+  });
+}
