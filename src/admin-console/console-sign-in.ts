@@ -12,9 +12,7 @@ export interface ConsoleSignInOptions {
 
 /** How a finished sign-in ended: a console session, or a person who holds no admin role, or a refusal. */
 export type SignInOutcome =
-  | { kind: 'signed-in'; session: ConsoleSession }
-  | { kind: 'not-admin' }
-  | { kind: 'refused'; error: string; description?: string };
+  { kind: 'signed-in'; session: ConsoleSession } | { kind: 'not-admin' } | { kind: 'refused'; error: string; description?: string };
 
 /**
  * The console as a relying party of Tessera: authorization code with PKCE (RFC 7636) for the

@@ -71,7 +71,7 @@ describe('the admin console sign-in', () => {
       headers: { cookie: cookiesOf(start.headers) },
     });
     assert.equal(res.statusCode, 400);
-      assert.match(String(res.headers['content-type']), /text\/html/);
+    assert.match(String(res.headers['content-type']), /text\/html/);
     assert.match(res.body, /server_error/);
     assert.match(String(res.headers['content-security-policy']), /script-src 'none'/);
   });
