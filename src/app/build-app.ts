@@ -304,8 +304,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       clock,
     });
     // The admin console: a relying party of this server that works through the admin API, and exists only with it.
-    if (config.adminApi.enabled)
-      await pages.register(consoleRoutes, { issuer, csrf: services.csrf, box: services.consoleBox, clock });
+    if (config.adminApi.enabled) await pages.register(consoleRoutes, { issuer, csrf: services.csrf, box: services.consoleBox, clock });
     // The issuer's own address, opened in a browser: a page that says what this is, not a JSON 404.
     const playgroundUrl = services.playground ? `${issuer}/playground` : undefined;
     pages.get('/', (_request, reply) => sendPage(reply, renderFrontPage({ issuer, playgroundUrl, accountUrl: `${issuer}/account` })));
