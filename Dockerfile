@@ -17,6 +17,9 @@ COPY packages ./packages
 # dev dependency) does not run; `npm rebuild` then runs the dependencies' install scripts.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 RUN npm rebuild
+# i18next names TypeScript as an optional peer (for its typings), so npm marks the dev tools'
+# TypeScript "devOptional" and --omit=dev keeps it. Nothing at runtime needs a compiler.
+RUN rm -rf node_modules/typescript node_modules/.bin/tsc node_modules/.bin/tsserver
 
 FROM node:20-slim AS build
 WORKDIR /app

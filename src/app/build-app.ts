@@ -37,6 +37,7 @@ import { requestMetrics } from '../metrics/request-metrics.js';
 import { NotFound } from '../protocol/oauth-errors.js';
 import { playgroundRoutes } from '../playground/playground-routes.js';
 import { DEMO_USER } from '../seed/dev-demo.js';
+import { consoleRoutes } from '../admin-console/console-routes.js';
 import { adminApiRoutes } from '../admin-api/admin-api-routes.js';
 import { ADMIN_API_PATH } from '../rules/admin-scopes.js';
 
@@ -329,6 +330,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       guard: services.accountGuard,
       passkeys: services.passkeys,
     });
+    // The admin console: a relying party of this server that works through the admin API, and exists only with it.
+    if (config.adminApi.enabled) await pages.register(consoleRoutes, { issuer, csrf: services.csrf, box: services.consoleBox, clock });
     // The issuer's own address, opened in a browser: a page that says what this is, not a JSON 404.
     const playgroundUrl = services.playground ? `${issuer}/playground` : undefined;
     pages.get('/', (request, reply) =>

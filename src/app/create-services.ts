@@ -162,6 +162,8 @@ export interface Services {
   consents: ConsentsStore;
   /** The pages' CSRF protection (HMAC key derived from the secret). */
   csrf: CsrfOptions;
+  /** Seals the admin console's cookies (its admin API token, a pending sign-in, a secret shown once). */
+  consoleBox: SecretBox;
   /** Authorization requests sealed while the person is on a page. */
   pendingRequests: PendingRequests;
   /** Requests pushed to /par (RFC 9126), shared by every instance through the database. */
@@ -432,6 +434,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     accountGuard: accountGuard({ issuer: config.issuer, sessions, users, reauthenticateAfter: config.account.reauthenticateAfter, clock }),
     consents: consentsStore(db),
     csrf: { key: deriveKey(secret, 'csrf'), secure: config.issuer.startsWith('https:') },
+    consoleBox: createSecretBox(secret, 'admin-console'),
     pushedRequests: pushedRequestsStore(db),
     clientJwks,
     usedJtis,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { html, raw, SafeHtml } from './html.js';
 import type { PageContext } from './page-context.js';
+import { BASE_STYLESHEET } from './stylesheet.js';
 
 /** What a page's Content-Security-Policy must allow beyond 'none': its stylesheet and the brand's origins. */
 export interface PageSources {
@@ -94,3 +95,7 @@ export function sendPage(reply: FastifyReply, page: SafeHtml, options: SendOptio
 export function scriptHash(script: string): string {
   return `sha256-${createHash('sha256').update(script).digest('base64')}`;
 }
+
+/** The shared stylesheet and its CSP hash, for pages that add a stylesheet of their own on top (the admin console). */
+export const SHARED_STYLESHEET = BASE_STYLESHEET;
+export const SHARED_STYLESHEET_HASH = `sha256-${createHash('sha256').update(BASE_STYLESHEET).digest('base64')}`;
