@@ -226,7 +226,9 @@ for (const database of DATABASES) {
       assert.deepEqual(await keys(db, 'sessions', 'sid'), ['sid-live']);
       assert.deepEqual(await keys(db, 'session_clients', 'sid'), ['sid-live']);
       assert.deepEqual(await keys(db, 'rate_limits', 'key'), ['rl-live']);
-      assert.deepEqual(await keys(db, 'audit_events', 'id'), ['new']);
+      // Start-up writes events of its own (the admin console's client); of the two inserted here, the old one goes.
+      const events = await keys(db, 'audit_events', 'id');
+      assert.ok(events.includes('new') && !events.includes('old'), events.join(', '));
       const kids = (await db.selectFrom('signing_keys').select('kid').execute()).map((r) => r.kid);
       assert.ok(!kids.includes('retired-past'));
       assert.ok(kids.includes(server.services.keys.signingKey().kid), 'the active key stays');
