@@ -23,14 +23,14 @@ const ALICE = {
     phone_number: '+1 555 0100',
     address: { country: 'NL' },
     ssn: '123-45-6789',
-    groups: ['admins'],
+    cost_centre: ['admins'],
     employee_id: 'E-1001',
   },
 };
-const PRIVATE = ['email', 'email_verified', 'phone_number', 'address', 'ssn', 'groups', 'employee_id'];
+const PRIVATE = ['email', 'email_verified', 'phone_number', 'address', 'ssn', 'cost_centre', 'employee_id'];
 const REVIEW_CLAIMS = JSON.stringify({
-  id_token: { email: null, ssn: null, groups: null, employee_id: null },
-  userinfo: { email: null, ssn: null, groups: null },
+  id_token: { email: null, ssn: null, cost_centre: null, employee_id: null },
+  userinfo: { email: null, ssn: null, cost_centre: null },
 });
 
 /** The scope and claim items the consent page lists. */
@@ -119,7 +119,7 @@ for (const database of DATABASES) {
     it('essential claims the client may not have are simply absent, and ask for no consent', async () => {
       const claims = JSON.stringify({
         id_token: { email: { essential: true }, ssn: { essential: true }, name: { essential: true } },
-        userinfo: { groups: { essential: true }, phone_number: { essential: true } },
+        userinfo: { cost_centre: { essential: true }, phone_number: { essential: true } },
       });
       const request = webRequest({ client_id: 'narrow', scope: 'openid', claims });
       const { html } = await consentPage(server.url, request);
@@ -133,11 +133,11 @@ for (const database of DATABASES) {
     });
 
     it('attributes outside the standard scope claims are never released, even to a client allowed every scope', async () => {
-      const claims = JSON.stringify({ id_token: { ssn: null, groups: null }, userinfo: { employee_id: null, groups: null } });
+      const claims = JSON.stringify({ id_token: { ssn: null, cost_centre: null }, userinfo: { employee_id: null, cost_centre: null } });
       const result = await authorize(server.url, webRequest({ scope: 'openid', claims, prompt: 'consent' }));
       const tokens = await redeem(server.url, result.code!);
       const idToken = idTokenClaims(tokens);
-      for (const name of ['ssn', 'groups', 'employee_id']) assert.equal(idToken[name], undefined, name);
+      for (const name of ['ssn', 'cost_centre', 'employee_id']) assert.equal(idToken[name], undefined, name);
       assert.deepEqual(Object.keys((await getUserinfo(server.url, tokens.access_token)).body), ['sub']);
     });
 
